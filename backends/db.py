@@ -1,0 +1,203 @@
+"""One small database handle for both stores, so most SQL is written once.
+
+``Db.execute``/``query`` take SQL with ``:name`` (or ``?``) placeholders and a dict (or
+sequence); the PostgreSQL handle rewrites them to psycopg's ``%(name)s``/``%s``. Values always
+travel as parameters, never spliced into SQL. Rows come back as dicts.
+
+``with db.tx():`` is one transaction (nested calls join the outer one). A handle is shared by
+threads (Textual workers); a lock serialises use, which both drivers need anyway.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Literal, Mapping, Sequence
+
+import sqlite_utils
+
+Params = Mapping[str, Any] | Sequence[Any] | None
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Db:
+    dialect: Literal["sqlite", "postgres"]
+    lock: threading.RLock
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        """Run one statement; return the number of rows it changed. Blocks."""
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        """Run a query; return every row as a dict. Blocks."""
+        raise NotImplementedError
+
+    def query_one(self, sql: str, params: Params = None) -> dict[str, Any] | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def insert_returning_id(self, sql: str, params: Params = None) -> int:
+        """Run an INSERT on a table with an integer ``id`` key; return the new id. Blocks."""
+        raise NotImplementedError
+
+    def executescript(self, script: str) -> None:
+        """Run several statements (DDL) inside the current transaction. Blocks."""
+        raise NotImplementedError
+
+    def tx(self):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+class SqliteDb(Db):
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves so DDL is transactional too.
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.utils = sqlite_utils.Database(self.conn)
+        self.lock = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def tx(self) -> Iterator["SqliteDb"]:
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        with self.lock:
+            return self.conn.execute(sql, params or ()).rowcount
+
+    def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(r) for r in self.conn.execute(sql, params or ()).fetchall()]
+
+    def insert_returning_id(self, sql: str, params: Params = None) -> int:
+        with self.lock:
+            return int(self.conn.execute(sql, params or ()).lastrowid)
+
+    def executescript(self, script: str) -> None:
+        with self.lock:
+            for stmt in _split_sql(script):
+                self.conn.execute(stmt)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def describe(self) -> str:
+        return f"sqlite:{self.path}"
+
+
+class PostgresDb(Db):
+    dialect = "postgres"
+
+    def __init__(self, dsn: str):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        self.dsn = dsn
+        self.conn = psycopg.connect(dsn, autocommit=True, row_factory=dict_row)
+        self.lock = threading.RLock()
+
+    @staticmethod
+    def _sql(sql: str, params: Params) -> str:
+        if params is None:
+            return sql
+        sql = sql.replace("%", "%%")
+        if isinstance(params, Mapping):
+            return _NAMED.sub(r"%(\1)s", sql)
+        return sql.replace("?", "%s")
+
+    @contextmanager
+    def tx(self) -> Iterator["PostgresDb"]:
+        with self.lock, self.conn.transaction():
+            yield self
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        with self.lock:
+            return self.conn.execute(self._sql(sql, params), params).rowcount
+
+    def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return list(self.conn.execute(self._sql(sql, params), params).fetchall())
+
+    def insert_returning_id(self, sql: str, params: Params = None) -> int:
+        with self.lock:
+            row = self.conn.execute(self._sql(sql + " RETURNING id", params), params).fetchone()
+            return int(row["id"])
+
+    def executescript(self, script: str) -> None:
+        with self.lock:
+            for stmt in _split_sql(script):
+                self.conn.execute(stmt)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def describe(self) -> str:
+        info = self.conn.info
+        return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a DDL script on ';' at line ends (our migration files keep one statement per
+    ';'-terminated block; no procedural bodies)."""
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", script) if s.strip() and not _only_comments(s)]
+
+
+def _only_comments(s: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in s.splitlines())
+
+
+def open_db(target: str) -> Db:
+    """Open ``target``: a ``postgresql://`` / ``postgres://`` DSN, or a SQLite file path.
+
+    Raises HotlineError with one line if the database cannot be reached.
+    """
+    from hotline_tui.errors import HotlineError
+
+    if target.startswith(("postgresql://", "postgres://")):
+        try:
+            return PostgresDb(target)
+        except Exception as exc:  # psycopg.OperationalError and friends
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise HotlineError(f"cannot connect to PostgreSQL: {first}") from None
+    try:
+        return SqliteDb(target)
+    except sqlite3.Error as exc:
+        raise HotlineError(f"cannot open SQLite database {target}: {exc}") from None

@@ -1,0 +1,82 @@
+"""The ticket store as one object: a database handle plus its component stores.
+
+``open_store("path.db")`` or ``open_store("postgresql://...")``. Component stores
+(tickets, kb, calls) are one class each for both dialects, built on ``backends.db.Db``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import platformdirs
+
+from . import migrate as _migrate
+from .db import Db, open_db
+
+
+def default_db_path() -> Path:
+    """The embedded default store: ``hotline.db`` in the user's data directory
+    (``$HOTLINE_DB`` overrides it)."""
+    import os
+
+    env = os.environ.get("HOTLINE_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("hotline", appauthor=False)) / "hotline.db"
+
+
+class Store:
+    def __init__(self, db: Db):
+        self.db = db
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    @property
+    def describe(self) -> str:
+        return self.db.describe
+
+    def migrate(self):
+        return _migrate.migrate(self.db)
+
+    def status(self) -> _migrate.SchemaStatus:
+        return _migrate.status(self.db)
+
+    def require_current(self) -> _migrate.SchemaStatus:
+        return _migrate.require_current(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Component stores are built on first use so a process that needs one pays for one.
+    @cached_property
+    def tickets(self):
+        from .tickets_store import SqlTicketStore
+
+        return SqlTicketStore(self.db)
+
+    @cached_property
+    def kb(self):
+        from .kb_store import SqlKnowledgeStore
+
+        return SqlKnowledgeStore(self.db)
+
+    @cached_property
+    def calls(self):
+        from .calls_store import SqlCallStore
+
+        return SqlCallStore(self.db)
+
+
+def open_store(target: str | Path | None = None, *, migrate: bool = False) -> Store:
+    """Open the store at ``target`` (default: the embedded SQLite file).
+
+    With ``migrate`` pending migrations are applied first. Raises HotlineError (one line)
+    when the database cannot be opened.
+    """
+    store = Store(open_db(str(target or default_db_path())))
+    if migrate:
+        store.migrate()
+    return store

@@ -1,0 +1,304 @@
+"""The switch as the core sees it: domain events in, supervisor actions out.
+
+The FreeSWITCH adapter (``backends/freeswitch``) turns ESL frames into these events; the
+live projection (``hotline_tui/live``) applies them; screens call ``SwitchPort`` methods.
+Times are epoch seconds (float) as the switch reports them; every event names its ``node``
+(the switch it came from) so several switches can be merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Literal, Protocol, Union
+
+# mod_callcenter's vocabulary, exactly as the switch spells it.
+AGENT_STATUSES = ("Logged Out", "Available", "Available (On Demand)", "On Break")
+AGENT_STATES = ("Idle", "Waiting", "Receiving", "In a queue call")
+ListenMode = Literal["listen", "whisper", "barge"]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStatusChanged:
+    node: str
+    at: float
+    agent: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStateChanged:
+    node: str
+    at: float
+    agent: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentOffered:
+    node: str
+    at: float
+    queue: str
+    agent: str
+    member_uuid: str
+    caller_number: str = ""
+    caller_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined:
+    """A caller entered a queue (member-queue-start, or -resume when ``resumed``)."""
+
+    node: str
+    at: float
+    queue: str
+    member_uuid: str
+    session_uuid: str
+    caller_number: str = ""
+    caller_name: str = ""
+    resumed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeStarted:
+    node: str
+    at: float
+    queue: str
+    agent: str
+    member_uuid: str
+    member_session_uuid: str
+    agent_uuid: str
+    joined_at: float
+    answered_at: float
+    caller_number: str = ""
+    caller_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeEnded:
+    node: str
+    at: float
+    queue: str
+    agent: str
+    member_uuid: str
+    bridged: bool
+    joined_at: float
+    answered_at: float
+    ended_at: float
+    hangup_cause: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeFailed:
+    node: str
+    at: float
+    queue: str
+    agent: str
+    member_uuid: str
+    hangup_cause: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentMaxNoAnswer:
+    node: str
+    at: float
+    agent: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft:
+    """A caller left a queue. ``cause`` is mod_callcenter's CC-Cause: 'Terminated' after a
+    bridged call, 'Cancel' when the caller left without an agent (then ``cancel_reason`` is
+    e.g. BREAK_OUT = hung up, TIMEOUT = max wait, NO_AGENT_TIMEOUT, EXIT_WITH_KEY)."""
+
+    node: str
+    at: float
+    queue: str
+    member_uuid: str
+    session_uuid: str
+    cause: str
+    joined_at: float
+    left_at: float
+    cancel_reason: str = ""
+    agent: str = ""
+    answered_at: float = 0.0
+    caller_number: str = ""
+    caller_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCount:
+    node: str
+    at: float
+    queue: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCreated:
+    node: str
+    at: float
+    uuid: str
+    direction: str
+    name: str = ""
+    caller_number: str = ""
+    caller_name: str = ""
+    destination: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelAnswered:
+    node: str
+    at: float
+    uuid: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelBridged:
+    node: str
+    at: float
+    a_uuid: str
+    b_uuid: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHangup:
+    node: str
+    at: float
+    uuid: str
+    cause: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    node: str
+    at: float
+    uptime_ms: int = 0
+    session_count: int = 0
+    version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkUp:
+    node: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDown:
+    node: str
+    at: float
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRow:
+    name: str
+    status: str
+    state: str
+    contact: str = ""
+    last_status_change: float = 0.0
+    calls_answered: int = 0
+    talk_time: int = 0
+    no_answer_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TierRow:
+    queue: str
+    agent: str
+    state: str = "Ready"
+    level: int = 1
+    position: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    queue: str
+    uuid: str
+    session_uuid: str
+    state: str  # Waiting, Trying, Answered, Abandoned
+    joined_at: float
+    caller_number: str = ""
+    caller_name: str = ""
+    serving_agent: str = ""
+    bridge_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRow:
+    uuid: str
+    direction: str
+    created_at: float
+    name: str = ""
+    state: str = ""
+    callstate: str = ""
+    caller_number: str = ""
+    caller_name: str = ""
+    destination: str = ""
+    call_uuid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Resynced:
+    """The switch's own tables after a (re)connect: replaces everything known about ``node``."""
+
+    node: str
+    at: float
+    agents: tuple[AgentRow, ...] = ()
+    tiers: tuple[TierRow, ...] = ()
+    members: tuple[MemberRow, ...] = ()
+    channels: tuple[ChannelRow, ...] = ()
+    queues: tuple[str, ...] = ()
+
+
+SwitchEvent = Union[
+    AgentStatusChanged, AgentStateChanged, AgentOffered, MemberJoined, BridgeStarted, BridgeEnded,
+    BridgeFailed, AgentMaxNoAnswer, MemberLeft, QueueCount, ChannelCreated, ChannelAnswered,
+    ChannelBridged, ChannelHangup, Heartbeat, LinkUp, LinkDown, Resynced,
+]
+
+EventSink = Callable[[SwitchEvent], None]
+
+
+@dataclass
+class NodeHealth:
+    """What an on-call engineer needs to know about one switch link."""
+
+    node: str
+    address: str
+    link: Literal["connected", "reconnecting", "down"] = "down"
+    last_heartbeat: float | None = None
+    events_total: int = 0
+    events_per_s: float = 0.0
+    resyncs: int = 0
+    errors: int = 0
+    last_error: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SwitchPort(Protocol):
+    """Supervisor actions on the switch. Every method is a coroutine (non-blocking) that
+    returns when the switch answered, and raises ``LinkError`` when the link is down or the
+    switch did not answer in time, ``NotFound`` for an unknown agent/call and
+    ``HotlineError`` with the switch's own ``-ERR`` text for any other refusal.
+    Permission checks are the caller's job (``hotline_tui`` services wrap these)."""
+
+    def set_agent_status(self, agent: str, status: str) -> Awaitable[None]: ...
+
+    def listen(self, agent: str, supervisor_contact: str, mode: ListenMode) -> Awaitable[str]:
+        """Call the supervisor's phone and attach it to the agent's current call;
+        returns the supervisor leg's uuid."""
+
+    def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> Awaitable[None]: ...
+
+    def transfer(self, call_uuid: str, destination: str) -> Awaitable[None]: ...
+
+    def originate_callback(self, agent: str, number: str) -> Awaitable[str]:
+        """Ring the agent, then the citizen; returns the new call's uuid."""
+
+    def set_agent_tier(self, agent: str, queue: str, level: int = 1, position: int = 1) -> Awaitable[None]:
+        """Put the agent in the queue (tier add, or tier set when it exists)."""
+
+    def nodes(self) -> list[NodeHealth]:
+        """Health of every switch link; never blocks."""
