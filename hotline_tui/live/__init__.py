@@ -1,0 +1,1 @@
+"""The live picture of queues, agents and calls: a pure projection of switch events."""

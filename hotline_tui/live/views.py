@@ -1,0 +1,99 @@
+"""Immutable snapshots of the live picture, as screens and reports read them.
+
+``LiveState.snapshot(now)`` returns a ``LiveSnapshot``; screens diff successive snapshots by
+key (queue name, agent name, call uuid) to update tables in place. All times are epoch
+seconds; durations are seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingCaller:
+    member_uuid: str
+    queue: str
+    caller_number: str
+    caller_name: str
+    joined_at: float
+    wait_s: float
+    state: str = "Waiting"  # Waiting | Trying (being offered to an agent)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiFigures:
+    """Queue KPIs over one window; definitions in docs/kpi.md. Rates are 0..1 or None
+    when the denominator is zero (shown as '—', never as 0 % or 100 %)."""
+
+    window: str             # "30m", "shift", "today"
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    short_abandoned: int = 0
+    answered_within: int = 0
+    service_level: float | None = None
+    answer_rate: float | None = None
+    abandon_rate: float | None = None
+    asa_s: float | None = None
+    aht_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    name: str
+    node: str
+    waiting: int
+    longest_wait_s: float
+    estimated_wait_s: float | None
+    agents_available: int
+    agents_on_call: int
+    agents_wrap_up: int
+    agents_on_break: int
+    agents_logged_in: int
+    kpi: dict[str, KpiFigures] = field(default_factory=dict)  # by window
+    callers: tuple[WaitingCaller, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentView:
+    name: str
+    node: str
+    status: str             # mod_callcenter status, e.g. "On Break"
+    state: str              # mod_callcenter state, e.g. "In a queue call"
+    since: float            # when the current status/state began
+    time_in_state_s: float
+    calls_today: int
+    talk_time_today_s: float
+    queues: tuple[str, ...] = ()
+    team: str = ""
+    current_call: str = ""  # member uuid when on a call
+    caller_number: str = ""
+    wrap_up: bool = False
+    flags: tuple[str, ...] = ()  # contradictions, e.g. "available-not-registered"
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    uuid: str
+    node: str
+    queue: str
+    caller_number: str
+    caller_name: str
+    agent: str
+    started_at: float
+    answered_at: float | None
+    duration_s: float
+    flags: tuple[str, ...] = ()  # e.g. "channel-gone"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSnapshot:
+    taken_at: float
+    queues: tuple[QueueView, ...]
+    agents: tuple[AgentView, ...]
+    calls: tuple[CallView, ...]
+    totals: dict[str, KpiFigures] = field(default_factory=dict)  # all queues, by window
+    waiting_history: tuple[tuple[float, int], ...] = ()         # (time, callers waiting), last 30 min
+    last_event_at: float | None = None
+    events_applied: int = 0
