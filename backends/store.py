@@ -52,6 +52,12 @@ class Store:
 
     # Component stores are built on first use so a process that needs one pays for one.
     @cached_property
+    def audit(self):
+        from .audit_store import SqlAuditLog
+
+        return SqlAuditLog(self.db)
+
+    @cached_property
     def tickets(self):
         from .tickets_store import SqlTicketStore
 

@@ -1,0 +1,152 @@
+"""Users, roles and the permission matrix (用户管理 / 角色管理 / 权限管理).
+
+Loaded from ``roles.yaml`` in the site's config folder. Every service call takes the acting
+``User`` and calls ``Access.require`` first; refusal is ``PermissionDenied``. Personal data
+(phone numbers, names) is shown only to roles with ``personal_data.view``: use ``mask_phone``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import load_yaml
+from .errors import NotFound, PermissionDenied
+
+#: Every permission the project knows, with what it allows. Roles may use ``prefix.*``.
+PERMISSIONS: dict[str, str] = {
+    "tickets.read": "see tickets and their history",
+    "tickets.register": "register tickets (受理), answer on the spot",
+    "tickets.triage": "triage and classify (分理)",
+    "tickets.dispatch": "dispatch and re-dispatch to departments (派单/转办)",
+    "tickets.urge": "urge a department (催办/督办)",
+    "tickets.extension": "approve or refuse extension requests (延期审批)",
+    "tickets.review": "review department replies and returns (回单审核/退单审核)",
+    "tickets.callback": "record callbacks to citizens (回访)",
+    "tickets.archive": "archive with responsibility judgement (归档)",
+    "tickets.link": "link or merge tickets (案件关联/并单)",
+    "tickets.supplement": "add information after closure (补填)",
+    "tickets.reopen": "reopen a ticket (重办)",
+    "tickets.department": "act as the department: acknowledge, return, request extension, reply",
+    "callers.read": "see a caller's history and class",
+    "callers.classify": "set a caller's class (elderly, VIP, important, blacklist)",
+    "personal_data.view": "see citizens' phone numbers and names unmasked",
+    "kb.read": "search and read the knowledge base",
+    "kb.flag": "flag a question the knowledge base could not answer (查无)",
+    "kb.edit": "write and edit articles, answer flagged questions",
+    "kb.publish": "publish and retire articles",
+    "agents.control": "set agents' status, move agents between queues, log agents out",
+    "calls.listen": "listen, whisper and barge (监听/耳语/强插)",
+    "calls.control": "transfer or hang up calls, originate callbacks",
+    "callbacks.assign": "reassign abandoned-call callback tasks",
+    "handover.write": "write shift handover notes",
+    "audit.read": "read the audit log",
+    "engineer.view": "see switch links, store health and error logs",
+    "reports.read": "read KPI reports",
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    permissions: frozenset[str]
+
+    def grants(self, permission: str) -> bool:
+        return any(fnmatch.fnmatchcase(permission, p) for p in self.permissions)
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    display: str
+    role: Role
+    team: str = ""
+    department: str = ""   # for department users: the department code they act for
+    contact: str = ""      # the phone a supervisor listens from (user/<contact>)
+
+    def can(self, permission: str) -> bool:
+        return self.role.grants(permission)
+
+
+@dataclass
+class Access:
+    roles: dict[str, Role]
+    users: dict[str, User]
+    default_user: str
+    source: str = ""
+    teams: tuple[str, ...] = field(default_factory=tuple)
+
+    def user(self, name: str | None) -> User:
+        """The user called ``name`` (the default user when None). Raises NotFound."""
+        key = name or self.default_user
+        try:
+            return self.users[key]
+        except KeyError:
+            raise NotFound(f"unknown user '{key}' (users are defined in {self.source})") from None
+
+    def require(self, user: User, permission: str, action: str | None = None) -> None:
+        """Return None if ``user`` may; raise PermissionDenied otherwise. Never blocks."""
+        if permission not in PERMISSIONS:
+            raise ValueError(f"unknown permission {permission!r}")
+        if not user.can(permission):
+            raise PermissionDenied(user.name, permission, action)
+
+
+def load_access(config_dir: str | Path) -> Access:
+    """Read ``roles.yaml``. Raises ConfigError naming file, line and key."""
+    doc = load_yaml(Path(config_dir) / "roles.yaml")
+    roles: dict[str, Role] = {}
+    raw_roles = doc.get("roles")
+    if not isinstance(raw_roles, dict) or not raw_roles:
+        raise doc.error(("roles",), "a mapping of role name to {label, permissions} is required")
+    for name, spec in raw_roles.items():
+        if not isinstance(spec, dict):
+            raise doc.error(("roles", name), "must be a mapping with label and permissions")
+        perms = spec.get("permissions") or []
+        for i, p in enumerate(perms):
+            if not any(fnmatch.fnmatchcase(k, p) for k in PERMISSIONS):
+                raise doc.error(("roles", name, "permissions", i), f"unknown permission {p!r}")
+        roles[name] = Role(name, str(spec.get("label", name)), frozenset(perms))
+    users: dict[str, User] = {}
+    for i, spec in enumerate(doc.get("users") or []):
+        if not isinstance(spec, dict) or "name" not in spec:
+            raise doc.error(("users", i), "each user needs a name")
+        role = spec.get("role")
+        if role not in roles:
+            raise doc.error(("users", i, "role"), f"unknown role {role!r}")
+        uname = str(spec["name"])
+        users[uname] = User(uname, str(spec.get("display", uname)), roles[role], str(spec.get("team", "")),
+                            str(spec.get("department", "")), str(spec.get("contact", "")))
+    default = str(doc.get("default_user", ""))
+    if default not in users:
+        raise doc.error(("default_user",), f"must name one of the users, not {default!r}")
+    teams = tuple(sorted({u.team for u in users.values() if u.team}))
+    return Access(roles, users, default, doc.path, teams)
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def mask_phone(number: str, viewer: User | None) -> str:
+    """``13812341234`` → ``138****1234`` unless ``viewer`` may see personal data.
+
+    Short numbers (extensions, 5 digits or fewer) are left alone; landlines keep their last 4.
+    """
+    if viewer is not None and viewer.can("personal_data.view"):
+        return number
+    digits = _DIGITS.findall(number or "")
+    if len(digits) <= 5:
+        return number
+    if len(number) >= 11:
+        return number[:3] + "****" + number[-4:]
+    return "*" * (len(number) - 4) + number[-4:]
+
+
+def mask_name(name: str, viewer: User | None) -> str:
+    """``张三丰`` → ``张**`` unless ``viewer`` may see personal data."""
+    if not name or (viewer is not None and viewer.can("personal_data.view")):
+        return name
+    return name[0] + "*" * (len(name) - 1)
