@@ -1,0 +1,113 @@
+"""The ticket record. Plain data; rules live in workflow.py and service.py."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class DepartmentTask:
+    """One department's part of a ticket: the lead unit (主办) or a co-handling unit (协办)."""
+
+    department: str
+    role: str = "lead"                  # lead | co
+    dispatched_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+
+
+@dataclass
+class Ticket:
+    serial: str
+    created_at: datetime
+    channel: str
+    caller_phone: str
+    content: str
+    category: str
+    caller_name: str = ""
+    address: str = ""
+    district: str = ""
+    subcategory: str = ""
+    urgency: str = "normal"
+    call_id: str = ""
+    recording_id: str = ""
+    state: str = "registered"
+    department: str = ""                # the lead unit once dispatched
+    co_departments: list[DepartmentTask] = field(default_factory=list)
+    remind_at: datetime | None = None   # to-do tickets (待办事务)
+    answer: str = ""                    # answered on the spot, or the centre's final answer
+    reply: str = ""                     # the department's reply (回单)
+    callback_handler: str = ""          # satisfied | unsatisfied | unconfirmed (about the handler)
+    callback_result: str = ""           # the same, about the result
+    callback_attempts: int = 0
+    responsibility: str = ""            # at_fault | not_at_fault (archive judgement)
+    responsible_unit: str = ""
+    responsibility_reason: str = ""
+    # SLA clocks: due times are computed once and stored (never recomputed from the calendar).
+    ack_due: datetime | None = None
+    handle_due: datetime | None = None
+    review_due: datetime | None = None
+    callback_due: datetime | None = None
+    current_due: datetime | None = None  # due time of the clock running in this state
+    yellow_from: datetime | None = None  # when that clock turns yellow
+    paused_at: datetime | None = None
+    paused_seconds: int = 0
+    urges: int = 0
+    returns: int = 0
+    extensions: int = 0
+    merged_into: str = ""
+    acknowledged_at: datetime | None = None
+    replied_at: datetime | None = None
+    closed_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+    id: int | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-able dict of the whole record (for audit before/after and ``--json``)."""
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, datetime):
+                v = v.isoformat()
+            elif f.name == "co_departments":
+                v = [{"department": t.department, "role": t.role,
+                      "acknowledged_at": t.acknowledged_at.isoformat() if t.acknowledged_at else None} for t in v]
+            out[f.name] = v
+        return out
+
+
+@dataclass(frozen=True)
+class TicketNote:
+    """A dated entry on a ticket: urge, supplement, return reason, extension request, reply..."""
+
+    serial: str
+    kind: str
+    at: datetime
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Caller:
+    phone: str
+    name: str = ""
+    caller_class: str = ""   # elderly | vip | important | blacklist | ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    serial: str
+    state: str
+    category: str
+    department: str
+    urgency: str
+    created_at: datetime
+    current_due: datetime
+    light: str
+    caller_phone: str
+    content: str
+    urges: int
