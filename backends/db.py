@@ -47,8 +47,21 @@ class Db:
         """Run several statements (DDL) inside the current transaction. Blocks."""
         raise NotImplementedError
 
+    def executemany(self, sql: str, rows: list) -> None:
+        """Run one statement for many parameter sets (bulk loads). Blocks."""
+        raise NotImplementedError
+
     def tx(self):  # pragma: no cover - interface
         raise NotImplementedError
+
+    def ts(self, dt):
+        """A datetime as this dialect stores it: SQLite keeps ISO-8601 text in the site's zone
+        (one fixed offset, so text order is time order); PostgreSQL takes timestamptz."""
+        if dt is None:
+            return None
+        from hotline_tui.clock import SITE_TZ
+
+        return dt.astimezone(SITE_TZ).isoformat() if self.dialect == "sqlite" else dt
 
     def close(self) -> None:
         raise NotImplementedError
@@ -114,6 +127,10 @@ class SqliteDb(Db):
             for stmt in _split_sql(script):
                 self.conn.execute(stmt)
 
+    def executemany(self, sql: str, rows: list) -> None:
+        with self.lock:
+            self.conn.executemany(sql, rows)
+
     def close(self) -> None:
         self.conn.close()
 
@@ -165,6 +182,12 @@ class PostgresDb(Db):
             for stmt in _split_sql(script):
                 self.conn.execute(stmt)
 
+    def executemany(self, sql: str, rows: list) -> None:
+        if not rows:
+            return
+        with self.lock, self.conn.cursor() as cur:
+            cur.executemany(self._sql(sql, rows[0]), rows)
+
     def close(self) -> None:
         self.conn.close()
 
@@ -172,6 +195,19 @@ class PostgresDb(Db):
     def describe(self) -> str:
         info = self.conn.info
         return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"
+
+
+def from_ts(value):
+    """Back from ``Db.ts``: an aware datetime in the site's zone (None stays None)."""
+    if value is None:
+        return None
+    from datetime import datetime
+
+    from hotline_tui.clock import SITE_TZ
+
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(SITE_TZ)
 
 
 def _split_sql(script: str) -> list[str]:

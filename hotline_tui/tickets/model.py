@@ -111,3 +111,21 @@ class OverdueRow:
     caller_phone: str
     content: str
     urges: int
+
+
+_TIME_FIELDS = {f.name for f in dataclasses.fields(Ticket) if "datetime" in str(f.type)}
+
+
+def ticket_from_snapshot(data: dict[str, Any]) -> Ticket:
+    """Inverse of ``Ticket.snapshot`` (unknown keys from newer versions are ignored)."""
+    names = {f.name for f in dataclasses.fields(Ticket)}
+    kw = {k: v for k, v in data.items() if k in names}
+    for k in _TIME_FIELDS & kw.keys():
+        if kw[k]:
+            kw[k] = datetime.fromisoformat(kw[k])
+    kw["co_departments"] = [
+        DepartmentTask(t["department"], t.get("role", "co"), None,
+                       datetime.fromisoformat(t["acknowledged_at"]) if t.get("acknowledged_at") else None)
+        for t in kw.get("co_departments") or []
+    ]
+    return Ticket(**kw)

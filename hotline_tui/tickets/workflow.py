@@ -13,7 +13,7 @@ OPEN_HANDLING = ("dispatched", "handling", "extension_requested", "waiting_suppl
 #: action -> (states it is legal in, resulting state or None, permission needed)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None, str]] = {
     "answer": (("registered",), "closed", "tickets.register"),                 # 当即答复结案
-    "triage": (("registered",), "triaged", "tickets.triage"),                  # 分理
+    "triage": (("registered", "triaged"), "triaged", "tickets.triage"),                  # 分理
     "dispatch": (("registered", "triaged"), "dispatched", "tickets.dispatch"),  # 派单
     "ack": (("dispatched", "handling"), "handling", "tickets.department"),      # 签收
     "return": (("dispatched", "handling"), "returned", "tickets.department"),   # 退单

@@ -1,0 +1,163 @@
+"""Tickets on SQLite and PostgreSQL: one class over ``backends.db.Db``.
+
+The whole record is kept as JSON in ``body``; the columns the lists filter and sort on
+(state, department, due times, phone, created) are real indexed columns beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from hotline_tui.errors import ConflictError, ValidationError
+from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
+from hotline_tui.tickets.workflow import ACTIVE
+
+from .db import Db, from_ts
+
+_COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", "caller_name", "address",
+         "district", "category", "subcategory", "urgency", "content", "call_id", "recording_id", "department",
+         "current_due", "yellow_from", "updated_at", "closed_at")
+_TIME_COLS = {"created_at", "current_due", "yellow_from", "updated_at", "closed_at"}
+
+
+class SqlTicketStore:
+    def __init__(self, db: Db):
+        self.db = db
+
+    def tx(self):
+        return self.db.tx()
+
+    # -- tickets -------------------------------------------------------------------------
+    def _params(self, t: Ticket) -> dict:
+        p = {c: getattr(t, c) for c in _COLS}
+        for c in _TIME_COLS:
+            p[c] = self.db.ts(p[c])
+        p["body"] = json.dumps(t.snapshot(), ensure_ascii=False)
+        return p
+
+    def next_serial(self, day: date) -> str:
+        key = day.strftime("%Y%m%d")
+        with self.db.tx():
+            # Upsert-and-increment inside the transaction: two writers never get one serial.
+            self.db.execute(
+                "INSERT INTO ticket_serials (day, last) VALUES (:d, 1) "
+                "ON CONFLICT (day) DO UPDATE SET last = ticket_serials.last + 1", {"d": key})
+            n = self.db.query_one("SELECT last FROM ticket_serials WHERE day = :d", {"d": key})["last"]
+        return f"{key}-{int(n):06d}"
+
+    def insert(self, ticket: Ticket) -> int:
+        p = self._params(ticket)
+        if self.db.query_one("SELECT 1 AS x FROM tickets WHERE serial = :serial", {"serial": ticket.serial}):
+            raise ValidationError(f"ticket {ticket.serial} already exists")
+        cols = ", ".join(_COLS) + ", body"
+        vals = ", ".join(f":{c}" for c in _COLS) + ", :body"
+        ticket.id = self.db.insert_returning_id(f"INSERT INTO tickets ({cols}) VALUES ({vals})", p)
+        return ticket.id
+
+    def bulk_insert(self, tickets: list[Ticket]) -> None:
+        """Insert many tickets in one transaction (demo seeding, benchmarks). Serials must be
+        unique and are not taken from the serial counter: call ``set_serial_counter`` after."""
+        cols = ", ".join(_COLS) + ", body"
+        vals = ", ".join(f":{c}" for c in _COLS) + ", :body"
+        sql = f"INSERT INTO tickets ({cols}) VALUES ({vals})"
+        with self.db.tx():
+            self.db.executemany(sql, [self._params(t) for t in tickets])
+
+    def set_serial_counter(self, day: date, last: int) -> None:
+        key = day.strftime("%Y%m%d")
+        self.db.execute(
+            "INSERT INTO ticket_serials (day, last) VALUES (:d, :n) ON CONFLICT (day) DO UPDATE SET last = :n",
+            {"d": key, "n": last})
+
+    def update(self, ticket: Ticket, expected_version: int) -> None:
+        p = self._params(ticket)
+        p["expected"] = expected_version
+        sets = ", ".join(f"{c} = :{c}" for c in _COLS if c != "serial") + ", body = :body"
+        n = self.db.execute(f"UPDATE tickets SET {sets} WHERE serial = :serial AND version = :expected", p)
+        if n != 1:
+            row = self.db.query_one("SELECT version FROM tickets WHERE serial = :s", {"s": ticket.serial})
+            raise ConflictError(f"ticket {ticket.serial}", expected_version, row["version"] if row else None)
+
+    def _ticket(self, row) -> Ticket:
+        t = ticket_from_snapshot(json.loads(row["body"]))
+        t.id = row["id"]
+        return t
+
+    def get(self, serial: str) -> Ticket | None:
+        row = self.db.query_one("SELECT id, body FROM tickets WHERE serial = :s", {"s": serial})
+        return self._ticket(row) if row else None
+
+    def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):
+        where, p = [], {"limit": limit, "offset": offset}
+        for col, val in (("state", state), ("department", department), ("category", category), ("caller_phone", phone)):
+            if val:
+                where.append(f"{col} = :{col}")
+                p[col] = val
+        if text:
+            where.append("content LIKE :text ESCAPE '\\'")
+            p["text"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = "SELECT id, body FROM tickets" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"
+        return [self._ticket(r) for r in self.db.query(sql, p)]
+
+    def overdue(self, now: datetime, *, light=None, department=None, category=None, limit=50, offset=0):
+        p = {"now": self.db.ts(now), "limit": limit, "offset": offset}
+        if light == "red":
+            cond = "current_due <= :now"
+        elif light == "yellow":
+            cond = "yellow_from <= :now AND current_due > :now"
+        else:
+            cond = "yellow_from <= :now"
+        sql = f"SELECT id, body FROM tickets WHERE {cond}"
+        if department:
+            sql += " AND department = :dep"
+            p["dep"] = department
+        if category:
+            sql += " AND category = :cat"
+            p["cat"] = category
+        sql += " ORDER BY current_due, id LIMIT :limit OFFSET :offset"
+        return [self._ticket(r) for r in self.db.query(sql, p)]
+
+    def count_by_state(self) -> dict[str, int]:
+        return {r["state"]: int(r["n"]) for r in self.db.query("SELECT state, COUNT(*) AS n FROM tickets GROUP BY state")}
+
+    # -- notes, links, returns, callers -------------------------------------------------------
+    def add_note(self, note: TicketNote) -> None:
+        self.db.execute(
+            "INSERT INTO ticket_notes (serial, kind, at, actor, text) VALUES (:s, :k, :at, :a, :t)",
+            {"s": note.serial, "k": note.kind, "at": self.db.ts(note.at), "a": note.actor, "t": note.text})
+
+    def notes(self, serial: str) -> list[TicketNote]:
+        return [TicketNote(r["serial"], r["kind"], from_ts(r["at"]), r["actor"], r["text"])
+                for r in self.db.query("SELECT * FROM ticket_notes WHERE serial = :s ORDER BY id", {"s": serial})]
+
+    def link(self, a: str, b: str, kind: str) -> None:
+        for x, y in ((a, b), (b, a)):
+            self.db.execute("INSERT INTO ticket_links (a, b, kind) VALUES (:a, :b, :k) ON CONFLICT (a, b) DO UPDATE SET kind = :k",
+                            {"a": x, "b": y, "k": kind})
+
+    def links(self, serial: str) -> list[tuple[str, str]]:
+        return [(r["b"], r["kind"]) for r in self.db.query("SELECT b, kind FROM ticket_links WHERE a = :a ORDER BY b", {"a": serial})]
+
+    def count_return(self, department: str, wrong: bool) -> None:
+        self.db.execute(
+            "INSERT INTO department_returns (department, returns, wrong) VALUES (:d, 1, :w) "
+            "ON CONFLICT (department) DO UPDATE SET returns = department_returns.returns + 1, "
+            "wrong = department_returns.wrong + :w", {"d": department, "w": int(wrong)})
+
+    def return_stats(self) -> dict[str, tuple[int, int]]:
+        return {r["department"]: (int(r["returns"]), int(r["wrong"])) for r in self.db.query("SELECT * FROM department_returns")}
+
+    def caller(self, phone: str) -> Caller | None:
+        r = self.db.query_one("SELECT * FROM callers WHERE phone = :p", {"p": phone})
+        return Caller(r["phone"], r["name"], r["caller_class"], r["note"]) if r else None
+
+    def save_caller(self, caller: Caller) -> None:
+        self.db.execute(
+            "INSERT INTO callers (phone, name, caller_class, note) VALUES (:p, :n, :c, :o) "
+            "ON CONFLICT (phone) DO UPDATE SET name = :n, caller_class = :c, note = :o",
+            {"p": caller.phone, "n": caller.name, "c": caller.caller_class, "o": caller.note})
+
+
+assert ACTIVE  # the overdue list relies on current_due being NULL outside active states

@@ -1,0 +1,57 @@
+"""The port the ticket service writes through. Implemented by backends.tickets_store."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+
+from .model import Caller, Ticket, TicketNote
+
+
+class TicketStore(Protocol):
+    """Every method blocks (database I/O). Writes join the caller's transaction (``tx()``)."""
+
+    def tx(self):
+        """Context manager: one transaction; ticket, notes and audit commit or vanish together."""
+
+    def next_serial(self, day: date) -> str:
+        """Allocate the next serial ``YYYYMMDD-NNNNNN`` for ``day``; safe with concurrent writers."""
+
+    def insert(self, ticket: Ticket) -> int:
+        """Store a new ticket; return its id. Raises ValidationError on a duplicate serial."""
+
+    def update(self, ticket: Ticket, expected_version: int) -> None:
+        """Save ``ticket`` (its version already bumped). Raises ConflictError when the stored
+        version is no longer ``expected_version``."""
+
+    def get(self, serial: str) -> Ticket | None:
+        """The ticket with ``serial``, or None."""
+
+    def search(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
+               phone: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
+        """Tickets matching every given filter, newest first."""
+
+    def overdue(self, now: datetime, *, light: str | None = None, department: str | None = None,
+                category: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
+        """Active tickets whose running clock is red (due <= now) or yellow (yellow_from <= now
+        < due); most overdue first. Uses indexed columns only."""
+
+    def add_note(self, note: TicketNote) -> None: ...
+
+    def notes(self, serial: str) -> list[TicketNote]: ...
+
+    def link(self, a: str, b: str, kind: str) -> None: ...
+
+    def links(self, serial: str) -> list[tuple[str, str]]:
+        """(other serial, kind) pairs."""
+
+    def count_return(self, department: str, wrong: bool) -> None: ...
+
+    def return_stats(self) -> dict[str, tuple[int, int]]:
+        """department -> (returns, wrong returns)."""
+
+    def caller(self, phone: str) -> Caller | None: ...
+
+    def save_caller(self, caller: Caller) -> None: ...
+
+    def count_by_state(self) -> dict[str, int]: ...

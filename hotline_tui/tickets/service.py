@@ -1,0 +1,474 @@
+"""TicketService: every ticket action, with permission, workflow rule, SLA clocks and audit.
+
+Each mutating method: loads the ticket, checks the actor's permission and the transition,
+applies the change, bumps the version, and writes ticket + note + audit entry in ONE
+transaction. ``expected_version`` (the version the user's screen showed) turns a concurrent
+edit into ConflictError instead of a silent overwrite. ``at`` enters work done earlier (tickets
+taken on paper during an outage); the audit keeps both ``at`` and the recording time.
+All methods block (database I/O).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from ..access import Access, User, mask_name, mask_phone
+from ..audit import AuditEntry, AuditLog
+from ..clock import Clock
+from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
+from ..sla import SlaPolicy
+from . import workflow
+from .catalog import Catalog
+from .model import Caller, DepartmentTask, Ticket, TicketNote
+from .ports import TicketStore
+
+SATISFACTION = ("satisfied", "unsatisfied", "unconfirmed")
+RESPONSIBILITY = ("at_fault", "not_at_fault")
+
+
+@dataclass
+class Intake:
+    """What the agent types while the citizen is on the line (受理登记)."""
+
+    channel: str
+    caller_phone: str
+    content: str
+    category: str
+    caller_name: str = ""
+    address: str = ""
+    district: str = ""
+    subcategory: str = ""
+    urgency: str = "normal"
+    call_id: str = ""
+    recording_id: str = ""
+    remind_at: datetime | None = None
+
+
+class TicketService:
+    def __init__(self, store: TicketStore, audit: AuditLog, access: Access, catalog: Catalog,
+                 policy: SlaPolicy, clock: Clock):
+        self.store, self.audit, self.access = store, audit, access
+        self.catalog, self.policy, self.clock = catalog, policy, clock
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _when(self, at: datetime | None) -> datetime:
+        now = self.clock.now()
+        if at is None:
+            return now
+        if at > now + timedelta(minutes=5):
+            raise ValidationError(f"--at {at.isoformat()} is in the future")
+        return at
+
+    def _load(self, serial: str) -> Ticket:
+        t = self.store.get(serial)
+        if t is None:
+            raise NotFound(f"no ticket {serial}")
+        return t
+
+    def _set_clock(self, t: Ticket, start: datetime) -> None:
+        """Start the clock of ``t.state`` (or stop all when none runs) and store its due time."""
+        clock = workflow.clock_for(t.state)
+        due = None
+        if clock == "acknowledge":
+            due = t.ack_due = self.policy.deadline("acknowledge", t.category, t.urgency, start)
+        elif clock == "handle":
+            if t.handle_due is None:
+                t.handle_due = self.policy.deadline("handle", t.category, t.urgency, start)
+            due = t.handle_due
+        elif clock == "review":
+            due = t.review_due = self.policy.deadline("review", t.category, t.urgency, start)
+        elif clock == "callback":
+            if t.callback_due is None:
+                t.callback_due = self.policy.deadline("callback", t.category, t.urgency, start)
+            due = t.callback_due
+        t.current_due = due
+        t.yellow_from = self.policy.yellow_from(due) if due else None
+
+    def _department_may(self, user: User, t: Ticket, *, co_ok: bool = False) -> None:
+        # A department user acts only for its own tickets; centre staff holding the permission
+        # may record a department's action on its behalf (e.g. confirmed by phone).
+        if user.department:
+            mine = {t.department} | ({c.department for c in t.co_departments} if co_ok else set())
+            if user.department not in mine:
+                raise PermissionDenied(user.name, "tickets.department", f"act for {t.department or 'no department'}")
+
+    def _act(self, actor: User, serial: str, action: str, change: Callable[[Ticket, datetime], None], *,
+             expected_version: int | None, at: datetime | None, note: str = "", note_kind: str | None = None,
+             dept_check: bool = False, co_ok: bool = False) -> Ticket:
+        when = self._when(at)
+        with self.store.tx():
+            t = self._load(serial)
+            # A stale screen is told so first: what it shows is no longer the ticket.
+            if expected_version is not None and expected_version != t.version:
+                raise ConflictError(f"ticket {serial}", expected_version, t.version)
+            target, permission = workflow.check(t.state, action)
+            self.access.require(actor, permission, action.replace("_", " ") + f" {serial}")
+            if dept_check:
+                self._department_may(actor, t, co_ok=co_ok)
+            before = t.snapshot()
+            old_version = t.version
+            previous_state = t.state
+            change(t, when)
+            if target is not None and t.state == previous_state and action not in ("ack",):
+                t.state = target
+            if t.state != previous_state:
+                self._set_clock(t, when)
+            t.version = old_version + 1
+            t.updated_at = self.clock.now()
+            self.store.update(t, old_version)
+            if note_kind and note:
+                self.store.add_note(TicketNote(serial, note_kind, when, actor.name, note))
+            self.audit.append(AuditEntry(actor.name, f"ticket.{action}", "ticket", serial, when, self.clock.now(),
+                                         before, t.snapshot(), note))
+        return t
+
+    def masked(self, t: Ticket, viewer: User) -> Ticket:
+        """A copy of ``t`` with personal data masked for viewers without personal_data.view."""
+        if viewer.can("personal_data.view"):
+            return t
+        m = copy.copy(t)
+        m.caller_phone = mask_phone(t.caller_phone, viewer)
+        m.caller_name = mask_name(t.caller_name, viewer)
+        return m
+
+    # -- register ----------------------------------------------------------------------------
+    def register(self, actor: User, intake: Intake, *, at: datetime | None = None) -> Ticket:
+        """Register a ticket (受理). Returns it with its new serial."""
+        self.access.require(actor, "tickets.register", "register a ticket")
+        c = self.catalog
+        when = self._when(at)
+        phone = c.phone(intake.caller_phone)
+        content = c.fits("content", intake.content.strip())
+        if not content:
+            raise ValidationError("content is required")
+        t = Ticket(
+            serial="", created_at=when, channel=c.channel(intake.channel), caller_phone=phone,
+            content=content, category=c.category(intake.category), caller_name=c.fits("name", intake.caller_name),
+            address=c.fits("address", intake.address), district=intake.district, subcategory=intake.subcategory,
+            urgency=c.urgency(intake.urgency), call_id=intake.call_id, recording_id=intake.recording_id,
+            remind_at=intake.remind_at,
+        )
+        if intake.subcategory and intake.subcategory not in c.subcategories.get(t.category, ()):
+            raise ValidationError(f"unknown subcategory {intake.subcategory!r} for category {t.category}")
+        if t.category == "todo":
+            if intake.remind_at is None:
+                raise ValidationError("a to-do ticket needs a reminder time (--remind-at)")
+            t.state = "todo"
+        with self.store.tx():
+            t.serial = self.store.next_serial(when.date())
+            t.updated_at = self.clock.now()
+            self.store.insert(t)
+            self.audit.append(AuditEntry(actor.name, "ticket.register", "ticket", t.serial, when, self.clock.now(),
+                                         None, t.snapshot()))
+        return t
+
+    # -- actions -----------------------------------------------------------------------------
+    def answer(self, actor, serial, answer: str, *, expected_version=None, at=None) -> Ticket:
+        """Answer on the spot and close at once (当即答复结案)."""
+        text = self.catalog.fits("note", answer.strip())
+        if not text:
+            raise ValidationError("the answer is required")
+
+        def change(t, when):
+            t.answer, t.closed_at = text, when
+        return self._act(actor, serial, "answer", change, expected_version=expected_version, at=at,
+                         note=text, note_kind="answer")
+
+    def triage(self, actor, serial, *, category=None, subcategory=None, urgency=None, expected_version=None, at=None):
+        def change(t, when):
+            if category:
+                t.category = self.catalog.category(category)
+            if subcategory is not None:
+                t.subcategory = subcategory
+            if urgency:
+                t.urgency = self.catalog.urgency(urgency)
+        return self._act(actor, serial, "triage", change, expected_version=expected_version, at=at)
+
+    def dispatch(self, actor, serial, department: str, *, co_departments=(), expected_version=None, at=None,
+                 note: str = "") -> Ticket:
+        """Dispatch to a lead department (+ co-handling units); starts the 30-minute ack clock."""
+        lead = self.catalog.department(department)
+        cos = [self.catalog.department(d) for d in co_departments if d != lead]
+
+        def change(t, when):
+            t.department = lead
+            t.co_departments = [DepartmentTask(d, "co", when) for d in cos]
+            t.acknowledged_at = None
+            # The handle clock runs from dispatch: "within N working days" of the department's receipt.
+            t.handle_due = self.policy.deadline("handle", t.category, t.urgency, when)
+        return self._act(actor, serial, "dispatch", change, expected_version=expected_version, at=at,
+                         note=note, note_kind="dispatch")
+
+    def acknowledge(self, actor, serial, *, expected_version=None, at=None) -> Ticket:
+        """The department confirms receipt (签收). A co-handling unit's ack is recorded on its task."""
+        def change(t, when):
+            dept = actor.department or t.department
+            if dept == t.department:
+                if t.state == "handling" and t.acknowledged_at:
+                    raise IllegalTransition(t.state, "ack")
+                t.acknowledged_at = when
+                t.state = "handling"
+            else:
+                for task in t.co_departments:
+                    if task.department == dept:
+                        if task.acknowledged_at:
+                            raise IllegalTransition("acknowledged", "ack")
+                        task.acknowledged_at = when
+        return self._act(actor, serial, "ack", change, expected_version=expected_version, at=at,
+                         dept_check=True, co_ok=True)
+
+    def return_ticket(self, actor, serial, reason: str, *, expected_version=None, at=None) -> Ticket:
+        """The department returns a ticket that is not theirs (退单); the centre reviews it."""
+        if not reason.strip():
+            raise ValidationError("a return needs a reason")
+
+        def change(t, when):
+            t.returns += 1
+        return self._act(actor, serial, "return", change, expected_version=expected_version, at=at,
+                         note=reason.strip(), note_kind="return", dept_check=True)
+
+    def redispatch(self, actor, serial, department: str, *, expected_version=None, at=None, note="") -> Ticket:
+        """Return accepted: dispatch to the right department (counts a justified return)."""
+        new = self.catalog.department(department)
+
+        def change(t, when):
+            self.store.count_return(t.department, wrong=False)
+            t.department, t.co_departments, t.acknowledged_at = new, [], None
+            t.handle_due = self.policy.deadline("handle", t.category, t.urgency, when)
+        return self._act(actor, serial, "redispatch", change, expected_version=expected_version, at=at,
+                         note=note or f"re-dispatched to {new}", note_kind="dispatch")
+
+    def reject_return(self, actor, serial, note: str = "", *, expected_version=None, at=None) -> Ticket:
+        """Wrong return: back to the same department, counted against it."""
+        def change(t, when):
+            self.store.count_return(t.department, wrong=True)
+            t.acknowledged_at = None
+        return self._act(actor, serial, "reject_return", change, expected_version=expected_version, at=at,
+                         note=note, note_kind="review")
+
+    def request_extension(self, actor, serial, working_days: int, reason: str, *, expected_version=None, at=None):
+        if working_days < 1:
+            raise ValidationError("an extension is at least 1 working day")
+        if not reason.strip():
+            raise ValidationError("an extension request needs a reason")
+        return self._act(actor, serial, "extend", lambda t, w: None, expected_version=expected_version, at=at,
+                         note=f"{working_days}|{reason.strip()}", note_kind="extension", dept_check=True)
+
+    def _pending_extension_days(self, serial: str) -> int:
+        for n in reversed(self.store.notes(serial)):
+            if n.kind == "extension":
+                return int(n.text.split("|", 1)[0])
+        raise NotFound(f"ticket {serial} has no extension request")
+
+    def approve_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
+        """Approve: the handle deadline moves by the requested working days (recorded)."""
+        days = self._pending_extension_days(serial)
+
+        def change(t, when):
+            t.handle_due = self.policy.calendar.add_working_days(t.handle_due or when, days)
+            t.extensions += 1
+            t.state = "handling"
+        return self._act(actor, serial, "approve_extension", change, expected_version=expected_version, at=at,
+                         note=note or f"extended by {days} working days", note_kind="extension-decision")
+
+    def refuse_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
+        """Refuse: the deadline stays."""
+        return self._act(actor, serial, "refuse_extension", lambda t, w: None, expected_version=expected_version,
+                         at=at, note=note or "extension refused", note_kind="extension-decision")
+
+    def pause(self, actor, serial, reason: str, *, expected_version=None, at=None) -> Ticket:
+        """Wait for the citizen's supplement: the handle clock stops (policy's pause states)."""
+        if "waiting_supplement" not in self.policy.pause_states:
+            raise IllegalTransition("handling", "pause (the SLA policy allows no pause)")
+
+        def change(t, when):
+            t.paused_at = when
+        return self._act(actor, serial, "pause", change, expected_version=expected_version, at=at,
+                         note=reason, note_kind="pause", dept_check=True)
+
+    def resume(self, actor, serial, *, expected_version=None, at=None) -> Ticket:
+        def change(t, when):
+            paused = int((when - t.paused_at).total_seconds()) if t.paused_at else 0
+            t.paused_seconds += max(paused, 0)
+            if t.handle_due:
+                t.handle_due += timedelta(seconds=max(paused, 0))
+            t.paused_at = None
+        return self._act(actor, serial, "resume", change, expected_version=expected_version, at=at, dept_check=True)
+
+    def reply(self, actor, serial, text: str, *, expected_version=None, at=None) -> Ticket:
+        """The department's result (回单); starts the centre's review clock."""
+        body = self.catalog.fits("note", text.strip())
+        if not body:
+            raise ValidationError("a reply needs text")
+
+        def change(t, when):
+            t.reply, t.replied_at = body, when
+        return self._act(actor, serial, "reply", change, expected_version=expected_version, at=at,
+                         note=body, note_kind="reply", dept_check=True)
+
+    def review_reply(self, actor, serial, accept: bool, note: str = "", *, expected_version=None, at=None) -> Ticket:
+        """Accept the reply (→ callback) or send it back to the department."""
+        action = "accept_reply" if accept else "send_back"
+        if not accept and not note.strip():
+            raise ValidationError("sending a reply back needs a reason")
+        return self._act(actor, serial, action, lambda t, w: None, expected_version=expected_version, at=at,
+                         note=note, note_kind="review")
+
+    def callback(self, actor, serial, handler: str, result: str, note: str = "", *, expected_version=None, at=None):
+        """Record the callback (回访). 'unconfirmed' on both counts keeps it pending (try again)."""
+        for v in (handler, result):
+            if v not in SATISFACTION:
+                raise ValidationError(f"callback result must be one of {', '.join(SATISFACTION)}, not {v!r}")
+
+        def change(t, when):
+            t.callback_attempts += 1
+            t.callback_handler, t.callback_result = handler, result
+            if not (handler == "unconfirmed" and result == "unconfirmed"):
+                t.state = "called_back"
+        return self._act(actor, serial, "callback", change, expected_version=expected_version, at=at,
+                         note=note or f"handler={handler} result={result}", note_kind="callback")
+
+    def reopen(self, actor, serial, reason: str, *, expected_version=None, at=None) -> Ticket:
+        """Reopen (重办), e.g. after an unsatisfied callback: back to triage for a new dispatch."""
+        if not reason.strip():
+            raise ValidationError("reopening needs a reason")
+
+        def change(t, when):
+            t.closed_at = None
+            t.handle_due = t.callback_due = None
+        return self._act(actor, serial, "reopen", change, expected_version=expected_version, at=at,
+                         note=reason, note_kind="reopen")
+
+    def archive(self, actor, serial, *, responsibility: str = "", unit: str = "", reason: str = "",
+                expected_version=None, at=None) -> Ticket:
+        """Archive (归档) with the responsibility judgement (complaints need one)."""
+        if responsibility and responsibility not in RESPONSIBILITY:
+            raise ValidationError(f"responsibility must be one of {', '.join(RESPONSIBILITY)}")
+
+        def change(t, when):
+            if t.category == "complaint" and t.state != "closed" and not responsibility:
+                raise ValidationError("archiving a complaint needs --responsibility at_fault|not_at_fault")
+            if t.state == "callback_pending" and t.callback_attempts == 0:
+                raise IllegalTransition(t.state, "archive before any callback attempt")
+            t.responsibility, t.responsible_unit, t.responsibility_reason = responsibility, unit, reason
+            t.closed_at = t.closed_at or when
+        return self._act(actor, serial, "archive", change, expected_version=expected_version, at=at,
+                         note=reason, note_kind="archive")
+
+    def complete_todo(self, actor, serial, note: str = "", *, expected_version=None, at=None) -> Ticket:
+        def change(t, when):
+            t.closed_at = when
+        return self._act(actor, serial, "complete_todo", change, expected_version=expected_version, at=at,
+                         note=note, note_kind="todo")
+
+    def urge(self, actor, serial, note: str = "", channel: str = "message", *, expected_version=None, at=None):
+        """Urge the department (催办); recorded and counted."""
+        def change(t, when):
+            t.urges += 1
+        return self._act(actor, serial, "urge", change, expected_version=expected_version, at=at,
+                         note=f"[{channel}] {note}".strip(), note_kind="urge")
+
+    def link(self, actor, serial, other: str, *, at=None) -> Ticket:
+        """Link two tickets about related matters (案件关联)."""
+        if other == serial:
+            raise ValidationError("a ticket cannot be linked to itself")
+        self._load(other)
+
+        def change(t, when):
+            self.store.link(serial, other, "related")
+        return self._act(actor, serial, "link", change, expected_version=None, at=at,
+                         note=f"linked to {other}", note_kind="link")
+
+    def merge(self, actor, serial, into: str, *, at=None) -> Ticket:
+        """Merge a repeat request into the main ticket (并单); the trail is kept on both."""
+        if into == serial:
+            raise ValidationError("a ticket cannot be merged into itself")
+        main = self._load(into)
+        if main.state in workflow.TERMINAL:
+            raise IllegalTransition(main.state, "merge into")
+
+        def change(t, when):
+            t.merged_into = into
+            t.closed_at = when
+            self.store.link(serial, into, "merged")
+        return self._act(actor, serial, "merge", change, expected_version=None, at=at,
+                         note=f"merged into {into}", note_kind="merge")
+
+    def supplement(self, actor, serial, text: str, *, at=None) -> Ticket:
+        """Add information to a ticket, also long after closure (补填)."""
+        body = self.catalog.fits("note", text.strip())
+        if not body:
+            raise ValidationError("a supplement needs text")
+        return self._act(actor, serial, "supplement", lambda t, w: None, expected_version=None, at=at,
+                         note=body, note_kind="supplement")
+
+    # -- reads -----------------------------------------------------------------------------
+    def get(self, viewer: User, serial: str) -> Ticket:
+        self.access.require(viewer, "tickets.read", f"read {serial}")
+        t = self._load(serial)
+        if viewer.department and viewer.department not in {t.department, *(c.department for c in t.co_departments)}:
+            raise PermissionDenied(viewer.name, "tickets.read", f"read {serial} of another department")
+        return self.masked(t, viewer)
+
+    def notes(self, viewer: User, serial: str) -> list[TicketNote]:
+        self.get(viewer, serial)
+        return self.store.notes(serial)
+
+    def history(self, viewer: User, serial: str) -> list[AuditEntry]:
+        """The ticket's audit trail (needs audit.read or tickets.read)."""
+        self.get(viewer, serial)
+        return self.audit.for_subject("ticket", serial)
+
+    def links(self, viewer: User, serial: str) -> list[tuple[str, str]]:
+        self.get(viewer, serial)
+        return self.store.links(serial)
+
+    def search(self, viewer: User, **filters) -> list[Ticket]:
+        self.access.require(viewer, "tickets.read", "list tickets")
+        if viewer.department:
+            filters["department"] = viewer.department
+        return [self.masked(t, viewer) for t in self.store.search(**filters)]
+
+    def overdue(self, viewer: User, *, light: str | None = None, department: str | None = None,
+                category: str | None = None, limit: int = 50, offset: int = 0) -> list[tuple[Ticket, str]]:
+        """Red and yellow tickets (most overdue first) with their light, from indexed columns."""
+        self.access.require(viewer, "tickets.read", "list overdue tickets")
+        if light not in (None, "red", "yellow"):
+            raise ValidationError("--light must be red or yellow")
+        if viewer.department:
+            department = viewer.department
+        now = self.clock.now()
+        rows = self.store.overdue(now, light=light, department=department, category=category, limit=limit, offset=offset)
+        return [(self.masked(t, viewer), "red" if t.current_due and t.current_due <= now else "yellow") for t in rows]
+
+    def light(self, t: Ticket) -> str:
+        return self.policy.light(t.current_due, self.clock.now(), t.created_at if t.state in workflow.ACTIVE else None) \
+            if t.state in workflow.ACTIVE else "green"
+
+    # -- callers ---------------------------------------------------------------------------
+    def caller(self, viewer: User, phone: str) -> tuple[Caller, list[Ticket]]:
+        """The caller's class and earlier tickets (来电历史), newest first."""
+        self.access.require(viewer, "callers.read", "see caller history")
+        phone = self.catalog.phone(phone)
+        c = self.store.caller(phone) or Caller(phone)
+        history = [self.masked(t, viewer) for t in self.store.search(phone=phone, limit=20)]
+        if not viewer.can("personal_data.view"):
+            c = Caller(mask_phone(c.phone, viewer), mask_name(c.name, viewer), c.caller_class, c.note)
+        return c, history
+
+    def classify_caller(self, actor: User, phone: str, caller_class: str, *, name: str = "", note: str = "",
+                        at: datetime | None = None) -> Caller:
+        self.access.require(actor, "callers.classify", "classify a caller")
+        phone = self.catalog.phone(phone)
+        cls = self.catalog.caller_class(caller_class)
+        when = self._when(at)
+        with self.store.tx():
+            old = self.store.caller(phone)
+            new = Caller(phone, name or (old.name if old else ""), cls, note or (old.note if old else ""))
+            self.store.save_caller(new)
+            self.audit.append(AuditEntry(actor.name, "caller.classify", "caller", phone, when, self.clock.now(),
+                                         old.__dict__ if old else None, new.__dict__))
+        return new

@@ -1,0 +1,183 @@
+"""The ticket life cycle through TicketService on both stores (SQLite and PostgreSQL)."""
+
+from datetime import timedelta
+
+import pytest
+
+from hotline_tui.clock import FixedClock
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
+from hotline_tui.tickets.factory import ticket_service
+from hotline_tui.tickets.service import Intake
+
+
+@pytest.fixture
+def env(store):
+    clock = FixedClock("2026-11-23T09:00:00+08:00")
+    svc = ticket_service(store, DEMO_DIR, clock)
+    u = svc.access.user
+    return svc, clock, u
+
+
+def _new(svc, u, **kw):
+    base = dict(channel="phone", caller_phone="13812341234", caller_name="张三", content="小区夜间施工噪音扰民",
+                category="complaint", subcategory="噪音扰民", district="秦都区")
+    base.update(kw)
+    return svc.register(u("agent1001"), Intake(**base))
+
+
+def test_serials_are_per_day_and_sequential(env):
+    svc, clock, u = env
+    a, b = _new(svc, u), _new(svc, u)
+    assert (a.serial, b.serial) == ("20261123-000001", "20261123-000002")
+    clock.advance(hours=24)
+    assert _new(svc, u).serial == "20261124-000001"
+
+
+def test_full_life_cycle_with_clocks_and_audit(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    svc.triage(u("handler"), t.serial, urgency="normal")
+    t = svc.dispatch(u("handler"), t.serial, "ZJJ", co_departments=["CGJ"])
+    assert t.state == "dispatched" and t.current_due.isoformat() == "2026-11-23T09:30:00+08:00"
+    clock.advance(minutes=10)
+    t = svc.acknowledge(u("dept-zjj"), t.serial)
+    assert t.state == "handling" and t.current_due.isoformat() == "2026-11-30T17:30:00+08:00"
+    t = svc.request_extension(u("dept-zjj"), t.serial, 3, "需现场勘查")
+    t = svc.approve_extension(u("handler"), t.serial)
+    assert t.current_due.isoformat() == "2026-12-03T17:30:00+08:00" and t.extensions == 1
+    t = svc.urge(u("duty"), t.serial, "请尽快处理", channel="phone")
+    t = svc.reply(u("dept-zjj"), t.serial, "已责令施工单位夜间停工")
+    t = svc.review_reply(u("handler"), t.serial, accept=True)
+    assert t.state == "callback_pending"
+    t = svc.callback(u("agent1001"), t.serial, "satisfied", "satisfied")
+    t = svc.archive(u("handler"), t.serial, responsibility="at_fault", unit="ZJJ", reason="施工许可管理不到位")
+    assert t.state == "archived" and t.current_due is None and t.urges == 1
+    actions = [e.action for e in svc.history(u("duty"), t.serial)]
+    assert actions == ["ticket.register", "ticket.triage", "ticket.dispatch", "ticket.ack", "ticket.extend",
+                       "ticket.approve_extension", "ticket.urge", "ticket.reply", "ticket.accept_reply",
+                       "ticket.callback", "ticket.archive"]
+    kinds = [n.kind for n in svc.notes(u("duty"), t.serial)]
+    assert "urge" in kinds and "reply" in kinds
+
+
+def test_illegal_transition_names_state_and_action(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    with pytest.raises(IllegalTransition, match="cannot reply a ticket in state 'registered'"):
+        svc.reply(u("dept-zjj"), t.serial, "done")
+    assert svc.get(u("duty"), t.serial).version == 1     # nothing written
+
+
+def test_permissions_and_department_scope(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    with pytest.raises(PermissionDenied):
+        svc.dispatch(u("agent1001"), t.serial, "ZJJ")
+    svc.dispatch(u("handler"), t.serial, "ZJJ")
+    with pytest.raises(PermissionDenied):
+        svc.acknowledge(u("dept-rsj"), t.serial)       # another department
+    with pytest.raises(PermissionDenied):
+        svc.get(u("dept-rsj"), t.serial)
+    assert svc.get(u("oncall"), t.serial).caller_phone == "138****1234"
+    assert svc.get(u("duty"), t.serial).caller_phone == "13812341234"
+
+
+def test_second_console_saving_gets_conflict(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    seen = t.version
+    svc.triage(u("handler"), t.serial, urgency="urgent", expected_version=seen)
+    with pytest.raises(ConflictError, match="you had version 1, it is now 2"):
+        svc.triage(u("duty"), t.serial, urgency="very_urgent", expected_version=seen)
+    assert svc.get(u("duty"), t.serial).urgency == "urgent"
+
+
+def test_return_and_redispatch_count_wrong_returns(env, store):
+    svc, clock, u = env
+    t = _new(svc, u)
+    svc.dispatch(u("handler"), t.serial, "RSJ")
+    svc.return_ticket(u("dept-rsj"), t.serial, "不属于我局职责")
+    svc.reject_return(u("handler"), t.serial, "属于劳动监察范围")
+    svc.return_ticket(u("dept-rsj"), t.serial, "仍不属于")
+    t = svc.redispatch(u("handler"), t.serial, "ZJJ")
+    assert t.state == "dispatched" and t.department == "ZJJ" and t.returns == 2
+    assert store.tickets.return_stats() == {"RSJ": (2, 1)}
+
+
+def test_overdue_list_from_indexed_columns(env):
+    svc, clock, u = env
+    a, b, c = _new(svc, u), _new(svc, u), _new(svc, u, category="consult", subcategory="")
+    for t, dep in ((a, "ZJJ"), (b, "RSJ"), (c, "GJJ")):
+        svc.dispatch(u("handler"), t.serial, dep)
+    svc.acknowledge(u("dept-gjj"), c.serial)              # c runs on the handle clock now
+    clock.advance(minutes=20)                            # a, b: 10 min to the ack deadline → yellow
+    assert [(t.serial, light) for t, light in svc.overdue(u("duty"))] == [(a.serial, "yellow"), (b.serial, "yellow")]
+    clock.advance(minutes=15)                            # past 09:30 → red
+    red = svc.overdue(u("duty"), light="red", department="RSJ")
+    assert [(t.serial, light) for t, light in red] == [(b.serial, "red")]
+    clock.advance(timedelta(days=2).total_seconds())     # c: consult is 1 working day → red
+    assert c.serial in [t.serial for t, _ in svc.overdue(u("duty"), light="red")]
+
+
+def test_hostile_text_is_stored_as_given(env):
+    svc, clock, u = env
+    hostile = "\x1b[2J[bold red]x[/]'; DROP TABLE tickets;--"
+    t = _new(svc, u, content=hostile, caller_name="[link=x]李四")
+    got = svc.get(u("duty"), t.serial)
+    assert got.content == hostile and got.caller_name == "[link=x]李四"
+    assert svc.search(u("duty"), text="DROP TABLE")[0].serial == t.serial
+
+
+def test_bad_input_changes_nothing(env, store):
+    svc, clock, u = env
+    for bad in (dict(category="nope"), dict(caller_phone="call me"), dict(content="x" * 4001), dict(channel="fax")):
+        with pytest.raises(ValidationError):
+            _new(svc, u, **bad)
+    with pytest.raises(NotFound):
+        svc.get(u("duty"), "20261123-999999")
+    assert store.tickets.count_by_state() == {}
+
+
+def test_crash_mid_write_leaves_no_half_ticket(env, store, monkeypatch):
+    svc, clock, u = env
+
+    def boom(entry):
+        raise RuntimeError("killed")
+    monkeypatch.setattr(svc.audit, "append", boom)
+    with pytest.raises(RuntimeError):
+        _new(svc, u)
+    assert store.tickets.count_by_state() == {}
+
+
+def test_merge_link_supplement_reopen_and_callers(env):
+    svc, clock, u = env
+    a, b = _new(svc, u), _new(svc, u, caller_phone="13900001111")
+    svc.link(u("handler"), a.serial, b.serial)
+    assert svc.links(u("duty"), b.serial) == [(a.serial, "related")]
+    c = _new(svc, u)
+    t = svc.merge(u("handler"), c.serial, a.serial)
+    assert t.state == "merged" and t.merged_into == a.serial
+    with pytest.raises(IllegalTransition):
+        svc.triage(u("handler"), c.serial)
+    done = svc.answer(u("agent1001"), b.serial, "已告知办理地址")
+    assert done.state == "closed"
+    svc.supplement(u("handler"), b.serial, "市民补充：需携带身份证")
+    again = svc.reopen(u("handler"), b.serial, "市民不满意")
+    assert again.state == "triaged"
+    svc.classify_caller(u("duty"), "13812341234", "elderly", name="张三")
+    caller, history = svc.caller(u("duty"), "13812341234")
+    assert caller.caller_class == "elderly" and {h.serial for h in history} == {a.serial, c.serial}
+
+
+def test_pause_stops_the_handle_clock(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    svc.dispatch(u("handler"), t.serial, "ZJJ")
+    t = svc.acknowledge(u("dept-zjj"), t.serial)
+    due = t.handle_due
+    t = svc.pause(u("dept-zjj"), t.serial, "等待市民提供材料")
+    assert t.current_due is None
+    clock.advance(hours=5)
+    t = svc.resume(u("dept-zjj"), t.serial)
+    assert t.paused_seconds == 5 * 3600 and t.current_due == due + timedelta(hours=5)
