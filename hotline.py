@@ -23,11 +23,11 @@ class Wiring:
     as_user: str | None = None
     lang: str | None = None
 
-    def open_store(self, *, migrate: bool = False):
+    def open_store(self, *, migrate: bool = False, check: bool = True):
         from backends.store import open_store
 
         store = open_store(self.db, migrate=migrate)
-        if not migrate:
+        if check and not migrate:
             store.require_current()
         return store
 
@@ -42,6 +42,13 @@ class Wiring:
 def cli(ctx: click.Context, db, config_dir, as_user, lang):
     """hotline — operations console and tools for a 12345 citizen service hotline."""
     ctx.obj = Wiring(db=db, config_dir=config_dir, as_user=as_user, lang=lang)
+
+
+from hotline_tui.cli.db import calendar, db  # noqa: E402
+from hotline_tui.cli.tickets import callers, tickets  # noqa: E402
+
+for _group in (tickets, callers, db, calendar):
+    cli.add_command(_group)
 
 
 def main() -> None:

@@ -28,6 +28,8 @@ class ConfigError(HotlineError):
 class ValidationError(HotlineError):
     """Bad input value (unknown category, bad phone number, oversize field, ...)."""
 
+    exit_code = 2
+
 
 class NotFound(HotlineError):
     """The named object does not exist."""

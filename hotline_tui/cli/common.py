@@ -22,12 +22,24 @@ class Wiring(Protocol):
     as_user: str | None   # --as: the acting user (None = the config's default user)
     lang: str | None      # --lang: zh or en
 
-    def open_store(self, *, migrate: bool = False) -> Any:
-        """Open the configured store; checks the schema unless ``migrate``. Blocks."""
+    def open_store(self, *, migrate: bool = False, check: bool = True) -> Any:
+        """Open the configured store; applies migrations with ``migrate``, else raises
+        HotlineError when the schema is not current (unless ``check`` is False). Blocks."""
 
 
 def wiring() -> Wiring:
     return click.get_current_context().find_object(object)  # type: ignore[return-value]
+
+
+def _set_actor(ctx: click.Context, _param, value):
+    if value:
+        ctx.find_object(object).as_user = value
+    return value
+
+
+#: ``--as USER`` after the subcommand too (``hotline tickets urge S --as duty``), not only before it.
+as_option = click.option("--as", "as_user", expose_value=False, callback=_set_actor, is_eager=True,
+                         help="Acting user (default: the config's default user).")
 
 
 def one_line_errors(fn: Callable) -> Callable:
