@@ -104,8 +104,9 @@ class TicketService:
             # A stale screen is told so first: what it shows is no longer the ticket.
             if expected_version is not None and expected_version != t.version:
                 raise ConflictError(f"ticket {serial}", expected_version, t.version)
-            target, permission = workflow.check(t.state, action)
-            self.access.require(actor, permission, action.replace("_", " ") + f" {serial}")
+            # Permission before state: a user who may not act learns nothing about the ticket.
+            self.access.require(actor, workflow.permission_for(action), action.replace("_", " ") + f" {serial}")
+            target, _ = workflow.check(t.state, action)
             if dept_check:
                 self._department_may(actor, t, co_ok=co_ok)
             before = t.snapshot()

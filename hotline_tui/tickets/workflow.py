@@ -61,6 +61,13 @@ def check(state: str, action: str) -> tuple[str | None, str]:
     return target, permission
 
 
+def permission_for(action: str) -> str:
+    """The permission ``action`` needs. Raises IllegalTransition for an unknown action."""
+    if action not in TRANSITIONS:
+        raise IllegalTransition("any", action)
+    return TRANSITIONS[action][2]
+
+
 def clock_for(state: str) -> str | None:
     """Which SLA clock runs in ``state`` (None: no clock, e.g. closed, paused)."""
     return {
