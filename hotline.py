@@ -45,9 +45,10 @@ def cli(ctx: click.Context, db, config_dir, as_user, lang):
 
 
 from hotline_tui.cli.db import calendar, db  # noqa: E402
+from hotline_tui.cli.demo import demo  # noqa: E402
 from hotline_tui.cli.tickets import callers, tickets  # noqa: E402
 
-for _group in (tickets, callers, db, calendar):
+for _group in (tickets, callers, db, calendar, demo):
     cli.add_command(_group)
 
 

@@ -1,0 +1,46 @@
+"""``hotline demo seed``: fill a store with the demo site (tickets, callers, articles …).
+
+Other components register their seeders in ``SEEDERS``: ``(name, fn(store, config_dir, rng,
+clock) -> summary)``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import click
+
+from ..clock import SystemClock
+from ..demo.tickets import seed_tickets
+from .common import one_line_errors, wiring
+
+SEEDERS: list[tuple[str, object]] = []
+
+
+def seed_all(store, config_dir, *, seed: int = 1, tickets: int = 10_000, days: int = 60, clock=None,
+             echo=lambda s: None) -> None:
+    """Seed every component, each with its own RNG stream derived from ``seed``."""
+    clock = clock or SystemClock()
+    t0 = time.perf_counter()
+    echo(seed_tickets(store, config_dir, random.Random(f"{seed}:tickets"), clock, tickets=tickets, days=days))
+    for name, fn in SEEDERS:
+        echo(fn(store, config_dir, random.Random(f"{seed}:{name}"), clock))
+    echo(f"seeded in {time.perf_counter() - t0:.1f} s")
+
+
+@click.group()
+def demo():
+    """The demo site."""
+
+
+@demo.command()
+@click.option("--tickets", default=10_000, show_default=True)
+@click.option("--days", default=60, show_default=True)
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@one_line_errors
+def seed(tickets, days, seed):
+    """Fill the store (migrating it first) with a realistic demo site."""
+    w = wiring()
+    store = w.open_store(migrate=True)
+    seed_all(store, w.config_dir, seed=seed, tickets=tickets, days=days, echo=click.echo)
