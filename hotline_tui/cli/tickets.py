@@ -224,6 +224,23 @@ _action("supplement", "supplement", click.option("--text", required=True), help_
         arg_builder=lambda text: ((text,), {}))
 
 
+@tickets.command("escalate")
+@click.option("--limit", default=1000, show_default=True)
+@json_option
+@as_option
+@one_line_errors
+def escalate(limit, as_json):
+    """Take the escalation steps now due (预警, 超期, 自动催办, 督办); for cron."""
+    svc, w = _svc()
+    taken = svc.escalate(_user(svc, w), limit=limit)
+    if as_json:
+        emit_json([{"serial": s, "step": n} for s, n in taken])
+    else:
+        for s, n in taken:
+            click.echo(f"{s}  {n}")
+        click.echo(f"{len(taken)} step(s) taken", err=True)
+
+
 @click.group()
 def callers():
     """Callers: history by phone number and caller classes (来电历史 / 来电客户分类)."""

@@ -58,6 +58,8 @@ class Ticket:
     returns: int = 0
     extensions: int = 0
     merged_into: str = ""
+    escalation_key: str = ""            # the deadline the steps below were taken for
+    escalation_done: list[str] = field(default_factory=list)
     acknowledged_at: datetime | None = None
     replied_at: datetime | None = None
     closed_at: datetime | None = None

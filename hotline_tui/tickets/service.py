@@ -372,6 +372,32 @@ class TicketService:
         return self._act(actor, serial, "urge", change, expected_version=expected_version, at=at,
                          note=f"[{channel}] {note}".strip(), note_kind="urge")
 
+    def escalate(self, actor, *, limit: int = 1000) -> list[tuple[str, str]]:
+        """Take every escalation step now due on yellow/red tickets (cron: ``hotline tickets
+        escalate``). Each step is taken once per deadline and logged; ``auto_urge`` counts as an
+        urge. Returns (serial, step name) pairs taken."""
+        self.access.require(actor, "tickets.urge", "escalate overdue tickets")
+        now = self.clock.now()
+        taken: list[tuple[str, str]] = []
+        for t in self.store.overdue(now, limit=limit):
+            key = t.current_due.isoformat()
+            done = set(t.escalation_done) if t.escalation_key == key else set()
+            due_steps = [st for st in self.policy.escalation_steps() if t.current_due + st.offset <= now and st.name not in done]
+            if not due_steps:
+                continue
+
+            def change(tk, when, steps=due_steps, key=key):
+                if tk.escalation_key != key:
+                    tk.escalation_key, tk.escalation_done = key, []
+                for st in steps:
+                    tk.escalation_done.append(st.name)
+                    tk.urges += st.action == "auto_urge"
+            names = ", ".join(st.name for st in due_steps)
+            self._act(actor, t.serial, "escalate", change, expected_version=t.version, at=None,
+                      note=f"[auto] {names}", note_kind="urge" if any(s.action == "auto_urge" for s in due_steps) else "escalation")
+            taken += [(t.serial, st.name) for st in due_steps]
+        return taken
+
     def link(self, actor, serial, other: str, *, at=None) -> Ticket:
         """Link two tickets about related matters (案件关联)."""
         if other == serial:

@@ -35,6 +35,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None, str]] = {
     "merge": (("registered", "triaged", "dispatched", "handling", "todo"), "merged", "tickets.link"),  # 并单
     "supplement": (None, None, "tickets.supplement"),                          # 补填, any state
     "complete_todo": (("todo",), "archived", "tickets.register"),
+    "escalate": (("dispatched", "handling", "extension_requested", "returned", "replied", "callback_pending"),
+                 None, "tickets.urge"),                                        # 预警/超期/自动催办/督办
 }
 
 STATES = (

@@ -181,3 +181,20 @@ def test_pause_stops_the_handle_clock(env):
     clock.advance(hours=5)
     t = svc.resume(u("dept-zjj"), t.serial)
     assert t.paused_seconds == 5 * 3600 and t.current_due == due + timedelta(hours=5)
+
+
+def test_escalation_ladder_runs_once_per_step(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    svc.dispatch(u("handler"), t.serial, "ZJJ")
+    svc.acknowledge(u("dept-zjj"), t.serial)                 # handle due 2026-11-30 17:30
+    clock.advance(timedelta(days=6, hours=10).total_seconds())   # 2026-11-29 19:00: within 24 h
+    assert svc.escalate(u("duty")) == [(t.serial, "预警")]
+    assert svc.escalate(u("duty")) == []                      # taken once
+    clock.advance(timedelta(hours=23).total_seconds())       # past due
+    assert svc.escalate(u("duty")) == [(t.serial, "超期"), (t.serial, "自动催办")]
+    clock.advance(timedelta(hours=48).total_seconds())
+    assert svc.escalate(u("duty")) == [(t.serial, "督办")]
+    got = svc.get(u("duty"), t.serial)
+    assert got.urges == 1 and got.escalation_done == ["预警", "超期", "自动催办", "督办"]
+    assert [e.action for e in svc.history(u("duty"), t.serial)].count("ticket.escalate") == 3
