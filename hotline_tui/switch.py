@@ -201,6 +201,8 @@ class AgentRow:
     calls_answered: int = 0
     talk_time: int = 0
     no_answer_count: int = 0
+    wrap_up_time: int = 0
+    last_bridge_end: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""FreeSWITCH event-socket adapter: codec, mapping to domain events, client, SwitchPort."""
