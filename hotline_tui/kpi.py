@@ -1,0 +1,95 @@
+"""Call figures: the ONE implementation of each definition in docs/kpi.md.
+
+``CallOutcome`` is one caller's visit to a queue, finished. ``figures(outcomes, settings)``
+turns any set of them (a window) into ``KpiFigures``. Rates are None when the denominator is 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Iterable, Literal
+
+from .config import load_yaml
+from .live.views import KpiFigures
+
+Denominator = Literal["offered", "answered", "offered_minus_short"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    queue: str
+    joined_at: float
+    left_at: float
+    answered: bool
+    wait_s: float          # joined → answered (answered) or joined → left (not answered)
+    talk_s: float = 0.0    # answered → bridge ended
+    abandoned: bool = False  # the caller hung up while waiting (CC-Cancel-Reason BREAK_OUT)
+    agent: str = ""
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    threshold_s: float = 20
+    denominator: Denominator = "offered"
+    short_abandon_s: float = 5
+    sl_target: float = 0.80
+    abandon_target: float = 0.05
+    caller_waiting_over_s: float = 120
+    break_over_s: float = 900
+    shift_starts: tuple[tuple[str, time], ...] = (("早班", time(8)), ("中班", time(16)), ("夜班", time(0)))
+
+    def describe(self) -> str:
+        den = {"offered": "offered", "answered": "answered", "offered_minus_short": f"offered − abandons < {self.short_abandon_s:g}s"}
+        return f"SL = answered ≤ {self.threshold_s:g}s ÷ {den[self.denominator]}"
+
+
+def load_kpi_settings(config_dir: str | Path) -> KpiSettings:
+    """Read ``kpi.yaml``. Raises ConfigError naming file, line and key."""
+    doc = load_yaml(Path(config_dir) / "kpi.yaml")
+    sl = doc.get("service_level") or {}
+    den = sl.get("denominator", "offered")
+    if den not in ("offered", "answered", "offered_minus_short"):
+        raise doc.error(("service_level", "denominator"), "must be offered, answered or offered_minus_short")
+    for key in ("threshold_s", "target"):
+        if key in sl and not isinstance(sl[key], (int, float)):
+            raise doc.error(("service_level", key), "must be a number")
+    shifts = []
+    for i, s in enumerate(doc.get("shifts") or []):
+        try:
+            shifts.append((str(s["name"]), time.fromisoformat(str(s["start"]))))
+        except (KeyError, TypeError, ValueError):
+            raise doc.error(("shifts", i), "each shift needs name and start (HH:MM)") from None
+    alerts = doc.get("alerts") or {}
+    return KpiSettings(
+        float(sl.get("threshold_s", 20)), den, float(doc.get("short_abandon_s", 5)), float(sl.get("target", 0.8)),
+        float(doc.get("abandon_target", 0.05)), float(alerts.get("caller_waiting_over_s", 120)),
+        float(alerts.get("break_over_s", 900)), tuple(shifts) or KpiSettings.shift_starts,
+    )
+
+
+def _rate(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def figures(window: str, outcomes: Iterable[CallOutcome], s: KpiSettings) -> KpiFigures:
+    offered = answered = abandoned = short = within = 0
+    wait_sum = talk_sum = 0.0
+    for o in outcomes:
+        offered += 1
+        if o.answered:
+            answered += 1
+            wait_sum += o.wait_s
+            talk_sum += o.talk_s
+            within += o.wait_s <= s.threshold_s
+        elif o.abandoned:
+            abandoned += 1
+            short += o.wait_s < s.short_abandon_s
+    den = {"offered": offered, "answered": answered, "offered_minus_short": offered - short}[s.denominator]
+    return KpiFigures(
+        window=window, offered=offered, answered=answered, abandoned=abandoned, short_abandoned=short,
+        answered_within=within, service_level=_rate(within, den), answer_rate=_rate(answered, offered),
+        abandon_rate=_rate(abandoned - short, offered - short), asa_s=_rate(wait_sum, answered),
+        aht_s=_rate(talk_sum, answered),
+    )

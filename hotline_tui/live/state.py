@@ -1,0 +1,255 @@
+"""LiveState: the live picture as a pure projection of switch events. No sockets, no clock.
+
+    state = LiveState(load_kpi_settings(config_dir))
+    for event in events:            # from backends.freeswitch (or a recording)
+        state.apply(event)
+    snap = state.snapshot(now=time.time())   # LiveSnapshot for the screens
+
+Figures over windows (last 30 min, this shift, today) are computed at snapshot time from the
+finished calls kept for 26 hours, so they slide: nothing is reset at midnight except the
+per-agent "today" counters, which by definition start at local midnight.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+from typing import Callable
+
+from .. import switch as sw
+from ..clock import SITE_TZ
+from ..kpi import CallOutcome, KpiSettings, figures
+from .views import AgentView, CallView, LiveSnapshot, QueueView, WaitingCaller
+
+KEEP_S = 26 * 3600
+HISTORY_S = 1800
+AVAILABLE = ("Available", "Available (On Demand)")
+
+
+class _Agent:
+    __slots__ = ("name", "node", "status", "state", "since", "calls", "talk", "member", "caller", "bridge_end",
+                 "wrap_up", "queues", "day")
+
+    def __init__(self, name, node, at):
+        self.name, self.node = name, node
+        self.status, self.state, self.since = "Logged Out", "Idle", at
+        self.calls, self.talk, self.member, self.caller = 0, 0.0, "", ""
+        self.bridge_end, self.wrap_up, self.queues, self.day = 0.0, 0, set(), None
+
+
+class _Member:
+    __slots__ = ("uuid", "node", "queue", "session", "joined", "number", "name", "state", "agent", "answered")
+
+    def __init__(self, uuid, node, queue, session, joined, number, name):
+        self.uuid, self.node, self.queue, self.session, self.joined = uuid, node, queue, session, joined
+        self.number, self.name, self.state, self.agent, self.answered = number, name, "Waiting", "", 0.0
+
+
+class LiveState:
+    def __init__(self, settings: KpiSettings | None = None, *, teams: dict[str, str] | None = None,
+                 queues: tuple[str, ...] = ()):
+        self.settings = settings or KpiSettings()
+        self.teams = teams or {}
+        self.known_queues = set(queues)
+        self.agents: dict[str, _Agent] = {}
+        self.members: dict[str, _Member] = {}
+        self.channels: dict[str, tuple[str, float]] = {}  # uuid -> (node, created)
+        self.outcomes: deque[CallOutcome] = deque()
+        self.history: deque[tuple[float, int]] = deque()
+        self.heartbeats: dict[str, float] = {}
+        self.events_applied = 0
+        self.last_event_at: float | None = None
+        self.sinks: list[Callable[[CallOutcome, sw.MemberLeft], None]] = []
+        self._dispatch = {
+            sw.AgentStatusChanged: self._status, sw.AgentStateChanged: self._state, sw.AgentOffered: self._offered,
+            sw.MemberJoined: self._joined, sw.BridgeStarted: self._bridge_start, sw.BridgeEnded: self._bridge_end,
+            sw.BridgeFailed: self._bridge_fail, sw.MemberLeft: self._left, sw.ChannelCreated: self._ch_create,
+            sw.ChannelHangup: self._ch_hangup, sw.Heartbeat: self._heartbeat, sw.Resynced: self._resync,
+        }
+
+    # -- applying events -------------------------------------------------------------------
+    def apply(self, event) -> None:
+        """Apply one domain event. Never blocks; unknown events are ignored."""
+        fn = self._dispatch.get(type(event))
+        self.events_applied += 1
+        if event.at:
+            self.last_event_at = event.at
+        if fn is not None:
+            fn(event)
+
+    def _agent(self, name: str, node: str, at: float) -> _Agent:
+        a = self.agents.get(name)
+        if a is None:
+            a = self.agents[name] = _Agent(name, node, at)
+        return a
+
+    def _today(self, a: _Agent, at: float) -> None:
+        day = datetime.fromtimestamp(at, SITE_TZ).date() if at else None
+        if day is not None and day != a.day:
+            a.day, a.calls, a.talk = day, 0, 0.0
+
+    def _status(self, e: sw.AgentStatusChanged):
+        a = self._agent(e.agent, e.node, e.at)
+        a.status, a.since = e.status, e.at
+
+    def _state(self, e: sw.AgentStateChanged):
+        a = self._agent(e.agent, e.node, e.at)
+        if a.state != e.state:
+            a.state, a.since = e.state, e.at
+
+    def _offered(self, e: sw.AgentOffered):
+        m = self.members.get(e.member_uuid)
+        if m is not None and m.state == "Waiting":
+            m.state = "Trying"
+
+    def _joined(self, e: sw.MemberJoined):
+        self.members[e.member_uuid] = _Member(e.member_uuid, e.node, e.queue, e.session_uuid, e.at,
+                                              e.caller_number, e.caller_name)
+        self.known_queues.add(e.queue)
+
+    def _bridge_start(self, e: sw.BridgeStarted):
+        m = self.members.get(e.member_uuid)
+        if m is not None:
+            m.state, m.agent, m.answered = "Answered", e.agent, e.answered_at or e.at
+        a = self._agent(e.agent, e.node, e.at)
+        a.member, a.caller = e.member_uuid, e.caller_number
+
+    def _bridge_end(self, e: sw.BridgeEnded):
+        a = self._agent(e.agent, e.node, e.at)
+        self._today(a, e.ended_at or e.at)
+        if e.bridged:
+            a.calls += 1
+            a.talk += max((e.ended_at or e.at) - (e.answered_at or e.at), 0.0)
+        a.bridge_end = e.ended_at or e.at
+        a.member = a.caller = ""
+
+    def _bridge_fail(self, e: sw.BridgeFailed):
+        m = self.members.get(e.member_uuid)
+        if m is not None and m.state == "Trying":
+            m.state = "Waiting"
+
+    def _left(self, e: sw.MemberLeft):
+        m = self.members.pop(e.member_uuid, None)
+        joined = e.joined_at or (m.joined if m else e.at)
+        left = e.left_at or e.at
+        answered_at = e.answered_at or (m.answered if m else 0.0)
+        answered = e.cause == "Terminated" and answered_at > 0
+        outcome = CallOutcome(
+            e.queue, joined, left, answered,
+            wait_s=max((answered_at if answered else left) - joined, 0.0),
+            talk_s=max(left - answered_at, 0.0) if answered else 0.0,
+            abandoned=(not answered and e.cancel_reason == "BREAK_OUT"), agent=e.agent)
+        self.outcomes.append(outcome)
+        while self.outcomes and self.outcomes[0].left_at < left - KEEP_S:
+            self.outcomes.popleft()
+        for sink in self.sinks:
+            sink(outcome, e)
+
+    def _ch_create(self, e: sw.ChannelCreated):
+        self.channels[e.uuid] = (e.node, e.at)
+
+    def _ch_hangup(self, e: sw.ChannelHangup):
+        self.channels.pop(e.uuid, None)
+
+    def _heartbeat(self, e: sw.Heartbeat):
+        self.heartbeats[e.node] = e.at
+
+    def _resync(self, e: sw.Resynced):
+        """Replace what is known about ``e.node`` with the switch's own tables; keep the
+        console's own counters (calls and talk today) for agents it already knew."""
+        old = {n: a for n, a in self.agents.items() if a.node == e.node}
+        for n in old:
+            del self.agents[n]
+        for row in e.agents:
+            a = old.get(row.name) or _Agent(row.name, e.node, row.last_status_change or e.at)
+            if a.status != row.status or a.state != row.state:
+                a.since = row.last_status_change or e.at
+            a.status, a.state, a.node = row.status, row.state, e.node
+            a.wrap_up, a.bridge_end = row.wrap_up_time, max(a.bridge_end, row.last_bridge_end)
+            a.queues = set()
+            self.agents[row.name] = a
+        for t in e.tiers:
+            if t.agent in self.agents:
+                self.agents[t.agent].queues.add(t.queue)
+            self.known_queues.add(t.queue)
+        self.known_queues.update(e.queues)
+        for uuid in [u for u, m in self.members.items() if m.node == e.node]:
+            del self.members[uuid]
+        for r in e.members:
+            if r.state in ("Waiting", "Trying", "Answered"):
+                m = _Member(r.uuid, e.node, r.queue, r.session_uuid, r.joined_at, r.caller_number, r.caller_name)
+                m.state, m.agent, m.answered = r.state, r.serving_agent, r.bridge_at
+                self.members[r.uuid] = m
+                if r.state == "Answered" and r.serving_agent in self.agents:
+                    self.agents[r.serving_agent].member = r.uuid
+                    self.agents[r.serving_agent].caller = r.caller_number
+        self.channels = {u: v for u, v in self.channels.items() if v[0] != e.node}
+        self.channels.update({c.uuid: (e.node, c.created_at) for c in e.channels})
+
+    # -- reading ---------------------------------------------------------------------------
+    def _window_starts(self, now: float) -> dict[str, float]:
+        local = datetime.fromtimestamp(now, SITE_TZ)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        starts = []
+        for _, t in self.settings.shift_starts:
+            s = local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+            starts.append(s if s <= local else s - timedelta(days=1))
+        return {"30m": now - 1800, "shift": max(starts).timestamp(), "today": midnight.timestamp()}
+
+    def _agent_view(self, a: _Agent, now: float) -> AgentView:
+        wrap = a.status in AVAILABLE and a.state == "Waiting" and a.bridge_end and now < a.bridge_end + a.wrap_up
+        flags = []
+        if a.member and a.member not in self.members:
+            flags.append("call-gone")
+        if a.state == "In a queue call" and not a.member:
+            flags.append("in-call-without-caller")
+        calls, talk = (a.calls, a.talk) if a.day == datetime.fromtimestamp(now, SITE_TZ).date() else (0, 0.0)
+        return AgentView(a.name, a.node, a.status, a.state, a.since, max(now - a.since, 0.0), calls, talk,
+                         tuple(sorted(a.queues)), self.teams.get(a.name, ""), a.member, a.caller, bool(wrap), tuple(flags))
+
+    def snapshot(self, now: float) -> LiveSnapshot:
+        """The whole picture at ``now`` (epoch seconds). Cost is linear in agents + callers +
+        finished calls of the last day; call it at the screen's refresh rate, not per event."""
+        starts = self._window_starts(now)
+        agents = tuple(sorted((self._agent_view(a, now) for a in self.agents.values()), key=lambda v: v.name))
+        by_queue: dict[str, list[CallOutcome]] = {}
+        earliest = min(starts.values())
+        for o in self.outcomes:
+            if o.left_at >= earliest:
+                by_queue.setdefault(o.queue, []).append(o)
+        waiting_by_q: dict[str, list[WaitingCaller]] = {}
+        calls = []
+        for m in self.members.values():
+            if m.state in ("Waiting", "Trying"):
+                waiting_by_q.setdefault(m.queue, []).append(
+                    WaitingCaller(m.uuid, m.queue, m.number, m.name, m.joined, max(now - m.joined, 0.0), m.state))
+            else:
+                flags = ("channel-gone",) if self.channels and m.session and m.session not in self.channels else ()
+                calls.append(CallView(m.uuid, m.node, m.queue, m.number, m.name, m.agent, m.joined, m.answered or None,
+                                      max(now - (m.answered or m.joined), 0.0), flags))
+        queues = []
+        for q in sorted(self.known_queues | set(waiting_by_q)):
+            members_q = [a for a in agents if q in a.queues]
+            waiting = sorted(waiting_by_q.get(q, []), key=lambda w: w.joined_at)
+            outs = by_queue.get(q, [])
+            kpi = {w: figures(w, (o for o in outs if o.left_at >= starts[w]), self.settings) for w in ("30m", "shift", "today")}
+            available = sum(1 for a in members_q if a.status in AVAILABLE and a.state == "Waiting" and not a.wrap_up)
+            on_call = sum(1 for a in members_q if a.state in ("In a queue call", "Receiving"))
+            wrap = sum(1 for a in members_q if a.wrap_up)
+            brk = sum(1 for a in members_q if a.status == "On Break")
+            logged = sum(1 for a in members_q if a.status != "Logged Out")
+            aht = kpi["30m"].aht_s or kpi["today"].aht_s or 180.0
+            ewt = (len(waiting) * aht / max(available + on_call + wrap, 1)) if waiting else 0.0
+            node = members_q[0].node if members_q else next((m.node for m in self.members.values() if m.queue == q), "")
+            queues.append(QueueView(q, node, len(waiting),
+                                    now - waiting[0].joined_at if waiting else 0.0, ewt if logged else None,
+                                    available, on_call, wrap, brk, logged, kpi, tuple(waiting)))
+        all_outs = [o for outs in by_queue.values() for o in outs]
+        totals = {w: figures(w, (o for o in all_outs if o.left_at >= starts[w]), self.settings) for w in ("30m", "shift", "today")}
+        total_waiting = sum(q.waiting for q in queues)
+        if not self.history or now - self.history[-1][0] >= 10:
+            self.history.append((now, total_waiting))
+        while self.history and self.history[0][0] < now - HISTORY_S:
+            self.history.popleft()
+        return LiveSnapshot(now, tuple(queues), agents, tuple(sorted(calls, key=lambda c: c.started_at)), totals,
+                            tuple(self.history), self.last_event_at, self.events_applied)
