@@ -53,6 +53,9 @@ class EslConnection:
         self.parser = FrameParser(cfg.max_frame)
         self.replies: deque[asyncio.Future] = deque()
         self.jobs: dict[str, asyncio.Future] = {}
+        # A fast job's BACKGROUND_JOB can arrive in the same read as the bgapi reply, before the
+        # caller has registered its future; keep such results (bounded) until they are claimed.
+        self.early_jobs: dict[str, str] = {}
         self.closed = asyncio.get_running_loop().create_future()
         self.lock = asyncio.Lock()
         self.task: asyncio.Task | None = None
@@ -119,9 +122,14 @@ class EslConnection:
             ev = frame.event()
             self.events += 1
             if ev.get("Event-Name") == "BACKGROUND_JOB":
-                fut = self.jobs.pop(ev.get("Job-UUID", ""), None)
+                job = ev.get("Job-UUID", "")
+                fut = self.jobs.pop(job, None)
                 if fut is not None and not fut.done():
                     fut.set_result(ev.get("_body", ""))
+                elif fut is None and job:
+                    self.early_jobs[job] = ev.get("_body", "")
+                    while len(self.early_jobs) > 256:
+                        self.early_jobs.pop(next(iter(self.early_jobs)))
             if self.buffer is not None:
                 self.buffer.append(ev)
             else:
@@ -166,6 +174,8 @@ class EslConnection:
         job = reply.headers.get("Job-UUID", "")
         if not job:
             raise HotlineError(f"{self.cfg.name}: bgapi refused: {reply.headers.get('Reply-Text', '')}")
+        if job in self.early_jobs:
+            return self.early_jobs.pop(job)
         fut = asyncio.get_running_loop().create_future()
         self.jobs[job] = fut
         done, _ = await asyncio.wait({fut, self.closed}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)

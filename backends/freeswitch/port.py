@@ -43,18 +43,18 @@ class SwitchCluster:
                  agent_node: Callable[[str], str | None] = lambda agent: None,
                  agent_contact: Callable[[str], str] = lambda agent: f"user/{agent}"):
         rng = rng or random.Random()
-        self.nodes = {c.name: SwitchNode(c, sink, rng=random.Random(rng.random())) for c in nodes}
+        self._nodes = {c.name: SwitchNode(c, sink, rng=random.Random(rng.random())) for c in nodes}
         self.agent_node, self.agent_contact = agent_node, agent_contact
 
     def start(self) -> None:
-        for n in self.nodes.values():
+        for n in self._nodes.values():
             n.start()
 
     async def stop(self) -> None:
-        await asyncio.gather(*(n.stop() for n in self.nodes.values()))
+        await asyncio.gather(*(n.stop() for n in self._nodes.values()))
 
     def nodes_health(self) -> list[sw.NodeHealth]:
-        return [n.health for n in self.nodes.values()]
+        return [n.health for n in self._nodes.values()]
 
     # SwitchPort ------------------------------------------------------------------------------
     def nodes(self) -> list[sw.NodeHealth]:
@@ -62,9 +62,9 @@ class SwitchCluster:
 
     def _node_for(self, agent: str | None = None) -> SwitchNode:
         name = self.agent_node(agent) if agent else None
-        node = self.nodes.get(name) if name else None
+        node = self._nodes.get(name) if name else None
         if node is None:
-            node = next((n for n in self.nodes.values() if n.conn is not None), None)
+            node = next((n for n in self._nodes.values() if n.conn is not None), None)
         if node is None or node.conn is None:
             raise LinkError("no switch link is up")
         return node
