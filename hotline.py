@@ -48,7 +48,9 @@ from hotline_tui.cli.db import calendar, db  # noqa: E402
 from hotline_tui.cli.demo import demo  # noqa: E402
 from hotline_tui.cli.tickets import callers, tickets  # noqa: E402
 
-for _group in (tickets, callers, db, calendar, demo):
+from backends.sim.cli import sim  # noqa: E402
+
+for _group in (tickets, callers, db, calendar, demo, sim):
     cli.add_command(_group)
 
 

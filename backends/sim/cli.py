@@ -1,0 +1,61 @@
+"""``hotline sim``: serve the simulated switch on a loopback port until interrupted."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import click
+
+from hotline_tui.cli.common import one_line_errors
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.site import load_site
+
+from .model import CallCenter
+from .runner import SimRunner
+from .server import EslServer
+
+
+async def serve(site_path: str, host: str, port: int, password: str, speed: float, seed: int,
+                warm_up_s: float, ready=None) -> None:
+    site = load_site(site_path)
+    now = time.time()
+    start = now - warm_up_s if speed == 1.0 else now
+    cc = CallCenter(site, seed=seed, start=start)
+    server = await EslServer(cc, host=host, port=port, password=password).start()
+    if ready is not None:
+        ready(server)
+    runner = SimRunner(cc, speed=speed)
+    try:
+        await runner.run()
+    finally:
+        await server.close()
+
+
+@click.command("sim")
+@click.option("--site", "site_path", type=click.Path(dir_okay=False), default=str(DEMO_DIR / "site.yaml"),
+              show_default=True, help="Site YAML: queues, agents, skills, traffic.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8021, show_default=True, type=int)
+@click.option("--password", default="ClueCon", show_default=True)
+@click.option("--speed", default=1.0, show_default=True, type=float, help="Simulated seconds per real second.")
+@click.option("--seed", default=12345, show_default=True, type=int, help="Same seed, same day.")
+@click.option("--warm-up", "warm_up_s", default=1800.0, show_default=True, type=float,
+              help="Start this many simulated seconds in the past and catch up (speed 1 only).")
+@one_line_errors
+def sim(site_path, host, port, password, speed, seed, warm_up_s):
+    """Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."""
+    if speed <= 0:
+        raise click.BadParameter("must be > 0", param_hint="--speed")
+
+    def ready(server):
+        click.echo(f"hotline sim: {server.cc.site.hostname} with {len(server.cc.agents)} agents, "
+                   f"{len(server.cc.queues)} queues on {host}:{server.port} (password {password}); "
+                   f"speed {speed:g}, seed {seed}. Ctrl-C stops.", err=True)
+
+    try:
+        asyncio.run(serve(site_path, host, port, password, speed, seed, warm_up_s, ready))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
