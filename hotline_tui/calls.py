@@ -1,0 +1,235 @@
+"""Call records, abandoned-call callback tasks (呼损回拨) and shift handover notes.
+
+``CallRecorder`` is a LiveState sink: every finished queue call becomes a ``CallRecord`` in the
+store (written in batches off the UI loop by ``flush()``), so reports survive restarts. A caller
+who hung up while waiting (not a short abandon) gets a ``CallbackTask``, assigned round-robin to
+agents who are logged in; one open task per number (a caller who rings three times is called
+back once). A supervisor reassigns tasks (``callbacks.assign``), audited.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Callable, Protocol
+
+from . import switch as sw
+from .access import Access, User
+from .audit import AuditEntry, AuditLog
+from .clock import SITE_TZ, Clock
+from .errors import ConflictError, NotFound, ValidationError
+from .kpi import CallOutcome, KpiSettings
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    member_uuid: str
+    node: str
+    queue: str
+    caller_number: str
+    caller_name: str
+    agent: str
+    joined_at: float
+    answered_at: float | None
+    left_at: float
+    outcome: str             # answered | abandoned | timeout | no_agent | exit_key | transferred
+    wait_s: float
+    talk_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class CallbackTask:
+    id: int
+    member_uuid: str
+    queue: str
+    caller_number: str
+    caller_name: str
+    abandoned_at: float
+    assigned_to: str
+    state: str               # open | done | cancelled
+    note: str
+    updated_at: float
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class ShiftNote:
+    id: int
+    shift_date: str          # YYYY-MM-DD of the shift's start (site time)
+    shift_name: str
+    author: str
+    at: float
+    text: str
+
+
+class CallStore(Protocol):
+    """Blocking store port (SQLite or PostgreSQL)."""
+
+    def add_records(self, records: list[CallRecord]) -> int:
+        """Insert records, ignoring ones already stored (same member, queue, left time); returns new rows."""
+
+    def records(self, since: float, until: float | None = None, queue: str | None = None) -> list[CallRecord]:
+        """Records with ``since <= left_at < until``, oldest first."""
+
+    def add_callback(self, task: CallbackTask) -> int:
+        """Insert an open task; returns its id."""
+
+    def open_callback_for(self, number: str) -> CallbackTask | None: ...
+
+    def callbacks(self, state: str | None = "open", limit: int = 200) -> list[CallbackTask]: ...
+
+    def callback(self, task_id: int) -> CallbackTask | None: ...
+
+    def update_callback(self, task: CallbackTask, expected_version: int, audit: AuditEntry) -> CallbackTask:
+        """Save with a version check and the audit entry in one transaction; ConflictError if stale."""
+
+    def add_note(self, note: ShiftNote, audit: AuditEntry) -> int: ...
+
+    def notes(self, shift_date: str, shift_name: str) -> list[ShiftNote]: ...
+
+
+_OUTCOME = {"BREAK_OUT": "abandoned", "TIMEOUT": "timeout", "NO_AGENT_TIMEOUT": "no_agent",
+            "EXIT_WITH_KEY": "exit_key"}
+
+
+def record_of(o: CallOutcome, e: sw.MemberLeft) -> CallRecord:
+    if o.answered:
+        outcome = "answered"
+    else:
+        outcome = _OUTCOME.get(e.cancel_reason, "abandoned" if o.abandoned else "cancelled")
+    answered_at = o.joined_at + o.wait_s if o.answered else None
+    return CallRecord(e.member_uuid, e.node, o.queue, e.caller_number, e.caller_name, o.agent, o.joined_at,
+                      answered_at, o.left_at, outcome, o.wait_s, o.talk_s)
+
+
+class CallbackAssigner:
+    """Round-robin over the agents logged in at the time (callable giving their names)."""
+
+    def __init__(self, logged_in: Callable[[], list[str]]):
+        self.logged_in, self._last = logged_in, ""
+
+    def next(self) -> str:
+        names = sorted(self.logged_in())
+        if not names:
+            return ""
+        later = [n for n in names if n > self._last]
+        self._last = later[0] if later else names[0]
+        return self._last
+
+
+class CallRecorder:
+    """LiveState sink. ``__call__`` only queues (never blocks); ``flush()`` writes (blocks)."""
+
+    def __init__(self, store: CallStore, settings: KpiSettings, assigner: CallbackAssigner | None = None):
+        self.store, self.settings, self.assigner = store, settings, assigner
+        self._pending: list[tuple[CallOutcome, sw.MemberLeft]] = []
+        self._lock = threading.Lock()
+        self.written = 0
+        self.callbacks_created = 0
+
+    def __call__(self, outcome: CallOutcome, event: sw.MemberLeft) -> None:
+        with self._lock:
+            self._pending.append((outcome, event))
+
+    def flush(self) -> int:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if not batch:
+            return 0
+        self.written += self.store.add_records([record_of(o, e) for o, e in batch])
+        for o, e in batch:
+            if o.abandoned and o.wait_s >= self.settings.short_abandon_s and e.caller_number:
+                if self.store.open_callback_for(e.caller_number) is None:
+                    agent = self.assigner.next() if self.assigner else ""
+                    self.store.add_callback(CallbackTask(0, e.member_uuid, o.queue, e.caller_number, e.caller_name,
+                                                         o.left_at, agent, "open", "", o.left_at))
+                    self.callbacks_created += 1
+        return len(batch)
+
+
+class CallbackService:
+    def __init__(self, store: CallStore, access: Access, clock: Clock):
+        self.store, self.access, self.clock = store, access, clock
+
+    def list(self, viewer: User, state: str | None = "open") -> list[CallbackTask]:
+        self.access.require(viewer, "callers.read", "list callback tasks")
+        return self.store.callbacks(state)
+
+    def _change(self, actor: User, task_id: int, action: str, fn, expected_version: int | None, note: str = ""):
+        task = self.store.callback(task_id)
+        if task is None:
+            raise NotFound(f"callback task {task_id} not found")
+        if expected_version is not None and expected_version != task.version:
+            raise ConflictError(f"callback task {task_id}", expected_version, task.version)
+        new = fn(task)
+        now = self.clock.now()
+        new = replace(new, updated_at=now.timestamp(), version=task.version + 1)
+        entry = AuditEntry(actor.name, action, "callback", str(task_id), now, now,
+                           {"assigned_to": task.assigned_to, "state": task.state},
+                           {"assigned_to": new.assigned_to, "state": new.state}, note)
+        return self.store.update_callback(new, task.version, entry)
+
+    def reassign(self, actor: User, task_id: int, agent: str, *, expected_version: int | None = None) -> CallbackTask:
+        self.access.require(actor, "callbacks.assign", "reassign a callback task")
+        if not agent:
+            raise ValidationError("name the agent to assign the callback to")
+
+        def fn(t: CallbackTask):
+            if t.state != "open":
+                raise ValidationError(f"callback task {t.id} is {t.state}, only open tasks can be reassigned")
+            return replace(t, assigned_to=agent)
+        return self._change(actor, task_id, "callback.reassign", fn, expected_version)
+
+    def complete(self, actor: User, task_id: int, note: str = "", *, reached: bool = True,
+                 expected_version: int | None = None) -> CallbackTask:
+        self.access.require(actor, "tickets.callback", "record a callback")
+
+        def fn(t: CallbackTask):
+            if t.state != "open":
+                raise ValidationError(f"callback task {t.id} is already {t.state}")
+            return replace(t, state="done" if reached else "cancelled", note=note)
+        return self._change(actor, task_id, "callback.complete", fn, expected_version, note)
+
+
+def shift_of(at: datetime, settings: KpiSettings) -> tuple[str, str]:
+    """(date of the shift's start, shift name) for a moment, by the configured shift starts."""
+    local = at.astimezone(SITE_TZ)
+    best = None
+    for name, start in settings.shift_starts:
+        s = local.replace(hour=start.hour, minute=start.minute, second=0, microsecond=0)
+        if s > local:
+            s -= timedelta(days=1)
+        if best is None or s > best[0]:
+            best = (s, name)
+    assert best is not None
+    return best[0].date().isoformat(), best[1]
+
+
+class HandoverNotes:
+    """Notes the lead writes during a shift, kept with the shift for the handover report."""
+
+    def __init__(self, store: CallStore, access: Access, clock: Clock, settings: KpiSettings):
+        self.store, self.access, self.clock, self.settings = store, access, clock, settings
+
+    def add(self, actor: User, text: str) -> ShiftNote:
+        self.access.require(actor, "handover.write", "write a handover note")
+        text = text.strip()
+        if not text:
+            raise ValidationError("a handover note needs some text")
+        if len(text) > 2000:
+            raise ValidationError("a handover note is at most 2000 characters")
+        now = self.clock.now()
+        day, name = shift_of(now, self.settings)
+        note = ShiftNote(0, day, name, actor.name, now.timestamp(), text)
+        entry = AuditEntry(actor.name, "handover.note", "shift", f"{day} {name}", now, now, None, {"text": text})
+        return replace(note, id=self.store.add_note(note, entry))
+
+    def current(self, viewer: User) -> tuple[str, str, list[ShiftNote]]:
+        self.access.require(viewer, "tickets.read", "read handover notes")
+        day, name = shift_of(self.clock.now(), self.settings)
+        return day, name, self.store.notes(day, name)
+
+    def for_shift(self, viewer: User, day: str, name: str) -> list[ShiftNote]:
+        self.access.require(viewer, "tickets.read", "read handover notes")
+        return self.store.notes(day, name)

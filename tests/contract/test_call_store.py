@@ -1,0 +1,96 @@
+"""Call records, callback tasks and handover notes on both stores, through the core services."""
+
+from datetime import datetime
+
+import pytest
+
+from hotline_tui import switch as sw
+from hotline_tui.access import load_access
+from hotline_tui.calls import CallbackAssigner, CallbackService, CallRecorder, HandoverNotes, shift_of
+from hotline_tui.clock import SITE_TZ, FixedClock
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.errors import ConflictError, PermissionDenied, ValidationError
+from hotline_tui.kpi import CallOutcome, KpiSettings
+
+T = 1795402800.0
+
+
+def left(uuid, number, *, reason="BREAK_OUT", agent="", joined=T, at=T + 40):
+    return sw.MemberLeft("fs1", at, "general@12345", uuid, "s-" + uuid, "Terminated" if agent else "Cancel",
+                         joined, at, "" if agent else reason, agent, joined + 10 if agent else 0.0, number, "王女士")
+
+
+def outcome(e: sw.MemberLeft):
+    answered = bool(e.agent)
+    return CallOutcome(e.queue, e.joined_at, e.left_at, answered, 10.0 if answered else e.left_at - e.joined_at,
+                       e.left_at - e.joined_at - 10 if answered else 0.0, not answered and e.cancel_reason == "BREAK_OUT",
+                       e.agent)
+
+
+def test_records_survive_and_abandons_become_round_robin_callbacks(store):
+    settings = KpiSettings()
+    rec = CallRecorder(store.calls, settings, CallbackAssigner(lambda: ["1002", "1001"]))
+    events = [left("m1", "13800000001", agent="1001"), left("m2", "13800000002"), left("m3", "13800000003"),
+              left("m4", "13800000002", at=T + 90),                       # same caller again: one task
+              left("m5", "13800000005", at=T + 3),                        # short abandon: no task
+              left("m6", "13800000006", reason="TIMEOUT")]
+    for e in events:
+        rec(outcome(e), e)
+    assert rec.flush() == 6 and rec.flush() == 0
+    rec(outcome(events[0]), events[0])                                    # delivered twice: stored once
+    rec.flush()
+    rows = store.calls.records(T - 1)
+    assert sorted(r.outcome for r in rows) == ["abandoned", "abandoned", "abandoned", "abandoned", "answered", "timeout"]
+    assert len(rows) == 6 and rec.written == 6
+    answered = next(r for r in rows if r.outcome == "answered")
+    assert (answered.agent, answered.wait_s, answered.answered_at) == ("1001", 10.0, T + 10)
+    tasks = store.calls.callbacks()
+    assert [(t.caller_number, t.assigned_to) for t in tasks] == [("13800000002", "1001"), ("13800000003", "1002")]
+
+
+def test_reassign_is_permission_checked_versioned_and_audited(store):
+    access = load_access(DEMO_DIR)
+    clock = FixedClock("2026-11-23T10:30:00+08:00")
+    svc = CallbackService(store.calls, access, clock)
+    rec = CallRecorder(store.calls, KpiSettings(), CallbackAssigner(lambda: ["1001"]))
+    e = left("m9", "13900000009")
+    rec(outcome(e), e)
+    rec.flush()
+    task = svc.list(access.user("duty"))[0]
+    with pytest.raises(PermissionDenied):
+        svc.reassign(access.user("agent1001"), task.id, "1002")
+    moved = svc.reassign(access.user("lead1"), task.id, "1002", expected_version=task.version)
+    assert moved.assigned_to == "1002" and moved.version == task.version + 1
+    with pytest.raises(ConflictError):
+        svc.reassign(access.user("lead1"), task.id, "1003", expected_version=task.version)
+    done = svc.complete(access.user("agent1001"), task.id, "已回拨，市民问题已解决")
+    assert done.state == "done"
+    with pytest.raises(ValidationError):
+        svc.reassign(access.user("lead1"), task.id, "1003")
+    trail = store.audit.for_subject("callback", str(task.id))
+    assert [a.action for a in trail] == ["callback.reassign", "callback.complete"]
+    assert trail[0].before["assigned_to"] == "1001" and trail[0].after["assigned_to"] == "1002"
+
+
+def test_handover_notes_are_kept_with_the_shift(store):
+    access = load_access(DEMO_DIR)
+    clock = FixedClock("2026-11-23T15:50:00+08:00")
+    notes = HandoverNotes(store.calls, access, clock, KpiSettings())
+    notes.add(access.user("lead1"), "社保系统 14:00-14:40 故障，已报信息中心")
+    with pytest.raises(PermissionDenied):
+        notes.add(access.user("agent1001"), "x")
+    with pytest.raises(ValidationError):
+        notes.add(access.user("lead1"), "   ")
+    clock.advance(minutes=20)                                             # 16:10: the next shift
+    notes.add(access.user("lead2"), "中班接班，排队正常")
+    assert [n.text for n in notes.for_shift(access.user("duty"), "2026-11-23", "早班")] == ["社保系统 14:00-14:40 故障，已报信息中心"]
+    day, name, current = notes.current(access.user("duty"))
+    assert (day, name) == ("2026-11-23", "中班") and [n.author for n in current] == ["lead2"]
+    assert store.audit.for_subject("shift", "2026-11-23 早班")[0].action == "handover.note"
+
+
+def test_shift_of_night_shift_belongs_to_the_day_it_started():
+    s = KpiSettings()
+    assert shift_of(datetime(2026, 11, 23, 7, 59, tzinfo=SITE_TZ), s) == ("2026-11-23", "夜班")
+    assert shift_of(datetime(2026, 11, 23, 8, 0, tzinfo=SITE_TZ), s) == ("2026-11-23", "早班")
+    assert shift_of(datetime(2026, 11, 23, 23, 0, tzinfo=SITE_TZ), s) == ("2026-11-23", "中班")
