@@ -17,11 +17,11 @@ from .server import EslServer
 
 
 async def serve(site_path: str, host: str, port: int, password: str, speed: float, seed: int,
-                warm_up_s: float, ready=None) -> None:
+                warm_up_s: float, ready=None, traffic: str = "peak") -> None:
     site = load_site(site_path)
     now = time.time()
     start = now - warm_up_s if speed == 1.0 else now
-    cc = CallCenter(site, seed=seed, start=start)
+    cc = CallCenter(site, seed=seed, start=start, profile=traffic)
     server = await EslServer(cc, host=host, port=port, password=password).start()
     if ready is not None:
         ready(server)
@@ -42,8 +42,10 @@ async def serve(site_path: str, host: str, port: int, password: str, speed: floa
 @click.option("--seed", default=12345, show_default=True, type=int, help="Same seed, same day.")
 @click.option("--warm-up", "warm_up_s", default=1800.0, show_default=True, type=float,
               help="Start this many simulated seconds in the past and catch up (speed 1 only).")
+@click.option("--traffic", type=click.Choice(["peak", "site"]), default="peak", show_default=True,
+              help="peak: the busy hour at any time of day (demos); site: follow the site's intraday profile.")
 @one_line_errors
-def sim(site_path, host, port, password, speed, seed, warm_up_s):
+def sim(site_path, host, port, password, speed, seed, warm_up_s, traffic):
     """Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."""
     if speed <= 0:
         raise click.BadParameter("must be > 0", param_hint="--speed")
@@ -54,7 +56,7 @@ def sim(site_path, host, port, password, speed, seed, warm_up_s):
                    f"speed {speed:g}, seed {seed}. Ctrl-C stops.", err=True)
 
     try:
-        asyncio.run(serve(site_path, host, port, password, speed, seed, warm_up_s, ready))
+        asyncio.run(serve(site_path, host, port, password, speed, seed, warm_up_s, ready, traffic))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -134,8 +134,9 @@ class Outcome:
 
 class CallCenter:
     def __init__(self, site: Site, *, seed: int = 0, start: float = 0.0, traffic: bool = True,
-                 heartbeat_s: float = 20.0, keep_outcomes: bool = False):
+                 heartbeat_s: float = 20.0, keep_outcomes: bool = False, profile: str = "site"):
         self.site, self.now, self.start = site, start, start
+        self.profile = profile          # "site": the intraday profile; "peak": peak traffic at any hour
         self.rng = random.Random(seed)
         self._heap: list = []
         self._seq = itertools.count()
@@ -272,7 +273,8 @@ class CallCenter:
 
     def _arrival_tick(self, q: QueueCfg) -> None:
         # Thinning: candidates arrive at the peak rate and are kept with the profile's share.
-        share = self.site.profile_at(datetime.fromtimestamp(self.now, SITE_TZ).time()) if self.site.profile else 1.0
+        share = (self.site.profile_at(datetime.fromtimestamp(self.now, SITE_TZ).time())
+                 if self.site.profile and self.profile == "site" else 1.0)
         if self.rng.random() < share:
             self.arrive(q.name, self._number())
         self._next_arrival(q)

@@ -55,7 +55,8 @@ class LiveState:
         self.members: dict[str, _Member] = {}
         self.channels: dict[str, tuple[str, float]] = {}  # uuid -> (node, created)
         self.outcomes: deque[CallOutcome] = deque()
-        self.history: deque[tuple[float, int]] = deque()
+        self.history: deque[tuple[float, int]] = deque()   # (10 s bucket start, callers waiting), from events
+        self.waiting_now = 0
         self.heartbeats: dict[str, float] = {}
         self.events_applied = 0
         self.last_event_at: float | None = None
@@ -102,14 +103,32 @@ class LiveState:
         if m is not None and m.state == "Waiting":
             m.state = "Trying"
 
+    def _note_waiting(self, at: float) -> None:
+        """Keep the waiting-callers chart from events (so a replay or a warm start has history):
+        one point per 10 s bucket, holding the bucket's latest count."""
+        if not at:
+            return
+        bucket = at - at % 10
+        if self.history and self.history[-1][0] == bucket:
+            self.history[-1] = (bucket, self.waiting_now)
+        elif not self.history or bucket > self.history[-1][0]:
+            self.history.append((bucket, self.waiting_now))
+
     def _joined(self, e: sw.MemberJoined):
+        old = self.members.get(e.member_uuid)
+        if old is None or old.state not in ("Waiting", "Trying"):
+            self.waiting_now += 1
         self.members[e.member_uuid] = _Member(e.member_uuid, e.node, e.queue, e.session_uuid, e.at,
                                               e.caller_number, e.caller_name)
         self.known_queues.add(e.queue)
+        self._note_waiting(e.at)
 
     def _bridge_start(self, e: sw.BridgeStarted):
         m = self.members.get(e.member_uuid)
         if m is not None:
+            if m.state in ("Waiting", "Trying"):
+                self.waiting_now = max(self.waiting_now - 1, 0)
+                self._note_waiting(e.at)
             m.state, m.agent, m.answered = "Answered", e.agent, e.answered_at or e.at
         a = self._agent(e.agent, e.node, e.at)
         a.member, a.caller = e.member_uuid, e.caller_number
@@ -130,6 +149,9 @@ class LiveState:
 
     def _left(self, e: sw.MemberLeft):
         m = self.members.pop(e.member_uuid, None)
+        if m is not None and m.state in ("Waiting", "Trying"):
+            self.waiting_now = max(self.waiting_now - 1, 0)
+            self._note_waiting(e.at)
         joined = e.joined_at or (m.joined if m else e.at)
         left = e.left_at or e.at
         answered_at = e.answered_at or (m.answered if m else 0.0)
@@ -183,6 +205,8 @@ class LiveState:
                 if r.state == "Answered" and r.serving_agent in self.agents:
                     self.agents[r.serving_agent].member = r.uuid
                     self.agents[r.serving_agent].caller = r.caller_number
+        self.waiting_now = sum(1 for m in self.members.values() if m.state in ("Waiting", "Trying"))
+        self._note_waiting(e.at)
         self.channels = {u: v for u, v in self.channels.items() if v[0] != e.node}
         self.channels.update({c.uuid: (e.node, c.created_at) for c in e.channels})
 
@@ -247,8 +271,8 @@ class LiveState:
         all_outs = [o for outs in by_queue.values() for o in outs]
         totals = {w: figures(w, (o for o in all_outs if o.left_at >= starts[w]), self.settings) for w in ("30m", "shift", "today")}
         total_waiting = sum(q.waiting for q in queues)
-        if not self.history or now - self.history[-1][0] >= 10:
-            self.history.append((now, total_waiting))
+        self.waiting_now = total_waiting
+        self._note_waiting(now)
         while self.history and self.history[0][0] < now - HISTORY_S:
             self.history.popleft()
         return LiveSnapshot(now, tuple(queues), agents, tuple(sorted(calls, key=lambda c: c.started_at)), totals,

@@ -1,0 +1,141 @@
+"""The UI's string catalog: Chinese and English.
+
+``tr = strings("zh")``; ``tr("queue")`` → "队列". The language comes from ``--lang``, then the
+config, then the locale (``LANG``/``LC_ALL`` starting with ``zh`` → Chinese), else English.
+A missing key shows the key itself (visible in review, never a crash).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # screens
+    "wallboard": ("总览", "Wallboard"),
+    "agents": ("坐席", "Agents"),
+    "tickets": ("工单", "Tickets"),
+    "knowledge": ("知识库", "Knowledge"),
+    "engineer": ("运维", "Engineer"),
+    "handover": ("交接班", "Handover"),
+    "callbacks": ("呼损回拨", "Callbacks"),
+    "help": ("帮助", "Help"),
+    # wallboard
+    "queue": ("队列", "Queue"),
+    "waiting": ("排队", "Waiting"),
+    "longest": ("最长等待", "Longest"),
+    "ewt": ("预计等待", "Est. wait"),
+    "avail": ("空闲", "Avail"),
+    "busy": ("通话", "Busy"),
+    "wrap": ("整理", "Wrap"),
+    "break": ("小休", "Break"),
+    "sl30": ("服务水平30分", "SL 30m"),
+    "sl_today": ("服务水平今日", "SL today"),
+    "abandon": ("放弃率", "Abandon"),
+    "answered_today": ("今日接通", "Answered"),
+    "total": ("合计", "Total"),
+    "alerts": ("告警", "Alerts"),
+    "no_alerts": ("无告警", "No alerts"),
+    "waiting_chart": ("排队人数 · 近30分钟", "Callers waiting · last 30 min"),
+    "alert_sl": ("{queue} 服务水平 {value} 低于目标 {target}", "{queue}: service level {value} under target {target}"),
+    "alert_wait": ("{queue} 有来电已等待 {value}", "{queue}: a caller has waited {value}"),
+    "alert_break": ("坐席 {agent} 小休已 {value}", "Agent {agent} on break for {value}"),
+    "alert_link": ("交换机 {node} 链路{state}", "Switch {node} link {state}"),
+    "alert_tickets": ("{n} 张工单即将超时（黄灯）, {m} 张已超时（红灯）", "{n} tickets about to breach (yellow), {m} overdue (red)"),
+    "alert_flag": ("数据矛盾：{what}", "Contradiction: {what}"),
+    # agents
+    "agent": ("坐席", "Agent"),
+    "name": ("姓名", "Name"),
+    "team": ("班组", "Team"),
+    "status": ("状态", "Status"),
+    "state": ("通话状态", "State"),
+    "in_state": ("持续", "In state"),
+    "calls_today": ("今日通话", "Calls"),
+    "talk_today": ("今日通话时长", "Talk"),
+    "queues": ("技能队列", "Queues"),
+    "caller": ("来电", "Caller"),
+    "flags": ("提示", "Flags"),
+    "group_by": ("分组: {what}", "Group: {what}"),
+    "none": ("无", "none"),
+    "tagged": ("已标记 {n}", "{n} tagged"),
+    # statuses (mod_callcenter's words → UI)
+    "Available": ("示闲", "Available"),
+    "Available (On Demand)": ("按需示闲", "On demand"),
+    "On Break": ("小休", "On break"),
+    "Logged Out": ("签出", "Logged out"),
+    "Waiting": ("等待来电", "Waiting"),
+    "Receiving": ("振铃", "Ringing"),
+    "In a queue call": ("通话中", "On a call"),
+    "Idle": ("空闲", "Idle"),
+    # tickets
+    "serial": ("工单号", "Serial"),
+    "light": ("灯", "Light"),
+    "due": ("时限", "Due"),
+    "department": ("承办单位", "Department"),
+    "category": ("类别", "Category"),
+    "ticket_state": ("状态", "State"),
+    "content": ("诉求内容", "Content"),
+    "overdue_title": ("超时与预警工单", "Overdue and at-risk tickets"),
+    "history": ("处理记录", "History"),
+    "audit": ("审计", "Audit"),
+    # knowledge
+    "search_kb": ("搜索知识库（中文 / 拼音 / 首字母）", "Search the knowledge base (Chinese / pinyin / initials)"),
+    "no_results": ("查无结果 — 已记入查无问题", "Nothing found — recorded as unanswered"),
+    # engineer
+    "node": ("节点", "Node"),
+    "link": ("链路", "Link"),
+    "heartbeat": ("心跳", "Heartbeat"),
+    "events_s": ("事件/秒", "Events/s"),
+    "resyncs": ("重同步", "Resyncs"),
+    "errors": ("错误", "Errors"),
+    "store": ("数据库", "Store"),
+    "latency": ("延迟", "Latency"),
+    "migration": ("迁移版本", "Migrations"),
+    "recent_errors": ("最近错误", "Recent errors"),
+    "connected": ("已连接", "connected"),
+    "reconnecting": ("重连中", "reconnecting"),
+    "down": ("断开", "down"),
+    # trust line
+    "data_age": ("数据 {age} 前", "data {age} old"),
+    "paused": ("已暂停刷新", "refresh paused"),
+    "refresh_every": ("刷新 {hz}Hz", "refresh {hz} Hz"),
+    "readonly": ("只读", "read-only"),
+    "replay": ("回放 ×{speed}", "replay ×{speed}"),
+    "recording": ("录制中", "recording"),
+    "link_none": ("无交换机", "no switch"),
+    # actions and dialogs
+    "confirm": ("确认", "Confirm"),
+    "cancel": ("取消", "Cancel"),
+    "yes": ("确定", "Yes"),
+    "confirm_status": ("将 {agents} 设为「{status}」？", "Set {agents} to “{status}”?"),
+    "confirm_listen": ("用你的话机 {contact} {mode} 坐席 {agent} 的通话？", "{mode} agent {agent}'s call from your phone {contact}?"),
+    "listen": ("监听", "Listen"),
+    "whisper": ("耳语", "Whisper"),
+    "barge": ("强插", "Barge"),
+    "done": ("完成：{what}", "Done: {what}"),
+    "refused": ("被拒绝：{why}", "Refused: {why}"),
+    "note_prompt": ("交接班备注（回车保存）", "Handover note (Enter saves)"),
+    "note_saved": ("已记入 {shift} 交接班", "Saved to the {shift} handover"),
+    "urge_note": ("催办说明", "Urge note"),
+    "command_prompt": (":命令（help 查看）", ":command (help lists them)"),
+    "unknown_command": ("未知命令：{cmd}", "Unknown command: {cmd}"),
+}
+
+
+def detect_lang(explicit: str | None = None, configured: str | None = None) -> str:
+    for value in (explicit, configured):
+        if value in ("zh", "en"):
+            return value
+    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def strings(lang: str) -> Callable[..., str]:
+    idx = 0 if lang == "zh" else 1
+
+    def tr(key: str, **kw) -> str:
+        pair = CATALOG.get(key)
+        text = pair[idx] if pair else key
+        return text.format(**kw) if kw else text
+
+    return tr

@@ -1,0 +1,237 @@
+"""Agents: who is where, for how long; set status, listen / whisper / barge, move, log out.
+
+Every action is confirmed, permission-checked by the Supervisor service and done through the
+switch port. Space tags rows; actions apply to the tagged rows (or the row under the cursor).
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input
+
+from hotline_tui.access import mask_phone
+from hotline_tui.console import fmt_duration
+from hotline_tui.errors import HotlineError
+from hotline_tui.live.views import AgentView, LiveSnapshot
+
+from .base import LiveScreen
+from .widgets import ConfirmScreen, PromptScreen, cell, num, sync_table
+
+STATUS_STYLE = {"Available": "green", "Available (On Demand)": "green", "On Break": "yellow", "Logged Out": "dim"}
+STATE_STYLE = {"In a queue call": "bold cyan", "Receiving": "bold magenta"}
+SORTS = ("name", "status", "in_state", "calls_today", "team")
+GROUPS = ("none", "team", "queue")
+
+
+class AgentsScreen(LiveScreen):
+    TITLE_KEY = "agents"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("g", "group", "Group"),
+        Binding("space", "tag", "Tag"),
+        Binding("a", "status('Available')", "Available"),
+        Binding("b", "status('On Break')", "Break"),
+        Binding("o", "status('Logged Out')", "Log out"),
+        Binding("l", "listen('listen')", "Listen"),
+        Binding("w", "listen('whisper')", "Whisper"),
+        Binding("B", "listen('barge')", "Barge"),
+        Binding("m", "move", "Move to queue"),
+        Binding("escape", "clear", "Clear", show=False),
+    ]
+    DEFAULT_CSS = """
+    #agent-filter { display: none; height: 3; }
+    #agent-filter.shown { display: block; }
+    #agents { height: 1fr; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.filter_text = ""
+        self.sort_by = "name"
+        self.group_by = "none"
+        self.tagged: set[str] = set()
+        self.snap: LiveSnapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.trust_line()
+        yield Input(placeholder="/", id="agent-filter")
+        yield DataTable(id="agents", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#agents", DataTable)
+        for key in ("agent", "name", "team", "status", "state", "in_state", "calls_today", "talk_today", "caller",
+                    "queues", "flags"):
+            t.add_column(self.tr(key), key=key)
+        t.focus()          # the hidden filter box must not catch keys
+        super().on_mount()
+
+    # -- showing ---------------------------------------------------------------------------
+    def visible(self, snap: LiveSnapshot) -> list[AgentView]:
+        names = self.services.agent_names
+        f = self.filter_text.lower()
+        agents = [a for a in snap.agents if not f or f in " ".join(
+            (a.name, names.get(a.name, ""), a.team, a.status, a.state, self.tr(a.status), self.tr(a.state),
+             " ".join(a.queues))).lower()]
+        key = {"name": lambda a: a.name, "status": lambda a: (a.status, a.state, a.name),
+               "in_state": lambda a: (-a.time_in_state_s, a.name), "calls_today": lambda a: (-a.calls_today, a.name),
+               "team": lambda a: (a.team, a.name)}[self.sort_by]
+        agents.sort(key=key)
+        if self.group_by == "team":
+            agents.sort(key=lambda a: a.team)         # stable: sorted within each team
+        elif self.group_by == "queue":
+            agents.sort(key=lambda a: a.queues[0] if a.queues else "~")
+        return agents
+
+    def show(self, snap: LiveSnapshot, alerts) -> None:
+        self.snap = snap
+        s = self.services
+        qn = s.queue_names
+        rows = {}
+        agents = self.visible(snap)
+        for a in agents:
+            tag = "▶ " if a.name in self.tagged else ""
+            status_style = STATUS_STYLE.get(a.status, "bold red")
+            over = a.status == "On Break" and a.time_in_state_s > s.settings.break_over_s
+            state = self.tr(a.state) + (" · " + self.tr("wrap") if a.wrap_up else "")
+            rows[a.name] = (
+                cell(a.name, "reverse" if tag else ""), cell(tag + s.agent_names.get(a.name, "")), cell(a.team),
+                cell(self.tr(a.status), status_style), cell(state, STATE_STYLE.get(a.state, "")),
+                num(fmt_duration(a.time_in_state_s), "bold red" if over else ""), num(a.calls_today),
+                num(fmt_duration(a.talk_time_today_s)), cell(mask_phone(a.caller_number, s.user)),
+                cell(",".join(qn.get(q, q) for q in a.queues)), cell(" ".join(a.flags), "bold red"),
+            )
+        table = self.query_one("#agents", DataTable)
+        sync_table(table, rows, [a.name for a in agents])
+        group = self.tr(self.group_by) if self.group_by != "none" else self.tr("none")
+        table.border_title = None
+        self.sub_title = (f"{self.tr('agents')} {len(agents)}/{len(snap.agents)} · "
+                          f"{self.tr('group_by', what=group)} · ↕ {self.tr(self.sort_by)}"
+                          + (f" · {self.tr('tagged', n=len(self.tagged))}" if self.tagged else ""))
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#agent-filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "agent-filter":
+            self.filter_text = event.value.strip()
+            self.hot.refresh_now()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "agent-filter":
+            self.query_one("#agents", DataTable).focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#agent-filter", Input)
+        if box.has_class("shown") or self.filter_text:
+            box.value, self.filter_text = "", ""
+            box.remove_class("shown")
+        else:
+            self.tagged.clear()
+        self.query_one("#agents", DataTable).focus()
+        self.hot.refresh_now()
+
+    def action_sort(self) -> None:
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        self.hot.refresh_now()
+
+    def action_group(self) -> None:
+        self.group_by = GROUPS[(GROUPS.index(self.group_by) + 1) % len(GROUPS)]
+        self.hot.refresh_now()
+
+    def current(self) -> str | None:
+        table = self.query_one("#agents", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_tag(self) -> None:
+        name = self.current()
+        if name:
+            self.tagged.symmetric_difference_update({name})
+            self.query_one("#agents", DataTable).action_cursor_down()
+            self.hot.refresh_now()
+
+    def targets(self) -> list[str]:
+        if self.tagged:
+            return sorted(self.tagged)
+        name = self.current()
+        return [name] if name else []
+
+    def _guard(self, permission: str) -> bool:
+        if self.services.readonly:
+            self.hot.notify(self.tr("readonly"), severity="warning")
+            return False
+        if not self.services.user.can(permission) or self.services.supervisor is None:
+            self.hot.notify(self.tr("refused", why=permission), severity="error")
+            return False
+        return True
+
+    def action_status(self, status: str) -> None:
+        agents = self.targets()
+        if not agents or not self._guard("agents.control"):
+            return
+        label = ", ".join(agents[:6]) + (f" … (+{len(agents) - 6})" if len(agents) > 6 else "")
+        q = self.tr("confirm_status", agents=label, status=self.tr(status))
+        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._set_status(agents, status))
+
+    @work(exclusive=False)
+    async def _set_status(self, agents: list[str], status: str) -> None:
+        before = {a.name: a.status for a in (self.snap.agents if self.snap else ())}
+        try:
+            results = await self.services.supervisor.set_status(self.services.user, agents, status, before)
+        except HotlineError as exc:
+            self.hot.report(self.tr("refused", why=str(exc)))
+            return
+        failed = [f"{a}: {e}" for a, e in results if e]
+        if failed:
+            self.hot.report(self.tr("refused", why="; ".join(failed[:3])))
+        done = [a for a, e in results if not e]
+        if done:
+            self.hot.notify(self.tr("done", what=f"{', '.join(done[:6])} → {self.tr(status)}"))
+        self.tagged.difference_update(done)
+
+    def action_listen(self, mode: str) -> None:
+        agent = self.current()
+        if not agent or not self._guard("calls.listen"):
+            return
+        contact = self.services.user.contact
+        q = self.tr("confirm_listen", contact=contact or "?", mode=self.tr(mode), agent=agent)
+        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._listen(agent, mode))
+
+    @work(exclusive=False)
+    async def _listen(self, agent: str, mode: str) -> None:
+        try:
+            leg = await self.services.supervisor.listen(self.services.user, agent, mode, self.services.user.contact)
+        except HotlineError as exc:
+            self.hot.report(self.tr("refused", why=str(exc)))
+            return
+        self.hot.notify(self.tr("done", what=f"{self.tr(mode)} {agent} ({leg[:8]})"))
+
+    def action_move(self) -> None:
+        agents = self.targets()
+        if not agents or not self._guard("agents.control"):
+            return
+        names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
+        self.app.push_screen(PromptScreen(f"{self.tr('queue')}? ({names})"),
+                             lambda q: q and self._move(agents, q.strip()))
+
+    @work(exclusive=False)
+    async def _move(self, agents: list[str], queue: str) -> None:
+        try:
+            results = await self.services.supervisor.move_to_queue(self.services.user, agents, queue)
+        except HotlineError as exc:
+            self.hot.report(self.tr("refused", why=str(exc)))
+            return
+        failed = [f"{a}: {e}" for a, e in results if e]
+        if failed:
+            self.hot.report(self.tr("refused", why="; ".join(failed[:3])))
+        else:
+            self.hot.notify(self.tr("done", what=f"{len(results)} → {queue}"))
+

@@ -1,0 +1,85 @@
+"""Engineer view: each switch link, the store, recent errors — what on-call needs over SSH."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Static
+
+from hotline_tui.console import fmt_clock, fmt_duration
+from hotline_tui.text import terminal_safe
+
+from .base import LiveScreen
+from .widgets import cell, num, sync_table
+
+LINK_STYLE = {"connected": "green", "reconnecting": "bold yellow", "down": "bold red"}
+
+
+class EngineerScreen(LiveScreen):
+    TITLE_KEY = "engineer"
+    DEFAULT_CSS = """
+    #nodes { height: auto; max-height: 40%; }
+    #store { height: auto; border: round $primary; padding: 0 1; }
+    #errors { height: 1fr; border: round $error; padding: 0 1; overflow-y: auto; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.store_checked = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield from self.trust_line()
+        yield DataTable(id="nodes", cursor_type="row")
+        yield Static(id="store")
+        yield Static(id="errors")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#nodes", DataTable)
+        for key in ("node", "link", "heartbeat", "events_s", "resyncs", "errors", "recent_errors"):
+            t.add_column(self.tr(key), key=key)
+        self.query_one("#store", Static).border_title = self.tr("store")
+        self.query_one("#errors", Static).border_title = self.tr("recent_errors")
+        super().on_mount()
+
+    def show(self, snap, alerts) -> None:
+        now = time.time()
+        rows = {}
+        for n in self.services.nodes():
+            hb = fmt_duration(now - n.last_heartbeat) if n.last_heartbeat else "—"
+            rows[n.node] = (cell(f"{n.node} {n.address}"), cell(self.tr(n.link), LINK_STYLE[n.link]), num(hb),
+                            num(f"{n.events_per_s:.1f}"), num(n.resyncs), num(n.errors, "red" if n.errors else ""),
+                            cell(n.last_error[:80], "dim"))
+        sync_table(self.query_one("#nodes", DataTable), rows)
+        if now - self.store_checked > 5 and self.services.store_info is not None:
+            self.store_checked = now
+            self._store()
+        errs = Text()
+        for at, text in list(self.services.errors)[-50:][::-1]:
+            errs.append(fmt_clock(at) + " ", style="dim")
+            errs.append(terminal_safe(text) + "\n")
+        if not errs:
+            errs.append("—", style="dim")
+        self.query_one("#errors", Static).update(errs)
+
+    @work(thread=True, exclusive=True, group="store")
+    def _store(self) -> None:
+        try:
+            info = self.services.store_info()
+        except Exception as exc:  # the store being down is exactly what this view must show
+            info = {"kind": "?", "where": "", "error": str(exc)}
+        self.app.call_from_thread(self._show_store, info)
+
+    def _show_store(self, info: dict) -> None:
+        t = Text()
+        t.append(f"{info.get('kind', '?')}  ", style="bold")
+        t.append(terminal_safe(info.get("where", "")) + "\n")
+        if "error" in info:
+            t.append(terminal_safe(info["error"]), style="bold red")
+        else:
+            t.append(f"{self.tr('latency')} {info.get('latency_ms', 0):.1f} ms   ")
+            t.append(f"{self.tr('migration')} {terminal_safe(info.get('migrations', ''))}")
+        self.query_one("#store", Static).update(t)

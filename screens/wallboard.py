@@ -1,0 +1,105 @@
+"""The wallboard: every queue, the last 30 minutes of waiting callers, and the alerts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Sparkline, Static
+
+from hotline_tui.console import Alert, fmt_duration, fmt_rate
+from hotline_tui.live.views import KpiFigures, LiveSnapshot
+from hotline_tui.text import terminal_safe
+
+from .base import LiveScreen
+from .widgets import cell, num, sync_table
+
+
+def sl_style(k: KpiFigures | None, target: float) -> str:
+    if k is None or k.service_level is None:
+        return "dim"
+    if k.service_level >= target:
+        return "green"
+    return "yellow" if k.service_level >= target - 0.1 else "bold red"
+
+
+class WallboardScreen(LiveScreen):
+    TITLE_KEY = "wallboard"
+    DEFAULT_CSS = """
+    #queues { height: auto; max-height: 60%; }
+    #lower { height: 1fr; }
+    #chart-box { width: 1fr; border: round $primary; padding: 0 1; }
+    #alerts { width: 1fr; border: round $warning; padding: 0 1; overflow-y: auto; }
+    Sparkline { height: 1fr; }
+    #sl-rule { height: 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield from self.trust_line()
+        yield DataTable(id="queues", cursor_type="row", zebra_stripes=True)
+        yield Static(id="sl-rule")
+        with Horizontal(id="lower"):
+            with Vertical(id="chart-box"):
+                yield Static(id="chart-label")
+                yield Sparkline([0], id="chart")
+            yield Static(id="alerts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.tr
+        t = self.query_one("#queues", DataTable)
+        for key in ("queue", "waiting", "longest", "ewt", "avail", "busy", "wrap", "break", "sl30", "sl_today",
+                    "abandon", "answered_today"):
+            t.add_column(tr(key), key=key)
+        self.query_one("#chart-label", Static).update(Text(tr("waiting_chart"), style="bold"))
+        super().on_mount()
+
+    def show(self, snap: LiveSnapshot, alerts: list[Alert]) -> None:
+        s = self.services
+        target = s.settings.sl_target
+        rows: dict[str, tuple] = {}
+        for q in snap.queues:
+            k30, kday = q.kpi.get("30m"), q.kpi.get("today")
+            wait_style = "bold red" if q.longest_wait_s > s.settings.caller_waiting_over_s else ""
+            ab_style = "bold red" if kday and kday.abandon_rate and kday.abandon_rate > s.settings.abandon_target else ""
+            rows[q.name] = (
+                cell(s.queue_names.get(q.name, q.name)), num(q.waiting, "bold" if q.waiting else "dim"),
+                num(fmt_duration(q.longest_wait_s) if q.waiting else "—", wait_style),
+                num(fmt_duration(q.estimated_wait_s) if q.waiting else "—"),
+                num(q.agents_available, "green" if q.agents_available else "dim"), num(q.agents_on_call),
+                num(q.agents_wrap_up), num(q.agents_on_break, "yellow" if q.agents_on_break else "dim"),
+                num(fmt_rate(k30.service_level if k30 else None), sl_style(k30, target)),
+                num(fmt_rate(kday.service_level if kday else None), sl_style(kday, target)),
+                num(fmt_rate(kday.abandon_rate if kday else None), ab_style), num(kday.answered if kday else 0),
+            )
+        tot30, totday = snap.totals.get("30m"), snap.totals.get("today")
+        # Agents serve several queues: the total counts each agent once, from the agent list.
+        on = [a for a in snap.agents if a.status != "Logged Out"]
+        avail = sum(1 for a in on if a.status.startswith("Available") and a.state == "Waiting" and not a.wrap_up)
+        busy = sum(1 for a in on if a.state in ("In a queue call", "Receiving"))
+        wrap = sum(1 for a in on if a.wrap_up)
+        brk = sum(1 for a in on if a.status == "On Break")
+        rows["\x00total"] = (
+            cell(self.tr("total"), "bold"), num(sum(q.waiting for q in snap.queues), "bold"),
+            num(fmt_duration(max((q.longest_wait_s for q in snap.queues), default=0))),
+            num(""), num(avail, "green"), num(busy), num(wrap), num(brk, "yellow" if brk else "dim"),
+            num(fmt_rate(tot30.service_level if tot30 else None), sl_style(tot30, target)),
+            num(fmt_rate(totday.service_level if totday else None), sl_style(totday, target)),
+            num(fmt_rate(totday.abandon_rate if totday else None)), num(totday.answered if totday else 0, "bold"),
+        )
+        table = self.query_one("#queues", DataTable)
+        sync_table(table, rows)
+        self.query_one("#sl-rule", Static).update(Text(
+            f"{s.settings.describe()} · target {fmt_rate(target)} · 30 min / today", style="dim"))
+        hist = [n for _, n in snap.waiting_history] or [0]
+        self.query_one("#chart", Sparkline).data = hist
+        self.query_one("#chart-label", Static).update(Text.assemble(
+            (self.tr("waiting_chart"), "bold"), f"  now {hist[-1]}  max {max(hist)}"))
+        box = Text()
+        if not alerts:
+            box.append(self.tr("no_alerts"), style="green")
+        for a in alerts[:40]:
+            box.append("● ", style="red" if a.severity == "red" else "yellow")
+            box.append(terminal_safe(self.tr(a.key, **a.params)) + "\n")
+        self.query_one("#alerts", Static).update(box)
+        self.query_one("#alerts", Static).border_title = f"{self.tr('alerts')} ({len(alerts)})"
