@@ -81,7 +81,11 @@ class AgentsScreen(LiveScreen):
                "team": lambda a: (a.team, a.name)}[self.sort_by]
         agents.sort(key=key)
         if self.group_by == "team":
-            agents.sort(key=lambda a: a.team)         # stable: sorted within each team
+            # Teams in the site's order (by their first agent), not by the characters' code points.
+            first: dict[str, str] = {}
+            for a in snap.agents:
+                first[a.team] = min(first.get(a.team, a.name), a.name)
+            agents.sort(key=lambda a: first.get(a.team, ""))   # stable: sorted within each team
         elif self.group_by == "queue":
             agents.sort(key=lambda a: a.queues[0] if a.queues else "~")
         return agents

@@ -1,0 +1,99 @@
+"""Console test rig: a real SQLite store with demo tickets, the simulator's call centre feeding a
+real LiveState, and (for action tests) the real FreeSWITCH adapter over TCP to the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import datetime
+
+import pytest
+
+from backends.freeswitch.client import NodeConfig
+from backends.freeswitch.mapping import map_event
+from backends.freeswitch.port import SwitchCluster
+from backends.freeswitch.resync import build_resynced
+from backends.sim.api import run_api
+from backends.sim.events import Identity, all_headers
+from backends.sim.model import CallCenter
+from backends.sim.server import EslServer
+from backends.store import open_store
+from hotline_tui.access import load_access
+from hotline_tui.calls import CallbackService, HandoverNotes
+from hotline_tui.clock import SITE_TZ, FixedClock
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.console import ConsoleServices
+from hotline_tui.demo.tickets import seed_tickets
+from hotline_tui.kpi import load_kpi_settings
+from hotline_tui.live.state import LiveState
+from hotline_tui.site import load_site
+from hotline_tui.supervisor import Supervisor
+from hotline_tui.tickets.factory import ticket_service
+
+T0 = datetime(2026, 11, 23, 10, 20, tzinfo=SITE_TZ)   # a Monday morning peak
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("console") / "hotline.db"
+    store = open_store(str(path), migrate=True)
+    seed_tickets(store, DEMO_DIR, random.Random(1), FixedClock(T0), tickets=300, days=20)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db_copy(seeded_db, tmp_path):
+    import shutil
+    target = tmp_path / "hotline.db"
+    shutil.copy(seeded_db, target)
+    return str(target)
+
+
+def build(db_path: str, *, user: str = "duty", readonly: bool = False, lang: str = "en", minutes: float = 20,
+          seed: int = 7):
+    """Services with the demo site's call centre run for ``minutes`` (events applied directly)."""
+    site = load_site(DEMO_DIR / "site.yaml")
+    store = open_store(db_path)
+    access = load_access(DEMO_DIR)
+    settings = load_kpi_settings(DEMO_DIR)
+    clock = FixedClock(T0)
+    live = LiveState(settings, teams=site.teams(), queues=tuple(q.name for q in site.queues))
+    start = T0.timestamp() - minutes * 60
+    cc = CallCenter(site, seed=seed, start=start, profile="peak")
+    ident = Identity("core-1", "fs-demo-1")
+    api = lambda line: run_api(cc, line)  # noqa: E731
+    live.apply(build_resynced("sim", start, api("callcenter_config agent list"), api("callcenter_config tier list"),
+                              api("callcenter_config queue list"), {}, api("show channels as json")))
+    cc.listeners.append(lambda ev: (lambda d: d is not None and live.apply(d))(map_event(dict(all_headers(ev, ident)), "sim")))
+    cc.run_until(T0.timestamp())
+    services = ConsoleServices(
+        user=access.user(user), access=access, live=live, settings=settings, clock=clock, lang=lang, readonly=readonly,
+        tickets=ticket_service(store, DEMO_DIR, clock), callbacks=CallbackService(store.calls, access, clock),
+        notes=HandoverNotes(store.calls, access, clock, settings), agent_names=site.displays(),
+        queue_names=site.queue_displays(lang), now=lambda: cc.now, mode="replay",
+        store_info=lambda: {"kind": "sqlite", "where": db_path, "latency_ms": 0.1, "migrations": "fixed"})
+    return services, cc, store
+
+
+@pytest.fixture
+async def live_rig(db_copy):
+    """Services wired to the simulator through the real ESL adapter (what ``hotline console`` does)."""
+    services, cc, store = build(db_copy)
+    cc.listeners.clear()                       # from now on events arrive over TCP only
+    services.live = LiveState(services.settings, teams=services.live.teams, queues=tuple(services.live.known_queues))
+    server = await EslServer(cc, port=0).start()
+    cluster = SwitchCluster([NodeConfig("sim", "127.0.0.1", server.port, timeout_s=3, backoff_min_s=0.05,
+                                        backoff_max_s=0.2)], services.live.apply, rng=random.Random(1))
+    services.switch = cluster
+    services.supervisor = Supervisor(cluster, services.access, store.audit, services.clock)
+    services.mode = "live"
+    cluster.start()
+    for _ in range(300):
+        if cluster.nodes()[0].link == "connected":
+            break
+        await asyncio.sleep(0.01)
+    yield services, cc, store
+    await cluster.stop()
+    await server.close()
+    store.close()

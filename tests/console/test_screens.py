@@ -1,0 +1,241 @@
+"""Pilot tests: every screen, and the actions, through the real adapter to the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import DataTable, Input, Static
+
+from screens.app import HotlineApp
+
+from .conftest import build
+
+
+async def settle(pilot, services, cc=None, times=3):
+    for _ in range(times):
+        if services.switch is not None:
+            await services.switch.api("status")        # every event before this reply is applied
+        await pilot.pause(0.05)
+        pilot.app.refresh_now()
+        await pilot.pause()
+
+
+def table_keys(app, selector) -> list[str]:
+    t = app.screen.query_one(selector, DataTable)
+    return [r.key.value for r in t.ordered_rows]
+
+
+async def test_wallboard_shows_every_queue_and_the_rule_in_force(db_copy):
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        keys = table_keys(app, "#queues")
+        assert set(keys) == {q for q in services.queue_names} | {"\x00total"}
+        t = app.screen.query_one("#queues", DataTable)
+        assert t.get_row("general@12345")[0].plain == "General enquiries"
+        rule = str(app.screen.query_one("#sl-rule", Static).render())
+        assert "answered ≤ 20s ÷ offered" in rule
+        assert app.screen.query_one("#alerts", Static).border_title.startswith("Alerts")
+
+
+async def test_chinese_ui_from_the_catalog(db_copy):
+    services, cc, _ = build(db_copy, lang="zh")
+    app = HotlineApp(services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        t = app.screen.query_one("#queues", DataTable)
+        assert [str(c.label) for c in t.columns.values()][:2] == ["队列", "排队"]
+        assert t.get_row("general@12345")[0].plain == "综合咨询"
+
+
+async def test_agents_filter_sort_and_group(db_copy):
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert len(table_keys(app, "#agents")) == 100
+        await pilot.press("slash", "1", "0", "0", "2")
+        await pilot.pause()
+        assert table_keys(app, "#agents") == ["1002"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(table_keys(app, "#agents")) == 100
+        await pilot.press("g")                           # group by team: 话务一班 first … 五班 last
+        await pilot.pause()
+        keys = table_keys(app, "#agents")
+        assert keys[0] == "1001" and keys[-1] == "1100"
+        await pilot.press("s", "s")                      # sort by time in state, longest first
+        await pilot.pause()
+        snap = services.live.snapshot(services.now())
+        by = {a.name: a.time_in_state_s for a in snap.agents if a.team == "话务一班"}
+        first_team = [k for k in table_keys(app, "#agents") if k in by]
+        assert [by[k] for k in first_team] == sorted(by.values(), reverse=True)
+
+
+async def test_set_break_is_confirmed_done_on_the_switch_and_audited(live_rig):
+    services, cc, store = live_rig
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, services)
+        first = table_keys(app, "#agents")[0]
+        before = cc.agents[first].status
+        await pilot.press("b")
+        await pilot.pause()
+        assert "ConfirmScreen" in type(app.screen).__name__
+        await pilot.press("y")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if cc.agents[first].status == "On Break":
+                break
+        assert cc.agents[first].status == "On Break"
+        await settle(pilot, services)
+        row = app.screen.query_one("#agents", DataTable).get_row(first)
+        assert row[3].plain == "On break"                 # the screen shows the switch's new truth
+        trail = store.audit.for_subject("agent", first)
+        assert trail[-1].action == "agent.set_status" and trail[-1].actor == "duty"
+        assert trail[-1].before == {"status": before} and trail[-1].after == {"status": "On Break"}
+
+
+async def test_tagged_rows_act_together_and_escape_cancels(live_rig):
+    services, cc, store = live_rig
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, services)
+        await pilot.press("space", "space", "space", "o")
+        await pilot.pause()
+        await pilot.press("n")                            # cancel: nothing happens
+        await pilot.pause(0.1)
+        assert all(cc.agents[a].status != "Logged Out" for a in ("1001", "1002", "1003"))
+        await pilot.press("o", "y")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if all(cc.agents[a].status == "Logged Out" for a in ("1001", "1002", "1003")):
+                break
+        assert [cc.agents[a].status for a in ("1001", "1002", "1003", "1004")][:3] == ["Logged Out"] * 3
+        assert cc.agents["1004"].status != "Logged Out"
+
+
+async def test_readonly_and_permissions_keep_the_switch_untouched(live_rig, db_copy):
+    services, cc, store = live_rig
+    services.readonly = True
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, services)
+        await pilot.press("b")
+        await pilot.pause()
+        assert "ConfirmScreen" not in type(app.screen).__name__
+    services.readonly = False
+    services.user = services.access.user("agent1001")          # an agent may not control agents
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, services)
+        statuses = {n: a.status for n, a in cc.agents.items()}
+        await pilot.press("b")
+        await pilot.pause(0.1)
+        assert "ConfirmScreen" not in type(app.screen).__name__
+        assert {n: a.status for n, a in cc.agents.items()} == statuses
+
+
+async def test_colon_command_sets_status_and_unknown_commands_say_so(live_rig):
+    services, cc, store = live_rig
+    app = HotlineApp(services)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, services)
+        await pilot.press("colon")
+        await pilot.pause()
+        for ch in "break 1005":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if cc.agents["1005"].status == "On Break":
+                break
+        assert cc.agents["1005"].status == "On Break"
+        app.run_command("frobnicate")
+        await pilot.pause()
+        assert services.errors and "frobnicate" in services.errors[-1][1]
+        app.run_command("tk")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TicketsScreen"
+
+
+async def test_tickets_overdue_detail_and_urge_through_the_service(db_copy):
+    services, cc, store = build(db_copy)
+    app = HotlineApp(services, start_screen="tickets")
+    async with app.run_test(size=(160, 40)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen.query_one("#tickets", DataTable).row_count:
+                break
+        keys = table_keys(app, "#tickets")
+        assert keys
+        lights = [app.screen.query_one("#tickets", DataTable).get_row(k)[1].plain for k in keys]
+        assert all(light.endswith(("red", "yellow")) for light in lights)
+        serial = keys[0]
+        before = services.tickets.get(services.user, serial).urges
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "TicketDetailScreen"
+        await pilot.press("u")
+        await pilot.pause()
+        for ch in "please":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if services.tickets.get(services.user, serial).urges == before + 1:
+                break
+        assert services.tickets.get(services.user, serial).urges == before + 1
+        assert store.audit.for_subject("ticket", serial)[-1].action == "ticket.urge"
+        await pilot.pause(0.2)
+        text = str(app.screen.query_one("#detail", Static).render())
+        assert "ticket.urge" in text and serial in text
+
+
+async def test_handover_note_is_saved_with_the_shift(db_copy):
+    services, cc, store = build(db_copy)
+    app = HotlineApp(services, start_screen="handover")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "社保系统故障已恢复"
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if services.notes.current(services.user)[2]:
+                break
+        day, shift, notes = services.notes.current(services.user)
+        assert (day, shift) == ("2026-11-23", "早班") and notes[0].text == "社保系统故障已恢复"
+
+
+async def test_engineer_view_and_pause(live_rig):
+    services, cc, store = live_rig
+    app = HotlineApp(services, start_screen="engineer")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, services)
+        row = app.screen.query_one("#nodes", DataTable).get_row("sim")
+        assert row[1].plain == "connected" and int(row[4].plain) == 1
+        await pilot.press("p")
+        await pilot.pause()
+        assert "refresh paused" in str(app.screen.query_one("#trust").render())
+
+
+async def test_a_lost_link_is_shown_not_fatal(live_rig):
+    services, cc, store = live_rig
+    app = HotlineApp(services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, services)
+        node = services.switch._nodes["sim"]
+        node.conn.writer.transport.abort()
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if node.health.link != "connected":
+                break
+        app.refresh_now()
+        await pilot.pause()
+        trust = str(app.screen.query_one("#trust").render())
+        alerts = str(app.screen.query_one("#alerts", Static).render())
+        assert "reconnecting" in trust or "down" in trust
+        assert "Switch sim link" in alerts
