@@ -241,10 +241,15 @@ def _store_info(store) -> dict:
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
               type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer"]))
 @click.option("--seed", default=12345, show_default=True, help="Simulator seed (embedded default only).")
+@click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
+@click.option("--as", "console_user", help="Acting user (default: the config's default user).")
 @click.pass_obj
-def console(w: Wiring, config, readonly, replay, speed, record, refresh_hz, start_screen, seed):
+def console(w: Wiring, config, readonly, replay, speed, record, refresh_hz, start_screen, seed, console_lang, console_user):
     """Open the supervisor console (default: embedded SQLite store + built-in switch simulator)."""
     from hotline_tui.cli.common import one_line_errors
+
+    w.lang = console_lang or w.lang
+    w.as_user = console_user or w.as_user
 
     @one_line_errors
     def run():

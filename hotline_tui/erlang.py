@@ -5,12 +5,12 @@ Pure functions, no I/O. Traffic ``A`` is in Erlangs (calls per hour × AHT in ho
 * Erlang B — blocking probability of N servers with no queue.
 * Erlang C (M/M/N) — probability of waiting, service level and ASA; callers never give up.
 * Erlang A (M/M/N+M) — callers give up after an exponential patience with mean ``patience_s``.
-  Solved exactly on the birth–death chain (truncated where the tail is below 1e-12): an
+  Solved exactly on the birth–death chain (truncated where a state is e^-30 of the peak): an
   arriving caller who finds ``j`` callers ahead reaches an agent after phases with rates
   ``Nμ + kθ`` (k = j … 0), and is still there with probability ``Π r_k/(r_k+θ)`` — its Laplace
   transform at θ; the chance to be answered within T comes from the same phases by
   uniformisation. Service level here is *answered within T ÷ offered* (the strictest
-  definition, docs/kpi.md).
+  definition: callers who hang up count as misses).
 """
 
 from __future__ import annotations
@@ -32,21 +32,29 @@ def erlang_b(servers: int, traffic: float) -> float:
 
 
 def erlang_c(servers: int, traffic: float) -> float:
-    """Probability that a caller waits, C(N, A); 1.0 when A >= N (the queue grows without end)."""
+    """Probability that a caller waits, C(N, A); 1.0 when A >= N (the queue grows without end) or
+    N <= 0. Raises ValidationError when A < 0."""
     if servers <= 0 or traffic >= servers:
         return 1.0
     b = erlang_b(servers, traffic)
     return servers * b / (servers - traffic * (1 - b))
 
 
-def _check(calls_per_hour: float, aht_s: float) -> None:
-    if calls_per_hour <= 0 or aht_s <= 0:
-        raise ValidationError("calls per hour and AHT must both be > 0")
+def _check(calls_per_hour: float, aht_s: float, within_s: float = 0.0, patience_s: float | None = None) -> None:
+    """Raise ValidationError unless calls/h and AHT are finite and > 0, ``within_s`` is finite and
+    >= 0, and ``patience_s`` is None or > 0 (inf allowed: callers never hang up)."""
+    if not (math.isfinite(calls_per_hour) and math.isfinite(aht_s)) or calls_per_hour <= 0 or aht_s <= 0:
+        raise ValidationError("calls per hour and AHT must both be finite numbers > 0")
+    if not math.isfinite(within_s) or within_s < 0:
+        raise ValidationError("the answer-time threshold (within) must be a finite number >= 0 seconds")
+    if patience_s is not None and (math.isnan(patience_s) or patience_s <= 0):
+        raise ValidationError("patience must be > 0 seconds")
 
 
 def service_level_c(servers: int, calls_per_hour: float, aht_s: float, within_s: float) -> float:
-    """Erlang C service level: share of callers answered within ``within_s`` (0 when unstable)."""
-    _check(calls_per_hour, aht_s)
+    """Erlang C service level: share of callers answered within ``within_s`` seconds, in [0, 1]
+    (0.0 when unstable, i.e. traffic >= servers). Raises ValidationError on bad input."""
+    _check(calls_per_hour, aht_s, within_s)
     a = calls_per_hour * aht_s / 3600
     if servers <= a:
         return 0.0
@@ -54,7 +62,8 @@ def service_level_c(servers: int, calls_per_hour: float, aht_s: float, within_s:
 
 
 def asa_c(servers: int, calls_per_hour: float, aht_s: float) -> float:
-    """Erlang C average speed of answer in seconds (all callers; inf when unstable)."""
+    """Erlang C average speed of answer in seconds, over all callers (math.inf when unstable).
+    Raises ValidationError on bad input."""
     _check(calls_per_hour, aht_s)
     a = calls_per_hour * aht_s / 3600
     if servers <= a:
@@ -75,22 +84,27 @@ class ErlangA:
 def _stationary(servers: int, lam: float, mu: float, theta: float) -> list[float]:
     # Unnormalised birth–death probabilities, in logs to stay finite for large N.
     logs = [0.0]
-    n = 0
+    n, top = 0, 0.0
     while True:
         n += 1
         death = min(n, servers) * mu + max(n - servers, 0) * theta
         logs.append(logs[-1] + math.log(lam) - math.log(death))
-        if n > servers and (logs[-1] - max(logs) < -30 or n > servers + 20000):
+        top = max(top, logs[-1])
+        if n > servers and (logs[-1] - top < -30 or n > servers + 20000):
             break
-    top = max(logs)
     p = [math.exp(x - top) for x in logs]
     total = sum(p)
     return [x / total for x in p]
 
 
 def erlang_a(servers: int, calls_per_hour: float, aht_s: float, patience_s: float | None, within_s: float) -> ErlangA:
-    """M/M/N+M figures. ``patience_s`` None (or inf) means callers never hang up (Erlang C)."""
-    _check(calls_per_hour, aht_s)
+    """M/M/N+M figures as an :class:`ErlangA`. ``patience_s`` None (or inf) means callers never
+    hang up: the Erlang C figures are returned (abandon_rate 0; when unstable p_wait 1, service
+    level 0, asa/avg_wait inf). Raises ValidationError on servers <= 0 or bad input.
+
+    The chain is truncated at ``servers + 20000`` states; only a hard overload with patience of
+    hours reaches that cap (its service level is then ~0 either way)."""
+    _check(calls_per_hour, aht_s, within_s, patience_s)
     if servers <= 0:
         raise ValidationError("servers must be > 0")
     lam, mu = calls_per_hour / 3600, 1 / aht_s
@@ -101,8 +115,6 @@ def erlang_a(servers: int, calls_per_hour: float, aht_s: float, patience_s: floa
         c = erlang_c(servers, a)
         asa = c * aht_s / (servers - a)
         return ErlangA(c, service_level_c(servers, calls_per_hour, aht_s, within_s), asa, 0.0, asa, a / servers)
-    if patience_s <= 0:
-        raise ValidationError("patience must be > 0 seconds")
     theta = 1 / patience_s
     p = _stationary(servers, lam, mu, theta)
     n_max = len(p) - 1
@@ -132,6 +144,15 @@ def _served_within(rates: list[float], theta: float, t: float, jmax: int) -> lis
     """P(reach an agent within t) for each number ahead j, by uniformisation of the phase chain."""
     if t <= 0:
         return [0.0] * (jmax + 1)
+    # A caller with j ahead needs j + 1 advances, each at rate <= rates[j]; beyond the j where
+    # P(Poisson(rates[j]·t) >= j + 1) < 1e-13 its chance is negligible (set to 0), which keeps the
+    # phase chain short when the queue is long.
+    full = jmax
+    for j in range(jmax + 1):
+        if _poisson_sf(rates[j] * t, j + 1) < 1e-13:
+            jmax = j
+            break
+    rates = rates[:jmax + 1]
     big = max(rates) + theta
     lt = big * t
     n_terms = int(lt + 12 * math.sqrt(lt) + 30)
@@ -150,7 +171,26 @@ def _served_within(rates: list[float], theta: float, t: float, jmax: int) -> lis
                 out[k] += w * f[k]
     # Terms beyond n_terms have f ≈ its limit; add the Poisson tail mass times the last f.
     tail = max(0.0, 1.0 - sum(math.exp(-lt + i * math.log(lt) - math.lgamma(i + 1)) for i in range(n_terms + 1)))
-    return [min(1.0, o + tail * f[k]) for k, o in enumerate(out)]
+    return [min(1.0, o + tail * f[k]) for k, o in enumerate(out)] + [0.0] * (full - jmax)
+
+
+def _poisson_sf(mean: float, k: int) -> float:
+    """P(Poisson(mean) >= k) for k > mean, summed in logs; 1.0 (a safe over-estimate, as only
+    "negligible or not" is asked) when k <= mean."""
+    if mean <= 0:
+        return 0.0 if k > 0 else 1.0
+    if k <= mean:
+        return 1.0
+    # terms decrease beyond the mode; sum k .. until negligible
+    log_term = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    total, i = 0.0, k
+    while True:
+        term = math.exp(log_term)
+        total += term
+        i += 1
+        log_term += math.log(mean) - math.log(i)
+        if term < 1e-18 * max(total, 1e-300) or log_term < -745:
+            return total
 
 
 @dataclass(frozen=True)
@@ -167,22 +207,43 @@ class Staffing:
 
 def staffing(calls_per_hour: float, aht_s: float, target: float, within_s: float, patience_s: float | None = None,
              max_agents: int = 2000) -> Staffing:
-    """The fewest agents whose predicted service level reaches ``target``. Raises ValidationError
-    on bad input or when even ``max_agents`` do not reach it."""
-    _check(calls_per_hour, aht_s)
+    """The fewest agents (a :class:`Staffing`) whose predicted service level reaches ``target``:
+    Erlang C when ``patience_s`` is None/inf, else Erlang A. Raises ValidationError on bad input
+    (non-positive or non-finite calls/AHT, target outside (0, 1), within < 0, patience <= 0) or
+    when even ``max_agents`` do not reach the target."""
+    _check(calls_per_hour, aht_s, within_s, patience_s)
     if not 0 < target < 1:
         raise ValidationError("target service level must be between 0 and 1 (e.g. 0.8)")
-    if within_s < 0:
-        raise ValidationError("--within must be >= 0 seconds")
-    if patience_s is not None and patience_s <= 0:
-        raise ValidationError("patience must be > 0 seconds")
+    if max_agents < 1:
+        raise ValidationError("max_agents must be >= 1")
     a = calls_per_hour * aht_s / 3600
-    start = max(1, int(a) + (1 if patience_s is None else 0))
-    if patience_s is not None:
-        start = max(1, int(a * 0.5))
-    model = "erlang-c" if patience_s is None else "erlang-a"
-    for n in range(start, max_agents + 1):
-        r = erlang_a(n, calls_per_hour, aht_s, patience_s, within_s)
-        if r.service_level >= target:
-            return Staffing(n, a, r.service_level, r.asa, r.abandon_rate, r.p_wait, r.occupancy, model)
-    raise ValidationError(f"even {max_agents} agents do not reach {target:.0%} within {within_s:g} s")
+    endless = patience_s is None or math.isinf(patience_s)
+    model = "erlang-c" if endless else "erlang-a"
+
+    def level(n: int) -> ErlangA:
+        return erlang_a(n, calls_per_hour, aht_s, None if endless else patience_s, within_s)
+
+    # Lower bound: Erlang C needs N > A; with abandonment at most N/A of callers are answered at
+    # all, so N < target·A cannot reach the target. The service level rises with N, so bisect.
+    lo = int(a) + 1 if endless else max(1, int(target * a))
+    if lo > max_agents:
+        raise ValidationError(f"even {max_agents} agents do not reach {target:.0%} within {within_s:g} s")
+    if level(lo).service_level >= target:
+        hi = lo
+    else:
+        step, hi = 1, lo
+        while True:
+            hi = min(lo + step, max_agents)
+            if level(hi).service_level >= target:
+                break
+            if hi == max_agents:
+                raise ValidationError(f"even {max_agents} agents do not reach {target:.0%} within {within_s:g} s")
+            lo, step = hi, step * 2
+        while hi - lo > 1:                   # invariant: lo fails, hi meets the target
+            mid = (lo + hi) // 2
+            if level(mid).service_level >= target:
+                hi = mid
+            else:
+                lo = mid
+    r = level(hi)
+    return Staffing(hi, a, r.service_level, r.asa, r.abandon_rate, r.p_wait, r.occupancy, model)

@@ -201,7 +201,7 @@ class HotlineApp(App):
     def refresh_now(self) -> None:
         """Take one snapshot and show it on the visible screen (and its trust line)."""
         screen = self.screen
-        if not isinstance(screen, LiveScreen):
+        if not isinstance(screen, LiveScreen) or not screen.ready:
             return
         if self.paused and self.last_snapshot is not None:
             snap = self.last_snapshot

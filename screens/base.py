@@ -20,6 +20,7 @@ class LiveScreen(Screen):
     """A screen the app refreshes: ``show(snapshot, alerts)`` is called at the refresh rate."""
 
     TITLE_KEY = ""
+    ready = False      # set once the screen's widgets and columns exist; refreshes wait for it
 
     @property
     def hot(self) -> "HotlineApp":
@@ -37,6 +38,7 @@ class LiveScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.tr(self.TITLE_KEY)
+        self.ready = True
         self.hot.refresh_now()
 
     def on_screen_resume(self) -> None:

@@ -45,16 +45,33 @@ class WallboardScreen(LiveScreen):
             yield Static(id="alerts")
         yield Footer()
 
+    ALL = ("queue", "waiting", "longest", "ewt", "avail", "busy", "wrap", "break", "sl30", "sl_today", "abandon",
+           "answered_today")
+    NARROW = ("queue", "waiting", "longest", "avail", "busy", "break", "sl30", "sl_today", "abandon")
+
+    def __init__(self):
+        super().__init__()
+        self.columns: tuple[str, ...] = ()
+
     def on_mount(self) -> None:
-        tr = self.tr
-        t = self.query_one("#queues", DataTable)
-        for key in ("queue", "waiting", "longest", "ewt", "avail", "busy", "wrap", "break", "sl30", "sl_today",
-                    "abandon", "answered_today"):
-            t.add_column(tr(key), key=key)
-        self.query_one("#chart-label", Static).update(Text(tr("waiting_chart"), style="bold"))
+        self.query_one("#chart-label", Static).update(Text(self.tr("waiting_chart"), style="bold"))
         super().on_mount()
 
+    def _layout(self) -> None:
+        """Fewer columns below 110 cells wide, so 80x24 over SSH shows every queue's essentials."""
+        want = self.NARROW if self.app.size.width < 110 else self.ALL
+        if want != self.columns:
+            t = self.query_one("#queues", DataTable)
+            t.clear(columns=True)
+            for key in want:
+                t.add_column(self.tr(key), key=key)
+            self.columns = want
+
+    def _pick(self, *cells) -> tuple:
+        return tuple(c for key, c in zip(self.ALL, cells) if key in self.columns)
+
     def show(self, snap: LiveSnapshot, alerts: list[Alert]) -> None:
+        self._layout()
         s = self.services
         target = s.settings.sl_target
         rows: dict[str, tuple] = {}
@@ -62,7 +79,7 @@ class WallboardScreen(LiveScreen):
             k30, kday = q.kpi.get("30m"), q.kpi.get("today")
             wait_style = "bold red" if q.longest_wait_s > s.settings.caller_waiting_over_s else ""
             ab_style = "bold red" if kday and kday.abandon_rate and kday.abandon_rate > s.settings.abandon_target else ""
-            rows[q.name] = (
+            rows[q.name] = self._pick(
                 cell(s.queue_names.get(q.name, q.name)), num(q.waiting, "bold" if q.waiting else "dim"),
                 num(fmt_duration(q.longest_wait_s) if q.waiting else "—", wait_style),
                 num(fmt_duration(q.estimated_wait_s) if q.waiting else "—"),
@@ -79,7 +96,7 @@ class WallboardScreen(LiveScreen):
         busy = sum(1 for a in on if a.state in ("In a queue call", "Receiving"))
         wrap = sum(1 for a in on if a.wrap_up)
         brk = sum(1 for a in on if a.status == "On Break")
-        rows["\x00total"] = (
+        rows["\x00total"] = self._pick(
             cell(self.tr("total"), "bold"), num(sum(q.waiting for q in snap.queues), "bold"),
             num(fmt_duration(max((q.longest_wait_s for q in snap.queues), default=0))),
             num(""), num(avail, "green"), num(busy), num(wrap), num(brk, "yellow" if brk else "dim"),
@@ -89,8 +106,10 @@ class WallboardScreen(LiveScreen):
         )
         table = self.query_one("#queues", DataTable)
         sync_table(table, rows)
+        st = s.settings
+        den = self.tr(f"den_{st.denominator}", s=f"{st.short_abandon_s:g}")
         self.query_one("#sl-rule", Static).update(Text(
-            f"{s.settings.describe()} · target {fmt_rate(target)} · 30 min / today", style="dim"))
+            self.tr("sl_rule", t=f"{st.threshold_s:g}", den=den, target=fmt_rate(target)), style="dim"))
         hist = [n for _, n in snap.waiting_history] or [0]
         self.query_one("#chart", Sparkline).data = hist
         self.query_one("#chart-label", Static).update(Text.assemble(

@@ -1,0 +1,83 @@
+"""End to end: the real ``hotline console`` in a real terminal (tmux) against the built-in
+simulator: read the screen, press keys, see a queue, an agent change state, overdue tickets."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from backends.store import open_store
+from hotline_tui.clock import SITE_TZ, FixedClock
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.demo.tickets import seed_tickets
+
+ROOT = Path(__file__).resolve().parents[2]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def tmux():
+    if shutil.which("tmux") is None:
+        if IN_CI:
+            pytest.fail("tmux is required for the end-to-end test in CI")
+        pytest.skip("tmux not installed: end-to-end console test skipped")
+    sock = f"hotline-e2e-{uuid.uuid4().hex[:8]}"
+
+    def run(*args, check=True):
+        return subprocess.run(["tmux", "-L", sock, *args], capture_output=True, text=True, check=check)
+    yield run
+    run("kill-server", check=False)
+
+
+def screen(tmux) -> str:
+    return tmux("capture-pane", "-p", "-t", "hl").stdout
+
+
+def wait_for(tmux, pred, timeout=40.0, what=""):
+    deadline = time.time() + timeout
+    text = ""
+    while time.time() < deadline:
+        text = screen(tmux)
+        if pred(text):
+            return text
+        time.sleep(0.25)
+    raise AssertionError(f"screen never showed {what}:\n{text}")
+
+
+@pytest.mark.timeout(120)
+def test_console_in_a_real_terminal(tmux, tmp_path):
+    db = tmp_path / "hotline.db"
+    store = open_store(str(db), migrate=True)
+    seed_tickets(store, DEMO_DIR, random.Random(2), FixedClock(datetime.now(SITE_TZ) - timedelta(days=1)),
+                 tickets=300, days=25)
+    store.close()
+    env = f"HOTLINE_DB={db} HOTLINE_LANG=en LANG=C.UTF-8 TERM=xterm-256color"
+    tmux("new-session", "-d", "-s", "hl", "-x", "150", "-y", "40",
+         f"cd {ROOT} && env {env} {sys.executable} hotline.py console --seed 5; echo CONSOLE EXITED $?; sleep 120")
+    text = wait_for(tmux, lambda t: "General enquiries" in t and "sim connected" in t, what="the wallboard")
+    assert "Social insurance" in text and "SL = answered ≤ 20s ÷ offered" in text
+
+    tmux("send-keys", "-t", "hl", "2")
+    wait_for(tmux, lambda t: "Agent" in t and "1001" in t, what="the agents table")
+    time.sleep(1)
+    tmux("send-keys", "-t", "hl", ":")
+    wait_for(tmux, lambda t: ":command" in t, timeout=10, what="the command line")
+    tmux("send-keys", "-t", "hl", "break 1001", "Enter")
+    text = wait_for(tmux, lambda t: any(line.split()[:1] == ["1001"] and "On break" in line for line in t.splitlines()),
+                    what="agent 1001 on break")
+
+    tmux("send-keys", "-t", "hl", "3")
+    text = wait_for(tmux, lambda t: "● red" in t, what="overdue tickets")
+    assert "Serial" in text
+
+    tmux("send-keys", "-t", "hl", "q")
+    wait_for(tmux, lambda t: "General enquiries" not in t and "Serial" not in t, timeout=10, what="the console quit")
