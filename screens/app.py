@@ -300,25 +300,13 @@ class HotlineApp(App):
             self.report(self.tr("unknown_command", cmd=line))
 
     def _status_command(self, agents: list[str], status: str) -> None:
-        s = self.services
-        if s.readonly or s.supervisor is None:
-            self.report(self.tr("readonly"))
-            return
-
-        async def go():
-            from hotline_tui.errors import HotlineError
-            try:
-                results = await s.supervisor.set_status(s.user, agents, status)
-            except HotlineError as exc:
-                self.report(self.tr("refused", why=str(exc)))
-                return
-            bad = [f"{a}: {e}" for a, e in results if e]
-            self.notify(self.tr("done", what=f"{len(results) - len(bad)} → {self.tr(status)}"))
-            if bad:
-                self.report("; ".join(bad[:3]))
-        self.run_worker(go(), exclusive=False)
+        self._supervise(lambda sup, user: sup.set_status(user, agents, status), self.tr(status))
 
     def _move_command(self, queue: str, agents: list[str]) -> None:
+        self._supervise(lambda sup, user: sup.move_to_queue(user, agents, queue), queue)
+
+    def _supervise(self, call, target: str) -> None:
+        """Run a per-agent supervisor action from ':'; report refusals and partial failures."""
         s = self.services
         if s.readonly or s.supervisor is None:
             self.report(self.tr("readonly"))
@@ -327,12 +315,12 @@ class HotlineApp(App):
         async def go():
             from hotline_tui.errors import HotlineError
             try:
-                results = await s.supervisor.move_to_queue(s.user, agents, queue)
+                results = await call(s.supervisor, s.user)
             except HotlineError as exc:
                 self.report(self.tr("refused", why=str(exc)))
                 return
             bad = [f"{a}: {e}" for a, e in results if e]
-            self.notify(self.tr("done", what=f"{len(results) - len(bad)} → {queue}"))
+            self.notify(self.tr("done", what=f"{len(results) - len(bad)} → {target}"))
             if bad:
                 self.report("; ".join(bad[:3]))
         self.run_worker(go(), exclusive=False)
