@@ -7,7 +7,6 @@ hands them to the core services and to the screens. The only module that imports
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 

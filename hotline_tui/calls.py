@@ -16,7 +16,7 @@ from typing import Callable, Protocol
 
 from . import switch as sw
 from .access import Access, User
-from .audit import AuditEntry, AuditLog
+from .audit import AuditEntry
 from .clock import SITE_TZ, Clock
 from .errors import ConflictError, NotFound, ValidationError
 from .kpi import CallOutcome, KpiSettings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -41,7 +41,6 @@ def sync_table(table: DataTable, rows: dict[str, tuple], order: list[str] | None
         else:
             table.add_row(*cells, key=key)
     if order is not None and table.row_count:
-        current = [rk.value for rk in table.rows.keys()]
         ordered = [r.key.value for r in table.ordered_rows]
         if ordered != order:
             rank = {k: i for i, k in enumerate(order)}
