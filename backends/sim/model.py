@@ -89,6 +89,58 @@ class TierRec:
     position: int = 1
 
 
+class TierTable(dict):
+    """mod_callcenter's tiers, keyed by (queue, agent), with a per-queue index kept in the
+    table's own order. Dispatch reads one queue's tiers for every waiting caller; scanning all
+    of them (7,000 on a 1,000-agent site) made the model too slow for large sites. The API
+    edits the table like a dict; any edit drops the index, which is rebuilt on the next read."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self._by_queue: dict[str, list[TierRec]] | None = None
+
+    def of_queue(self, queue: str) -> list[TierRec]:
+        """The tiers of ``queue`` in table order (a shared list: do not modify)."""
+        if self._by_queue is None:
+            idx: dict[str, list[TierRec]] = {}
+            for (q, _), t in self.items():
+                idx.setdefault(q, []).append(t)
+            self._by_queue = idx
+        return self._by_queue.get(queue, [])
+
+    def __setitem__(self, key, value) -> None:
+        self._by_queue = None
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key) -> None:
+        self._by_queue = None
+        super().__delitem__(key)
+
+    def pop(self, *args):
+        self._by_queue = None
+        return super().pop(*args)
+
+    def popitem(self):
+        self._by_queue = None
+        return super().popitem()
+
+    def setdefault(self, key, default=None):
+        self._by_queue = None
+        return super().setdefault(key, default)
+
+    def update(self, *args, **kw) -> None:
+        self._by_queue = None
+        super().update(*args, **kw)
+
+    def clear(self) -> None:
+        self._by_queue = None
+        super().clear()
+
+    def __ior__(self, other):
+        self._by_queue = None
+        return super().__ior__(other)
+
+
 @dataclass
 class MemberRec:
     queue: str
@@ -148,7 +200,7 @@ class CallCenter:
         self.outcomes: list[Outcome] | None = [] if keep_outcomes else None
         self.queues = {q.name: QueueRec(q) for q in site.queues}
         self.agents: dict[str, AgentRec] = {}
-        self.tiers: dict[tuple[str, str], TierRec] = {}
+        self.tiers: TierTable = TierTable()
         self.members: dict[str, MemberRec] = {}
         self.channels: dict[str, Channel] = {}
         self.abandoned: dict[tuple[str, str], str] = {}   # (queue, number) -> member uuid, for resume
@@ -351,7 +403,7 @@ class CallCenter:
                 and a.ready_time <= self.now and not a.leg and a.external_calls_count == 0)
 
     def _candidates(self, m: MemberRec, qr: QueueRec, taken: set[str]) -> list[AgentRec]:
-        tiers = [t for (qn, _), t in self.tiers.items() if qn == m.queue]
+        tiers = self.tiers.of_queue(m.queue)
         pairs = [(self.agents[t.agent], t) for t in tiers
                  if t.agent in self.agents and t.agent not in taken and self._eligible(self.agents[t.agent], t)]
         s = qr.cfg.strategy
@@ -552,8 +604,8 @@ class CallCenter:
         m = self.members.get(member_uuid)
         if m is None or m.joined_at != joined_at or m.state != "Waiting":
             return
-        logged = any(self.agents[a].status in ("Available", "Available (On Demand)")
-                     for (q, a) in self.tiers if q == m.queue and a in self.agents)
+        logged = any(self.agents[t.agent].status in ("Available", "Available (On Demand)")
+                     for t in self.tiers.of_queue(m.queue) if t.agent in self.agents)
         if not logged:
             self.leave(m, "NO_AGENT_TIMEOUT")
 
