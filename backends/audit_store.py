@@ -10,9 +10,13 @@ from hotline_tui.clock import SITE_TZ
 
 from .db import Db
 
+COLUMNS = ("at", "recorded_at", "actor", "action", "subject_type", "subject_id", "before_json", "after_json", "note")
+_INSERT = f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"
+
 
 def _ts(db: Db, dt: datetime):
-    # SQLite keeps ISO-8601 text in UTC (sorts correctly); PostgreSQL takes timestamptz.
+    # SQLite keeps ISO-8601 text in the site's zone (one fixed offset, so text order is time
+    # order); PostgreSQL takes timestamptz.
     return dt.astimezone(SITE_TZ).isoformat() if db.dialect == "sqlite" else dt
 
 
@@ -22,22 +26,25 @@ def _dt(value) -> datetime:
     return datetime.fromisoformat(value).astimezone(SITE_TZ)
 
 
+def to_json(value) -> str | None:
+    """How before/after snapshots are stored (None stays NULL)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
 class SqlAuditLog:
     def __init__(self, db: Db):
         self.db = db
 
+    def row(self, entry: AuditEntry) -> dict:
+        """The column values of ``entry`` as this dialect stores them (keys: ``COLUMNS``)."""
+        return {
+            "at": _ts(self.db, entry.at), "recorded_at": _ts(self.db, entry.recorded_at), "actor": entry.actor,
+            "action": entry.action, "subject_type": entry.subject_type, "subject_id": entry.subject_id,
+            "before_json": to_json(entry.before), "after_json": to_json(entry.after), "note": entry.note,
+        }
+
     def append(self, entry: AuditEntry) -> int:
-        return self.db.insert_returning_id(
-            "INSERT INTO audit_log (at, recorded_at, actor, action, subject_type, subject_id, before_json, after_json, note)"
-            " VALUES (:at, :rec, :actor, :action, :st, :sid, :before, :after, :note)",
-            {
-                "at": _ts(self.db, entry.at), "rec": _ts(self.db, entry.recorded_at), "actor": entry.actor,
-                "action": entry.action, "st": entry.subject_type, "sid": entry.subject_id,
-                "before": None if entry.before is None else json.dumps(entry.before, ensure_ascii=False, default=str),
-                "after": None if entry.after is None else json.dumps(entry.after, ensure_ascii=False, default=str),
-                "note": entry.note,
-            },
-        )
+        return self.db.insert_returning_id(_INSERT, self.row(entry))
 
     def _rows(self, rows) -> list[AuditEntry]:
         return [

@@ -4,7 +4,9 @@
 sequence); the PostgreSQL handle rewrites them to psycopg's ``%(name)s``/``%s``. Values always
 travel as parameters, never spliced into SQL. Rows come back as dicts.
 
-``with db.tx():`` is one transaction (nested calls join the outer one). A handle is shared by
+``with db.tx():`` is one transaction. A nested ``tx()`` joins the outer one; on PostgreSQL it
+is also a savepoint (two more round trips), so keep single statements out of ``tx()``: outside
+a transaction a PostgreSQL statement commits on its own, atomically. A handle is shared by
 threads (Textual workers); a lock serialises use, which both drivers need anyway.
 """
 
@@ -14,6 +16,7 @@ import re
 import sqlite3
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping, Sequence
 
@@ -154,10 +157,7 @@ class PostgresDb(Db):
     def _sql(sql: str, params: Params) -> str:
         if params is None:
             return sql
-        sql = sql.replace("%", "%%")
-        if isinstance(params, Mapping):
-            return _NAMED.sub(r"%(\1)s", sql)
-        return sql.replace("?", "%s")
+        return _to_psycopg(sql, isinstance(params, Mapping))
 
     @contextmanager
     def tx(self) -> Iterator["PostgresDb"]:
@@ -195,6 +195,16 @@ class PostgresDb(Db):
     def describe(self) -> str:
         info = self.conn.info
         return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"
+
+
+@lru_cache(maxsize=1024)
+def _to_psycopg(sql: str, named: bool) -> str:
+    # Cached: the same few statements run over and over, and the rewrite costs more than
+    # a registration's own Python work (psycopg keys its prepared statements on the result).
+    sql = sql.replace("%", "%%")
+    if named:
+        return _NAMED.sub(r"%(\1)s", sql)
+    return sql.replace("?", "%s")
 
 
 def from_ts(value):

@@ -6,24 +6,66 @@ The whole record is kept as JSON in ``body``; the columns the lists filter and s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime
 
+from hotline_tui.audit import AuditEntry
 from hotline_tui.errors import ConflictError, ValidationError
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
 
+from . import audit_store
 from .db import Db, from_ts
 
 _COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", "caller_name", "address",
          "district", "category", "subcategory", "urgency", "content", "call_id", "recording_id", "department",
          "current_due", "yellow_from", "updated_at", "closed_at")
 _TIME_COLS = {"created_at", "current_due", "yellow_from", "updated_at", "closed_at"}
+# A snapshot's JSON text starts with its serial (the first field of Ticket); a registration on
+# PostgreSQL sends the text after it and lets the database put the allocated serial in front.
+_SERIAL_HEAD = '{"serial": "'
+_PG_SERIAL = "CAST(:day AS text) || '-' || lpad(last::text, greatest(6, length(last::text)), '0')"
+
+
+def _after_serial(text: str) -> str:
+    """The JSON text of a snapshot whose serial is still "" without its leading ``{"serial": "``."""
+    if not text.startswith(_SERIAL_HEAD + '"'):
+        raise ValueError("a new ticket's snapshot must start with an empty serial")
+    return text[len(_SERIAL_HEAD):]
+
+
+def _counter_behind(day: datetime) -> ValidationError:
+    # Only after a bulk load that skipped set_serial_counter; nothing is written, the counter
+    # does not move (fix the counter, not the ticket).
+    return ValidationError(f"the serial counter of {day:%Y-%m-%d} is behind the stored tickets")
+
+
+def _pg_register_sql() -> str:
+    """One statement: bump the day's counter, insert the ticket under the new serial and its
+    audit entry. A single statement is atomic on its own (no BEGIN/COMMIT round trips outside a
+    transaction); the counter row stays locked until commit, so concurrent registrations queue
+    on it and get distinct, gap-free serials."""
+    cols = ", ".join(_COLS) + ", body"
+    vals = ", ".join("(SELECT serial FROM s)" if c == "serial" else f":{c}" for c in _COLS)
+    acols = ", ".join(audit_store.COLUMNS)
+    avals = ", ".join({"subject_id": "(SELECT serial FROM t)",
+                       "after_json": f"'{_SERIAL_HEAD}' || (SELECT serial FROM t) || :a_after_json"}.get(c, f":a_{c}")
+                      for c in audit_store.COLUMNS)
+    return (
+        "WITH s AS (INSERT INTO ticket_serials (day, last) VALUES (:day, 1) "
+        f"ON CONFLICT (day) DO UPDATE SET last = ticket_serials.last + 1 RETURNING {_PG_SERIAL} AS serial), "
+        f"t AS (INSERT INTO tickets ({cols}) VALUES ({vals}, '{_SERIAL_HEAD}' || (SELECT serial FROM s) || :body) "
+        "RETURNING id, serial), "
+        f"a AS (INSERT INTO audit_log ({acols}) VALUES ({avals}) RETURNING id) "
+        "SELECT t.id, t.serial FROM t, a")
 
 
 class SqlTicketStore:
-    def __init__(self, db: Db):
+    def __init__(self, db: Db, audit: audit_store.SqlAuditLog | None = None):
         self.db = db
+        # Registration writes its audit entry itself (same database, same statement on PostgreSQL).
+        self.audit = audit or audit_store.SqlAuditLog(db)
 
     def tx(self):
         return self.db.tx()
@@ -38,12 +80,49 @@ class SqlTicketStore:
 
     def next_serial(self, day: date) -> str:
         key = day.strftime("%Y%m%d")
-        with self.db.tx():
-            # Upsert-and-increment inside the transaction: two writers never get one serial.
-            n = self.db.query_one(
-                "INSERT INTO ticket_serials (day, last) VALUES (:d, 1) "
-                "ON CONFLICT (day) DO UPDATE SET last = ticket_serials.last + 1 RETURNING last", {"d": key})["last"]
+        # One upsert-and-increment statement (atomic on its own; it locks the day's row until
+        # the caller's transaction ends): two writers never get one serial.
+        n = self.db.query_one(
+            "INSERT INTO ticket_serials (day, last) VALUES (:d, 1) "
+            "ON CONFLICT (day) DO UPDATE SET last = ticket_serials.last + 1 RETURNING last", {"d": key})["last"]
         return f"{key}-{int(n):06d}"
+
+    def insert_new(self, ticket: Ticket, entry: AuditEntry) -> str:
+        if ticket.serial:
+            raise ValueError("insert_new allocates the serial; the ticket must not have one")
+        try:
+            if self.db.dialect == "postgres":
+                return self._insert_new_pg(ticket, entry)
+            with self.db.tx():
+                ticket.serial = self.next_serial(ticket.created_at.date())
+                try:
+                    self.insert(ticket)
+                except ValidationError:
+                    raise _counter_behind(ticket.created_at) from None
+                after = None if entry.after is None else {**entry.after, "serial": ticket.serial}
+                self.audit.append(dataclasses.replace(entry, subject_id=ticket.serial, after=after))
+            return ticket.serial
+        except BaseException:
+            ticket.serial, ticket.id = "", None     # rolled back: the ticket has no serial
+            raise
+
+    def _insert_new_pg(self, ticket: Ticket, entry: AuditEntry) -> str:
+        key = ticket.created_at.strftime("%Y%m%d")
+        p = self._params(ticket)
+        p["day"] = key
+        p["body"] = _after_serial(p["body"])
+        for c, v in self.audit.row(entry).items():
+            p[f"a_{c}"] = v
+        p["a_after_json"] = _after_serial(p["a_after_json"] or "")
+        try:
+            row = self.db.query_one(_PG_REGISTER, p)
+        except Exception as exc:
+            # unique_violation (the serial is the tickets' only unique key written here).
+            if getattr(exc, "sqlstate", None) == "23505":
+                raise _counter_behind(ticket.created_at) from None
+            raise
+        ticket.serial, ticket.id = row["serial"], int(row["id"])
+        return ticket.serial
 
     def insert(self, ticket: Ticket) -> int:
         p = self._params(ticket)
@@ -161,5 +240,7 @@ class SqlTicketStore:
             "ON CONFLICT (phone) DO UPDATE SET name = :n, caller_class = :c, note = :o",
             {"p": caller.phone, "n": caller.name, "c": caller.caller_class, "o": caller.note})
 
+
+_PG_REGISTER = _pg_register_sql()
 
 assert ACTIVE  # the overdue list relies on current_due being NULL outside active states

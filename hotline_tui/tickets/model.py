@@ -70,14 +70,14 @@ class Ticket:
     def snapshot(self) -> dict[str, Any]:
         """A JSON-able dict of the whole record (for audit before/after and ``--json``)."""
         out = {}
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
+        for name in _FIELD_NAMES:
+            v = getattr(self, name)
             if isinstance(v, datetime):
                 v = v.isoformat()
-            elif f.name == "co_departments":
+            elif name == "co_departments":
                 v = [{"department": t.department, "role": t.role,
                       "acknowledged_at": t.acknowledged_at.isoformat() if t.acknowledged_at else None} for t in v]
-            out[f.name] = v
+            out[name] = v
         return out
 
 
@@ -115,12 +115,15 @@ class OverdueRow:
     urges: int
 
 
+# Field order is the snapshot's key order ("serial" first: the stores rely on it).
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Ticket))
+_NAME_SET = frozenset(_FIELD_NAMES)
 _TIME_FIELDS = {f.name for f in dataclasses.fields(Ticket) if "datetime" in str(f.type)}
 
 
 def ticket_from_snapshot(data: dict[str, Any]) -> Ticket:
     """Inverse of ``Ticket.snapshot`` (unknown keys from newer versions are ignored)."""
-    names = {f.name for f in dataclasses.fields(Ticket)}
+    names = _NAME_SET
     kw = {k: v for k, v in data.items() if k in names}
     for k in _TIME_FIELDS & kw.keys():
         if kw[k]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
+from ..audit import AuditEntry
 from .model import Caller, Ticket, TicketNote
 
 
@@ -16,6 +17,15 @@ class TicketStore(Protocol):
 
     def next_serial(self, day: date) -> str:
         """Allocate the next serial ``YYYYMMDD-NNNNNN`` for ``day``; safe with concurrent writers."""
+
+    def insert_new(self, ticket: Ticket, entry: AuditEntry) -> str:
+        """Register ``ticket`` (its serial still ""): allocate the next serial of its
+        ``created_at`` day, store the ticket and append ``entry`` with that serial as its
+        ``subject_id`` and in its ``after`` snapshot -- all in one transaction (the caller's,
+        if one is open), so a killed process leaves either all three or none. Sets
+        ``ticket.serial`` and ``ticket.id`` and returns the serial. Serials are distinct and
+        gap-free under concurrent writers (a failed registration gives its number back).
+        Raises ValidationError when the day's counter is behind the stored tickets."""
 
     def insert(self, ticket: Ticket) -> int:
         """Store a new ticket; return its id. Raises ValidationError on a duplicate serial."""

@@ -158,12 +158,12 @@ class TicketService:
             if intake.remind_at is None:
                 raise ValidationError("a to-do ticket needs a reminder time (--remind-at)")
             t.state = "todo"
-        with self.store.tx():
-            t.serial = self.store.next_serial(when.date())
-            t.updated_at = self.clock.now()
-            self.store.insert(t)
-            self.audit.append(AuditEntry(actor.name, "ticket.register", "ticket", t.serial, when, self.clock.now(),
-                                         None, t.snapshot()))
+        t.updated_at = self.clock.now()
+        # Serial, ticket and audit entry in one transaction the store opens itself (on PostgreSQL
+        # a single statement: one round trip, no separate BEGIN/COMMIT); the store puts the new
+        # serial into the entry's subject and after-snapshot.
+        self.store.insert_new(t, AuditEntry(actor.name, "ticket.register", "ticket", "", when, self.clock.now(),
+                                            None, t.snapshot()))
         return t
 
     # -- actions -----------------------------------------------------------------------------

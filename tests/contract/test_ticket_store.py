@@ -1,14 +1,22 @@
 """The ticket life cycle through TicketService on both stores (SQLite and PostgreSQL)."""
 
+import subprocess
+import sys
+import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from backends.store import open_store
 from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
 from hotline_tui.tickets.factory import ticket_service
 from hotline_tui.tickets.service import Intake
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -139,15 +147,117 @@ def test_bad_input_changes_nothing(env, store):
     assert store.tickets.count_by_state() == {}
 
 
-def test_crash_mid_write_leaves_no_half_ticket(env, store, monkeypatch):
-    svc, clock, u = env
+def _fail_audit_inserts(store):
+    """A database that refuses the audit insert: the failure comes after the serial and the
+    ticket rows are written, inside the same transaction (or statement)."""
+    if store.dialect == "sqlite":
+        store.db.execute("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log "
+                         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+    else:
+        store.db.execute("CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql "
+                         "AS 'BEGIN RAISE EXCEPTION ''injected failure''; END'")
+        store.db.execute("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION fail_audit()")
 
-    def boom(entry):
-        raise RuntimeError("killed")
-    monkeypatch.setattr(svc.audit, "append", boom)
-    with pytest.raises(RuntimeError):
+
+def _serial_counter(store, day="20261123"):
+    row = store.db.query_one("SELECT last FROM ticket_serials WHERE day = :d", {"d": day})
+    return row["last"] if row else 0
+
+
+def test_failed_audit_write_leaves_no_half_ticket_and_no_serial_gap(env, store):
+    svc, clock, u = env
+    _new(svc, u)
+    _fail_audit_inserts(store)
+    with pytest.raises(Exception, match="injected failure"):
         _new(svc, u)
-    assert store.tickets.count_by_state() == {}
+    assert store.tickets.count_by_state() == {"registered": 1} and _serial_counter(store) == 1
+    store.db.execute("DROP TRIGGER fail_audit" + (" ON audit_log" if store.dialect == "postgres" else ""))
+    assert _new(svc, u).serial == "20261123-000002"          # the failed one gave its number back
+
+
+def test_registration_audit_entry_carries_the_serial_and_the_stored_ticket(env, store):
+    svc, clock, u = env
+    t = _new(svc, u, content='引号"和\\反斜杠 {"serial": "x"}')
+    (entry,) = svc.history(u("duty"), t.serial)
+    stored = store.tickets.get(t.serial)
+    assert entry.subject_id == t.serial and entry.before is None
+    assert entry.after == {**stored.snapshot(), "id": None}       # the record as registered
+    assert stored.serial == t.serial and stored.content == t.content and stored.id == t.id
+
+
+def test_counter_behind_the_tickets_is_refused_without_writing(env, store):
+    svc, clock, u = env
+    t = _new(svc, u)
+    store.db.execute("DELETE FROM ticket_serials")                  # as after a bulk load without the counter
+    with pytest.raises(ValidationError, match="serial counter of 2026-11-23 is behind"):
+        _new(svc, u)
+    assert store.tickets.count_by_state() == {"registered": 1} and len(store.audit.recent()) == 1
+    assert _serial_counter(store) == 0
+    store.tickets.set_serial_counter(t.created_at.date(), 999_999)
+    assert _new(svc, u).serial == "20261123-1000000"                # wider, never cut
+
+
+def test_concurrent_registrations_get_distinct_gap_free_serials(env, db_target):
+    svc, clock, u = env
+    per_thread, threads = 25, 3
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def register_many():
+        own = open_store(db_target)                                  # its own connection
+        try:
+            mine = ticket_service(own, DEMO_DIR, clock)
+            start.wait()
+            for i in range(per_thread):
+                mine.register(mine.access.user("agent1001"), Intake("phone", "13812341234", f"并发{i}", "consult"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            own.close()
+    workers = [threading.Thread(target=register_many) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    n = per_thread * threads
+    serials = [t.serial for t in svc.search(u("duty"), limit=n + 10)]
+    assert sorted(serials) == [f"20261123-{i:06d}" for i in range(1, n + 1)]
+    assert all([e.action for e in svc.history(u("duty"), s)] == ["ticket.register"] for s in serials)
+
+
+_KILLED_WRITER = """
+import sys
+from backends.store import open_store
+from hotline_tui.clock import FixedClock
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.tickets.factory import ticket_service
+from hotline_tui.tickets.service import Intake
+store = open_store(sys.argv[1])
+svc = ticket_service(store, DEMO_DIR, FixedClock("2026-11-23T09:00:00+08:00"))
+agent = svc.access.user("agent1001")
+while True:
+    svc.register(agent, Intake("phone", "13812341234", "写到一半被杀", "consult"))
+"""
+
+
+def test_killed_writer_leaves_whole_tickets_only(store, db_target):
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, db_target], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while sum(store.tickets.count_by_state().values()) < 30:   # let it get going, then kill it mid-stream
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the writer registered nothing"
+            time.sleep(0.02)
+    finally:
+        proc.kill()
+        proc.wait()
+    serials = [r["serial"] for r in store.db.query("SELECT serial FROM tickets ORDER BY serial")]
+    audited = {r["subject_id"] for r in store.db.query(
+        "SELECT subject_id FROM audit_log WHERE action = 'ticket.register'")}
+    assert serials == [f"20261123-{i:06d}" for i in range(1, len(serials) + 1)]
+    assert audited == set(serials) and _serial_counter(store) == len(serials)
 
 
 def test_merge_link_supplement_reopen_and_callers(env):
