@@ -36,8 +36,8 @@ TEL: dict[str, str] = {
 HALL = "秦都区世纪大道66号市民服务中心"  # the fictional city service centre
 
 _SECTIONS = (
-    ("scope", "受理范围"), ("cond", "办理条件"), ("docs", "所需材料"), ("steps", "办理流程"),
-    ("handle", "处置方式"), ("where", "办理地点和时间"), ("fees", "收费标准"), ("forward", "转办说明"),
+    ("scope", "受理范围"), ("common", "常见事项"), ("cond", "办理条件"), ("docs", "所需材料"), ("steps", "办理流程"),
+    ("handle", "处置方式"), ("where", "办理地点和时间"), ("transfer", "换乘站点"), ("fees", "收费标准"), ("forward", "转办说明"),
     ("basis", "政策依据"),
 )
 
@@ -73,6 +73,11 @@ def _render(item: dict, reminder: str) -> str:
         else:
             lines = entries
         parts.append(f"### {heading}\n" + "\n".join(lines))
+    if not sections.get("where") and not sections.get("handle") and sum(len(p) for p in parts) < 150:
+        # Short answers get the department's counter so the agent can say where to go.
+        duties, addr, _ = _CARDS[item["department"]]
+        parts.append(f"### 受理渠道\n{DEPARTMENTS[item['department']]}服务窗口（{addr}），工作日9:00-17:30；"
+                     "也可通过12345热线登记，转办后承办单位在规定时限内答复")
     tel = sections.get("tel") or f"{DEPARTMENTS[item['department']]} {TEL[item['department']]}；12345热线（24小时）"
     parts.append(f"### 咨询电话\n{tel}")
     if not sections.get("noremind"):
@@ -1317,6 +1322,17 @@ _BUS: tuple[tuple[str, str, str, str, str, str, int], ...] = (
     ("夜1", "咸阳火车站", "渭城区政府", "人民路、文林路、北平街（夜班线）", "22:00", "次日1:00", 30),
 )
 
+_BUS_NOTES: dict[str, str] = {
+    "1": "连接火车站和市民服务中心，办事群众常用", "2": "途经市中心医院，早高峰车厢较挤",
+    "5": "连接汽车客运站，换乘长途班车方便", "7": "往返渭城区政府，工作日加密班次",
+    "9": "体育中心有赛事时延长末班至22:30", "12": "咸阳西站下车可换乘城际公交",
+    "15": "途经退役军人服务中心，优待证持有人免费乘车", "18": "途经图书馆，周一闭馆日班次减少",
+    "21": "中考期间在市教育考试院站加开临时班次", "26": "城际线路，跨区县段按里程分段计价",
+    "31": "县际班线，泾阳县城站可换乘泾阳县内公交", "33": "连接秦都区政府和世纪大道，全程约40分钟",
+    "42": "机场线可携带行李箱，航站楼站在到达层", "56": "高新区通勤线，周末和节假日停运",
+    "K1": "大站快车只停靠6个站点，比普通线路节省约15分钟",
+}
+
 # District service halls of the other districts and counties (兴平市 has its own article).
 _DISTRICT_HALLS: tuple[tuple[str, str, str, str], ...] = (
     ("秦都区", "QD-XC", "秦都区人民路2号区政务服务中心", "企业开办一窗通办、老旧小区改造意见征集"),
@@ -1342,22 +1358,29 @@ def _cards() -> list[dict]:
         out.append(_a(
             f"{name}职责和联系方式", code, "consult", f"{name} 联系方式 电话 地址 职责",
             f"{name}负责{duties}。咨询电话{TEL[code]}，办公地址{addr}。",
-            scope="；".join(own) if own else "",
+            common="；".join(own) if own else "",
             where=f"{addr}，工作日9:00-12:00、13:30-17:30；{hours_note}",
-            tel=f"{name} {TEL[code]}；12345热线可代为转接"))
+            tel=f"{name} {TEL[code]}；12345热线可代为转接", noremind="1"))
     return out
 
 
 def _bus_lines() -> list[dict]:
+    stops = {line: {start, end, *via.split("、")} for line, start, end, via, *_ in _BUS}
     out = []
     for line, start, end, via, first, last, interval in _BUS:
+        transfers = []
+        for other, other_stops in stops.items():
+            common = sorted(stops[line] & other_stops)
+            if other != line and common:
+                transfers.append(f"{common[0]}可换乘{other}路")
         night = line.startswith("夜")
         fare = "票价2元" if night else ("快线票价2元，刷卡九折" if line.startswith("K") else "票价1元，刷卡九折")
         out.append(_a(
             f"{line}路公交车线路站点和运营时间", "GJGS", "consult", f"{line}路 公交 线路 站点 首末班",
             f"{line}路公交车从{start}开往{end}，途经{via}；首班{first}，末班{last}，高峰约{interval}分钟一班，{fare}。",
+            transfer="；".join(transfers[:4]) if transfers else "", noremind="1",
             note=("夜班线只在22点后运营，老年卡免费乘车同样适用" if night else
-                  "实时到站可在“咸阳公交”APP查询；遇道路施工临时绕行以站牌公告为准"),
+                  f"{_BUS_NOTES[line]}；实时到站可在“咸阳公交”APP查询"),
             tel=f"公交集团服务热线 {TEL['GJGS']}；12345热线"))
     return out
 
