@@ -1,0 +1,292 @@
+"""The knowledge base on SQLite and PostgreSQL: one class over ``backends.db.Db``.
+
+The store keeps what the core computed (articles, integer-weighted index terms, vocabulary
+counts) and answers term look-ups with SQL both dialects evaluate identically (integer sums,
+explicit tie-breaks), so search ranks the same on both. Tokenising, pinyin and scoring live in
+``hotline_tui.kb``. Bulk loads use ``COPY`` on PostgreSQL and a sorted insert on SQLite.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+
+from hotline_tui.errors import ConflictError, NotFound
+from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_from_snapshot
+from hotline_tui.kb.terms import term_pinyin
+from hotline_tui.kb.vocab import VocabRow
+
+from .db import Db, from_ts
+
+_COLS = ("title", "body", "department", "category", "tags", "status", "valid_from", "valid_to", "version",
+         "created_at", "updated_at", "updated_by")
+
+
+def _blob(terms: dict[str, int], keywords: set[str]) -> str:
+    # The postings as written, so the next rewrite deletes exactly these rows.
+    return "\n".join(f"{t}\t{w}\t{int(t in keywords)}" for t, w in sorted(terms.items()))
+
+
+def _unblob(text: str) -> tuple[dict[str, int], set[str]]:
+    terms, kw = {}, set()
+    for line in text.split("\n") if text else ():
+        t, w, k = line.split("\t")
+        terms[t] = int(w)
+        if k == "1":
+            kw.add(t)
+    return terms, kw
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class SqlKnowledgeStore:
+    def __init__(self, db: Db):
+        self.db = db
+
+    def tx(self):
+        return self.db.tx()
+
+    # -- articles --------------------------------------------------------------------------
+    def _params(self, a: Article) -> dict:
+        return {"title": a.title, "body": a.body, "department": a.department, "category": a.category,
+                "tags": json.dumps(list(a.tags), ensure_ascii=False), "status": a.status,
+                "valid_from": a.valid_from.isoformat() if a.valid_from else None,
+                "valid_to": a.valid_to.isoformat() if a.valid_to else None, "version": a.version,
+                "created_at": self.db.ts(a.created_at), "updated_at": self.db.ts(a.updated_at),
+                "updated_by": a.updated_by}
+
+    def _article(self, r) -> Article:
+        return Article(int(r["id"]), r["title"], r["body"], r["department"], r["category"], tuple(json.loads(r["tags"])),
+                       r["status"], date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,
+                       date.fromisoformat(r["valid_to"]) if r["valid_to"] else None, int(r["version"]),
+                       from_ts(r["created_at"]), from_ts(r["updated_at"]), r["updated_by"])
+
+    def insert(self, article: Article) -> int:
+        p = self._params(article)
+        cols = ", ".join(_COLS)
+        vals = ", ".join(f":{c}" for c in _COLS)
+        return self.db.insert_returning_id(f"INSERT INTO kb_articles ({cols}) VALUES ({vals})", p)
+
+    def update(self, article: Article, expected_version: int) -> None:
+        p = self._params(article)
+        p["id"], p["expected"] = article.id, expected_version
+        sets = ", ".join(f"{c} = :{c}" for c in _COLS if c != "created_at")
+        n = self.db.execute(f"UPDATE kb_articles SET {sets} WHERE id = :id AND version = :expected", p)
+        if n != 1:
+            row = self.db.query_one("SELECT version FROM kb_articles WHERE id = :id", {"id": article.id})
+            if row is None:
+                raise NotFound(f"no article {article.id}")
+            raise ConflictError(f"article {article.id}", expected_version, int(row["version"]))
+
+    _SELECT = "SELECT id, " + ", ".join(_COLS) + " FROM kb_articles"
+
+    def get(self, article_id: int) -> Article | None:
+        r = self.db.query_one(self._SELECT + " WHERE id = :id", {"id": int(article_id)})
+        return self._article(r) if r else None
+
+    def get_many(self, ids: list[int]) -> list[Article]:
+        if not ids:
+            return []
+        ph = ", ".join(f":i{n}" for n in range(len(ids)))
+        rows = self.db.query(self._SELECT + f" WHERE id IN ({ph})", {f"i{n}": int(i) for n, i in enumerate(ids)})
+        return [self._article(r) for r in rows]
+
+    def all(self):
+        last = 0
+        while True:
+            rows = self.db.query(self._SELECT + " WHERE id > :last ORDER BY id LIMIT 1000", {"last": last})
+            if not rows:
+                return
+            for r in rows:
+                yield self._article(r)
+            last = int(rows[-1]["id"])
+
+    # -- versions --------------------------------------------------------------------------
+    def add_version(self, v: ArticleVersion) -> None:
+        self.db.execute(
+            "INSERT INTO kb_versions (article_id, version, action, at, actor, snapshot) VALUES (:a, :v, :act, :at, :by, :s)",
+            {"a": v.article_id, "v": v.version, "act": v.action, "at": self.db.ts(v.at), "by": v.actor,
+             "s": json.dumps(v.article.snapshot(), ensure_ascii=False)})
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        rows = self.db.query("SELECT * FROM kb_versions WHERE article_id = :a ORDER BY version", {"a": int(article_id)})
+        return [ArticleVersion(int(r["article_id"]), int(r["version"]), r["action"], from_ts(r["at"]), r["actor"],
+                               article_from_snapshot(json.loads(r["snapshot"]))) for r in rows]
+
+    # -- index -----------------------------------------------------------------------------
+    def _bump(self, key: str, by: int = 1) -> int:
+        return int(self.db.query_one("UPDATE kb_meta SET value = value + :n WHERE key = :k RETURNING value",
+                                     {"n": by, "k": key})["value"])
+
+    def _vocab_upsert(self, deltas: dict[str, tuple[int, int]], seq: int) -> None:
+        if not deltas:
+            return
+        known = self._known_py(list(deltas))
+        rows = [{"t": t, "df": d, "kdf": k, "py": known.get(t) if t in known else term_pinyin(t), "seq": seq}
+                for t, (d, k) in sorted(deltas.items())]
+        self.db.executemany(
+            "INSERT INTO kb_vocab (term, df, kdf, py, seq) VALUES (:t, :df, :kdf, :py, :seq) "
+            "ON CONFLICT (term) DO UPDATE SET df = kb_vocab.df + excluded.df, kdf = kb_vocab.kdf + excluded.kdf, "
+            "seq = excluded.seq", rows)
+
+    def _known_py(self, terms: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i:i + 500]
+            ph = ", ".join(f":t{n}" for n in range(len(chunk)))
+            for r in self.db.query(f"SELECT term, py FROM kb_vocab WHERE term IN ({ph})",
+                                   {f"t{n}": t for n, t in enumerate(chunk)}):
+                out[r["term"]] = r["py"]
+        return out
+
+    def index(self, article_id: int, terms: dict[str, int], keywords: set[str], published: bool) -> None:
+        with self.db.tx():
+            row = self.db.query_one("SELECT terms, indexed_pub FROM kb_articles WHERE id = :id", {"id": article_id})
+            if row is None:
+                raise NotFound(f"no article {article_id}")
+            old, old_kw = _unblob(row["terms"])
+            old_pub, pub = int(row["indexed_pub"]), int(published)
+            gone = [(t, old_pub, w, article_id) for t, w in old.items() if old_pub != pub or terms.get(t) != w]
+            new = [(t, pub, w, article_id) for t, w in terms.items() if old_pub != pub or old.get(t) != w]
+            if gone:
+                self.db.executemany("DELETE FROM kb_terms WHERE term = ? AND pub = ? AND weight = ? AND article_id = ?", gone)
+            if new:
+                self.db.executemany("INSERT INTO kb_terms (term, pub, weight, article_id) VALUES (?, ?, ?, ?)", new)
+            deltas = {}
+            for t in set(old) | set(terms):
+                d = (t in terms) - (t in old), (t in keywords) - (t in old_kw)
+                if d != (0, 0):
+                    deltas[t] = d
+            seq = self._bump("seq")
+            self._vocab_upsert(deltas, seq)
+            if not row["terms"] and terms:
+                self._bump("articles")
+            self.db.execute("UPDATE kb_articles SET terms = :b, indexed_pub = :p WHERE id = :id",
+                            {"b": _blob(terms, keywords), "p": pub, "id": article_id})
+
+    def bulk_add(self, rows, action: str, actor: str, at: datetime) -> list[int]:
+        if not rows:
+            return []
+        with self.db.tx():
+            n = len(rows)
+            if self.db.dialect == "postgres":
+                ids = [int(r["id"]) for r in self.db.query(
+                    "SELECT nextval(pg_get_serial_sequence('kb_articles', 'id')) AS id FROM generate_series(1, :n)",
+                    {"n": n})]
+            else:
+                first = int(self.db.query_one("SELECT COALESCE(MAX(id), 0) AS m FROM kb_articles")["m"]) + 1
+                first = max(first, int((self.db.query_one(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'kb_articles'") or {"seq": 0})["seq"]) + 1)
+                ids = list(range(first, first + n))
+            art_rows, ver_rows, postings = [], [], []
+            deltas: dict[str, list[int]] = {}
+            for aid, (a, terms, keywords) in zip(ids, rows):
+                a.id = aid
+                p = self._params(a)
+                pub = int(a.status == "published")
+                art_rows.append((aid, *(p[c] for c in _COLS), _blob(terms, keywords), pub))
+                ver_rows.append((aid, a.version, action, self.db.ts(at), actor,
+                                 json.dumps(a.snapshot(), ensure_ascii=False)))
+                for t, w in terms.items():
+                    postings.append((t, pub, w, aid))
+                    d = deltas.get(t)
+                    if d is None:
+                        deltas[t] = [1, int(t in keywords)]
+                    else:
+                        d[0] += 1
+                        d[1] += t in keywords
+            acols = "id, " + ", ".join(_COLS) + ", terms, indexed_pub"
+            vcols = "article_id, version, action, at, actor, snapshot"
+            if self.db.dialect == "postgres":
+                self._copy("kb_articles", acols, art_rows)
+                self._copy("kb_versions", vcols, ver_rows)
+                self._copy_postings(postings)
+            else:
+                q = ", ".join("?" * len(art_rows[0]))
+                self.db.executemany(f"INSERT INTO kb_articles ({acols}) VALUES ({q})", art_rows)
+                self.db.executemany(f"INSERT INTO kb_versions ({vcols}) VALUES (?, ?, ?, ?, ?, ?)", ver_rows)
+                # Sorted in SQL so the clustered key is filled in order (much faster than random).
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kb_terms_load (term TEXT, pub INTEGER, weight INTEGER, article_id INTEGER)")
+                self.db.executemany("INSERT INTO kb_terms_load VALUES (?, ?, ?, ?)", postings)
+                self.db.execute("INSERT INTO kb_terms SELECT term, pub, weight, article_id FROM kb_terms_load "
+                                "ORDER BY term, pub, weight, article_id")
+                self.db.execute("DELETE FROM kb_terms_load")
+            seq = self._bump("seq")
+            self._vocab_upsert({t: (d[0], d[1]) for t, d in deltas.items()}, seq)
+            self._bump("articles", n)
+            return ids
+
+    def _copy(self, table: str, cols: str, rows: list[tuple]) -> None:
+        buf = io.StringIO()
+        for r in rows:
+            buf.write("\t".join(_copy_text(v) for v in r))
+            buf.write("\n")
+        with self.db.lock, self.db.conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+            cp.write(buf.getvalue())
+
+    def _copy_postings(self, postings: list[tuple]) -> None:
+        # A load much larger than the index is faster as "drop the key, copy, build it again"
+        # (one sort) than as millions of index insertions. Inside the transaction, so an error
+        # leaves the old index as it was.
+        existing = int(self.db.query_one("SELECT value FROM kb_meta WHERE key = 'articles'")["value"])
+        rebuild = len(postings) > 200_000 and existing * 150 < len(postings)
+        if rebuild:
+            self.db.execute("ALTER TABLE kb_terms DROP CONSTRAINT kb_terms_pkey")
+        self._copy("kb_terms", "term, pub, weight, article_id", postings)
+        if rebuild:
+            self.db.execute("ALTER TABLE kb_terms ADD CONSTRAINT kb_terms_pkey PRIMARY KEY (term, pub, weight, article_id)")
+        self.db.execute("ANALYZE kb_terms")
+
+    def candidates(self, terms: dict[str, int], *, published_only: bool, per_term: int, limit: int) -> list[tuple[int, int]]:
+        if not terms:
+            return []
+        pub = "pub = 1" if published_only else "pub IN (0, 1)"
+        parts, p = [], {"cap": per_term, "lim": limit}
+        for i, (t, w) in enumerate(sorted(terms.items())):
+            parts.append(f"SELECT * FROM (SELECT article_id, weight * :w{i} AS s FROM kb_terms WHERE term = :t{i} "
+                         f"AND {pub} ORDER BY weight DESC, article_id DESC LIMIT :cap) AS q{i}")
+            p[f"t{i}"], p[f"w{i}"] = t, int(w)
+        sql = (f"SELECT article_id, CAST(SUM(s) AS BIGINT) AS score FROM ({' UNION ALL '.join(parts)}) AS u "
+               "GROUP BY article_id ORDER BY score DESC, article_id DESC LIMIT :lim")
+        return [(int(r["article_id"]), int(r["score"])) for r in self.db.query(sql, p)]
+
+    def vocab_since(self, seq: int) -> tuple[list[VocabRow], int, int]:
+        meta = {r["key"]: int(r["value"]) for r in self.db.query("SELECT key, value FROM kb_meta")}
+        rows = self.db.query("SELECT term, df, kdf, py, seq FROM kb_vocab WHERE seq > :s", {"s": seq})
+        return ([VocabRow(r["term"], int(r["df"]), int(r["kdf"]), r["py"], int(r["seq"])) for r in rows],
+                meta.get("articles", 0), meta.get("seq", 0))
+
+    # -- unanswered questions ----------------------------------------------------------------
+    def _question(self, r) -> Unanswered:
+        return Unanswered(int(r["id"]), r["text"], r["source"], from_ts(r["asked_at"]), r["asked_by"], int(r["count"]),
+                          r["status"], int(r["article_id"]) if r["article_id"] is not None else None, from_ts(r["last_at"]))
+
+    def record_question(self, key: str, text: str, source: str, at: datetime, by: str) -> Unanswered:
+        row = self.db.query_one(
+            "INSERT INTO kb_questions (qkey, text, source, asked_at, asked_by, last_at, count, status) "
+            "VALUES (:k, :t, :s, :at, :by, :at, 1, 'open') ON CONFLICT (qkey) DO UPDATE SET "
+            "count = kb_questions.count + 1, last_at = excluded.last_at, "
+            "source = CASE WHEN excluded.source = 'flag' THEN 'flag' ELSE kb_questions.source END, "
+            "status = CASE WHEN kb_questions.status = 'answered' THEN 'open' ELSE kb_questions.status END RETURNING id",
+            {"k": key, "t": text, "s": source, "at": self.db.ts(at), "by": by})
+        return self.question(int(row["id"]))
+
+    def questions(self, status: str | None = "open", limit: int = 200) -> list[Unanswered]:
+        where, p = "", {"n": limit}
+        if status:
+            where, p["st"] = "WHERE status = :st", status
+        return [self._question(r) for r in self.db.query(
+            f"SELECT * FROM kb_questions {where} ORDER BY count DESC, last_at DESC, id DESC LIMIT :n", p)]
+
+    def question(self, qid: int) -> Unanswered | None:
+        r = self.db.query_one("SELECT * FROM kb_questions WHERE id = :id", {"id": qid})
+        return self._question(r) if r else None
+
+    def close_question(self, qid: int, status: str, article_id: int | None) -> None:
+        self.db.execute("UPDATE kb_questions SET status = :st, article_id = :a WHERE id = :id",
+                        {"st": status, "a": article_id, "id": qid})

@@ -1,0 +1,47 @@
+"""Build a KnowledgeService from a store bundle (anything with ``.kb`` and ``.audit``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..access import load_access
+from ..clock import Clock, SystemClock
+from ..config import load_yaml
+from .query import Synonyms
+from .service import KnowledgeService
+
+
+def load_synonyms(config_dir: str | Path) -> Synonyms:
+    """Synonym groups from ``kb.yaml`` (``synonyms: [[社保, 社会保险], …]``). A missing file
+    means no synonyms; a broken one is a ConfigError naming file, line and key."""
+    path = Path(config_dir) / "kb.yaml"
+    if not path.exists():
+        return Synonyms([])
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "must be a mapping with a 'synonyms' list")
+    raw = doc.get("synonyms") or []
+    if not isinstance(raw, list):
+        raise doc.error(("synonyms",), "must be a list of groups, each a list of words")
+    groups: list[list[str]] = []
+    seen: dict[str, int] = {}
+    for i, g in enumerate(raw):
+        if not isinstance(g, list) or len(g) < 2:
+            raise doc.error(("synonyms", i), "each group is a list of at least two words")
+        words = []
+        for j, w in enumerate(g):
+            if not isinstance(w, (str, int)) or not str(w).strip():
+                raise doc.error(("synonyms", i, j), "must be a non-empty word")
+            w = str(w).strip()
+            if w in seen and seen[w] != i:
+                raise doc.error(("synonyms", i, j), f"{w!r} is already in group {seen[w] + 1}")
+            seen[w] = i
+            words.append(w)
+        groups.append(words)
+    return Synonyms(groups)
+
+
+def knowledge_service(store, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:
+    """Reads roles.yaml and kb.yaml (ConfigError on bad config)."""
+    return KnowledgeService(store.kb, store.audit, load_access(config_dir), load_synonyms(config_dir),
+                            clock or SystemClock())

@@ -1,0 +1,102 @@
+"""Knowledge-base records. Plain data; rules live in service.py, search in search.py."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+STATUSES = ("draft", "published", "retired")
+
+
+@dataclass
+class Article:
+    id: int | None
+    title: str
+    body: str                      # Markdown
+    department: str = ""
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = "draft"          # draft | published | retired
+    valid_from: date | None = None
+    valid_to: date | None = None
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    updated_by: str = ""
+
+    def is_current(self, today: date) -> bool:
+        """Published and inside its validity window on ``today``."""
+        return (self.status == "published" and (self.valid_from is None or self.valid_from <= today)
+                and (self.valid_to is None or today <= self.valid_to))
+
+    def snapshot(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["tags"] = list(self.tags)
+        for k in ("valid_from", "valid_to", "created_at", "updated_at"):
+            d[k] = d[k].isoformat() if d[k] is not None else None
+        return d
+
+
+def article_from_snapshot(d: dict[str, Any]) -> Article:
+    def day(v):
+        return date.fromisoformat(v) if v else None
+
+    def ts(v):
+        return datetime.fromisoformat(v) if v else None
+
+    return Article(d.get("id"), d["title"], d["body"], d.get("department", ""), d.get("category", ""),
+                   tuple(d.get("tags") or ()), d.get("status", "draft"), day(d.get("valid_from")),
+                   day(d.get("valid_to")), int(d.get("version", 1)), ts(d.get("created_at")),
+                   ts(d.get("updated_at")), d.get("updated_by", ""))
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One saved version of an article: what it said, who made it so, when and how."""
+
+    article_id: int
+    version: int
+    action: str                    # add | edit | publish | retire | import
+    at: datetime
+    actor: str
+    article: Article
+
+
+@dataclass
+class Hit:
+    """One search result. Spans are [start, end) character offsets of matched text in
+    ``title`` and ``snippet`` (for highlighting; the text itself is never markup)."""
+
+    rank: int
+    id: int
+    title: str
+    score: float
+    snippet: str
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
+    snippet_spans: list[tuple[int, int]] = field(default_factory=list)
+    department: str = ""
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    status: str = "published"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rank": self.rank, "id": self.id, "title": self.title, "score": self.score,
+                "snippet": self.snippet, "highlights": [list(s) for s in self.snippet_spans],
+                "title_highlights": [list(s) for s in self.title_spans], "department": self.department,
+                "category": self.category, "tags": list(self.tags), "status": self.status}
+
+
+@dataclass
+class Unanswered:
+    """A question the knowledge base could not answer (查无): from a fruitless search or flagged."""
+
+    id: int | None
+    text: str
+    source: str                    # search | flag
+    asked_at: datetime
+    asked_by: str
+    count: int = 1
+    status: str = "open"           # open | answered | dismissed
+    article_id: int | None = None
+    last_at: datetime | None = None

@@ -1,0 +1,137 @@
+"""The in-memory vocabulary: which terms the index holds, how common they are, and how they
+sound — so pinyin (``shebao``), initials (``sb``), homophone typos (社宝) and misspelt pinyin
+(``gongjjin``) can be turned into the Chinese words articles actually use.
+
+Loaded from the store's ``kb_vocab`` rows and refreshed incrementally (rows newer than the last
+sequence number seen). Pure data structure; never touches a database itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .terms import is_cjk
+
+
+@dataclass
+class VocabRow:
+    term: str
+    df: int          # articles whose index holds the term
+    kdf: int         # ... in a keyword field (title, tags, department, category)
+    py: str          # syllables joined by spaces (all readings for a unigram), '' for non-CJK
+    seq: int = 0
+
+
+def _useful(r: VocabRow) -> bool:
+    # Body-only pairs that straddle two words (了怎) are noise for sound look-ups; keep words
+    # seen in keyword fields or repeated across articles.
+    return r.kdf > 0 or r.df >= 3
+
+
+@dataclass
+class Vocabulary:
+    articles: int = 0
+    seq: int = 0
+    rows: dict[str, VocabRow] = field(default_factory=dict)
+    # (piece1, piece2) -> bigrams, where a piece is a full syllable or a first letter.
+    ff: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    ii: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    fi: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    if_: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    uni: dict[str, list[str]] = field(default_factory=dict)       # syllable -> characters
+    syllables: set[str] = field(default_factory=set)
+    ascii_words: set[str] = field(default_factory=set)
+    _sorted: set[int] = field(default_factory=set)
+    _prefixes: set[str] | None = None
+    _prefix_n: int = 0
+
+    # -- loading ----------------------------------------------------------------------------
+    def update(self, rows: list[VocabRow], articles: int, seq: int) -> None:
+        """Merge rows (new or changed terms) and the store's article count / sequence."""
+        self.articles, self.seq = articles, max(self.seq, seq)
+        for r in rows:
+            old = self.rows.get(r.term)
+            self.rows[r.term] = r
+            if old is not None and _useful(old) == _useful(r):
+                continue                               # sound maps unchanged
+            if old is not None:
+                self._unmap(old)
+            if r.df > 0 and _useful(r):
+                self._map(r)
+        self._sorted.clear()
+
+    def _maps_for(self, r: VocabRow):
+        if not r.py:
+            return []
+        if len(r.term) == 1:
+            return [(self.uni, s) for s in r.py.split()]
+        s1, s2 = r.py.split()
+        return [(self.ff, (s1, s2)), (self.ii, (s1[0], s2[0])), (self.fi, (s1, s2[0])), (self.if_, (s1[0], s2))]
+
+    def _map(self, r: VocabRow) -> None:
+        if not r.py:
+            if r.term.isascii() and r.term.isalpha():
+                self.ascii_words.add(r.term)
+            return
+        for m, key in self._maps_for(r):
+            m.setdefault(key, []).append(r.term)
+        self.syllables.update(r.py.split())
+
+    def _unmap(self, r: VocabRow) -> None:
+        self.ascii_words.discard(r.term)
+        for m, key in self._maps_for(r):
+            lst = m.get(key)
+            if lst and r.term in lst:
+                lst.remove(r.term)
+
+    # -- looking up -------------------------------------------------------------------------
+    def df(self, term: str) -> int:
+        r = self.rows.get(term)
+        return r.df if r else 0
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency (0 for a term no article holds)."""
+        d = self.df(term)
+        return math.log(1 + (self.articles + 1) / d) if d else 0.0
+
+    def popularity(self, term: str) -> float:
+        """How likely a caller means this word: used to order sound-alike candidates."""
+        r = self.rows.get(term)
+        return math.log(1 + 4 * r.kdf + r.df) if r else 0.0
+
+    def _ordered(self, m: dict, key) -> list[str]:
+        lst = m.get(key)
+        if not lst:
+            return []
+        if id(lst) not in self._sorted:
+            lst.sort(key=lambda t: (-self.popularity(t), t))
+            self._sorted.add(id(lst))
+        return lst
+
+    def pair(self, p1: tuple[str, bool], p2: tuple[str, bool]) -> list[str]:
+        """Bigrams sounding like two pieces; a piece is (text, full_syllable?)."""
+        (a, fa), (b, fb) = p1, p2
+        m = self.ff if fa and fb else self.ii if not fa and not fb else self.fi if fa else self.if_
+        return self._ordered(m, (a, b))
+
+    def chars(self, syllable: str) -> list[str]:
+        return self._ordered(self.uni, syllable)
+
+    def homophones(self, bigram: str, py: tuple[str, ...]) -> list[str]:
+        if len(py) != 2:
+            return []
+        return [t for t in self._ordered(self.ff, (py[0], py[1])) if t != bigram]
+
+    def is_prefix(self, text: str) -> bool:
+        """Whether ``text`` is the start of some known syllable (a half-typed one)."""
+        if self._prefixes is None or self._prefix_n != len(self.syllables):
+            self._prefixes = {s[:i] for s in self.syllables for i in range(1, len(s) + 1)}
+            self._prefix_n = len(self.syllables)
+        return text in self._prefixes
+
+    def known(self, term: str) -> bool:
+        return self.df(term) > 0
+
+    def is_word(self, term: str) -> bool:
+        return is_cjk(term) and self.known(term)
