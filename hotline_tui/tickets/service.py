@@ -95,6 +95,9 @@ class TicketService:
             if user.department not in mine:
                 raise PermissionDenied(user.name, "tickets.department", f"act for {t.department or 'no department'}")
 
+    def _require(self, actor: User, action: str, serial: str) -> None:
+        self.access.require(actor, workflow.permission_for(action), action.replace("_", " ") + f" {serial}")
+
     def _act(self, actor: User, serial: str, action: str, change: Callable[[Ticket, datetime], None], *,
              expected_version: int | None, at: datetime | None, note: str = "", note_kind: str | None = None,
              dept_check: bool = False, co_ok: bool = False) -> Ticket:
@@ -105,7 +108,7 @@ class TicketService:
             if expected_version is not None and expected_version != t.version:
                 raise ConflictError(f"ticket {serial}", expected_version, t.version)
             # Permission before state: a user who may not act learns nothing about the ticket.
-            self.access.require(actor, workflow.permission_for(action), action.replace("_", " ") + f" {serial}")
+            self._require(actor, action, serial)
             target, _ = workflow.check(t.state, action)
             if dept_check:
                 self._department_may(actor, t, co_ok=co_ok)
@@ -266,6 +269,9 @@ class TicketService:
 
     def approve_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Approve: the handle deadline moves by the requested working days (recorded)."""
+        # Permission, then state, then the request: each refusal tells only what the user may know.
+        self._require(actor, "approve_extension", serial)
+        workflow.check(self._load(serial).state, "approve_extension")
         days = self._pending_extension_days(serial)
 
         def change(t, when):
@@ -402,6 +408,7 @@ class TicketService:
         """Link two tickets about related matters (案件关联)."""
         if other == serial:
             raise ValidationError("a ticket cannot be linked to itself")
+        self._require(actor, "link", serial)      # before looking the other ticket up
         self._load(other)
 
         def change(t, when):
@@ -413,6 +420,7 @@ class TicketService:
         """Merge a repeat request into the main ticket (并单); the trail is kept on both."""
         if into == serial:
             raise ValidationError("a ticket cannot be merged into itself")
+        self._require(actor, "merge", serial)     # before looking the main ticket up
         main = self._load(into)
         if main.state in workflow.TERMINAL:
             raise IllegalTransition(main.state, "merge into")

@@ -91,6 +91,25 @@ def test_permissions_and_department_scope(env):
     assert svc.get(u("duty"), t.serial).caller_phone == "13812341234"
 
 
+def test_refusals_come_before_lookups(env):
+    svc, clock, u = env
+    t = _new(svc, u)
+    missing = "20990101-000001"
+    # A user without the permission learns neither whether the other ticket exists ...
+    with pytest.raises(PermissionDenied):
+        svc.link(u("agent1001"), t.serial, missing)
+    with pytest.raises(PermissionDenied):
+        svc.merge(u("agent1001"), t.serial, missing)
+    # ... nor whether an extension was requested; a user who may is told the state first.
+    with pytest.raises(PermissionDenied):
+        svc.approve_extension(u("agent1001"), t.serial)
+    with pytest.raises(IllegalTransition, match="cannot approve_extension a ticket in state 'registered'"):
+        svc.approve_extension(u("handler"), t.serial)
+    with pytest.raises(NotFound):
+        svc.link(u("handler"), t.serial, missing)
+    assert svc.get(u("duty"), t.serial).version == 1
+
+
 def test_second_console_saving_gets_conflict(env):
     svc, clock, u = env
     t = _new(svc, u)
