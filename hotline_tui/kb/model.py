@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -31,11 +31,13 @@ class Article:
                 and (self.valid_to is None or today <= self.valid_to))
 
     def snapshot(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["tags"] = list(self.tags)
-        for k in ("valid_from", "valid_to", "created_at", "updated_at"):
-            d[k] = d[k].isoformat() if d[k] is not None else None
-        return d
+        # By hand, not dataclasses.asdict: bulk imports snapshot every article.
+        def iso(v):
+            return v.isoformat() if v is not None else None
+        return {"id": self.id, "title": self.title, "body": self.body, "department": self.department,
+                "category": self.category, "tags": list(self.tags), "status": self.status,
+                "valid_from": iso(self.valid_from), "valid_to": iso(self.valid_to), "version": self.version,
+                "created_at": iso(self.created_at), "updated_at": iso(self.updated_at), "updated_by": self.updated_by}
 
 
 def article_from_snapshot(d: dict[str, Any]) -> Article:

@@ -48,9 +48,9 @@ class _Fields:
     words: set[str]            # ASCII words of every field
 
     @classmethod
-    def of(cls, a: Article, body_plain: str) -> "_Fields":
+    def of(cls, a: Article, body: str) -> "_Fields":
         tags = [norm(t) for t in a.tags]
-        title, meta, body = norm(a.title), norm(f"{a.department} {a.category}"), norm(body_plain)
+        title, meta, body = norm(a.title), norm(f"{a.department} {a.category}"), norm(body)
         words = set(LATIN.findall(" ".join((title, *tags, meta, body))))
         return cls(title, tags, "\n".join(tags), meta, body, words)
 
@@ -175,17 +175,16 @@ def rank(v: Vocabulary, plan: Plan, candidates: list[tuple[Article, int]], today
     top = max(s for _, s in candidates) or 1
     scored = []
     for a, store_score in candidates:
-        body = plain(a.body)
-        rel, needles = score_article(v, plan, _Fields.of(a, body), imps)
+        rel, needles = score_article(v, plan, _Fields.of(a, a.body), imps)
         if rel <= 0:
             continue
         st = status_of(a, today)
         score = round(rel * STATUS_FACTOR[st] + 0.02 * store_score / top, 4)
-        scored.append((score, a, body, needles))
+        scored.append((score, a, needles))
     scored.sort(key=lambda x: (-x[0], x[1].id))
     hits = []
-    for i, (score, a, body, needles) in enumerate(scored[:limit], 1):
-        snip, snip_spans = snippet(body, needles)
+    for i, (score, a, needles) in enumerate(scored[:limit], 1):
+        snip, snip_spans = snippet(plain(a.body), needles)
         hits.append(Hit(i, a.id, a.title, score, snip, spans(a.title, needles), snip_spans, a.department, a.category,
                         tuple(a.tags), a.status))
     return hits

@@ -27,7 +27,7 @@ from .vocab import Vocabulary
 
 FIELDS = ("title", "body", "department", "category", "tags", "valid_from", "valid_to")
 LIMITS = {"title": 200, "body": 100_000, "department": 64, "category": 64, "tag": 32}
-CANDIDATES, PER_TERM = 120, 600
+CANDIDATES, PER_TERM = 60, 500
 #: What may become what: publish a draft (or bring back a retired article), retire either.
 TRANSITIONS = {("draft", "publish"): "published", ("retired", "publish"): "published",
                ("draft", "retire"): "retired", ("published", "retire"): "retired"}

@@ -32,7 +32,7 @@ def test_article_terms_weigh_title_over_body_and_bound_body_terms():
     assert terms["挂失"] == W_BODY and terms["app"] == W_BODY and terms["rsj"] > 0
     assert "挂" not in terms                       # no lone characters from the body
     assert "社" in terms and "社" in keywords and "挂失" not in keywords
-    assert len([t for t in terms if t not in keywords]) <= 160
+    assert len([t for t in terms if t not in keywords]) <= 64
 
 
 def test_pinyin_is_phrase_aware_and_unigrams_keep_every_reading():
