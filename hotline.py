@@ -217,6 +217,14 @@ def open_store_for_console(db, config_dir, echo):
     if not store.tickets.count_by_state():
         echo("hotline: empty store — seeding the demo site (first run only)…")
         seed_all(store, config_dir, seed=1, tickets=3000, days=30, echo=echo)
+    elif not store.db.query_one("SELECT COUNT(*) AS n FROM kb_articles")["n"]:
+        # A store seeded before the knowledge base existed: give it the demo articles too.
+        import random as _random
+
+        from hotline_tui.clock import SystemClock
+        from hotline_tui.demo.kb import seed_kb
+        echo("hotline: empty knowledge base — seeding the demo articles (first run only)…")
+        echo(seed_kb(store, config_dir, _random.Random("1:kb"), SystemClock()))
     return store
 
 

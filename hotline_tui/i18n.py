@@ -85,7 +85,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit": ("审计", "Audit"),
     # knowledge
     "search_kb": ("搜索知识库（中文 / 拼音 / 首字母）", "Search the knowledge base (Chinese / pinyin / initials)"),
-    "no_results": ("查无结果 — 已记入查无问题", "Nothing found — recorded as unanswered"),
+    "no_results": ("查无结果 — 按回车记入查无问题，或按 f 标记", "Nothing found — press Enter to record it as unanswered, or f to flag"),
+    "no_results_recorded": ("查无结果 — 已记入查无问题", "Nothing found — recorded as unanswered"),
+    "kb_unavailable": ("知识库不可用", "The knowledge base is not available"),
+    "kb_hits": ("{n} 条 · {ms} ms", "{n} found · {ms} ms"),
+    "kb_flagged": ("已标记为查无问题（第 {n} 次）：{text}", "Flagged as unanswered (asked {n}×): {text}"),
+    "kb_flag": ("标记查无", "Flag unanswered"),
+    "kb_valid_to": ("有效期至 {date}", "valid until {date}"),
+    "kb_unanswered_n": ("待解答的查无问题：{n}", "Unanswered questions waiting for editors: {n}"),
     # engineer
     "node": ("节点", "Node"),
     "link": ("链路", "Link"),

@@ -12,10 +12,11 @@ import time
 import click
 
 from ..clock import SystemClock
+from ..demo.kb import seed_kb
 from ..demo.tickets import seed_tickets
 from .common import one_line_errors, wiring
 
-SEEDERS: list[tuple[str, object]] = []
+SEEDERS: list[tuple[str, object]] = [("kb", seed_kb)]
 
 
 def seed_all(store, config_dir, *, seed: int = 1, tickets: int = 10_000, days: int = 60, clock=None,

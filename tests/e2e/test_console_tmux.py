@@ -1,5 +1,6 @@
 """End to end: the real ``hotline console`` in a real terminal (tmux) against the built-in
-simulator: read the screen, press keys, see a queue, an agent change state, overdue tickets."""
+simulator: read the screen, press keys, see a queue, an agent change state, overdue tickets and
+find an article in the knowledge base."""
 
 from __future__ import annotations
 
@@ -78,6 +79,14 @@ def test_console_in_a_real_terminal(tmux, tmp_path):
     tmux("send-keys", "-t", "hl", "3")
     text = wait_for(tmux, lambda t: "● red" in t, what="overdue tickets")
     assert "Serial" in text
+
+    # the knowledge base (seeded on first start): pinyin initials find the social-security-card article
+    tmux("send-keys", "-t", "hl", "4")
+    wait_for(tmux, lambda t: "Search the knowledge base" in t, timeout=10, what="the knowledge screen")
+    tmux("send-keys", "-t", "hl", "sbk")
+    text = wait_for(tmux, lambda t: "社保卡" in t and "found" in t, timeout=15, what="an article found by 'sbk'")
+    tmux("send-keys", "-t", "hl", "Escape")
+    time.sleep(0.5)
 
     tmux("send-keys", "-t", "hl", "q")
     wait_for(tmux, lambda t: "General enquiries" not in t and "Serial" not in t, timeout=10, what="the console quit")
