@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime
 
 from hotline_tui.audit import AuditEntry
+from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, ValidationError
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
@@ -35,7 +36,12 @@ def _after_serial(text: str) -> str:
     return text[len(_SERIAL_HEAD):]
 
 
-def _counter_behind(day: datetime) -> ValidationError:
+def _site_day(dt: datetime) -> date:
+    """The serial's day: the site's calendar date of ``dt``."""
+    return dt.astimezone(SITE_TZ).date()
+
+
+def _counter_behind(day: date) -> ValidationError:
     # Only after a bulk load that skipped set_serial_counter; nothing is written, the counter
     # does not move (fix the counter, not the ticket).
     return ValidationError(f"the serial counter of {day:%Y-%m-%d} is behind the stored tickets")
@@ -94,11 +100,11 @@ class SqlTicketStore:
             if self.db.dialect == "postgres":
                 return self._insert_new_pg(ticket, entry)
             with self.db.tx():
-                ticket.serial = self.next_serial(ticket.created_at.date())
+                ticket.serial = self.next_serial(_site_day(ticket.created_at))
                 try:
                     self.insert(ticket)
                 except ValidationError:
-                    raise _counter_behind(ticket.created_at) from None
+                    raise _counter_behind(_site_day(ticket.created_at)) from None
                 after = None if entry.after is None else {**entry.after, "serial": ticket.serial}
                 self.audit.append(dataclasses.replace(entry, subject_id=ticket.serial, after=after))
             return ticket.serial
@@ -107,7 +113,7 @@ class SqlTicketStore:
             raise
 
     def _insert_new_pg(self, ticket: Ticket, entry: AuditEntry) -> str:
-        key = ticket.created_at.strftime("%Y%m%d")
+        key = _site_day(ticket.created_at).strftime("%Y%m%d")
         p = self._params(ticket)
         p["day"] = key
         p["body"] = _after_serial(p["body"])
@@ -119,7 +125,7 @@ class SqlTicketStore:
         except Exception as exc:
             # unique_violation (the serial is the tickets' only unique key written here).
             if getattr(exc, "sqlstate", None) == "23505":
-                raise _counter_behind(ticket.created_at) from None
+                raise _counter_behind(_site_day(ticket.created_at)) from None
             raise
         ticket.serial, ticket.id = row["serial"], int(row["id"])
         return ticket.serial

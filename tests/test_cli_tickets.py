@@ -1,4 +1,4 @@
-"""The ticket CLI end to end on a real SQLite file: JSON reads, one-line errors, exit codes."""
+"""The ticket CLI end to end on real stores: JSON reads, one-line errors, exit codes."""
 
 import json
 
@@ -68,3 +68,62 @@ def test_callers_and_calendar(run):
 def test_db_check_reports_pending(tmp_path):
     r = CliRunner().invoke(cli, ["--db", str(tmp_path / "fresh.db"), "db", "check"])
     assert r.exit_code == 1 and "hotline db migrate" in r.output
+
+
+def test_whole_life_cycle_on_both_stores(db_target):
+    runner = CliRunner()
+
+    def go(*args):
+        return runner.invoke(cli, ["--db", db_target, *args], catch_exceptions=False)
+
+    def ok(*args):
+        r = go(*args)
+        assert r.exit_code == 0, (args, r.output)
+        return json.loads(r.output) if "--json" in args else r.output
+
+    def show(serial):
+        return ok("tickets", "show", serial, "--json", "--as", "duty")
+
+    ok("db", "migrate")
+    s = ok("tickets", "new", "--phone", "13812341234", "--content", "小区夜间施工噪音扰民", "--category", "complaint",
+           "--subcategory", "噪音扰民", "--name", "张三", "--json", "--as", "agent1001")["serial"]
+    for args in (("triage", s, "--urgency", "normal", "--as", "handler"),
+                 ("dispatch", s, "--department", "ZJJ", "--co", "CGJ", "--as", "handler"),
+                 ("ack", s, "--as", "dept-zjj"),
+                 ("extend", s, "--working-days", "3", "--reason", "需现场勘查", "--as", "dept-zjj"),
+                 ("approve-extension", s, "--as", "handler"),
+                 ("urge", s, "--note", "市民再次来电", "--channel", "phone", "--as", "duty"),
+                 ("reply", s, "--text", "已责令停工", "--as", "dept-zjj"),
+                 ("review", s, "--accept", "--as", "handler"),
+                 ("callback", s, "--handler", "satisfied", "--result", "satisfied", "--as", "agent1001"),
+                 ("archive", s, "--responsibility", "at_fault", "--unit", "ZJJ", "--as", "handler")):
+        ok("tickets", *args)
+    done = show(s)
+    assert done["ticket"]["state"] == "archived" and done["ticket"]["extensions"] == 1 and done["ticket"]["urges"] == 1
+    assert [a["action"] for a in done["audit"]] == [
+        "ticket.register", "ticket.triage", "ticket.dispatch", "ticket.ack", "ticket.extend", "ticket.approve_extension",
+        "ticket.urge", "ticket.reply", "ticket.accept_reply", "ticket.callback", "ticket.archive"]
+
+    s2 = ok("tickets", "new", "--phone", "13900001111", "--content", "拖欠工资", "--category", "complaint", "--json",
+            "--as", "agent1001")["serial"]
+    ok("tickets", "dispatch", s2, "--department", "RSJ", "--as", "handler")
+    ok("tickets", "return", s2, "--reason", "不属于我局职责", "--as", "dept-rsj")
+    moved = ok("tickets", "redispatch", s2, "--department", "ZJJ", "--json", "--as", "handler")
+    assert (moved["state"], moved["department"], moved["returns"]) == ("dispatched", "ZJJ", 1)
+    ok("tickets", "urge", s2, "--as", "lead1")
+    ok("tickets", "link", s2, "--to", s, "--as", "handler")
+    ok("tickets", "supplement", s, "--text", "市民补充：已停工", "--as", "handler")
+    assert [(t["serial"], t["light"]) for t in ok("tickets", "overdue", "--json", "--as", "duty")] == [(s2, "yellow")]
+    assert show(s)["links"] == [{"serial": s2, "kind": "related"}]
+
+    before = show(s2)
+    for args, code, text in ((("reply", s2, "--text", "done", "--as", "dept-zjj"), 4, "cannot reply a ticket in state 'dispatched'"),
+                             (("dispatch", s2, "--department", "GJJ", "--as", "agent1001"), 3, "lacks 'tickets.dispatch'"),
+                             (("ack", s2, "--as", "dept-rsj"), 3, "permission denied")):
+        r = go("tickets", *args)
+        assert r.exit_code == code and r.output.count("\n") == 1 and text in r.output, (args, r.output)
+    assert show(s2) == before                                        # nothing written
+
+    ok("callers", "classify", "13812341234", "--class", "elderly", "--as", "duty")
+    caller = ok("callers", "show", "13812341234", "--json", "--as", "duty")
+    assert caller["class"] == "elderly" and [t["serial"] for t in caller["tickets"]] == [s]

@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..access import Access, User, mask_name, mask_phone
 from ..audit import AuditEntry, AuditLog
-from ..clock import Clock
+from ..clock import SITE_TZ, Clock
 from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
 from ..sla import SlaPolicy
 from . import workflow
@@ -55,12 +55,14 @@ class TicketService:
 
     # -- helpers ---------------------------------------------------------------------------
     def _when(self, at: datetime | None) -> datetime:
+        """When an action happened, in the site's zone: the serial's day and the working-day
+        calendar are the site's, whatever offset ``--at`` was written with."""
         now = self.clock.now()
         if at is None:
-            return now
+            return now.astimezone(SITE_TZ)
         if at > now + timedelta(minutes=5):
             raise ValidationError(f"--at {at.isoformat()} is in the future")
-        return at
+        return at.astimezone(SITE_TZ)
 
     def _load(self, serial: str) -> Ticket:
         t = self.store.get(serial)

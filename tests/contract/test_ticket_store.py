@@ -4,7 +4,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -67,6 +67,16 @@ def test_full_life_cycle_with_clocks_and_audit(env):
                        "ticket.callback", "ticket.archive"]
     kinds = [n.kind for n in svc.notes(u("duty"), t.serial)]
     assert "urge" in kinds and "reply" in kinds
+
+
+def test_serial_day_is_the_sites_date_whatever_the_offset(env):
+    svc, clock, u = env
+    clock.advance(hours=24)                                         # 2026-11-24 09:00 +08:00
+    late = datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc)      # = 2026-11-24 01:00 at the site
+    t = svc.register(u("agent1001"), Intake("phone", "13812341234", "补录", "consult"), at=late)
+    assert t.serial == "20261124-000001" and t.created_at.isoformat() == "2026-11-24T01:00:00+08:00"
+    (entry,) = svc.history(u("duty"), t.serial)
+    assert entry.at == late and entry.after["created_at"] == "2026-11-24T01:00:00+08:00"
 
 
 def test_illegal_transition_names_state_and_action(env):
