@@ -1,0 +1,271 @@
+"""``hotline kb …``: search, edit and publish knowledge-base articles, import/export, and the
+unanswered questions (查无) editors work through."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from ..kb.factory import knowledge_service
+from ..kb.formats import read_items, write_items
+from ..text import terminal_safe
+from .common import as_option, emit_json, one_line_errors, wiring
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+version_option = click.option("--expect-version", "expected", type=int,
+                              help="Fail with a conflict unless the article is still at this version.")
+
+
+def _svc():
+    w = wiring()
+    svc = knowledge_service(w.open_store(), w.config_dir)
+    return svc, svc.access.user(w.as_user)
+
+
+def _marked(text: str, spans) -> Text:
+    # Data becomes a Text object (never markup); terminal_safe keeps the length of printable
+    # text, so spans stay valid for everything but control characters, which it makes visible.
+    safe = terminal_safe(text)
+    t = Text(safe)
+    if len(safe) == len(text):
+        for a, b in spans:
+            t.stylize("bold yellow", a, b)
+    return t
+
+
+def _article_json(a) -> dict:
+    return a.snapshot()
+
+
+@click.group()
+def kb():
+    """Knowledge base (知识库): search, articles, unanswered questions."""
+
+
+@kb.command("search")
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--drafts", is_flag=True, help="Include drafts and retired articles (editors).")
+@json_option
+@as_option
+@one_line_errors
+def search(query, limit, drafts, as_json):
+    """Find articles: Chinese, pinyin (shebao), initials (sb), typos, synonyms."""
+    svc, u = _svc()
+    hits = svc.search(u, query, limit=limit, include_drafts=drafts)
+    if as_json:
+        emit_json([h.as_json() for h in hits])
+        return
+    if not hits:
+        click.echo("no article found (recorded as an unanswered question)")
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    for h in hits:
+        line = Text.assemble(f"{h.rank:>2}. #{h.id} ", _marked(h.title, h.title_spans),
+                             f"  {h.score:.3f}" + ("" if h.status == "published" else f"  [{h.status}]"))
+        console.print(line)
+        console.print(Text.assemble("    ", _marked(h.snippet, h.snippet_spans)))
+
+
+@kb.command("show")
+@click.argument("article_id", type=int)
+@json_option
+@as_option
+@one_line_errors
+def show(article_id, as_json):
+    """One article."""
+    svc, u = _svc()
+    a = svc.get(u, article_id)
+    if as_json:
+        emit_json(_article_json(a))
+        return
+    for key in ("id", "title", "status", "department", "category", "valid_from", "valid_to", "version",
+                "updated_at", "updated_by"):
+        click.echo(f"{key:>11}: {terminal_safe(getattr(a, key))}")
+    click.echo(f"{'tags':>11}: {terminal_safe(', '.join(a.tags))}")
+    click.echo("")
+    click.echo(terminal_safe(a.body, keep_newlines=True))
+
+
+def _fields(title, body, body_file, department, category, tags, valid_from, valid_to) -> dict:
+    f = {}
+    if body_file:
+        body = click.open_file(body_file, encoding="utf-8").read()
+    for k, v in (("title", title), ("body", body), ("department", department), ("category", category),
+                 ("valid_from", valid_from), ("valid_to", valid_to)):
+        if v is not None:
+            f[k] = v
+    if tags is not None:
+        f["tags"] = tags
+    return f
+
+
+def _field_options(fn):
+    for opt in reversed([
+        click.option("--title"), click.option("--body", help="Markdown text."),
+        click.option("--body-file", type=click.Path(dir_okay=False, allow_dash=True), help="Read the body from a file (- for stdin)."),
+        click.option("--department"), click.option("--category"),
+        click.option("--tags", help="Words separated by spaces or commas."),
+        click.option("--valid-from", help="YYYY-MM-DD"), click.option("--valid-to", help="YYYY-MM-DD"),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _print_article(a, as_json: bool) -> None:
+    if as_json:
+        emit_json(_article_json(a))
+    else:
+        click.echo(f"#{a.id} v{a.version} {a.status}: {terminal_safe(a.title)}")
+
+
+@kb.command("add")
+@_field_options
+@json_option
+@as_option
+@one_line_errors
+def add(title, body, body_file, department, category, tags, valid_from, valid_to, as_json):
+    """Write a new article (a draft until published)."""
+    svc, u = _svc()
+    _print_article(svc.add(u, **_fields(title, body, body_file, department, category, tags, valid_from, valid_to)), as_json)
+
+
+@kb.command("edit")
+@click.argument("article_id", type=int)
+@_field_options
+@version_option
+@json_option
+@as_option
+@one_line_errors
+def edit(article_id, title, body, body_file, department, category, tags, valid_from, valid_to, expected, as_json):
+    """Change an article's fields (a new version; the old one stays in the history)."""
+    svc, u = _svc()
+    f = _fields(title, body, body_file, department, category, tags, valid_from, valid_to)
+    if not f:
+        raise click.UsageError("nothing to change: give at least one of --title, --body, --tags, …")
+    _print_article(svc.edit(u, article_id, expected, **f), as_json)
+
+
+@kb.command("publish")
+@click.argument("article_id", type=int)
+@version_option
+@json_option
+@as_option
+@one_line_errors
+def publish(article_id, expected, as_json):
+    """Publish a draft (or bring back a retired article)."""
+    svc, u = _svc()
+    _print_article(svc.publish(u, article_id, expected), as_json)
+
+
+@kb.command("retire")
+@click.argument("article_id", type=int)
+@version_option
+@json_option
+@as_option
+@one_line_errors
+def retire(article_id, expected, as_json):
+    """Retire an article: kept with its history, no longer found by agents."""
+    svc, u = _svc()
+    _print_article(svc.retire(u, article_id, expected), as_json)
+
+
+@kb.command("history")
+@click.argument("article_id", type=int)
+@json_option
+@as_option
+@one_line_errors
+def history(article_id, as_json):
+    """Every saved version of an article."""
+    svc, u = _svc()
+    versions = svc.history(u, article_id)
+    if as_json:
+        emit_json([{"version": v.version, "action": v.action, "at": v.at, "actor": v.actor,
+                    "article": v.article.snapshot()} for v in versions])
+        return
+    for v in versions:
+        click.echo(f"v{v.version:<3} {v.at:%Y-%m-%d %H:%M} {v.actor:<10} {v.action:<8} {v.article.status:<9} "
+                   f"{terminal_safe(v.article.title)}")
+
+
+@kb.command("import")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--publish", is_flag=True, help="Publish what is added (needs kb.publish).")
+@json_option
+@as_option
+@one_line_errors
+def import_(path, publish, as_json):
+    """Import a folder of Markdown files (YAML front matter), a .csv or a .json file. Items with
+    an id update that article. One bad item and nothing is imported."""
+    svc, u = _svc()
+    counts = svc.import_items(u, read_items(path), publish=publish)
+    if as_json:
+        emit_json(counts)
+    else:
+        click.echo(f"added {counts['added']}, updated {counts['updated']}")
+
+
+@kb.command("export")
+@click.argument("path", type=click.Path())
+@as_option
+@one_line_errors
+def export(path):
+    """Export every article to a folder of Markdown files, a .csv or a .json file."""
+    svc, u = _svc()
+    n = write_items(path, svc.export_items(u))
+    click.echo(f"exported {n} articles to {path}")
+
+
+@kb.command("unanswered")
+@click.option("--status", type=click.Choice(["open", "answered", "dismissed", "all"]), default="open", show_default=True)
+@click.option("--limit", default=200, show_default=True)
+@json_option
+@as_option
+@one_line_errors
+def unanswered(status, limit, as_json):
+    """Questions the knowledge base could not answer (查无), most asked first."""
+    svc, u = _svc()
+    rows = svc.unanswered(u, None if status == "all" else status, limit)
+    if as_json:
+        emit_json([{"id": q.id, "text": q.text, "source": q.source, "asked_at": q.asked_at, "asked_by": q.asked_by,
+                    "last_at": q.last_at, "count": q.count, "status": q.status, "article_id": q.article_id}
+                   for q in rows])
+        return
+    for q in rows:
+        extra = f" -> #{q.article_id}" if q.article_id else ""
+        click.echo(f"{q.id:>5}  x{q.count:<3} {q.source:<6} {q.last_at:%m-%d %H:%M} {q.status:<9} {terminal_safe(q.text)}{extra}")
+
+
+@kb.command("flag")
+@click.argument("text")
+@as_option
+@one_line_errors
+def flag(text):
+    """Flag a question the knowledge base could not answer, for the editors."""
+    svc, u = _svc()
+    q = svc.flag(u, text)
+    click.echo(f"flagged #{q.id} (asked {q.count}x)")
+
+
+@kb.command("answer")
+@click.argument("unanswered_id", type=int)
+@click.argument("article_id", type=int)
+@as_option
+@one_line_errors
+def answer(unanswered_id, article_id):
+    """Mark an unanswered question answered by an article."""
+    svc, u = _svc()
+    svc.answer(u, unanswered_id, article_id)
+    click.echo(f"question #{unanswered_id} answered by article #{article_id}")
+
+
+@kb.command("dismiss")
+@click.argument("unanswered_id", type=int)
+@as_option
+@one_line_errors
+def dismiss(unanswered_id):
+    """Dismiss an unanswered question (noise, not for the knowledge base)."""
+    svc, u = _svc()
+    svc.dismiss(u, unanswered_id)
+    click.echo(f"question #{unanswered_id} dismissed")
