@@ -27,6 +27,7 @@ class CallOutcome:
     talk_s: float = 0.0    # answered → bridge ended
     abandoned: bool = False  # the caller hung up while waiting (CC-Cancel-Reason BREAK_OUT)
     agent: str = ""
+    wrap_s: float = 0.0    # after-call work: the serving agent's wrap-up time, which mod_callcenter holds the agent for
 
 
 @dataclass(frozen=True)
@@ -48,20 +49,28 @@ class KpiSettings:
 def load_kpi_settings(config_dir: str | Path) -> KpiSettings:
     """Read ``kpi.yaml``. Raises ConfigError naming file, line and key."""
     doc = load_yaml(Path(config_dir) / "kpi.yaml")
+    top = doc.data if isinstance(doc.data, dict) else {}
     sl = doc.get("service_level") or {}
+    alerts = doc.get("alerts") or {}
+    for key, table in (("service_level", sl), ("alerts", alerts)):
+        if not isinstance(table, dict):
+            raise doc.error((key,), "must be a mapping")
     den = sl.get("denominator", "offered")
     if den not in ("offered", "answered", "offered_minus_short"):
         raise doc.error(("service_level", "denominator"), "must be offered, answered or offered_minus_short")
-    for key in ("threshold_s", "target"):
-        if key in sl and not isinstance(sl[key], (int, float)):
-            raise doc.error(("service_level", key), "must be a number")
+    for path, table, key in ((("service_level", "threshold_s"), sl, "threshold_s"), (("service_level", "target"), sl, "target"),
+                             (("short_abandon_s",), top, "short_abandon_s"), (("abandon_target",), top, "abandon_target"),
+                             (("alerts", "caller_waiting_over_s"), alerts, "caller_waiting_over_s"),
+                             (("alerts", "break_over_s"), alerts, "break_over_s")):
+        v = table.get(key)
+        if key in table and (isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0):
+            raise doc.error(path, "must be a number, 0 or more")
     shifts = []
     for i, s in enumerate(doc.get("shifts") or []):
         try:
             shifts.append((str(s["name"]), time.fromisoformat(str(s["start"]))))
         except (KeyError, TypeError, ValueError):
             raise doc.error(("shifts", i), "each shift needs name and start (HH:MM)") from None
-    alerts = doc.get("alerts") or {}
     return KpiSettings(
         float(sl.get("threshold_s", 20)), den, float(doc.get("short_abandon_s", 5)), float(sl.get("target", 0.8)),
         float(doc.get("abandon_target", 0.05)), float(alerts.get("caller_waiting_over_s", 120)),
@@ -81,7 +90,7 @@ def figures(window: str, outcomes: Iterable[CallOutcome], s: KpiSettings) -> Kpi
         if o.answered:
             answered += 1
             wait_sum += o.wait_s
-            talk_sum += o.talk_s
+            talk_sum += o.talk_s + o.wrap_s      # handle time = talk + after-call work
             within += o.wait_s <= s.threshold_s
         elif o.abandoned:
             abandoned += 1

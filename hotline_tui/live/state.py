@@ -156,11 +156,14 @@ class LiveState:
         left = e.left_at or e.at
         answered_at = e.answered_at or (m.answered if m else 0.0)
         answered = e.cause == "Terminated" and answered_at > 0
+        agent = e.agent or (m.agent if m else "")
+        served_by = self.agents.get(agent) if answered else None
         outcome = CallOutcome(
             e.queue, joined, left, answered,
             wait_s=max((answered_at if answered else left) - joined, 0.0),
             talk_s=max(left - answered_at, 0.0) if answered else 0.0,
-            abandoned=(not answered and e.cancel_reason == "BREAK_OUT"), agent=e.agent)
+            abandoned=(not answered and e.cancel_reason == "BREAK_OUT"), agent=e.agent,
+            wrap_s=float(served_by.wrap_up) if served_by is not None else 0.0)
         self.outcomes.append(outcome)
         while self.outcomes and self.outcomes[0].left_at < left - KEEP_S:
             self.outcomes.popleft()

@@ -39,3 +39,25 @@ def test_settings_from_config_and_errors(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_kpi_settings(tmp_path)
     assert exc.value.line == 2 and "service_level.denominator" in str(exc.value)
+
+
+def test_handle_time_is_talk_plus_after_call_work():
+    calls = [CallOutcome("q", 0, 100, True, wait_s=10, talk_s=90, wrap_s=30),
+             CallOutcome("q", 0, 100, True, wait_s=30, talk_s=150, wrap_s=10),
+             CallOutcome("q", 0, 100, False, wait_s=60, abandoned=True, wrap_s=99)]   # not answered: no handle time
+    f = figures("30m", calls, KpiSettings())
+    assert f.aht_s == (90 + 30 + 150 + 10) / 2 and f.asa_s == 20
+
+
+@pytest.mark.parametrize("text,key", [
+    ("short_abandon_s: soon\n", "short_abandon_s"),
+    ("abandon_target: -0.1\n", "abandon_target"),
+    ("service_level:\n  threshold_s: .nan\n", "service_level.threshold_s"),
+    ("alerts:\n  break_over_s: true\n", "alerts.break_over_s"),
+    ("alerts: 5\n", "alerts"),
+])
+def test_every_number_in_the_config_is_checked(tmp_path, text, key):
+    (tmp_path / "kpi.yaml").write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_kpi_settings(tmp_path)
+    assert key in str(exc.value)

@@ -53,7 +53,8 @@ def test_answered_and_abandoned_calls_feed_windows_and_agent_day():
     snap = s.snapshot(T + 500)
     k = snap.queues[0].kpi["30m"]
     assert (k.offered, k.answered, k.abandoned, k.short_abandoned, k.answered_within) == (4, 2, 2, 1, 1)
-    assert k.service_level == 0.25 and k.asa_s == 25 and k.aht_s == 80
+    # AHT = talk + after-call work: (100 + 60) / 2 talk, plus agent 1001's 10 s wrap-up per call.
+    assert k.service_level == 0.25 and k.asa_s == 25 and k.aht_s == 90
     agent = next(a for a in snap.agents if a.name == "1001")
     assert (agent.calls_today, agent.talk_time_today_s, agent.team, agent.state) == (2, 160, "话务一班", "Waiting")
     # 31 minutes later the 30-minute window has slid past every call; today still has them.
@@ -96,3 +97,17 @@ def test_midnight_resets_agent_day_not_sliding_windows():
     snap = s.snapshot(after)
     assert snap.queues[0].kpi["30m"].offered == 1 and snap.queues[0].kpi["today"].offered == 0
     assert next(a for a in snap.agents if a.name == "1001").calls_today == 0
+
+
+def test_handle_time_uses_the_serving_agents_wrap_up_and_feeds_estimated_wait():
+    s = base()
+    s.apply(sw.Resynced(N, T, agents=(sw.AgentRow("1001", "Available", "Waiting", wrap_up_time=30),
+                                       sw.AgentRow("1003", "Available", "Waiting", wrap_up_time=0)),
+                        tiers=(sw.TierRow(Q, "1001"), sw.TierRow(Q, "1003")), queues=(Q,)))
+    answered_call(s, "m1", T, wait=10, talk=100, agent="1001")
+    answered_call(s, "m2", T + 10, wait=10, talk=50, agent="1003")
+    s.apply(sw.MemberJoined(N, T + 400, Q, "m3", "s3", "1", ""))
+    q = s.snapshot(T + 401).queues[0]
+    assert q.kpi["30m"].aht_s == (100 + 30 + 50 + 0) / 2
+    # one caller waiting, two agents free: 1 × AHT ÷ 2
+    assert q.estimated_wait_s == q.kpi["30m"].aht_s / 2
