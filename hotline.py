@@ -249,7 +249,7 @@ def _store_info(store) -> dict:
 @click.option("--record", type=click.Path(dir_okay=False), help="Record the switch's event stream to this file.")
 @click.option("--refresh", "refresh_hz", type=float, help="Repaints per second (default 2).")
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
-              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer"]))
+              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk"]))
 @click.option("--seed", default=12345, show_default=True, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")

@@ -66,6 +66,7 @@ class User:
     team: str = ""
     department: str = ""   # for department users: the department code they act for
     contact: str = ""      # the phone a supervisor listens from (user/<contact>)
+    agent: str = ""        # the mod_callcenter agent this user answers calls as (the agent desk)
 
     def can(self, permission: str) -> bool:
         return self.role.grants(permission)
@@ -119,7 +120,7 @@ def load_access(config_dir: str | Path) -> Access:
             raise doc.error(("users", i, "role"), f"unknown role {role!r}")
         uname = str(spec["name"])
         users[uname] = User(uname, str(spec.get("display", uname)), roles[role], str(spec.get("team", "")),
-                            str(spec.get("department", "")), str(spec.get("contact", "")))
+                            str(spec.get("department", "")), str(spec.get("contact", "")), str(spec.get("agent", "")))
     default = str(doc.get("default_user", ""))
     if default not in users:
         raise doc.error(("default_user",), f"must name one of the users, not {default!r}")

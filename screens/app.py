@@ -1,6 +1,6 @@
 """The hotline console: a Textual app over ``ConsoleServices``.
 
-Keys that work everywhere: 1-6 (or F1-F6) switch screens, ``?`` help, ``:`` command line (k9s
+Keys that work everywhere: 1-7 (or F1-F7) switch screens, ``?`` help, ``:`` command line (k9s
 style, with aliases), ``ctrl+p`` command palette, ``p`` pause refresh, ``r`` refresh now,
 ``+``/``-`` refresh rate, ``t`` theme, ``q`` quit. Screens add their own keys (shown in the
 footer). Refresh is bounded (default 2 Hz): a timer takes one snapshot of the live picture and
@@ -25,6 +25,7 @@ from hotline_tui.i18n import strings
 
 from .agents import AgentsScreen
 from .base import LiveScreen, trust_text
+from .desk import DeskScreen
 from .engineer import EngineerScreen
 from .handover import HandoverScreen
 from .knowledge import KnowledgeScreen
@@ -32,7 +33,8 @@ from .tickets import TicketsScreen
 from .wallboard import WallboardScreen
 
 SCREENS = (("wallboard", WallboardScreen), ("agents", AgentsScreen), ("tickets", TicketsScreen),
-           ("knowledge", KnowledgeScreen), ("handover", HandoverScreen), ("engineer", EngineerScreen))
+           ("knowledge", KnowledgeScreen), ("handover", HandoverScreen), ("engineer", EngineerScreen),
+           ("desk", DeskScreen))
 ALIASES = {
     "wallboard": "wallboard", "wb": "wallboard", "q": "wallboard", "queues": "wallboard",
     "agents": "agents", "ag": "agents", "a": "agents",
@@ -40,8 +42,9 @@ ALIASES = {
     "knowledge": "knowledge", "kb": "knowledge",
     "handover": "handover", "ho": "handover", "notes": "handover", "callbacks": "handover",
     "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
+    "desk": "desk", "dk": "desk", "intake": "desk",
 }
-COMMAND_HELP = ("wb|ag|tk|kb|ho|eng — go to a screen;  break|avail|logout AGENT… — set status;  "
+COMMAND_HELP = ("wb|ag|tk|kb|ho|eng|dk — go to a screen;  break|avail|logout AGENT… — set status;  "
                 "move QUEUE AGENT… — put agents in a queue;  pause | resume | refresh HZ | lang zh|en | "
                 "theme NAME | quit")
 
@@ -67,7 +70,9 @@ class HelpScreen(ModalScreen):
                 ("a b o", "agent: available / break / log out"), ("l w B", "listen / whisper / barge"),
                 ("m", "move agents to a queue"), ("u e E r v V c", "ticket: urge / approve / refuse ext. / "
                                                                    "re-dispatch / accept / send back reply / callback"),
-                ("n", "handover note"), ("q", "quit")]
+                ("n", "handover note"), ("f", "knowledge: flag the question as unanswered (查无)"),
+                ("ctrl+o ctrl+n", "desk: register + answer on the spot from the article shown / new caller"),
+                ("q", "quit")]
         t.append("\n")
         for k, v in rows:
             t.append(f"  {k:<16}", style="bold cyan")
@@ -120,6 +125,7 @@ class HotlineApp(App):
         Binding("4,f4", "go('knowledge')", "Knowledge", show=False),
         Binding("5,f5", "go('handover')", "Handover", show=False),
         Binding("6,f6", "go('engineer')", "Engineer", show=False),
+        Binding("7,f7", "go('desk')", "Desk", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("colon", "command_line", ":cmd"),
         Binding("p", "pause", "Pause"),

@@ -1,190 +1,26 @@
-"""Knowledge: the agent's desk while a citizen waits on the line.
-
-Search as you type (Chinese, pinyin, initials, typos, synonyms), matched words highlighted,
-the article beside the results. Typing never records anything; Enter on a search that found
-nothing records it as an unanswered question (查无) for the editors, and ``f`` flags the
-current question explicitly. Escape leaves the search box so the screen keys work again.
-"""
+"""Knowledge: the whole screen given to the knowledge-base search panel (``kb_panel.py``)."""
 
 from __future__ import annotations
 
-import time
-
-from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
-from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
-
-from hotline_tui.errors import HotlineError
-from hotline_tui.text import terminal_safe
+from textual.widgets import Footer, Input
 
 from .base import LiveScreen
-
-
-def highlighted(snippet: str, spans, style: str = "bold black on yellow") -> Text:
-    """``snippet`` as plain text (never markup) with ``spans`` — [start, end) offsets — styled."""
-    t = Text(terminal_safe(snippet))
-    for a, b in spans:
-        t.stylize(style, a, b)
-    return t
+from .kb_panel import KbPanel, highlighted  # noqa: F401  (highlighted: kept for importers)
 
 
 class KnowledgeScreen(LiveScreen):
     TITLE_KEY = "knowledge"
-    BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("escape", "leave_search", "Results", show=False),
-        Binding("f", "flag", "Flag unanswered"),
-    ]
-    DEFAULT_CSS = """
-    #kb-q { height: 3; }
-    #kb-status { height: 1; padding: 0 1; color: $text-muted; }
-    #kb-body { height: 1fr; }
-    #kb-results { width: 2fr; }
-    #kb-article { width: 3fr; border: round $primary; }
-    """
 
-    def __init__(self):
-        super().__init__()
-        self.hits = []
-        self.query_text = ""
-        self.searches = 0            # completed searches (tests wait on this)
+    @property
+    def panel(self) -> KbPanel:
+        return self.query_one(KbPanel)
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
-        yield Input(placeholder=self.hot.tr("search_kb"), id="kb-q")
-        yield Static("", id="kb-status")
-        with Horizontal(id="kb-body"):
-            yield OptionList(id="kb-results")
-            with VerticalScroll(id="kb-article"):
-                yield Markdown(id="kb-md")
+        yield KbPanel(self.services, self.hot.tr, self.hot.report, id="kb")
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#kb-q", Input).focus()
-        if self.services.kb is None:
-            self._status(Text(self.tr("kb_unavailable"), style="bold red"))
-        else:
-            self._count_unanswered()
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "flag":
-            return self.services.kb is not None and self.services.can("kb.flag")
-        return True
-
-    # -- keys ------------------------------------------------------------------------------
-    def action_focus_search(self) -> None:
-        self.query_one("#kb-q", Input).focus()
-
-    def action_leave_search(self) -> None:
-        self.query_one("#kb-results", OptionList).focus()
-
-    def action_flag(self) -> None:
-        text = self.query_text.strip()
-        if not text:
-            self.action_focus_search()
-            return
-        self._flag(text)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "kb-q":
-            self.query_text = event.value
-            self._search(event.value, record=False)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "kb-q":
-            # Enter is the agent saying "this is my question": a fruitless one is recorded (查无).
-            self._search(event.value, record=True)
-            self.query_one("#kb-results", OptionList).focus()
-
-    # -- work off the UI loop ----------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="kb")
-    def _search(self, query: str, record: bool) -> None:
-        s = self.services
-        if s.kb is None:
-            return
-        if not query.strip():
-            self.app.call_from_thread(self._fill, [], query, None, False)
-            return
-        t0 = time.perf_counter()
-        try:
-            hits = s.kb.search(s.user, query, limit=20, record=record)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, str(exc))
-            return
-        ms = (time.perf_counter() - t0) * 1000
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fill, hits, query, ms, record)
-
-    @work(thread=True, exclusive=True, group="kb-flag")
-    def _flag(self, text: str) -> None:
-        s = self.services
-        try:
-            q = s.kb.flag(s.user, text)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, str(exc))
-            return
-        self.app.call_from_thread(self.notify, self.tr("kb_flagged", n=q.count, text=terminal_safe(q.text)),
-                                  markup=False)
-
-    @work(thread=True, exclusive=True, group="kb-count")
-    def _count_unanswered(self) -> None:
-        s = self.services
-        if not s.user.can("kb.edit"):
-            return
-        try:
-            n = len(s.kb.unanswered(s.user))
-        except HotlineError:
-            return
-        self.app.call_from_thread(self._status, Text(self.tr("kb_unanswered_n", n=n)))
-
-    @work(thread=True, exclusive=True, group="kb-article")
-    def _open(self, article_id: int) -> None:
-        s = self.services
-        try:
-            a = s.kb.get(s.user, article_id)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, str(exc))
-            return
-        dept = a.department
-        catalog = getattr(s.tickets, "catalog", None)
-        if catalog is not None:
-            dept = catalog.departments.get(a.department, a.department)
-        meta = " · ".join(x for x in (dept, ", ".join(a.tags),
-                                      self.tr("kb_valid_to", date=a.valid_to.isoformat()) if a.valid_to else "") if x)
-        md = terminal_safe(f"# {a.title}\n\n*{meta}*\n\n{a.body}", keep_newlines=True)
-        self.app.call_from_thread(self.query_one("#kb-md", Markdown).update, md)
-
-    # -- painting ---------------------------------------------------------------------------
-    def _status(self, text: Text) -> None:
-        self.query_one("#kb-status", Static).update(text)
-
-    def _fill(self, hits, query: str, ms: float | None, recorded: bool) -> None:
-        if query != self.query_text and not recorded:
-            return        # an older keystroke's answer arriving late
-        self.hits = hits
-        self.searches += 1
-        ol = self.query_one("#kb-results", OptionList)
-        ol.clear_options()
-        if not hits and query.strip():
-            ol.add_option(Option(Text(self.tr("no_results_recorded" if recorded else "no_results"), style="dim"),
-                                 disabled=True))
-        for h in hits:
-            label = Text.assemble(highlighted(h.title, h.title_spans), "\n",
-                                  highlighted(h.snippet, h.snippet_spans, "bold yellow"))
-            label.stylize("bold", 0, len(h.title))
-            ol.add_option(Option(label, id=str(h.id)))
-        if ms is not None:
-            self._status(Text(self.tr("kb_hits", n=len(hits), ms=f"{ms:.0f}")))
-        if hits:
-            ol.highlighted = 0
-            self._open(hits[0].id)
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id:
-            self._open(int(event.option.id))
+        self.panel.query_one("#kb-q", Input).focus()

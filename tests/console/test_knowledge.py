@@ -60,7 +60,7 @@ async def test_pinyin_initials_find_the_article_and_show_it(kb_copy):
     services, store = with_kb(kb_copy)
     app = HotlineApp(services, start_screen="knowledge")
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = app.screen
+        screen = app.screen.panel
         await pilot.pause()
         n = screen.searches
         await pilot.press(*"sbk")
@@ -84,7 +84,7 @@ async def test_enter_on_a_fruitless_search_records_it_and_escape_frees_the_scree
     services, store = with_kb(kb_copy)
     app = HotlineApp(services, start_screen="knowledge")
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = app.screen
+        screen = app.screen.panel
         await pilot.pause()
         n = screen.searches
         await pilot.press(*"量子纠缠", "enter")
@@ -101,7 +101,7 @@ async def test_f_flags_the_question_audited_and_readonly_hides_it(kb_copy):
     services, store = with_kb(kb_copy, user="agent1001")
     app = HotlineApp(services, start_screen="knowledge")
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = app.screen
+        screen = app.screen.panel
         await pilot.pause()
         n = screen.searches
         await pilot.press(*"[red]wifi", "escape")
@@ -120,7 +120,7 @@ async def test_f_flags_the_question_audited_and_readonly_hides_it(kb_copy):
     app = HotlineApp(services, start_screen="knowledge")
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
-        assert app.screen.check_action("flag", ()) is False
+        assert app.screen.panel.check_action("flag", ()) is False
     store.close()
 
 

@@ -1,0 +1,203 @@
+"""The agent desk (坐席台): what an agent needs while a citizen is on the line.
+
+Top: the agent's own status, state and the caller on the line (from the live picture, by the
+user's ``agent`` id in roles.yaml). Left: the caller's class and earlier tickets (filled in when
+a call reaches this agent, or typed), and the intake — category and what the caller asks; Enter
+registers the ticket through the ticket service. Right: the knowledge-base search panel;
+``ctrl+o`` registers and answers on the spot (当即答复) citing the article on screen.
+Every store call runs in a worker thread; permissions and audit are the services'.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from hotline_tui.console import fmt_duration
+from hotline_tui.errors import HotlineError
+from hotline_tui.tickets.service import Intake
+from hotline_tui.text import terminal_safe
+
+from .base import LiveScreen
+from .kb_panel import KbPanel
+
+CLASS_STYLE = {"vip": "bold magenta", "elderly": "bold cyan", "important": "bold yellow", "blacklist": "bold red"}
+
+
+class DeskScreen(LiveScreen):
+    TITLE_KEY = "desk"
+    BINDINGS = [
+        Binding("ctrl+o", "answer", "Answer on the spot"),
+        Binding("ctrl+n", "clear", "New caller"),
+    ]
+    DEFAULT_CSS = """
+    #desk-me { height: 1; padding: 0 1; }
+    #desk-body { height: 1fr; }
+    #desk-left { width: 2fr; }
+    #desk-kb { width: 3fr; }
+    #desk-phone, #desk-content { height: 3; }
+    #desk-caller { height: 1; padding: 0 1; }
+    #desk-history { height: 1fr; }
+    #desk-category { height: 3; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.on_line = ""            # the caller number the live picture last showed on my call
+        self.call_id = ""
+        self.registered: list[str] = []   # serials registered here (tests read it)
+
+    @property
+    def panel(self) -> KbPanel:
+        return self.query_one(KbPanel)
+
+    def compose(self) -> ComposeResult:
+        yield from self.trust_line()
+        yield Static("", id="desk-me")
+        with Horizontal(id="desk-body"):
+            with Vertical(id="desk-left"):
+                yield Input(placeholder=self.tr("desk_phone"), id="desk-phone", max_length=20)
+                yield Static("", id="desk-caller")
+                yield DataTable(id="desk-history", cursor_type="row", zebra_stripes=True)
+                catalog = getattr(self.services.tickets, "catalog", None)
+                cats = list(catalog.categories.items()) if catalog else []
+                yield Select([(name, code) for code, name in cats], id="desk-category", allow_blank=False,
+                             value=cats[0][0] if cats else Select.BLANK) if cats else Static("")
+                yield Input(placeholder=self.tr("desk_content"), id="desk-content", max_length=4000)
+            yield KbPanel(self.services, self.hot.tr, self.hot.report, id="desk-kb", classes="stacked")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#desk-history", DataTable)
+        for key in ("serial", "created", "ticket_state", "content"):
+            t.add_column(self.tr(key), key=key)
+        super().on_mount()
+        self.panel.query_one("#kb-q", Input).focus()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "answer":
+            return self.services.tickets is not None and self.services.can("tickets.register")
+        return True
+
+    # -- the live picture: who is on my line ------------------------------------------------
+    def show(self, snap, alerts) -> None:
+        me = self.query_one("#desk-me", Static)
+        agent = self.services.user.agent
+        if not agent:
+            me.update(Text(self.tr("desk_no_agent"), style="dim"))
+            return
+        a = next((x for x in snap.agents if x.name == agent), None)
+        if a is None:
+            me.update(Text(f"{agent}: —", style="dim"))
+            return
+        line = Text(self.tr("desk_me", agent=agent, status=self.tr(a.status), state=self.tr(a.state),
+                            since=fmt_duration(a.time_in_state_s), calls=a.calls_today,
+                            talk=fmt_duration(a.talk_time_today_s)))
+        if a.caller_number:
+            line.append("   ")
+            line.append(terminal_safe(self.tr("desk_on_call", number=a.caller_number)), style="bold green")
+        me.update(line)
+        if a.caller_number and a.caller_number != self.on_line:
+            # A new call reached me: bring up that caller (the agent can still type another number).
+            self.on_line, self.call_id = a.caller_number, a.current_call
+            self.query_one("#desk-phone", Input).value = a.caller_number
+        elif not a.caller_number:
+            self.on_line = ""
+
+    # -- caller history -----------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "desk-phone":
+            digits = sum(ch.isdigit() for ch in event.value)
+            if digits >= 7:
+                self._caller(event.value.strip())
+            else:
+                self._show_caller(None, [])
+
+    @work(thread=True, exclusive=True, group="desk-caller")
+    def _caller(self, phone: str) -> None:
+        s = self.services
+        try:
+            caller, history = s.tickets.caller(s.user, phone)
+        except HotlineError as exc:
+            self.app.call_from_thread(self._show_caller, None, [], str(exc))
+            return
+        self.app.call_from_thread(self._show_caller, caller, history)
+
+    def _show_caller(self, caller, history, problem: str = "") -> None:
+        info = self.query_one("#desk-caller", Static)
+        t = self.query_one("#desk-history", DataTable)
+        t.clear()
+        if problem:
+            info.update(Text(terminal_safe(problem), style="yellow"))
+            return
+        if caller is None:
+            info.update("")
+            return
+        text = Text()
+        if caller.caller_class:
+            text.append(self.tr("desk_class", cls=self.tr(caller.caller_class)),
+                        style=CLASS_STYLE.get(caller.caller_class, "bold"))
+            text.append("  ")
+        if caller.name:
+            text.append(terminal_safe(caller.name))
+            text.append("  ")
+        text.append(self.tr("desk_history") + f" {len(history)}" if history else self.tr("desk_no_history"),
+                    style="dim")
+        info.update(text)
+        for tk in history:
+            t.add_row(tk.serial, tk.created_at.strftime("%m-%d"), self.tr(tk.state),
+                      Text(terminal_safe(tk.content)[:60]), key=tk.serial)
+
+    # -- intake ---------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "desk-content":
+            self._register(None)
+
+    def action_answer(self) -> None:
+        a = self.panel.article
+        if a is None:
+            self.notify(self.tr("desk_need_article"), severity="warning")
+            return
+        self._register(a)
+
+    def action_clear(self) -> None:
+        for sel in ("#desk-phone", "#desk-content"):
+            self.query_one(sel, Input).value = ""
+        self.call_id = ""
+        self.query_one("#desk-phone", Input).focus()
+
+    def _register(self, article) -> None:
+        phone = self.query_one("#desk-phone", Input).value.strip()
+        content = self.query_one("#desk-content", Input).value.strip()
+        if not content and article is not None:
+            content = article.title
+        cat = self.query("#desk-category")
+        category = cat.first().value if cat and isinstance(cat.first(), Select) else "consult"
+        self._do_register(Intake(channel="phone", caller_phone=phone, content=content, category=str(category),
+                                 call_id=self.call_id), article)
+
+    @work(thread=True, exclusive=True, group="desk-register")
+    def _do_register(self, intake: Intake, article) -> None:
+        s = self.services
+        try:
+            t = s.tickets.register(s.user, intake)
+            msg = self.tr("desk_registered", serial=t.serial)
+            if article is not None:
+                s.tickets.answer(s.user, t.serial, f"依据知识库《{article.title}》（#{article.id}）当即答复。")
+                msg = self.tr("desk_answered", serial=t.serial, title=article.title)
+        except HotlineError as exc:
+            self.app.call_from_thread(self.hot.report, str(exc))
+            return
+        self.app.call_from_thread(self._registered, t.serial, msg)
+
+    def _registered(self, serial: str, msg: str) -> None:
+        self.registered.append(serial)
+        self.notify(terminal_safe(msg), markup=False)
+        self.query_one("#desk-content", Input).value = ""
+        phone = self.query_one("#desk-phone", Input).value.strip()
+        if phone:
+            self._caller(phone)
