@@ -17,7 +17,7 @@ from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import AgentView, LiveSnapshot
 
 from .base import LiveScreen
-from .widgets import ConfirmScreen, PromptScreen, cell, num, sync_table
+from .widgets import ConfirmScreen, PromptScreen, sync_rows
 
 STATUS_STYLE = {"Available": "green", "Available (On Demand)": "green", "On Break": "yellow", "Logged Out": "dim"}
 STATE_STYLE = {"In a queue call": "bold cyan", "Receiving": "bold magenta"}
@@ -54,6 +54,7 @@ class AgentsScreen(LiveScreen):
         self.group_by = "none"
         self.tagged: set[str] = set()
         self.snap: LiveSnapshot | None = None
+        self._queues_text: dict[tuple[str, ...], str] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -91,25 +92,51 @@ class AgentsScreen(LiveScreen):
         return agents
 
     def show(self, snap: LiveSnapshot, alerts) -> None:
+        """Sync the table with ``snap``. At 1,000 agents this runs at the refresh rate on the UI
+        loop, so it works on plain values and touches only cells that changed; the ticking
+        "in state" column is brought up to date only for the rows on screen (and a screen's
+        height either side): a row scrolled into view shows it from the next refresh on."""
         self.snap = snap
         s = self.services
-        qn = s.queue_names
-        rows = {}
-        agents = self.visible(snap)
-        for a in agents:
-            tag = "▶ " if a.name in self.tagged else ""
-            status_style = STATUS_STYLE.get(a.status, "bold red")
-            over = a.status == "On Break" and a.time_in_state_s > s.settings.break_over_s
-            state = self.tr(a.state) + (" · " + self.tr("wrap") if a.wrap_up else "")
-            rows[a.name] = (
-                cell(a.name, "reverse" if tag else ""), cell(tag + s.agent_names.get(a.name, "")), cell(a.team),
-                cell(self.tr(a.status), status_style), cell(state, STATE_STYLE.get(a.state, "")),
-                num(fmt_duration(a.time_in_state_s), "bold red" if over else ""), num(a.calls_today),
-                num(fmt_duration(a.talk_time_today_s)), cell(mask_phone(a.caller_number, s.user)),
-                cell(",".join(qn.get(q, q) for q in a.queues)), cell(" ".join(a.flags), "bold red"),
-            )
+        qn, names = s.queue_names, s.agent_names
+        break_over = s.settings.break_over_s
+        see_phone = s.user.can("personal_data.view")
+        tr_memo: dict[str, str] = {}
+
+        def tr(key: str) -> str:
+            v = tr_memo.get(key)
+            if v is None:
+                v = tr_memo[key] = self.tr(key)
+            return v
+        wrap = " · " + tr("wrap")
         table = self.query_one("#agents", DataTable)
-        sync_table(table, rows, [a.name for a in agents])
+        agents = self.visible(snap)
+        order = [a.name for a in agents]
+        shown = getattr(table, "_hotline_specs", None) or {}
+        top, height = int(table.scroll_offset.y), max(table.size.height, 1)
+        live = set(order[max(top - height, 0):top + 2 * height])
+        rows = {}
+        for a in agents:
+            tagged = a.name in self.tagged
+            old = shown.get(a.name)
+            if old is None or a.name in live:
+                over = a.status == "On Break" and a.time_in_state_s > break_over
+                in_state = (fmt_duration(a.time_in_state_s), "bold red" if over else "", "right")
+            else:
+                in_state = old[5]
+            qs = self._queues_text.get(a.queues)
+            if qs is None:
+                qs = self._queues_text[a.queues] = ",".join(qn.get(q, q) for q in a.queues)
+            rows[a.name] = (
+                (a.name, "reverse" if tagged else "", "left"),
+                (("▶ " if tagged else "") + names.get(a.name, ""), "", "left"), (a.team, "", "left"),
+                (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
+                (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
+                in_state, (str(a.calls_today), "", "right"), (fmt_duration(a.talk_time_today_s), "", "right"),
+                (a.caller_number if see_phone else mask_phone(a.caller_number, None), "", "left"),
+                (qs, "", "left"), (" ".join(a.flags), "bold red", "left"),
+            )
+        sync_rows(table, rows, order)
         group = self.tr(self.group_by) if self.group_by != "none" else self.tr("none")
         table.border_title = None
         self.sub_title = (f"{self.tr('agents')} {len(agents)}/{len(snap.agents)} · "
@@ -125,7 +152,7 @@ class AgentsScreen(LiveScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "agent-filter":
             self.filter_text = event.value.strip()
-            self.hot.refresh_now()
+            self.hot.refresh_now(reuse=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "agent-filter":
@@ -139,15 +166,15 @@ class AgentsScreen(LiveScreen):
         else:
             self.tagged.clear()
         self.query_one("#agents", DataTable).focus()
-        self.hot.refresh_now()
+        self.hot.refresh_now(reuse=True)
 
     def action_sort(self) -> None:
         self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
-        self.hot.refresh_now()
+        self.hot.refresh_now(reuse=True)
 
     def action_group(self) -> None:
         self.group_by = GROUPS[(GROUPS.index(self.group_by) + 1) % len(GROUPS)]
-        self.hot.refresh_now()
+        self.hot.refresh_now(reuse=True)
 
     def current(self) -> str | None:
         table = self.query_one("#agents", DataTable)
@@ -160,7 +187,7 @@ class AgentsScreen(LiveScreen):
         if name:
             self.tagged.symmetric_difference_update({name})
             self.query_one("#agents", DataTable).action_cursor_down()
-            self.hot.refresh_now()
+            self.hot.refresh_now(reuse=True)
 
     def targets(self) -> list[str]:
         if self.tagged:

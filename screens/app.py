@@ -152,6 +152,7 @@ class HotlineApp(App):
         self._tasks: list[asyncio.Task] = []
         self.ticket_counts = (0, 0)
         self.last_snapshot = None
+        self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
 
     # -- life --------------------------------------------------------------------------------
@@ -204,17 +205,23 @@ class HotlineApp(App):
         return time.time()
 
     # -- refresh -----------------------------------------------------------------------------
-    def refresh_now(self) -> None:
-        """Take one snapshot and show it on the visible screen (and its trust line)."""
+    def refresh_now(self, reuse: bool = False) -> None:
+        """Take one snapshot and show it on the visible screen (and its trust line). With
+        ``reuse`` (a key changed what is shown, not the data: a screen switch, a filter, a sort)
+        the last snapshot is shown again if it is younger than one refresh period, so the key's
+        repaint does not wait for a new snapshot of 1,000 agents."""
         screen = self.screen
         if not isinstance(screen, LiveScreen) or not screen.ready:
             return
         if self.paused and self.last_snapshot is not None:
             snap = self.last_snapshot
+        elif reuse and self.last_snapshot is not None and time.monotonic() - self._snap_mono < 1 / self.refresh_hz:
+            snap = self.last_snapshot
         else:
             t0 = time.perf_counter()
             snap = self.services.live.snapshot(self.services.now())
             self.last_snapshot = snap
+            self._snap_mono = time.monotonic()
             self.last_refresh_ms = (time.perf_counter() - t0) * 1000
         al = alerts(snap, self.services.settings, self.services.nodes(), tickets_yellow=self.ticket_counts[0],
                     tickets_red=self.ticket_counts[1], queue_names=self.services.queue_names)

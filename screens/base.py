@@ -42,7 +42,7 @@ class LiveScreen(Screen):
         self.hot.refresh_now()
 
     def on_screen_resume(self) -> None:
-        self.hot.refresh_now()
+        self.hot.refresh_now(reuse=True)
 
     def show(self, snap, alerts) -> None:  # pragma: no cover - overridden
         pass
