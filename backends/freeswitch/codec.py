@@ -188,10 +188,17 @@ class FrameParser:
     def feed(self, data: bytes) -> list[Frame]:
         """Add bytes; return the frames now complete (in order). Raises ProtocolError."""
         if self._buf:
-            self._buf += data
-            if self._pending is not None and len(self._buf) < self._pending[1]:
-                return []             # the body is still short: wait without copying
-            buf = bytes(self._buf)
+            acc = self._buf
+            acc += data
+            if self._pending is not None:
+                if len(acc) < self._pending[1]:
+                    return []         # the body is still short: wait without copying
+            elif acc.find(b"\n\n", max(self._scanned - 1, 0)) < 0:
+                if len(acc) > self.max_frame:   # a header block still open: search only the new bytes
+                    raise ProtocolError(f"header block over {self.max_frame} bytes")
+                self._scanned = len(acc)
+                return []
+            buf = bytes(acc)
         else:
             buf = bytes(data)         # no copy when data is bytes
         frames: list[Frame] = []

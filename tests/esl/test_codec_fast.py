@@ -140,3 +140,16 @@ def test_a_long_body_arriving_in_small_reads_is_not_copied_each_time(monkeypatch
     assert len(frames) == 1 and frames[0].event()["X"] == "y" * 200_000
     assert calls == [1]
     assert len(p._buf) == 0
+
+
+def test_header_block_in_small_reads_is_found_once_and_bounded():
+    block = b"Content-Type: api/response\nX-Pad: " + b"p" * 5000 + b"\nContent-Length: 3\n\nabc"
+    p = FrameParser()
+    got = []
+    for i in range(0, len(block), 7):
+        got += p.feed(block[i:i + 7])
+    assert [(f.headers["X-Pad"][:3], f.body) for f in got] == [("ppp", b"abc")]
+    p = FrameParser(max_frame=1024)
+    with pytest.raises(ProtocolError, match="header block over 1024 bytes"):
+        for i in range(0, 3000, 100):
+            p.feed(b"X-Long: " + b"a" * 92)
