@@ -83,19 +83,28 @@ class SlaPolicy:
         """When ``clock`` of a ticket of ``category``/``urgency`` started at ``start`` is due."""
         return self.duration(clock, category, urgency).after(start, self.calendar)
 
-    def yellow_from(self, due: datetime) -> datetime:
-        """The instant a clock due at ``due`` turns yellow (stored, indexed, queried by range)."""
-        return due - self.yellow_before_due
+    def yellow_from(self, due: datetime, start: datetime | None = None) -> datetime:
+        """The instant a clock due at ``due`` turns yellow (stored, indexed, queried by range):
+        ``yellow_before_due`` before the deadline, but never in the first half of a clock that
+        started at ``start`` — a 30-minute acknowledge clock is not yellow from its first minute
+        because the warning window is 24 hours."""
+        y = due - self.yellow_before_due
+        if start is not None and start < due:
+            y = max(y, start + (due - start) / 2)
+        return y
 
-    def light(self, due: datetime | None, now: datetime, started: datetime | None = None) -> Light:
-        """red past due (or open longer than the red age); yellow near due (or older than the
-        yellow age); green otherwise."""
+    def light(self, due: datetime | None, now: datetime, started: datetime | None = None,
+              yellow_from: datetime | None = None) -> Light:
+        """red past due (or open longer than the red age); yellow from ``yellow_from`` (the stored
+        instant; else ``yellow_before_due`` before due) or older than the yellow age; green otherwise."""
         age = self.calendar.working_days_between(started, now) if started is not None else 0
         if (due is not None and now >= due) or (
             started is not None and self.red_after_working_days and age > self.red_after_working_days
         ):
             return "red"
-        if (due is not None and now >= self.yellow_from(due)) or (
+        if yellow_from is None and due is not None:
+            yellow_from = self.yellow_from(due)
+        if (yellow_from is not None and now >= yellow_from) or (
             started is not None and self.yellow_after_working_days and age > self.yellow_after_working_days
         ):
             return "yellow"

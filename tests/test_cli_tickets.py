@@ -1,11 +1,13 @@
 """The ticket CLI end to end on real stores: JSON reads, one-line errors, exit codes."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from hotline import cli
+from hotline_tui.clock import SITE_TZ
 
 
 @pytest.fixture
@@ -104,11 +106,14 @@ def test_whole_life_cycle_on_both_stores(db_target):
         "ticket.register", "ticket.triage", "ticket.dispatch", "ticket.ack", "ticket.extend", "ticket.approve_extension",
         "ticket.urge", "ticket.reply", "ticket.accept_reply", "ticket.callback", "ticket.archive"]
 
+    # entered 25 minutes late (--at): re-dispatched 20 minutes ago, the 30-minute acknowledge clock is
+    # past its half, so yellow (a fresh dispatch is green: never yellow in a clock's first half)
+    ago = lambda m: (datetime.now(SITE_TZ) - timedelta(minutes=m)).isoformat(timespec="seconds")  # noqa: E731
     s2 = ok("tickets", "new", "--phone", "13900001111", "--content", "拖欠工资", "--category", "complaint", "--json",
-            "--as", "agent1001")["serial"]
-    ok("tickets", "dispatch", s2, "--department", "RSJ", "--as", "handler")
-    ok("tickets", "return", s2, "--reason", "不属于我局职责", "--as", "dept-rsj")
-    moved = ok("tickets", "redispatch", s2, "--department", "ZJJ", "--json", "--as", "handler")
+            "--as", "agent1001", "--at", ago(25))["serial"]
+    ok("tickets", "dispatch", s2, "--department", "RSJ", "--as", "handler", "--at", ago(24))
+    ok("tickets", "return", s2, "--reason", "不属于我局职责", "--as", "dept-rsj", "--at", ago(23))
+    moved = ok("tickets", "redispatch", s2, "--department", "ZJJ", "--json", "--as", "handler", "--at", ago(20))
     assert (moved["state"], moved["department"], moved["returns"]) == ("dispatched", "ZJJ", 1)
     ok("tickets", "urge", s2, "--as", "lead1")
     ok("tickets", "link", s2, "--to", s, "--as", "handler")

@@ -87,7 +87,7 @@ class TicketService:
                 t.callback_due = self.policy.deadline("callback", t.category, t.urgency, start)
             due = t.callback_due
         t.current_due = due
-        t.yellow_from = self.policy.yellow_from(due) if due else None
+        t.yellow_from = self.policy.yellow_from(due, start) if due else None
 
     def _department_may(self, user: User, t: Ticket, *, co_ok: bool = False) -> None:
         # A department user acts only for its own tickets; centre staff holding the permission
@@ -482,7 +482,8 @@ class TicketService:
         return [(self.masked(t, viewer), "red" if t.current_due and t.current_due <= now else "yellow") for t in rows]
 
     def light(self, t: Ticket) -> str:
-        return self.policy.light(t.current_due, self.clock.now(), t.created_at if t.state in workflow.ACTIVE else None) \
+        return self.policy.light(t.current_due, self.clock.now(), t.created_at if t.state in workflow.ACTIVE else None,
+                                 t.yellow_from) \
             if t.state in workflow.ACTIVE else "green"
 
     # -- callers ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Working-day calendar with 2026 holidays and 调休 make-up days; SLA deadlines and lights."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -78,6 +78,20 @@ def test_traffic_lights(cal):
     assert p.yellow_from(due) == t("2026-11-29T17:30")
     assert [s.action for s in p.escalation_steps()] == ["yellow", "red", "auto_urge", "supervise"]
     assert "waiting_supplement" in p.pause_states
+
+
+def test_a_short_clock_is_not_yellow_in_its_first_half(cal):
+    p = load_sla_policy(DEMO_DIR, cal)
+    start = t("2026-11-23T09:00")
+    ack_due = p.deadline("acknowledge", "complaint", "normal", start)          # 30 minutes
+    assert p.yellow_from(ack_due, start) == t("2026-11-23T09:15")
+    yf = p.yellow_from(ack_due, start)
+    assert p.light(ack_due, t("2026-11-23T09:05"), start, yf) == "green"
+    assert p.light(ack_due, t("2026-11-23T09:20"), start, yf) == "yellow"
+    assert p.light(ack_due, t("2026-11-23T09:30"), start, yf) == "red"
+    # a long clock keeps the configured 24-hour window
+    due = p.deadline("handle", "complaint", "normal", start)
+    assert p.yellow_from(due, start) == due - timedelta(hours=24)
 
 
 def test_bad_sla_config_names_line_and_key(tmp_path):
