@@ -13,12 +13,14 @@ per-agent "today" counters, which by definition start at local midnight.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
 
 from .. import switch as sw
 from ..clock import SITE_TZ
 from ..kpi import CallOutcome, KpiSettings, figures
+from .occupancy import Occupancy
 from .views import AgentView, CallView, LiveSnapshot, QueueView, WaitingCaller
 
 KEEP_S = 26 * 3600
@@ -61,6 +63,7 @@ class LiveState:
         self.events_applied = 0
         self.last_event_at: float | None = None
         self.sinks: list[Callable[[CallOutcome, sw.MemberLeft], None]] = []
+        self.occupancy = Occupancy()
         self._dispatch = {
             sw.AgentStatusChanged: self._status, sw.AgentStateChanged: self._state, sw.AgentOffered: self._offered,
             sw.MemberJoined: self._joined, sw.BridgeStarted: self._bridge_start, sw.BridgeEnded: self._bridge_end,
@@ -89,14 +92,26 @@ class LiveState:
         if day is not None and day != a.day:
             a.day, a.calls, a.talk = day, 0, 0.0
 
+    def _occupied(self, a: _Agent, at: float) -> None:
+        """Tell the occupancy meter what ``a`` is doing from ``at`` (see occupancy.py)."""
+        if a.member or a.state in ("In a queue call", "Receiving"):
+            kind, until = "busy", 0.0
+        elif a.status in ("Logged Out", "On Break"):
+            kind, until = "off", 0.0
+        else:
+            kind, until = "idle", (a.bridge_end + a.wrap_up) if a.bridge_end else 0.0
+        self.occupancy.set(a.name, at, kind, until)
+
     def _status(self, e: sw.AgentStatusChanged):
         a = self._agent(e.agent, e.node, e.at)
         a.status, a.since = e.status, e.at
+        self._occupied(a, e.at)
 
     def _state(self, e: sw.AgentStateChanged):
         a = self._agent(e.agent, e.node, e.at)
         if a.state != e.state:
             a.state, a.since = e.state, e.at
+            self._occupied(a, e.at)
 
     def _offered(self, e: sw.AgentOffered):
         m = self.members.get(e.member_uuid)
@@ -132,6 +147,7 @@ class LiveState:
             m.state, m.agent, m.answered = "Answered", e.agent, e.answered_at or e.at
         a = self._agent(e.agent, e.node, e.at)
         a.member, a.caller = e.member_uuid, e.caller_number
+        self._occupied(a, e.at)
 
     def _bridge_end(self, e: sw.BridgeEnded):
         a = self._agent(e.agent, e.node, e.at)
@@ -141,6 +157,7 @@ class LiveState:
             a.talk += max((e.ended_at or e.at) - (e.answered_at or e.at), 0.0)
         a.bridge_end = e.ended_at or e.at
         a.member = a.caller = ""
+        self._occupied(a, a.bridge_end)
 
     def _bridge_fail(self, e: sw.BridgeFailed):
         m = self.members.get(e.member_uuid)
@@ -185,6 +202,7 @@ class LiveState:
         old = {n: a for n, a in self.agents.items() if a.node == e.node}
         for n in old:
             del self.agents[n]
+            self.occupancy.forget(n, e.at)
         for row in e.agents:
             a = old.get(row.name) or _Agent(row.name, e.node, row.last_status_change or e.at)
             if a.status != row.status or a.state != row.state:
@@ -210,6 +228,8 @@ class LiveState:
                     self.agents[r.serving_agent].caller = r.caller_number
         self.waiting_now = sum(1 for m in self.members.values() if m.state in ("Waiting", "Trying"))
         self._note_waiting(e.at)
+        for row in e.agents:
+            self._occupied(self.agents[row.name], e.at)
         self.channels = {u: v for u, v in self.channels.items() if v[0] != e.node}
         self.channels.update({c.uuid: (e.node, c.created_at) for c in e.channels})
 
@@ -272,7 +292,9 @@ class LiveState:
                                     now - waiting[0].joined_at if waiting else 0.0, ewt if logged else None,
                                     available, on_call, wrap, brk, logged, kpi, tuple(waiting)))
         all_outs = [o for outs in by_queue.values() for o in outs]
-        totals = {w: figures(w, (o for o in all_outs if o.left_at >= starts[w]), self.settings) for w in ("30m", "shift", "today")}
+        self.occupancy.prune(now)
+        totals = {w: replace(figures(w, (o for o in all_outs if o.left_at >= starts[w]), self.settings),
+                             occupancy=self.occupancy.ratio(now, starts[w])) for w in ("30m", "shift", "today")}
         total_waiting = sum(q.waiting for q in queues)
         self.waiting_now = total_waiting
         self._note_waiting(now)

@@ -37,6 +37,7 @@ class KpiFigures:
     abandon_rate: float | None = None
     asa_s: float | None = None
     aht_s: float | None = None
+    occupancy: float | None = None   # all-queue totals only (agents serve several queues)
 
 
 @dataclass(frozen=True, slots=True)
