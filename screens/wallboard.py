@@ -108,8 +108,10 @@ class WallboardScreen(LiveScreen):
         sync_table(table, rows)
         st = s.settings
         den = self.tr(f"den_{st.denominator}", s=f"{st.short_abandon_s:g}")
-        self.query_one("#sl-rule", Static).update(Text(
-            self.tr("sl_rule", t=f"{st.threshold_s:g}", den=den, target=fmt_rate(target)), style="dim"))
+        occ = self.tr("occupancy_line", o30=fmt_rate(tot30.occupancy if tot30 else None),
+                      oday=fmt_rate(totday.occupancy if totday else None))
+        self.query_one("#sl-rule", Static).update(Text.assemble(
+            (self.tr("sl_rule", t=f"{st.threshold_s:g}", den=den, target=fmt_rate(target)), "dim"), "  ", occ))
         hist = [n for _, n in snap.waiting_history] or [0]
         self.query_one("#chart", Sparkline).data = hist
         self.query_one("#chart-label", Static).update(Text.assemble(
