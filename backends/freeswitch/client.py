@@ -24,12 +24,13 @@ from typing import Callable
 from hotline_tui import switch as sw
 from hotline_tui.errors import HotlineError, LinkError, ProtocolError
 
-from .codec import Frame, FrameParser, encode_command
-from .mapping import map_event
+from .codec import Frame, FrameParser, HeaderPicker, encode_command
+from .mapping import READS, map_event
 from .resync import build_resynced, parse_table
 
 SUBSCRIBE = ("event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE HEARTBEAT "
              "BACKGROUND_JOB CUSTOM callcenter::info")  # every token after CUSTOM is a subclass
+PICKER = HeaderPicker(READS)
 
 
 @dataclass
@@ -50,7 +51,9 @@ class EslConnection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, cfg: NodeConfig,
                  on_event: Callable[[dict], None]):
         self.reader, self.writer, self.cfg, self.on_event = reader, writer, cfg, on_event
-        self.parser = FrameParser(cfg.max_frame)
+        # The live path decodes only the headers map_event reads (the same domain events as the
+        # full parser, tests/esl/test_pick.py); events it declines take the full parser.
+        self.parser = FrameParser(cfg.max_frame, PICKER)
         self.replies: deque[asyncio.Future] = deque()
         self.jobs: dict[str, asyncio.Future] = {}
         # A fast job's BACKGROUND_JOB can arrive in the same read as the bgapi reply, before the
@@ -119,7 +122,9 @@ class EslConnection:
     def _frame(self, frame: Frame) -> None:
         ct = frame.content_type
         if frame.is_event:
-            ev = frame.event()
+            ev = frame.picked
+            if ev is None:
+                ev = frame.event()
             self.events += 1
             if ev.get("Event-Name") == "BACKGROUND_JOB":
                 job = ev.get("Job-UUID", "")

@@ -137,6 +137,9 @@ class Frame:
     headers: dict[str, str]
     body: bytes = b""
     _event: dict | None = field(default=None, repr=False)
+    # Only the wanted headers of a plain event (see HeaderPicker), when the parser was given a
+    # picker and the event is one it can decode selectively; otherwise None (use ``event()``).
+    picked: dict | None = field(default=None, repr=False)
 
     @property
     def is_event(self) -> bool:
@@ -175,12 +178,90 @@ class Frame:
                 "event": ev}
 
 
+# -- selective decoding (the console's live path) ----------------------------------------------
+# Bytes that ``str.strip()`` removes from a name once decoded: ASCII white space and the first
+# byte of the UTF-8 form of every other Unicode white-space character. A wanted name preceded or
+# followed by one of them, or followed by ':' without a space, is a line the full parser would
+# still read as that header; the picker does not try to: it declines the event.
+_STRIPPED_LEAD = sorted({chr(c).encode()[0] for c in range(0x110000) if chr(c).isspace()} - {0x0A})
+_ODD_START = "[\n" + "".join(re.escape(chr(b)) for b in _STRIPPED_LEAD) + "]"
+_ODD_AFTER_NAME = "[:" + "".join(re.escape(chr(b)) for b in _STRIPPED_LEAD) + "]"
+
+
+def _alternation(names: list[str]) -> str:
+    """A regular expression matching exactly ``names``, factored by common prefix (a trie): the
+    engine then rejects a line on its first differing character instead of trying every name."""
+    tails: dict[str, list[str]] = {}
+    for n in names:
+        if n:
+            tails.setdefault(n[0], []).append(n[1:])
+    alts = [re.escape(c) + _alternation(rest) for c, rest in sorted(tails.items())]
+    if "" in names:
+        return "(?:" + "|".join(alts) + ")?" if alts else ""
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _pick_pattern(names) -> re.Pattern:
+    """One regex for a header block viewed as Latin-1 text, searched from the line break before
+    its first line: each line that is exactly ``Name: value`` for a wanted name gives (name,
+    value); a wanted name followed by ':' without a space or by white space, and a line starting
+    with white space or empty (an inner blank line), give a pair with an empty value or name,
+    which makes the picker decline. Any other line is skipped. A value cannot contain a raw line
+    break, so nothing inside a value can start a line."""
+    return re.compile("\n(?:(" + _alternation(sorted(names)) + ")(?:: ([^\n]*)|(?=" + _ODD_AFTER_NAME + "))"
+                      "|(?=" + _ODD_START + "))")
+
+
+_KIND = re.compile("\n(?:Event-Subclass: [^\n]*\n)?Event-Name: ([^\n]*)")   # first or second line
+_DECODED: dict[str, str] = {}     # percent-decoding memo: the same values come again and again
+
+
+class HeaderPicker:
+    """Selective decoding of ``text/event-plain`` bodies: only the headers ``reads[Event-Name]``
+    (plus Event-Name) instead of all of them, with one precompiled regex per event kind. For an
+    event it accepts, ``pick`` returns what the full parser gives for those names (first
+    occurrence, URL-decoded by the same ``_decode``); it declines (None) anything it cannot be
+    sure of — an inner body (``Content-Length``), a wanted header with an empty value, white space
+    around a wanted name, an empty or white-space-led line, CR — and the caller uses the full
+    parser. Event kinds not in ``reads`` are picked with the union of all names."""
+
+    def __init__(self, reads: dict[str, tuple[str, ...]]):
+        union = {"Event-Name", "Content-Length"}.union(*reads.values())
+        self._any = _pick_pattern(union)
+        self._by_kind = {kind: _pick_pattern({"Event-Name", "Content-Length", *names}) for kind, names in reads.items()}
+
+    def pick(self, text: str, start: int, end: int) -> dict[str, str] | None:
+        """``text[start:end]``: a line break, then the header lines of one event, without the
+        blank line that ends them; Latin-1 text (one character per byte). Returns the wanted
+        headers or None (decline). Does not block."""
+        m = _KIND.match(text, start, end)
+        rx = self._by_kind.get(m.group(1), self._any) if m is not None else self._any
+        pairs = rx.findall(text, start, end)
+        ev = dict(pairs)
+        if len(ev) != len(pairs):
+            ev = dict(reversed(pairs))       # a repeated name: the first occurrence wins, as in the full parser
+        if "" in ev or "Content-Length" in ev or "" in ev.values() or text.find("\r", start, end) >= 0:
+            return None                      # (a CR: the full parser drops one at the end of a line)
+        for k, v in ev.items():
+            if "%" in v or not v.isascii():
+                d = _DECODED.get(v)
+                if d is None:
+                    if len(_DECODED) >= 4096:
+                        _DECODED.clear()
+                    d = _DECODED[v] = _decode(v.encode("latin-1"))
+                ev[k] = d
+        return ev
+
+
 _PLAIN_HEAD = re.compile(rb"Content-Length: ([0-9]{1,9})\nContent-Type: text/event-plain\n\n")
 
 
 class FrameParser:
-    def __init__(self, max_frame: int = MAX_FRAME):
+    def __init__(self, max_frame: int = MAX_FRAME, picker: HeaderPicker | None = None):
+        """``picker``: also decode each complete plain event selectively (``Frame.picked``) and
+        skip the full parse for those it accepts (``Frame.event()`` still parses on demand)."""
         self.max_frame = max_frame
+        self.picker = picker
         self._buf = bytearray()       # bytes not yet parsed (after the pending frame's header block)
         self._pending: tuple[dict[str, str], int] | None = None  # headers, body length
         self._scanned = 0             # bytes of _buf already searched for the end of a header block
@@ -203,6 +284,7 @@ class FrameParser:
             buf = bytes(data)         # no copy when data is bytes
         frames: list[Frame] = []
         plain: list[Frame] = []
+        starts: list[int] = []        # where each plain frame's body starts in buf
         pos = 0
         n = len(buf)
         head = _PLAIN_HEAD.match
@@ -250,14 +332,34 @@ class FrameParser:
             frames.append(frame)
             if frame.content_type == "text/event-plain" and body.endswith(b"\n\n"):
                 plain.append(frame)
+                starts.append(pos - length)
         self._pending, self._scanned = pending, scanned
         self._buf = bytearray(buf[pos:]) if pos < n else bytearray()
+        if plain and self.picker is not None:
+            plain = self._pick(buf, plain, starts)
         if plain:
             parsed = _plain_batch([f.body for f in plain])
             if parsed is not None:
                 for frame, ev in zip(plain, parsed):
                     frame._event = ev      # None (inner body): Frame.event() parses it the slow way
         return frames
+
+    def _pick(self, buf: bytes, plain: list[Frame], starts: list[int]) -> list[Frame]:
+        """Selective decoding of the plain events of one read; returns those it declined."""
+        pick = self.picker.pick
+        text = buf.decode("latin-1")      # one character per byte: offsets stay those of buf
+        rest = []
+        for frame, start in zip(plain, starts):
+            if start:                     # buf[start - 1] is the LF that ended the frame's header block
+                ev = pick(text, start - 1, start + len(frame.body) - 1)
+            else:                         # the header block came in an earlier read
+                t = "\n" + frame.body.decode("latin-1")
+                ev = pick(t, 0, len(t) - 1)
+            if ev is None:
+                rest.append(frame)
+            else:
+                frame.picked = ev
+        return rest
 
 
 def encode_command(command: str, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:

@@ -8,6 +8,23 @@ from __future__ import annotations
 
 from hotline_tui import switch as sw
 
+# Every header ``map_event`` reads, by Event-Name (``Event-Name`` itself is read for every event;
+# any other event maps to None whatever it holds). The client's live path extracts only these
+# (``codec.HeaderPicker``); tests/esl/test_pick.py fails if map_event reads a header not listed.
+_CALL_IDS = ("CC-Member-UUID", "CC-Member-Session-UUID", "CC-Member-CID-Number", "CC-Member-CID-Name")
+READS: dict[str, tuple[str, ...]] = {
+    "CUSTOM": ("Event-Subclass", "Event-Date-Timestamp", "CC-Action", "CC-Agent", "CC-Agent-Status", "CC-Agent-State",
+               "CC-Queue", *_CALL_IDS, "CC-Agent-UUID", "CC-Member-Joined-Time", "CC-Agent-Answered-Time",
+               "CC-Agent-Bridged", "CC-Bridge-Terminated-Time", "CC-Hangup-Cause", "CC-Agent-No-Answer-Status",
+               "CC-Cause", "CC-Member-Leaving-Time", "CC-Cancel-Reason", "CC-Count"),
+    "CHANNEL_CREATE": ("Event-Date-Timestamp", "Unique-ID", "Call-Direction", "Channel-Name", "Caller-Caller-ID-Number",
+                       "Caller-Caller-ID-Name", "Caller-Destination-Number"),
+    "CHANNEL_ANSWER": ("Event-Date-Timestamp", "Unique-ID"),
+    "CHANNEL_BRIDGE": ("Event-Date-Timestamp", "Bridge-A-Unique-ID", "Bridge-B-Unique-ID"),
+    "CHANNEL_HANGUP_COMPLETE": ("Event-Date-Timestamp", "Unique-ID", "Hangup-Cause"),
+    "HEARTBEAT": ("Event-Date-Timestamp", "Uptime-msec", "Session-Count", "FreeSWITCH-Version"),
+}
+
 
 def _f(ev: dict, key: str) -> float:
     v = ev.get(key)
