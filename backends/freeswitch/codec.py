@@ -204,12 +204,18 @@ def _alternation(names: list[str]) -> str:
 def _pick_pattern(names) -> re.Pattern:
     """One regex for a header block viewed as Latin-1 text, searched from the line break before
     its first line: each line that is exactly ``Name: value`` for a wanted name gives (name,
-    value); a wanted name followed by ':' without a space or by white space, and a line starting
-    with white space or empty (an inner blank line), give a pair with an empty value or name,
-    which makes the picker decline. Any other line is skipped. A value cannot contain a raw line
-    break, so nothing inside a value can start a line."""
-    return re.compile("\n(?:(" + _alternation(sorted(names)) + ")(?:: ([^\n]*)|(?=" + _ODD_AFTER_NAME + "))"
-                      "|(?=" + _ODD_START + "))")
+    value). A wanted name followed by anything that could still make the full parser read it as
+    that name (':' without a space, white space, end of line) gives (name, ""), and a line that
+    starts with white space or is empty (an inner blank line) gives ("", ""); either makes the
+    picker decline. Any other line is skipped. The check for odd lines is the last first-level
+    alternative of the name trie, so a skipped line costs one failed alternation, not two. A
+    value cannot contain a raw line break, so nothing inside a value can start a line."""
+    tails: dict[str, list[str]] = {}
+    for n in sorted(names):
+        tails.setdefault(n[0], []).append(n[1:])
+    first = [re.escape(c) + _alternation(rest) for c, rest in sorted(tails.items())]
+    return re.compile("\\n(" + "|".join(first) + "|(?=" + _ODD_START + "))"
+                      "(?:: ([^\\n]*)|(?=" + _ODD_AFTER_NAME[:-1] + "\\n]))")
 
 
 _KIND = re.compile("\n(?:Event-Subclass: [^\n]*\n)?Event-Name: ([^\n]*)")   # first or second line
