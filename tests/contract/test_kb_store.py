@@ -225,3 +225,37 @@ def test_markup_escapes_and_sql_are_plain_text(env):
     assert hits[0].id == a.id and hits[0].title == nasty
     assert svc.search(u("agent1001"), "[bold red]警告")[0].id == a.id
     assert svc.search(u("agent1001"), "100%")[0].id == a.id
+
+
+def test_article_indexed_in_the_old_line_format_is_rewritten_exactly(env):
+    # Stores written before the JSON form keep "term<TAB>weight<TAB>keyword?" lines; the next
+    # rewrite must delete exactly those postings and keep the vocabulary counts right.
+    svc, clock, u, store = env
+    ed = u("editor")
+    a = svc.add(ed, title="社保卡挂失", body="拨打12333挂失。")
+    db = store.kb.db
+    blob = db.query_one("SELECT terms FROM kb_articles WHERE id = :id", {"id": a.id})["terms"]
+    terms, kw = json.loads(blob)
+    old = "\n".join(f"{t}\t{w}\t{int(t in kw)}" for t, w in sorted(terms.items()))
+    db.execute("UPDATE kb_articles SET terms = :b WHERE id = :id", {"b": old, "id": a.id})
+    svc.edit(ed, a.id, 1, title="居住证办理", body="半年以上。")
+    rows = db.query("SELECT term FROM kb_terms WHERE article_id = :id", {"id": a.id})
+    assert "社保" not in {r["term"] for r in rows} and "居住" in {r["term"] for r in rows}
+    df = {r["term"]: r["df"] for r in db.query("SELECT term, df FROM kb_vocab WHERE term IN ('社保', '居住', '挂失')")}
+    assert df == {"社保": 0, "居住": 1, "挂失": 0}
+
+
+def test_copy_rows_appends_in_the_transaction_and_checks_identifiers(store):
+    db = store.kb.db
+    db.execute("CREATE TABLE copy_probe (term TEXT, n INTEGER, note TEXT)")
+    rows = [("社保", 1, "a\tb\\c"), ("x'y", 2, None), ("%s", 3, "\n")]
+    with pytest.raises(RuntimeError):
+        with db.tx():
+            assert db.copy_rows("copy_probe", ("term", "n", "note"), iter(rows)) == 3
+            raise RuntimeError("roll back")
+    assert db.query("SELECT COUNT(*) AS c FROM copy_probe")[0]["c"] == 0
+    with db.tx():
+        db.copy_rows("copy_probe", ("term", "n", "note"), rows)
+    assert [tuple(r.values()) for r in db.query("SELECT term, n, note FROM copy_probe ORDER BY n")] == rows
+    with pytest.raises(ValueError, match="not an SQL identifier"):
+        db.copy_rows("copy_probe; DROP TABLE kb_terms", ("term",), [("a",)])
