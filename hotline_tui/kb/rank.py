@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Article, Hit
-from .query import Plan
+from .query import Plan, Segment
 from .terms import LATIN, norm
 from .vocab import Vocabulary
 
@@ -67,6 +67,12 @@ class _Fields:
         if term in self.meta:
             return F_META
         return F_BODY if term in self.body else 0.0
+
+    def contains(self, word: str) -> bool:
+        """Whether ``word`` appears whole in any field."""
+        if word.isascii():
+            return word in self.words
+        return word in self.title or word in self.tagtext or word in self.body or word in self.meta
 
     def phrase(self, word: str) -> float:
         if len(word) < 2:
@@ -167,15 +173,41 @@ def snippet(body_plain: str, needles: list[str], width: int = SNIPPET) -> tuple[
     return pre + text + post, out
 
 
+#: Alternatives that are guesses at what was meant (not the typed text or its synonyms).
+GUESSES = frozenset({"pinyin", "initials", "typo", "fuzzy"})
+
+
+def attested(plan: Plan, fields: list[_Fields]) -> Plan:
+    """``plan`` without the guessed readings no candidate contains whole, when some other
+    alternative of the same segment is found whole. Initials chain pairs that share a
+    character (hlbt: 和联 + 联办 + 办提), which can give a "word" no article has; its fragments
+    then outscore the real reading's partial matches (护理补贴 / 补贴). Pure; the same for
+    whichever store produced the candidates."""
+    segments, changed = [], False
+    for seg in plan.segments:
+        if len(seg.alts) < 2 or not any(a.kind in GUESSES for a in seg.alts):
+            segments.append(seg)
+            continue
+        found = [all(any(f.contains(w) for f in fields) for w in a.words) for a in seg.alts]
+        if any(found) and not all(found):
+            keep = [a for a, ok in zip(seg.alts, found) if ok or a.kind not in GUESSES]
+            changed |= len(keep) != len(seg.alts)
+            seg = Segment(seg.typed, keep)
+        segments.append(seg)
+    return Plan(plan.query, segments, plan.terms) if changed else plan
+
+
 def rank(v: Vocabulary, plan: Plan, candidates: list[tuple[Article, int]], today: date, limit: int) -> list[Hit]:
     """Order ``candidates`` (article, store score) and build the hits (at most ``limit``)."""
     if not candidates:
         return []
+    fields = [_Fields.of(a, a.body) for a, _ in candidates]
+    plan = attested(plan, fields)
     imps = _segment_importance(v, plan)
     top = max(s for _, s in candidates) or 1
     scored = []
-    for a, store_score in candidates:
-        rel, needles = score_article(v, plan, _Fields.of(a, a.body), imps)
+    for (a, store_score), f in zip(candidates, fields):
+        rel, needles = score_article(v, plan, f, imps)
         if rel <= 0:
             continue
         st = status_of(a, today)

@@ -62,6 +62,10 @@ W_TAG, W_TAG_UNI = 24, 8
 W_META = 10             # department and category
 W_BODY = 4              # + up to 4 more for repeats
 BODY_TERMS = 64         # distinct body terms kept per article (bounds the index size)
+QUOTED_TERMS = 24       # ... plus this many from quoted text anywhere in the body
+# Quoted text: “交房即交证”, 「…」, 『…』, 《失业保险条例》 — slogans, app and service names, the
+# titles of regulations: what callers repeat word for word, so worth indexing past the cap.
+QUOTED = re.compile("“([^”\n]{2,40})”|「([^」\n]{2,40})」|『([^』\n]{2,40})』|《([^》\n]{2,40})》")
 MAX_WEIGHT = 120
 
 
@@ -102,7 +106,8 @@ def article_terms(title: str, tags, department: str, category: str, body: str) -
 
     This runs for every article of a bulk import (100,000 articles: ~10 million terms), so it
     leans on C-level helpers: the body's first ``BODY_TERMS`` distinct terms are the first keys
-    of a Counter (insertion-ordered), each with its count over the whole body."""
+    of a Counter (insertion-ordered), each with its count over the whole body; past the cap,
+    up to ``QUOTED_TERMS`` more from quoted text (“…”, 《…》)."""
     out: dict[str, int] = {}
     _short_field(out, title, W_TITLE, W_TITLE_UNI)
     for tag in tags:
@@ -112,7 +117,16 @@ def article_terms(title: str, tags, department: str, category: str, body: str) -
     keywords = set(out)
     counts = Counter(_body_terms(body))
     get = out.get
-    for b in islice(counts, BODY_TERMS):
+    kept = list(islice(counts, BODY_TERMS))
+    if len(kept) == BODY_TERMS and ("“" in body or "《" in body or "「" in body or "『" in body):
+        seen, extra = set(kept), 0
+        for m in QUOTED.finditer(body):
+            for b in _body_terms("".join(g for g in m.groups() if g)):
+                if b not in seen and extra < QUOTED_TERMS:
+                    seen.add(b)
+                    kept.append(b)
+                    extra += 1
+    for b in kept:
         if len(b) == 1 and b >= "\u3400":
             continue                      # lone CJK characters in the body say too little
         tf = counts[b]

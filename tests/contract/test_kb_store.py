@@ -259,3 +259,16 @@ def test_copy_rows_appends_in_the_transaction_and_checks_identifiers(store):
     assert [tuple(r.values()) for r in db.query("SELECT term, n, note FROM copy_probe ORDER BY n")] == rows
     with pytest.raises(ValueError, match="not an SQL identifier"):
         db.copy_rows("copy_probe; DROP TABLE kb_terms", ("term",), [("a",)])
+
+
+def test_exact_phrase_ranks_first_and_initials_read_words_articles_have(env):
+    # Two regressions on the demo knowledge base: a quoted phrase deep in a body (past the
+    # indexed-terms cap) and initials whose chained pairs spell a "word" no article has.
+    from hotline_tui.demo.kb_articles import demo_articles
+
+    svc, clock, u, store = env
+    svc.import_items(u("editor"), demo_articles(), publish=True)
+    ag = u("agent1001")
+    assert _titles(svc.search(ag, "交房即交证", limit=5, record=False))[0] == "新建商品房首次登记和分户办证"
+    assert "高龄补贴申领" in _titles(svc.search(ag, "hlbt", limit=5, record=False))
+    assert _titles(svc.search(ag, "社会保障卡", limit=3, record=False))[0].startswith(("社保卡", "第三代社保卡"))

@@ -92,3 +92,41 @@ def test_snippet_window_covers_matches_and_offsets_fit():
 def test_question_key_ignores_case_width_space_and_punctuation():
     assert question_key("宠物狗 办证？") == question_key("宠物狗办证!") == "宠物狗办证"
     assert question_key("ＥＴＣ 办理") == "etc办理"
+
+
+def test_quoted_text_past_the_body_cap_is_indexed():
+    from hotline_tui.kb.terms import BODY_TERMS
+    filler = "".join(chr(0x4E00 + 2 * i) + chr(0x4E01 + 2 * i) + "，" for i in range(BODY_TERMS + 10))
+    body = filler + "本市推行“交房即交证”，另见《不动产登记暂行条例》。交房即交证以外的话"
+    terms, _ = article_terms("新房办证", [], "", "", body)
+    assert {"交房", "房即", "即交", "交证", "登记", "暂行", "条例"} <= set(terms)
+    assert "以外" not in terms                          # unquoted text past the cap stays out
+    assert terms["交房"] == W_BODY + 1                  # counted over the whole body
+    plain_terms, _ = article_terms("新房办证", [], "", "", filler + "本市推行交房即交证")
+    assert "交房" not in plain_terms
+
+
+def test_guessed_readings_no_candidate_contains_are_dropped():
+    from hotline_tui.kb.model import Article
+    from hotline_tui.kb.query import Alt, Plan, Segment, terms_of
+    from hotline_tui.kb.rank import _Fields, attested
+
+    def alt(text, kind, w=0.8):
+        return Alt(text, w, kind, terms_of(text))
+    f = [_Fields.of(Article(1, "重度残疾人护理补贴", "按月发放。"), "按月发放。"),
+         _Fields.of(Article(2, "一件事联办", "和联系方式"), "和联系方式")]
+    seg = Segment("hlbt", [alt("和联办提", "initials"), alt("护理补贴", "initials"), alt("护理办提", "initials")])
+    p = attested(Plan("hlbt", [seg], {}), f)
+    assert [a.text for a in p.segments[0].alts] == ["护理补贴"]
+    nothing = Segment("zz", [alt("甲乙", "initials"), alt("丙丁", "initials")])
+    assert attested(Plan("zz", [nothing], {}), f).segments[0].alts == nothing.alts     # nothing found: keep all
+    typed = Segment("补贴啊", [alt("补贴啊", "exact", 1.0), alt("护理补贴", "typo", 0.75)])
+    assert [a.text for a in attested(Plan("x", [typed], {}), f).segments[0].alts] == ["补贴啊", "护理补贴"]
+
+
+def test_demo_synonyms_cover_cards_taxes_and_disability_certificates():
+    from hotline_tui.config import DEMO_DIR
+    syn = load_synonyms(DEMO_DIR)
+    assert syn.variants("社会保障卡补办") == ["社保卡补办"]
+    assert syn.variants("个税汇算") == ["个人所得税汇算"]
+    assert syn.variants("残疾证") == ["残疾人证"] and syn.variants("残疾人证办理") == ["残疾证办理"]
