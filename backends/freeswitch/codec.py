@@ -205,7 +205,8 @@ def _pick_pattern(names) -> re.Pattern:
     """One regex for a header block viewed as Latin-1 text, searched from the line break before
     its first line: each line that is exactly ``Name: value`` for a wanted name gives (name,
     value). A wanted name followed by anything that could still make the full parser read it as
-    that name (':' without a space, white space, end of line) gives (name, ""), and a line that
+    that name (':' without a space, white space, end of line), or whose value holds a CR (the full
+    parser drops one at the end of a line), gives (name, ""), and a line that
     starts with white space or is empty (an inner blank line) gives (that character, ""); an
     empty value makes the picker decline. Any other line is skipped. The odd-line check is the
     last first-level alternative of the name trie and starts with a character set, so a skipped
@@ -216,7 +217,7 @@ def _pick_pattern(names) -> re.Pattern:
         tails.setdefault(n[0], []).append(n[1:])
     first = [re.escape(c) + _alternation(rest) for c, rest in sorted(tails.items())]
     return re.compile("\\n(" + "|".join(first) + "|" + _ODD_START + ")"
-                      "(?:: ([^\\n]*)|(?=" + _ODD_AFTER_NAME[:-1] + "\\n])|(?<=" + _ODD_START + "))")
+                      "(?:: ([^\\r\\n]*)(?![^\\n])|(?=" + _ODD_AFTER_NAME[:-1] + "\\n])|(?<=" + _ODD_START + "))")
 
 
 _KIND = re.compile("\n(?:Event-Subclass: [^\n]*\n)?Event-Name: ([^\n]*)")   # first or second line
@@ -247,8 +248,8 @@ class HeaderPicker:
         ev = dict(pairs)
         if len(ev) != len(pairs):
             ev = dict(reversed(pairs))       # a repeated name: the first occurrence wins, as in the full parser
-        if "" in ev.values() or "Content-Length" in ev or text.find("\r", start, end) >= 0:
-            return None                      # (a CR: the full parser drops one at the end of a line)
+        if "" in ev.values() or "Content-Length" in ev:
+            return None
         for k, v in ev.items():
             if "%" in v or not v.isascii():
                 d = _DECODED.get(v)
