@@ -25,9 +25,10 @@ _COLS = ("title", "body", "department", "category", "tags", "status", "valid_fro
 
 
 def _blob(terms: dict[str, int], keywords: set[str]) -> str:
-    # The postings as written, so the next rewrite deletes exactly these rows: JSON
-    # [{term: weight}, [keyword terms]] (C-speed to write; ~100 terms per article).
-    return json.dumps([terms, [t for t in terms if t in keywords]], ensure_ascii=False, separators=(",", ":"))
+    # The postings as written, so the next rewrite deletes exactly these rows, and the keyword
+    # terms counted in the vocabulary: JSON [{term: weight}, [keywords]] (C-speed to write;
+    # ~100 terms per article). Keywords need not be postings (single characters are not).
+    return json.dumps([terms, sorted(keywords)], ensure_ascii=False, separators=(",", ":"))
 
 
 def _unblob(text: str) -> tuple[dict[str, int], set[str]]:
@@ -162,9 +163,10 @@ class SqlKnowledgeStore:
                 self.db.executemany("DELETE FROM kb_terms WHERE term = ? AND pub = ? AND weight = ? AND article_id = ?", gone)
             if new:
                 self.db.executemany("INSERT INTO kb_terms (term, pub, weight, article_id) VALUES (?, ?, ?, ?)", new)
+            # The vocabulary counts an article for each term it holds as a posting or a keyword.
             deltas = {}
-            for t in set(old) | set(terms):
-                d = (t in terms) - (t in old), (t in keywords) - (t in old_kw)
+            for t in old.keys() | old_kw | terms.keys() | keywords:
+                d = ((t in terms or t in keywords) - (t in old or t in old_kw), (t in keywords) - (t in old_kw))
                 if d != (0, 0):
                     deltas[t] = d
             seq = self._bump("seq")
@@ -201,7 +203,7 @@ class SqlKnowledgeStore:
                 art_rows.append((aid, *(p[c] for c in _COLS), _blob(terms, keywords), pub))
                 ver_rows.append((aid, a.version, action, ts, actor, json.dumps(a.snapshot(), ensure_ascii=False)))
                 postings += zip(terms, repeat(pub), terms.values(), repeat(aid))
-                df.update(terms.keys())
+                df.update(terms.keys() | keywords)
                 kdf.update(keywords)
             self.db.copy_rows("kb_articles", ("id", *_COLS, "terms", "indexed_pub"), art_rows)
             self.db.copy_rows("kb_versions", ("article_id", "version", "action", "at", "actor", "snapshot"), ver_rows)
@@ -215,6 +217,32 @@ class SqlKnowledgeStore:
             self._vocab_upsert({t: (d, kdf[t]) for t, d in df.items()}, seq)
             self._bump("articles", n)
             return ids
+
+    def replace_index(self, rows) -> int:
+        with self.db.tx():
+            seq = self._bump("seq")
+            # Every vocabulary row changes (other processes reload them all); counts restart.
+            self.db.execute("TRUNCATE kb_terms" if self.db.dialect == "postgres" else "DELETE FROM kb_terms")
+            self.db.execute("UPDATE kb_vocab SET df = 0, kdf = 0, seq = :s", {"s": seq})
+            self.db.execute("UPDATE kb_meta SET value = 0 WHERE key = 'articles'")
+            postings: list[tuple] = []
+            blobs: list[tuple] = []
+            df: Counter[str] = Counter()
+            kdf: Counter[str] = Counter()
+            for aid, terms, keywords, published in rows:
+                pub = int(published)
+                postings += zip(terms, repeat(pub), terms.values(), repeat(aid))
+                df.update(terms.keys() | keywords)
+                kdf.update(keywords)
+                blobs.append((_blob(terms, keywords), pub, aid))
+            self.db.executemany("UPDATE kb_articles SET terms = ?, indexed_pub = ? WHERE id = ?", blobs)
+            if self.db.dialect == "postgres":
+                self._load_postings_pg(postings)
+            else:
+                self._load_postings_sqlite(postings)
+            self._vocab_upsert({t: (d, kdf[t]) for t, d in df.items()}, seq)
+            self.db.execute("UPDATE kb_meta SET value = :n WHERE key = 'articles'", {"n": len(blobs)})
+            return len(blobs)
 
     def _load_postings_sqlite(self, postings: list[tuple]) -> None:
         # Sorted in SQL so the clustered key is filled in order (much faster than random),

@@ -78,3 +78,12 @@ def test_malformed_import_is_one_line_and_imports_nothing(run, tmp_path):
     r = run("kb", "import", str(bad), "--as", "editor")
     assert r.exit_code == 2 and r.output.strip() == "error: bad.json[2]: body: is required"
     assert "c" not in [h["title"] for h in json.loads(run("kb", "search", "a", "--json", "--drafts", "--as", "editor").output)]
+
+
+def test_reindex_rebuilds_the_index_and_needs_kb_edit(run):
+    before = run("kb", "search", "社保卡", "--limit", "3", "--json", "--as", "agent1001").output
+    r = run("kb", "reindex", "--as", "agent1001")
+    assert r.exit_code == 3 and "permission denied" in r.output
+    r = run("kb", "reindex", "--json", "--as", "editor")
+    assert r.exit_code == 0 and json.loads(r.output) == {"articles": 25}
+    assert run("kb", "search", "社保卡", "--limit", "3", "--json", "--as", "agent1001").output == before

@@ -206,6 +206,21 @@ def import_(path, publish, as_json):
         click.echo(f"added {counts['added']}, updated {counts['updated']}")
 
 
+@kb.command("reindex")
+@json_option
+@as_option
+@one_line_errors
+def reindex(as_json):
+    """Rebuild the search index of every article from its text (once after an upgrade that
+    changes indexing; one transaction)."""
+    svc, u = _svc()
+    n = svc.reindex(u)
+    if as_json:
+        emit_json({"articles": n})
+    else:
+        click.echo(f"re-indexed {n} articles")
+
+
 @kb.command("export")
 @click.argument("path", type=click.Path())
 @as_option

@@ -31,8 +31,15 @@ class KnowledgeStore(Protocol):
         """Every article, by id."""
 
     def index(self, article_id: int, terms: dict[str, int], keywords: set[str], published: bool) -> None:
-        """Replace the article's index terms (term -> integer weight) and keep the vocabulary's
-        document frequencies in step."""
+        """Replace the article's postings (term -> integer weight) and keep the vocabulary's
+        document frequencies in step: the vocabulary counts each term of ``terms`` or
+        ``keywords`` once (a keyword need not be a posting). Raises NotFound."""
+
+    def replace_index(self, rows: Iterable[tuple[int, dict[str, int], set[str], bool]]) -> int:
+        """Throw the whole index and vocabulary counts away and rebuild them from ``rows``
+        (article id, terms, keywords, published) — every article, in one transaction (bulk
+        paths, as ``bulk_add``). Returns the number of articles. ``rows`` may read the store
+        while it is consumed, before anything is written."""
 
     def bulk_add(self, rows: list[tuple[Article, dict[str, int], set[str]]], action: str, actor: str,
                  at: datetime) -> list[int]:

@@ -17,6 +17,7 @@ from .vocab import Vocabulary
 W_EXACT, W_SYNONYM, W_PINYIN, W_INITIALS, W_TYPO, W_FUZZY = 1.0, 0.95, 0.9, 0.8, 0.75, 0.65
 MAX_ALTS = 10
 MAX_QUERY_TERMS = 40
+CHAR_PAIRS = 6          # pairs a one-character segment is looked up through
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,13 @@ def plan(v: Vocabulary, query: str, synonyms: Synonyms | None = None) -> Plan:
                 idf = v.idf(t)
                 if idf > 0:
                     terms[t] = max(terms.get(t, 0), max(1, round(100 * a.weight * idf)))
+    for t, w in list(terms.items()):
+        if len(t) == 1 and t >= "\u3400":
+            # A single character has no postings (terms.article_terms): look it up through
+            # the commonest title/tag pairs that hold it; the re-rank still scores the
+            # character itself.
+            for pair in v.pairs_with(t)[:CHAR_PAIRS]:
+                terms[pair] = max(terms.get(pair, 0), w)
     if len(terms) > MAX_QUERY_TERMS:
         terms = dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_QUERY_TERMS])
     return Plan(query, segments, terms)

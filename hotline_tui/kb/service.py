@@ -362,6 +362,24 @@ class KnowledgeService:
         self._dirty = True
         return {"added": len(ids), "updated": updated}
 
+    def reindex(self, user: User) -> int:
+        """Cut every article into index terms again and rebuild the index and vocabulary from
+        them, in one transaction (after an upgrade that changes how articles are indexed;
+        ``hotline kb reindex``). Needs kb.edit. Returns the number of articles. Blocks for as
+        long as a bulk import of the whole knowledge base."""
+        self.access.require(user, "kb.edit", "re-index the knowledge base")
+
+        def rows():
+            for a in list(self.store.all()):
+                terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body)
+                yield a.id, terms, keywords, a.status == "published"
+        with self.store.tx():
+            n = self.store.replace_index(rows())
+            self._audit(user, "kb.reindex", "article", "*", None, {"articles": n})
+        with self._vocab_lock:
+            self.vocab, self._dirty = Vocabulary(), True     # counts restarted: load them afresh
+        return n
+
     def export_items(self, user: User, include_drafts: bool = True) -> list[dict]:
         """Every article as a plain dict (id, title, body, department, category, tags, status,
         valid_from, valid_to, version), by id. Drafts and retired ones need kb.edit."""

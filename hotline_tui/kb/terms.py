@@ -57,8 +57,8 @@ def bigrams(run: str) -> list[str]:
 # -- index terms ---------------------------------------------------------------------------------
 # Field weights: a match in the title says far more about what an article is for than one in
 # the body. Integers, so both databases sum them exactly.
-W_TITLE, W_TITLE_UNI = 30, 10
-W_TAG, W_TAG_UNI = 24, 8
+W_TITLE = 30
+W_TAG = 24
 W_META = 10             # department and category
 W_BODY = 4              # + up to 4 more for repeats
 BODY_TERMS = 64         # distinct body terms kept per article (bounds the index size)
@@ -74,16 +74,14 @@ def _term_text(text: str) -> str:
     return text.translate(_TABLE) if _FOLD_TERMS.search(text) else text
 
 
-def _short_field(out: dict[str, int], text: str, w: int, w_uni: int) -> None:
+def _short_field(out: dict[str, int], chars: set[str], text: str, w: int) -> None:
     get = out.get
     for tok in TOKEN.findall(_term_text(text)):
         if tok[0] >= "\u3400":
             if len(tok) >= 2:
                 for b in map(_concat, tok, tok[1:]):       # the character pairs
                     out[b] = get(b, 0) + w
-            if w_uni:
-                for ch in set(tok):
-                    out[ch] = get(ch, 0) + w_uni
+            chars.update(tok)
         else:
             out[tok] = get(tok, 0) + w
 
@@ -101,20 +99,25 @@ def _body_terms(body: str) -> list[str]:
 
 
 def article_terms(title: str, tags, department: str, category: str, body: str) -> tuple[dict[str, int], set[str]]:
-    """(term -> weight, keyword terms) for an article. Keyword terms come from the title, tags,
-    department and category; they feed the pinyin/initials vocabulary.
+    """(term -> weight, keyword terms) for an article: the postings to store, and the words of
+    the title, tags, department and category, which feed the pinyin/initials vocabulary. The
+    single characters of the title and tags are keywords only — in the vocabulary (so ``ka``
+    reads as 卡 and 卡 has an idf) but not postings: they were a sixth of all postings and only
+    ever looked up for one-character searches, which go through the pairs holding the
+    character instead (``Vocabulary.pairs_with``).
 
     This runs for every article of a bulk import (100,000 articles: ~10 million terms), so it
     leans on C-level helpers: the body's first ``BODY_TERMS`` distinct terms are the first keys
     of a Counter (insertion-ordered), each with its count over the whole body; past the cap,
     up to ``QUOTED_TERMS`` more from quoted text (“…”, 《…》)."""
     out: dict[str, int] = {}
-    _short_field(out, title, W_TITLE, W_TITLE_UNI)
+    chars: set[str] = set()
+    _short_field(out, chars, title, W_TITLE)
     for tag in tags:
-        _short_field(out, tag, W_TAG, W_TAG_UNI)
-    _short_field(out, department, W_META, 0)
-    _short_field(out, category, W_META, 0)
-    keywords = set(out)
+        _short_field(out, chars, tag, W_TAG)
+    _short_field(out, set(), department, W_META)
+    _short_field(out, set(), category, W_META)
+    keywords = set(out) | chars
     counts = Counter(_body_terms(body))
     get = out.get
     kept = list(islice(counts, BODY_TERMS))

@@ -23,6 +23,10 @@ class VocabRow:
     seq: int = 0
 
 
+def _ascii_word(r: VocabRow) -> bool:
+    return not r.py and r.df > 0 and _useful(r) and r.term.isascii() and r.term.isalpha()
+
+
 def _useful(r: VocabRow) -> bool:
     # Body-only pairs that straddle two words (了怎) are noise for sound look-ups; keep words
     # seen in keyword fields or repeated across articles.
@@ -40,6 +44,8 @@ class Vocabulary:
     fi: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     if_: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     uni: dict[str, list[str]] = field(default_factory=dict)       # syllable -> characters
+    # character -> keyword pairs holding it (single characters have no postings of their own)
+    by_char: dict[str, list[str]] = field(default_factory=dict)
     syllables: set[str] = field(default_factory=set)
     ascii_words: set[str] = field(default_factory=set)
     _sorted: set[int] = field(default_factory=set)
@@ -53,37 +59,37 @@ class Vocabulary:
         for r in rows:
             old = self.rows.get(r.term)
             self.rows[r.term] = r
-            if old is not None and _useful(old) == _useful(r):
+            if _ascii_word(r):
+                self.ascii_words.add(r.term)
+            else:
+                self.ascii_words.discard(r.term)
+            before = self._entries(old) if old is not None else []
+            after = self._entries(r)
+            if before == after:
                 continue                               # sound maps unchanged
-            if old is not None:
-                self._unmap(old)
-            if r.df > 0 and _useful(r):
-                self._map(r)
+            for name, key in before:
+                lst = getattr(self, name).get(key)
+                if lst and r.term in lst:
+                    lst.remove(r.term)
+            for name, key in after:
+                getattr(self, name).setdefault(key, []).append(r.term)
+            if r.py and after:
+                self.syllables.update(r.py.split())
         self._sorted.clear()
 
-    def _maps_for(self, r: VocabRow):
-        if not r.py:
+    @staticmethod
+    def _entries(r: VocabRow) -> list[tuple[str, object]]:
+        """(map name, key) of every map entry a row belongs in ([] when it is no usable word)."""
+        if r.df <= 0 or not _useful(r) or not r.py:
             return []
         if len(r.term) == 1:
-            return [(self.uni, s) for s in r.py.split()]
+            return [("uni", s) for s in r.py.split()]
         s1, s2 = r.py.split()
-        return [(self.ff, (s1, s2)), (self.ii, (s1[0], s2[0])), (self.fi, (s1, s2[0])), (self.if_, (s1[0], s2))]
-
-    def _map(self, r: VocabRow) -> None:
-        if not r.py:
-            if r.term.isascii() and r.term.isalpha():
-                self.ascii_words.add(r.term)
-            return
-        for m, key in self._maps_for(r):
-            m.setdefault(key, []).append(r.term)
-        self.syllables.update(r.py.split())
-
-    def _unmap(self, r: VocabRow) -> None:
-        self.ascii_words.discard(r.term)
-        for m, key in self._maps_for(r):
-            lst = m.get(key)
-            if lst and r.term in lst:
-                lst.remove(r.term)
+        out: list[tuple[str, object]] = [("ff", (s1, s2)), ("ii", (s1[0], s2[0])), ("fi", (s1, s2[0])),
+                                         ("if_", (s1[0], s2))]
+        if r.kdf > 0:
+            out += [("by_char", c) for c in dict.fromkeys(r.term)]
+        return out
 
     # -- looking up -------------------------------------------------------------------------
     def df(self, term: str) -> int:
@@ -117,6 +123,10 @@ class Vocabulary:
 
     def chars(self, syllable: str) -> list[str]:
         return self._ordered(self.uni, syllable)
+
+    def pairs_with(self, char: str) -> list[str]:
+        """Pairs of titles, tags and categories that hold ``char``, most common first."""
+        return self._ordered(self.by_char, char)
 
     def homophones(self, bigram: str, py: tuple[str, ...]) -> list[str]:
         if len(py) != 2:

@@ -272,3 +272,42 @@ def test_exact_phrase_ranks_first_and_initials_read_words_articles_have(env):
     assert _titles(svc.search(ag, "交房即交证", limit=5, record=False))[0] == "新建商品房首次登记和分户办证"
     assert "高龄补贴申领" in _titles(svc.search(ag, "hlbt", limit=5, record=False))
     assert _titles(svc.search(ag, "社会保障卡", limit=3, record=False))[0].startswith(("社保卡", "第三代社保卡"))
+
+
+def test_reindex_turns_an_old_index_into_what_an_import_writes(env, tmp_path):
+    # A store indexed by an older version (here: a stray single-character posting, a stale
+    # vocabulary count, a missing posting) holds, after reindex, exactly what a fresh import
+    # writes — compared with a fresh SQLite store, so on PostgreSQL also across stores.
+    from backends.store import open_store
+
+    def load(svc):
+        ed = svc.access.user("editor")
+        svc.import_items(ed, [dict(a) for a in SAMPLE[:10]], publish=True)
+        return svc.add(ed, title="养犬登记", body="到派出所办理。")
+
+    def snapshot(s):
+        d = s.kb.db
+        return (sorted(tuple(r.values()) for r in d.query("SELECT term, pub, weight, article_id FROM kb_terms")),
+                sorted(tuple(r.values()) for r in d.query("SELECT term, df, kdf, py FROM kb_vocab WHERE df > 0")),
+                d.query_one("SELECT value FROM kb_meta WHERE key = 'articles'")["value"])
+
+    svc, clock, u, store = env
+    draft = load(svc)
+    db = store.kb.db
+    first = db.query_one("SELECT MIN(id) AS i FROM kb_articles")["i"]
+    with db.tx():
+        db.execute("INSERT INTO kb_terms (term, pub, weight, article_id) VALUES ('社', 1, 10, :a)", {"a": first})
+        db.execute("DELETE FROM kb_terms WHERE article_id = :a AND term = '补办'", {"a": first})
+        db.execute("UPDATE kb_vocab SET df = df + 7 WHERE term = '社保'")
+    stale = snapshot(store)
+    other = open_store(str(tmp_path / "fresh.db"), migrate=True)
+    load(knowledge_service(other, DEMO_DIR, FixedClock("2026-11-23T09:00:00+08:00")))
+    assert stale != snapshot(other)
+    assert svc.reindex(u("editor")) == 11
+    assert snapshot(store) == snapshot(other)
+    other.close()
+    with pytest.raises(PermissionDenied):
+        svc.reindex(u("agent1001"))
+    assert svc.search(u("agent1001"), "社保卡丢了", limit=1, record=False)[0].title == "社保卡丢失如何补办"
+    assert draft.id not in [h.id for h in svc.search(u("agent1001"), "养犬登记", record=False)]
+    assert [e.action for e in store.audit.for_subject("article", "*")][-1] == "kb.reindex"

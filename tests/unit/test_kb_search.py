@@ -31,7 +31,8 @@ def test_article_terms_weigh_title_over_body_and_bound_body_terms():
     assert terms["社保"] == W_TITLE + W_BODY and terms["保卡"] >= W_TITLE
     assert terms["挂失"] == W_BODY and terms["app"] == W_BODY and terms["rsj"] > 0
     assert "挂" not in terms                       # no lone characters from the body
-    assert "社" in terms and "社" in keywords and "挂失" not in keywords
+    assert "社" not in terms and "社" in keywords and "补" in keywords and "挂失" not in keywords
+    assert "会" not in keywords                    # characters of the category are not keywords
     assert len([t for t in terms if t not in keywords]) <= 64
 
 
@@ -130,3 +131,15 @@ def test_demo_synonyms_cover_cards_taxes_and_disability_certificates():
     assert syn.variants("社会保障卡补办") == ["社保卡补办"]
     assert syn.variants("个税汇算") == ["个人所得税汇算"]
     assert syn.variants("残疾证") == ["残疾人证"] and syn.variants("残疾人证办理") == ["残疾证办理"]
+
+
+def test_one_character_search_goes_through_the_keyword_pairs_holding_it():
+    v = Vocabulary()
+    v.update([VocabRow("卡", 3, 3, term_pinyin("卡")), VocabRow("保卡", 3, 3, term_pinyin("保卡")),
+              VocabRow("卡丢", 1, 1, term_pinyin("卡丢")), VocabRow("卡号", 5, 0, term_pinyin("卡号")),
+              VocabRow("社保", 4, 4, term_pinyin("社保"))], 10, 1)
+    assert v.pairs_with("卡") == ["保卡", "卡丢"]              # keyword pairs only, commonest first
+    p = plan(v, "卡")
+    assert set(p.terms) == {"卡", "保卡", "卡丢"} and p.terms["保卡"] == p.terms["卡"]
+    v.update([VocabRow("保卡", 0, 0, term_pinyin("保卡"))], 10, 2)   # the last article holding it changed
+    assert v.pairs_with("卡") == ["卡丢"] and "保卡" not in plan(v, "卡").terms
