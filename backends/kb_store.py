@@ -272,9 +272,11 @@ class SqlKnowledgeStore:
             self.db.execute("ALTER TABLE kb_terms DROP CONSTRAINT kb_terms_pkey")
             self.db.copy_rows("kb_terms", cols, postings)
             self.db.execute("ALTER TABLE kb_terms ADD CONSTRAINT kb_terms_pkey PRIMARY KEY (term, pub, weight, article_id)")
+            # Statistics for the planner once the table has its first real contents; after
+            # that a load changes the shape of the data little and autovacuum re-analyses.
+            self.db.execute("ANALYZE kb_terms")
         else:
             self.db.copy_rows("kb_terms", cols, postings)
-        self.db.execute("ANALYZE kb_terms")
 
     def candidates(self, terms: dict[str, int], *, published_only: bool, per_term: int, limit: int) -> list[tuple[int, int]]:
         if not terms:

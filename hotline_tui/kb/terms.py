@@ -61,7 +61,7 @@ W_TITLE = 30
 W_TAG = 24
 W_META = 10             # department and category
 W_BODY = 4              # + up to 4 more for repeats
-BODY_TERMS = 64         # distinct body terms kept per article (bounds the index size)
+BODY_TERMS = 48         # distinct body terms kept per article (bounds the index size)
 QUOTED_TERMS = 24       # ... plus this many from quoted text anywhere in the body
 # Quoted text: “交房即交证”, 「…」, 『…』, 《失业保险条例》 — slogans, app and service names, the
 # titles of regulations: what callers repeat word for word, so worth indexing past the cap.

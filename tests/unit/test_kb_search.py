@@ -7,7 +7,7 @@ from hotline_tui.kb.factory import load_synonyms
 from hotline_tui.kb.query import Synonyms, plan
 from hotline_tui.kb.rank import plain, snippet, spans
 from hotline_tui.kb.service import question_key
-from hotline_tui.kb.terms import W_BODY, W_TITLE, article_terms, norm, term_pinyin
+from hotline_tui.kb.terms import BODY_TERMS, W_BODY, W_TITLE, article_terms, norm, term_pinyin
 from hotline_tui.kb.vocab import Vocabulary, VocabRow
 
 
@@ -33,7 +33,7 @@ def test_article_terms_weigh_title_over_body_and_bound_body_terms():
     assert "挂" not in terms                       # no lone characters from the body
     assert "社" not in terms and "社" in keywords and "补" in keywords and "挂失" not in keywords
     assert "会" not in keywords                    # characters of the category are not keywords
-    assert len([t for t in terms if t not in keywords]) <= 64
+    assert len([t for t in terms if t not in keywords]) <= BODY_TERMS
 
 
 def test_pinyin_is_phrase_aware_and_unigrams_keep_every_reading():
