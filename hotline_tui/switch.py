@@ -8,7 +8,7 @@ Times are epoch seconds (float) as the switch reports them; every event names it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Awaitable, Callable, Literal, Protocol, Union
 
 # mod_callcenter's vocabulary, exactly as the switch spells it.
@@ -261,6 +261,39 @@ SwitchEvent = Union[
 ]
 
 EventSink = Callable[[SwitchEvent], None]
+
+
+def _quick_init(cls: type) -> type:
+    """Give a frozen slots dataclass a cheaper ``__init__`` with the same signature: each field
+    is stored through its slot descriptor's ``__set__`` (bound once, at class creation) instead
+    of the generated ``object.__setattr__(self, 'name', value)`` per field, which looks the
+    name up on every call (the ESL live path builds one of these per event; half the cost of
+    the constructor went there). Everything else stays the dataclass's own: frozen
+    ``__setattr__``, ``__eq__``, ``__hash__``, ``__repr__``, ``fields``/``asdict``/``replace``,
+    pickling. Classes with a default factory or ``__post_init__`` are left as they are."""
+    fs = fields(cls)
+    if hasattr(cls, "__post_init__") or any(f.default_factory is not MISSING or not f.init for f in fs):
+        return cls
+    names = [f.name for f in fs]                        # identifiers: dataclass field names
+    params = ", ".join(n if f.default is MISSING else f"{n}=_d_{n}" for n, f in zip(names, fs))
+    setters = {f"_s_{n}": getattr(cls, n).__set__ for n in names}
+    defaults = {f"_d_{f.name}": f.default for f in fs if f.default is not MISSING}
+    body = "".join(f"        _s_{n}(self, {n})\n" for n in names)
+    src = (f"def _make({', '.join([*setters, *defaults])}):\n"
+           f"    def __init__(self, {params}):\n{body}"
+           f"    return __init__\n")
+    scope: dict[str, Any] = {}
+    exec(src, scope)                                    # noqa: S102 - source built from field names only
+    init = scope["_make"](**setters, **defaults)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init
+    return cls
+
+
+for _cls in (*SwitchEvent.__args__, AgentRow, TierRow, MemberRow, ChannelRow):
+    _quick_init(_cls)
+del _cls
 
 
 @dataclass
