@@ -196,8 +196,8 @@ def _alternation(names: list[str]) -> str:
         if n:
             tails.setdefault(n[0], []).append(n[1:])
     alts = [re.escape(c) + _alternation(rest) for c, rest in sorted(tails.items())]
-    if "" in names:
-        return "(?:" + "|".join(alts) + ")?" if alts else ""
+    if "" in names:                  # an empty last alternative, not "?": sre compiles "(?:…)?" to a
+        return "(?:" + "|".join(alts) + "|)" if alts else ""    # REPEAT that allocates per match
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
@@ -223,6 +223,8 @@ def _pick_pattern(names) -> re.Pattern:
 # Event-Name (and Event-Subclass when it comes first, as FreeSWITCH writes CUSTOM events) on the
 # first lines of the block: being first, they are the values the full parser keeps.
 _KIND = re.compile("\n(?:Event-Subclass: ([^\r\n]*)\n)?Event-Name: ([^\r\n]*)(?![^\n])")
+_CC_SUB = "callcenter%3A%3Ainfo"   # as FreeSWITCH URL-encodes callcenter::info
+_CC_HEAD = f"\nEvent-Subclass: {_CC_SUB}\nEvent-Name: CUSTOM\n"    # _KIND gives (_CC_SUB, "CUSTOM") here
 _DECODED: dict[str, str] = {}     # percent-decoding memo: the same values come again and again
 
 
@@ -243,23 +245,31 @@ class HeaderPicker:
         self._after_name = {kind: _pick_pattern({"Content-Length", *names}) for kind, names in reads.items()}
         self._after_sub = {kind: _pick_pattern({"Content-Length", *names} - {"Event-Subclass"})
                            for kind, names in reads.items()}
+        self._cc_rx = self._after_sub.get("CUSTOM")
 
     def pick(self, text: str, start: int, end: int) -> dict[str, str] | None:
         """``text[start:end]``: a line break, then the header lines of one event, without the
         blank line that ends them; Latin-1 text (one character per byte). Returns the wanted
         headers or None (decline). Does not block."""
-        m = _KIND.match(text, start, end)
-        sub = kind = rx = None
-        if m is not None:
-            sub, kind = m.groups()
-            rx = (self._after_name if sub is None else self._after_sub).get(kind)
-        pairs = (rx or self._any).findall(text, start, end)
+        rx = self._cc_rx
+        if rx is not None and text.startswith(_CC_HEAD, start):   # the commonest first lines: _KIND's answer, cheaper
+            sub, kind, at = _CC_SUB, "CUSTOM", start + len(_CC_HEAD) - 1
+        else:
+            m = _KIND.match(text, start, end)
+            rx = None
+            if m is not None:
+                sub, kind = m.groups()
+                rx = (self._after_name if sub is None else self._after_sub).get(kind)
+                at = m.end()                     # the first lines hold no other wanted name: skip them
+            if rx is None:                       # no kind or an unknown one: every name, from the first line
+                rx, at, kind = self._any, start, None
+        pairs = rx.findall(text, at, end)
         ev = dict(pairs)
         if len(ev) != len(pairs):
             ev = dict(reversed(pairs))       # a repeated name: the first occurrence wins, as in the full parser
         if "" in ev.values() or "Content-Length" in ev:
             return None
-        if rx is not None:                   # the first lines' values win over any repeat further down
+        if kind is not None:                 # the first lines' values win over any repeat further down
             ev["Event-Name"] = kind
             if sub is not None:
                 ev["Event-Subclass"] = sub
