@@ -230,6 +230,17 @@ _CC_HEAD = f"\nEvent-Subclass: {_CC_SUB}\nEvent-Name: CUSTOM\n"    # _KIND gives
 _DECODED: dict[str, str] = {}     # percent-decoding memo: the same values come again and again
 
 
+def _decoded(value: str) -> str:
+    """``_decode`` of a Latin-1 view of raw bytes, memoised (never an empty string for a
+    non-empty value, so ``memo(v) or _decoded(v)`` is safe)."""
+    d = _DECODED.get(value)
+    if d is None:
+        if len(_DECODED) >= 4096:
+            _DECODED.clear()
+        d = _DECODED[value] = _decode(value.encode("latin-1"))
+    return d
+
+
 class HeaderPicker:
     """Selective decoding of ``text/event-plain`` bodies: only the headers ``reads[Event-Name]``
     (plus Event-Name) instead of all of them, with one precompiled regex per event kind. For an
@@ -253,39 +264,43 @@ class HeaderPicker:
         """``text[start:end]``: a line break, then the header lines of one event, without the
         blank line that ends them; Latin-1 text (one character per byte). Returns the wanted
         headers or None (decline). Does not block."""
-        rx = self._cc_rx
-        if rx is not None and text.startswith(_CC_HEAD, start):   # the commonest first lines: _KIND's answer, cheaper
-            sub, kind, at = _CC_SUB, "CUSTOM", start + len(_CC_HEAD) - 1
-        else:
-            m = _KIND.match(text, start, end)
-            rx = None
-            if m is not None:
-                sub, kind = m.groups()
-                rx = (self._after_name if sub is None else self._after_sub).get(kind)
-                at = m.end()                     # the first lines hold no other wanted name: skip them
-            if rx is None:                       # no kind or an unknown one: every name, from the first line
-                rx, at, kind = self._any, start, None
-        if text.find("\r", at, end) >= 0:       # see _pick_pattern; never in what FreeSWITCH sends
-            return None
-        pairs = rx.findall(text, at, end)
-        ev = dict(pairs)
-        if len(ev) != len(pairs):
-            ev = dict(reversed(pairs))       # a repeated name: the first occurrence wins, as in the full parser
-        if "" in ev.values() or "Content-Length" in ev:
-            return None
-        if kind is not None:                 # the first lines' values win over any repeat further down
-            ev["Event-Name"] = kind
-            if sub is not None:
-                ev["Event-Subclass"] = sub
-        for k, v in ev.items():
-            if "%" in v or not v.isascii():
-                d = _DECODED.get(v)
-                if d is None:
-                    if len(_DECODED) >= 4096:
-                        _DECODED.clear()
-                    d = _DECODED[v] = _decode(v.encode("latin-1"))
-                ev[k] = d
-        return ev
+        return self.pick_many(text, [(start, end)])[0]
+
+    def pick_many(self, text: str, spans: list[tuple[int, int]]) -> list[dict[str, str] | None]:
+        """``pick`` for each (start, end) of ``text``, in one loop (the parser's per-read call:
+        no call and no attribute look-ups per event). Does not block."""
+        cc_rx, after_name, after_sub, any_rx = self._cc_rx, self._after_name, self._after_sub, self._any
+        kind_match, memo, head, head_len = _KIND.match, _DECODED.get, _CC_HEAD, len(_CC_HEAD) - 1
+        out: list[dict[str, str] | None] = []
+        for start, end in spans:
+            if cc_rx is not None and text.startswith(head, start):   # the commonest first lines: _KIND's answer
+                rx, sub, kind, at = cc_rx, _CC_SUB, "CUSTOM", start + head_len
+            else:
+                m = kind_match(text, start, end)
+                rx = None
+                if m is not None:
+                    sub, kind = m.groups()
+                    rx = (after_name if sub is None else after_sub).get(kind)
+                    at = m.end()                 # the first lines hold no other wanted name: skip them
+                if rx is None:                   # no kind or an unknown one: every name, from the first line
+                    rx, at, kind = any_rx, start, None
+            if text.find("\r", at, end) >= 0:   # see _pick_pattern; never in what FreeSWITCH sends
+                out.append(None)
+                continue
+            pairs = rx.findall(text, at, end)
+            # Each value as _decode gives it: a plain ASCII one as it is, any other through the memo.
+            ev = {k: v if "%" not in v and v.isascii() else memo(v) or _decoded(v) for k, v in pairs}
+            if len(ev) != len(pairs):        # a repeated name: the first occurrence wins, as in the full parser
+                ev = {k: v if "%" not in v and v.isascii() else memo(v) or _decoded(v) for k, v in reversed(pairs)}
+            if "" in ev.values() or "Content-Length" in ev:
+                out.append(None)
+                continue
+            if kind is not None:             # the first lines' values win over any repeat further down
+                ev["Event-Name"] = kind if "%" not in kind and kind.isascii() else _decoded(kind)
+                if sub is not None:
+                    ev["Event-Subclass"] = "callcenter::info" if sub is _CC_SUB else _decoded(sub)
+            out.append(ev)
+        return out
 
 
 _PLAIN_HEAD = re.compile(rb"Content-Length: ([0-9]{1,9})\nContent-Type: text/event-plain\n\n")
@@ -319,7 +334,7 @@ class FrameParser:
             buf = bytes(data)         # no copy when data is bytes
         frames: list[Frame] = []
         plain: list[Frame] = []
-        starts: list[int] = []        # where each plain frame's body starts in buf
+        spans: list[tuple[int, int]] = []    # each plain frame's body in buf, from the LF before it (see _pick)
         pos = 0
         n = len(buf)
         head = _PLAIN_HEAD.match
@@ -333,9 +348,21 @@ class FrameParser:
                     length = int(size)
                     if length > self.max_frame:
                         raise ProtocolError(f"frame of {length} bytes is over the {self.max_frame}-byte limit")
-                    pending = ({"Content-Length": size.decode(), "Content-Type": "text/event-plain"}, length)
-                    pos = m.end()
+                    headers = {"Content-Length": size.decode(), "Content-Type": "text/event-plain"}
+                    start = m.end()
+                    stop = start + length
                     scanned = 0
+                    if stop <= n:      # complete: the frame at once (what the general steps below do)
+                        body = buf[start:stop]
+                        frame = Frame("text/event-plain", headers, body)
+                        frames.append(frame)
+                        if body.endswith(b"\n\n"):
+                            plain.append(frame)
+                            spans.append((start - 1, stop - 1))
+                        pos = stop
+                        continue
+                    pending = (headers, length)
+                    pos = start
                 else:
                     while pos < n and buf[pos] in (10, 13):  # stray blank lines between frames
                         pos += 1
@@ -367,11 +394,11 @@ class FrameParser:
             frames.append(frame)
             if frame.content_type == "text/event-plain" and body.endswith(b"\n\n"):
                 plain.append(frame)
-                starts.append(pos - length)
+                spans.append((pos - length - 1, pos - 1))
         self._pending, self._scanned = pending, scanned
         self._buf = bytearray(buf[pos:]) if pos < n else bytearray()
         if plain and self.picker is not None:
-            plain = self._pick(buf, plain, starts)
+            plain = self._pick(buf, plain, spans)
         if plain:
             parsed = _plain_batch([f.body for f in plain])
             if parsed is not None:
@@ -379,17 +406,18 @@ class FrameParser:
                     frame._event = ev      # None (inner body): Frame.event() parses it the slow way
         return frames
 
-    def _pick(self, buf: bytes, plain: list[Frame], starts: list[int]) -> list[Frame]:
-        """Selective decoding of the plain events of one read; returns those it declined."""
-        pick = self.picker.pick
+    def _pick(self, buf: bytes, plain: list[Frame], spans: list[tuple[int, int]]) -> list[Frame]:
+        """Selective decoding of the plain events of one read; returns those it declined. A span
+        runs from the LF before a frame's body to the last LF of its body, in ``buf``."""
+        picker = self.picker
         text = buf.decode("latin-1")      # one character per byte: offsets stay those of buf
+        if spans[0][0] < 0:               # the first frame's header block came in an earlier read
+            body = plain[0].body.decode("latin-1")
+            got = picker.pick_many("\n" + body, [(0, len(body))]) + picker.pick_many(text, spans[1:])
+        else:
+            got = picker.pick_many(text, spans)
         rest = []
-        for frame, start in zip(plain, starts):
-            if start:                     # buf[start - 1] is the LF that ended the frame's header block
-                ev = pick(text, start - 1, start + len(frame.body) - 1)
-            else:                         # the header block came in an earlier read
-                t = "\n" + frame.body.decode("latin-1")
-                ev = pick(t, 0, len(t) - 1)
+        for frame, ev in zip(plain, got):
             if ev is None:
                 rest.append(frame)
             else:
