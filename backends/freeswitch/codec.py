@@ -312,33 +312,42 @@ class FrameParser:
         skip the full parse for those it accepts (``Frame.event()`` still parses on demand)."""
         self.max_frame = max_frame
         self.picker = picker
-        self._buf = bytearray()       # bytes not yet parsed (after the pending frame's header block)
+        # Bytes not yet parsed: bytes, or a bytearray while a frame gathers over several reads; with a
+        # pending frame, from the LF that ended its header block (so its body's span has that LF too).
+        self._buf: bytes | bytearray = b""
         self._pending: tuple[dict[str, str], int] | None = None  # headers, body length
         self._scanned = 0             # bytes of _buf already searched for the end of a header block
 
     def feed(self, data: bytes) -> list[Frame]:
         """Add bytes; return the frames now complete (in order). Raises ProtocolError."""
-        if self._buf:
-            acc = self._buf
-            acc += data
-            if self._pending is not None:
-                if len(acc) < self._pending[1]:
-                    return []         # the body is still short: wait without copying
-            elif acc.find(b"\n\n", max(self._scanned - 1, 0)) < 0:
-                if len(acc) > self.max_frame:   # a header block still open: search only the new bytes
+        rest = self._buf
+        pending = self._pending
+        if rest:
+            if type(rest) is bytearray:   # bytes gathered over several reads: grow in place
+                rest += data
+                buf = rest
+            else:
+                buf = rest + data         # one copy
+            if pending is not None:
+                if len(buf) - 1 < pending[1]:     # the body is still short (buf starts with the LF before it)
+                    self._buf = buf if type(buf) is bytearray else bytearray(buf)
+                    return []             # wait without copying again
+            elif buf.find(b"\n\n", max(self._scanned - 1, 0)) < 0:
+                if len(buf) > self.max_frame:   # a header block still open: search only the new bytes
                     raise ProtocolError(f"header block over {self.max_frame} bytes")
-                self._scanned = len(acc)
+                self._scanned = len(buf)
+                self._buf = buf if type(buf) is bytearray else bytearray(buf)
                 return []
-            buf = bytes(acc)
+            if type(buf) is bytearray:
+                buf = bytes(buf)
         else:
-            buf = bytes(data)         # no copy when data is bytes
+            buf = bytes(data)             # no copy when data is bytes
         frames: list[Frame] = []
         plain: list[Frame] = []
         spans: list[tuple[int, int]] = []    # each plain frame's body in buf, from the LF before it (see _pick)
-        pos = 0
+        pos = 0 if pending is None else 1     # a pending frame's body follows the LF kept before it
         n = len(buf)
         head = _PLAIN_HEAD.match
-        pending = self._pending
         scanned = self._scanned
         while True:
             if pending is None:
@@ -396,7 +405,9 @@ class FrameParser:
                 plain.append(frame)
                 spans.append((pos - length - 1, pos - 1))
         self._pending, self._scanned = pending, scanned
-        self._buf = bytearray(buf[pos:]) if pos < n else bytearray()
+        if pending is not None:           # keep the LF before the body: the picker's span starts there
+            pos -= 1
+        self._buf = buf[pos:] if pos < n else b""
         if plain and self.picker is not None:
             plain = self._pick(buf, plain, spans)
         if plain:
@@ -409,13 +420,7 @@ class FrameParser:
     def _pick(self, buf: bytes, plain: list[Frame], spans: list[tuple[int, int]]) -> list[Frame]:
         """Selective decoding of the plain events of one read; returns those it declined. A span
         runs from the LF before a frame's body to the last LF of its body, in ``buf``."""
-        picker = self.picker
-        text = buf.decode("latin-1")      # one character per byte: offsets stay those of buf
-        if spans[0][0] < 0:               # the first frame's header block came in an earlier read
-            body = plain[0].body.decode("latin-1")
-            got = picker.pick_many("\n" + body, [(0, len(body))]) + picker.pick_many(text, spans[1:])
-        else:
-            got = picker.pick_many(text, spans)
+        got = self.picker.pick_many(buf.decode("latin-1"), spans)   # one character per byte: offsets stay
         rest = []
         for frame, ev in zip(plain, got):
             if ev is None:
