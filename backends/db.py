@@ -65,6 +65,14 @@ class Db:
             self.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(columns))})", rows)
         return len(rows)
 
+    def vacuum_analyze(self, table: str) -> bool:
+        """After a bulk load: PostgreSQL ``VACUUM (ANALYZE) table`` — planner statistics, and
+        the visibility map that lets index-only scans skip the heap — when no transaction is
+        open (VACUUM cannot run inside one); returns whether it ran. SQLite needs neither:
+        returns False. Blocks."""
+        _identifiers(table, ())
+        return False
+
     def tx(self):  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -199,9 +207,21 @@ class PostgresDb(Db):
         with self.lock, self.conn.cursor() as cur:
             cur.executemany(self._sql(sql, rows[0]), rows)
 
+    def vacuum_analyze(self, table: str) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        _identifiers(table, ())
+        with self.lock:
+            if self.conn.info.transaction_status != TransactionStatus.IDLE:
+                return False
+            self.conn.execute(f"VACUUM (ANALYZE) {table}")
+            return True
+
     def copy_rows(self, table: str, columns: Sequence[str], rows) -> int:
         cols = _identifiers(table, columns)
         n = 0
+        # write_row (psycopg's C copy support) measured ~2x faster than formatting the COPY
+        # text in Python and writing it in blocks.
         with self.lock, self.conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
             write = cp.write_row
             for row in rows:

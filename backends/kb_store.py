@@ -278,6 +278,9 @@ class SqlKnowledgeStore:
         else:
             self.db.copy_rows("kb_terms", cols, postings)
 
+    def tidy_index(self) -> None:
+        self.db.vacuum_analyze("kb_terms")
+
     def candidates(self, terms: dict[str, int], *, published_only: bool, per_term: int, limit: int) -> list[tuple[int, int]]:
         if not terms:
             return []

@@ -360,6 +360,8 @@ class KnowledgeService:
                         {"added": len(ids), "updated": updated, "first_id": ids[0] if ids else None,
                          "last_id": ids[-1] if ids else None, "published": publish})
         self._dirty = True
+        if ids:
+            self.store.tidy_index()
         return {"added": len(ids), "updated": updated}
 
     def reindex(self, user: User) -> int:
@@ -378,6 +380,7 @@ class KnowledgeService:
             self._audit(user, "kb.reindex", "article", "*", None, {"articles": n})
         with self._vocab_lock:
             self.vocab, self._dirty = Vocabulary(), True     # counts restarted: load them afresh
+        self.store.tidy_index()
         return n
 
     def export_items(self, user: User, include_drafts: bool = True) -> list[dict]:

@@ -311,3 +311,25 @@ def test_reindex_turns_an_old_index_into_what_an_import_writes(env, tmp_path):
     assert svc.search(u("agent1001"), "社保卡丢了", limit=1, record=False)[0].title == "社保卡丢失如何补办"
     assert draft.id not in [h.id for h in svc.search(u("agent1001"), "养犬登记", record=False)]
     assert [e.action for e in store.audit.for_subject("article", "*")][-1] == "kb.reindex"
+
+
+def test_copy_rows_writes_plain_blocks_and_values_that_need_care_alike(store):
+    db = store.kb.db
+    db.execute("CREATE TABLE copy_plain (term TEXT, n INTEGER, x DOUBLE PRECISION, flag BOOLEAN)")
+    plain = [(f"社保{i}", i, i / 4, True) for i in range(3)]
+    careful = [("None", 7, 0.5, None), ("a\\b", 8, 1.5, False)]
+    with db.tx():
+        db.copy_rows("copy_plain", ("term", "n", "x"), [r[:3] for r in plain])
+        db.copy_rows("copy_plain", ("term", "n", "x", "flag"), careful)
+    got = [tuple(r.values()) for r in db.query("SELECT term, n, x, flag FROM copy_plain ORDER BY n")]
+    assert [(t, n, x) for t, n, x, _ in got] == [r[:3] for r in plain + careful]
+    assert [bool(f) if f is not None else None for *_, f in got[3:]] == [None, False]
+
+
+def test_vacuum_analyze_runs_on_postgresql_outside_a_transaction_only(store):
+    db = store.kb.db
+    with db.tx():
+        assert db.vacuum_analyze("kb_terms") is False          # VACUUM cannot run in a transaction
+    assert db.vacuum_analyze("kb_terms") is (db.dialect == "postgres")
+    with pytest.raises(ValueError):
+        db.vacuum_analyze("kb_terms; DROP TABLE kb_terms")
