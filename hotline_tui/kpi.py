@@ -1,7 +1,8 @@
 """Call figures: the ONE implementation of each definition in docs/kpi.md.
 
 ``CallOutcome`` is one caller's visit to a queue, finished. ``figures(outcomes, settings)``
-turns any set of them (a window) into ``KpiFigures``. Rates are None when the denominator is 0.
+turns any set of them (a window) into ``KpiFigures`` through ``KpiSums`` (the running sums the live
+picture keeps per time bucket). Rates are None when the denominator is 0.
 """
 
 from __future__ import annotations
@@ -82,23 +83,52 @@ def _rate(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def figures(window: str, outcomes: Iterable[CallOutcome], s: KpiSettings) -> KpiFigures:
-    offered = answered = abandoned = short = within = 0
-    wait_sum = talk_sum = 0.0
-    for o in outcomes:
-        offered += 1
+class KpiSums:
+    """The running sums every call figure is made of, for one set of calls (a window, a bucket).
+    Sums add and subtract, so windows can slide without keeping every call."""
+
+    __slots__ = ("offered", "answered", "abandoned", "short", "within", "wait_sum", "talk_sum")
+
+    def __init__(self) -> None:
+        self.offered = self.answered = self.abandoned = self.short = self.within = 0
+        self.wait_sum = self.talk_sum = 0.0
+
+    def add(self, o: CallOutcome, s: KpiSettings) -> None:
+        self.offered += 1
         if o.answered:
-            answered += 1
-            wait_sum += o.wait_s
-            talk_sum += o.talk_s + o.wrap_s      # handle time = talk + after-call work
-            within += o.wait_s <= s.threshold_s
+            self.answered += 1
+            self.wait_sum += o.wait_s
+            self.talk_sum += o.talk_s + o.wrap_s      # handle time = talk + after-call work
+            self.within += o.wait_s <= s.threshold_s
         elif o.abandoned:
-            abandoned += 1
-            short += o.wait_s < s.short_abandon_s
-    den = {"offered": offered, "answered": answered, "offered_minus_short": offered - short}[s.denominator]
-    return KpiFigures(
-        window=window, offered=offered, answered=answered, abandoned=abandoned, short_abandoned=short,
-        answered_within=within, service_level=_rate(within, den), answer_rate=_rate(answered, offered),
-        abandon_rate=_rate(abandoned - short, offered - short), asa_s=_rate(wait_sum, answered),
-        aht_s=_rate(talk_sum, answered),
-    )
+            self.abandoned += 1
+            self.short += o.wait_s < s.short_abandon_s
+
+    def merge(self, other: "KpiSums", sign: int = 1) -> None:
+        """Add (``sign`` 1) or take away (-1) ``other``'s calls."""
+        self.offered += sign * other.offered
+        self.answered += sign * other.answered
+        self.abandoned += sign * other.abandoned
+        self.short += sign * other.short
+        self.within += sign * other.within
+        self.wait_sum += sign * other.wait_sum
+        self.talk_sum += sign * other.talk_sum
+
+    def figures(self, window: str, s: KpiSettings) -> KpiFigures:
+        offered, answered, short = self.offered, self.answered, self.short
+        den = {"offered": offered, "answered": answered, "offered_minus_short": offered - short}[s.denominator]
+        return KpiFigures(
+            window=window, offered=offered, answered=answered, abandoned=self.abandoned, short_abandoned=short,
+            answered_within=self.within, service_level=_rate(self.within, den), answer_rate=_rate(answered, offered),
+            abandon_rate=_rate(self.abandoned - short, offered - short),
+            asa_s=_rate(self.wait_sum, answered) if answered else None,
+            aht_s=_rate(self.talk_sum, answered) if answered else None,
+        )
+
+
+def figures(window: str, outcomes: Iterable[CallOutcome], s: KpiSettings) -> KpiFigures:
+    """The figures of ``outcomes`` (any set of finished calls) over ``window``."""
+    acc = KpiSums()
+    for o in outcomes:
+        acc.add(o, s)
+    return acc.figures(window, s)

@@ -5,9 +5,10 @@
         state.apply(event)
     snap = state.snapshot(now=time.time())   # LiveSnapshot for the screens
 
-Figures over windows (last 30 min, this shift, today) are computed at snapshot time from the
-finished calls kept for 26 hours, so they slide: nothing is reset at midnight except the
-per-agent "today" counters, which by definition start at local midnight.
+Figures over windows (last 30 min, this shift, today) come from per-queue time buckets of
+running sums (``windows.py``), so they slide and a refresh never walks the day's calls: nothing
+is reset at midnight except the per-agent "today" counters, which by definition start at local
+midnight.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from typing import Callable
 
 from .. import switch as sw
 from ..clock import SITE_TZ
-from ..kpi import CallOutcome, KpiSettings, figures
+from ..kpi import CallOutcome, KpiSettings, KpiSums
 from .occupancy import Occupancy
+from .windows import QueueWindows
 from .views import AgentView, CallView, LiveSnapshot, QueueView, WaitingCaller
 
-KEEP_S = 26 * 3600
 HISTORY_S = 1800
 AVAILABLE = ("Available", "Available (On Demand)")
 
@@ -56,7 +57,7 @@ class LiveState:
         self.agents: dict[str, _Agent] = {}
         self.members: dict[str, _Member] = {}
         self.channels: dict[str, tuple[str, float]] = {}  # uuid -> (node, created)
-        self.outcomes: deque[CallOutcome] = deque()
+        self.windows = QueueWindows(self.settings)     # call figures per queue, by time bucket
         self.history: deque[tuple[float, int]] = deque()   # (10 s bucket start, callers waiting), from events
         self.waiting_now = 0
         self.heartbeats: dict[str, float] = {}
@@ -181,9 +182,7 @@ class LiveState:
             talk_s=max(left - answered_at, 0.0) if answered else 0.0,
             abandoned=(not answered and e.cancel_reason == "BREAK_OUT"), agent=e.agent,
             wrap_s=float(served_by.wrap_up) if served_by is not None else 0.0)
-        self.outcomes.append(outcome)
-        while self.outcomes and self.outcomes[0].left_at < left - KEEP_S:
-            self.outcomes.popleft()
+        self.windows.add(outcome)
         for sink in self.sinks:
             sink(outcome, e)
 
@@ -259,11 +258,11 @@ class LiveState:
         finished calls of the last day; call it at the screen's refresh rate, not per event."""
         starts = self._window_starts(now)
         agents = tuple(sorted((self._agent_view(a, now) for a in self.agents.values()), key=lambda v: v.name))
-        by_queue: dict[str, list[CallOutcome]] = {}
-        earliest = min(starts.values())
-        for o in self.outcomes:
-            if o.left_at >= earliest:
-                by_queue.setdefault(o.queue, []).append(o)
+        self.windows.prune(now)
+        sums = {"30m": self.windows.sliding(starts["30m"]),
+                "shift": self.windows.anchored_since("shift", starts["shift"]),
+                "today": self.windows.anchored_since("today", starts["today"])}
+        empty = KpiSums()
         waiting_by_q: dict[str, list[WaitingCaller]] = {}
         calls = []
         for m in self.members.values():
@@ -278,8 +277,7 @@ class LiveState:
         for q in sorted(self.known_queues | set(waiting_by_q)):
             members_q = [a for a in agents if q in a.queues]
             waiting = sorted(waiting_by_q.get(q, []), key=lambda w: w.joined_at)
-            outs = by_queue.get(q, [])
-            kpi = {w: figures(w, (o for o in outs if o.left_at >= starts[w]), self.settings) for w in ("30m", "shift", "today")}
+            kpi = {w: sums[w].get(q, empty).figures(w, self.settings) for w in ("30m", "shift", "today")}
             available = sum(1 for a in members_q if a.status in AVAILABLE and a.state == "Waiting" and not a.wrap_up)
             on_call = sum(1 for a in members_q if a.state in ("In a queue call", "Receiving"))
             wrap = sum(1 for a in members_q if a.wrap_up)
@@ -291,10 +289,13 @@ class LiveState:
             queues.append(QueueView(q, node, len(waiting),
                                     now - waiting[0].joined_at if waiting else 0.0, ewt if logged else None,
                                     available, on_call, wrap, brk, logged, kpi, tuple(waiting)))
-        all_outs = [o for outs in by_queue.values() for o in outs]
         self.occupancy.prune(now)
-        totals = {w: replace(figures(w, (o for o in all_outs if o.left_at >= starts[w]), self.settings),
-                             occupancy=self.occupancy.ratio(now, starts[w])) for w in ("30m", "shift", "today")}
+        totals = {}
+        for w in ("30m", "shift", "today"):
+            acc = KpiSums()
+            for per_q in sums[w].values():
+                acc.merge(per_q)
+            totals[w] = replace(acc.figures(w, self.settings), occupancy=self.occupancy.ratio(now, starts[w]))
         total_waiting = sum(q.waiting for q in queues)
         self.waiting_now = total_waiting
         self._note_waiting(now)
