@@ -272,6 +272,13 @@ class HeaderPicker:
         cc_rx, after_name, after_sub, any_rx = self._cc_rx, self._after_name, self._after_sub, self._any
         kind_match, memo, head, head_len = _KIND.match, _DECODED.get, _CC_HEAD, len(_CC_HEAD) - 1
         out: list[dict[str, str] | None] = []
+        if not spans:
+            return out
+        # Per read, not per event: one memchr for a CR over all the spans (none in what FreeSWITCH
+        # sends; if there is one, each block is checked), and whether the text is all ASCII (O(1) on a
+        # str), in which case only a '%' makes a value need decoding.
+        cr = text.find("\r", spans[0][0], spans[-1][1]) >= 0
+        ascii = text.isascii()
         for start, end in spans:
             if cc_rx is not None and text.startswith(head, start):   # the commonest first lines: _KIND's answer
                 rx, sub, kind, at = cc_rx, _CC_SUB, "CUSTOM", start + head_len
@@ -284,21 +291,28 @@ class HeaderPicker:
                     at = m.end()                 # the first lines hold no other wanted name: skip them
                 if rx is None:                   # no kind or an unknown one: every name, from the first line
                     rx, at, kind = any_rx, start, None
-            if text.find("\r", at, end) >= 0:   # see _pick_pattern; never in what FreeSWITCH sends
+            if cr and text.find("\r", at, end) >= 0:   # see _pick_pattern; never in what FreeSWITCH sends
                 out.append(None)
                 continue
             pairs = rx.findall(text, at, end)
             # Each value as _decode gives it: a plain ASCII one as it is, any other through the memo.
-            ev = {k: v if "%" not in v and v.isascii() else memo(v) or _decoded(v) for k, v in pairs}
+            if ascii:
+                ev = {k: v if "%" not in v else memo(v) or _decoded(v) for k, v in pairs}
+            else:
+                ev = {k: v if "%" not in v and v.isascii() else memo(v) or _decoded(v) for k, v in pairs}
             if len(ev) != len(pairs):        # a repeated name: the first occurrence wins, as in the full parser
                 ev = {k: v if "%" not in v and v.isascii() else memo(v) or _decoded(v) for k, v in reversed(pairs)}
             if "" in ev.values() or "Content-Length" in ev:
                 out.append(None)
                 continue
             if kind is not None:             # the first lines' values win over any repeat further down
-                ev["Event-Name"] = kind if "%" not in kind and kind.isascii() else _decoded(kind)
-                if sub is not None:
-                    ev["Event-Subclass"] = "callcenter::info" if sub is _CC_SUB else _decoded(sub)
+                if sub is _CC_SUB:
+                    ev["Event-Name"] = "CUSTOM"
+                    ev["Event-Subclass"] = "callcenter::info"
+                else:
+                    ev["Event-Name"] = kind if "%" not in kind and kind.isascii() else _decoded(kind)
+                    if sub is not None:
+                        ev["Event-Subclass"] = _decoded(sub)
             out.append(ev)
         return out
 
