@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from datetime import date, datetime
 from itertools import repeat
+from operator import itemgetter
 
 from hotline_tui.errors import ConflictError, NotFound
 from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_from_snapshot
@@ -261,10 +262,11 @@ class SqlKnowledgeStore:
 
     def _load_postings_pg(self, postings: list[tuple]) -> None:
         # Into an empty (or small) index: drop the key, COPY, build it again (one sort, ~2x
-        # faster than index insertions). Into a big one, COPY straight in: measured at 20,000
-        # articles into 20,000, that beats both a rebuild (which re-sorts everything already
-        # there) and a sorted INSERT … SELECT from a scratch table. Inside the transaction, so
-        # an error leaves the old index as it was.
+        # faster than index insertions). Into a big one, COPY straight in, grouped by term so
+        # the key's B-tree is walked once in order instead of at random (measured 20,000
+        # articles into 80,000: 4.3-6.3 s against 9.3 s unsorted; a rebuild, which re-sorts
+        # everything already there, and a sorted INSERT … SELECT from a scratch table were
+        # slower still). Inside the transaction, so an error leaves the old index as it was.
         existing = int(self.db.query_one("SELECT value FROM kb_meta WHERE key = 'articles'")["value"])
         cols = ("term", "pub", "weight", "article_id")
         if len(postings) > 200_000 and existing * 150 < len(postings):
@@ -276,6 +278,7 @@ class SqlKnowledgeStore:
             # that a load changes the shape of the data little and autovacuum re-analyses.
             self.db.execute("ANALYZE kb_terms")
         else:
+            postings.sort(key=itemgetter(0))          # stable: by term, then as generated
             self.db.copy_rows("kb_terms", cols, postings)
 
     def tidy_index(self) -> None:
