@@ -241,6 +241,14 @@ def _decoded(value: str) -> str:
     return d
 
 
+class _Slot:
+    """What ``pick_many`` hands ``pick_frames`` in place of frames."""
+    __slots__ = ("picked",)
+
+    def __init__(self):
+        self.picked = None
+
+
 class HeaderPicker:
     """Selective decoding of ``text/event-plain`` bodies: only the headers ``reads[Event-Name]``
     (plus Event-Name) instead of all of them, with one precompiled regex per event kind. For an
@@ -267,19 +275,27 @@ class HeaderPicker:
         return self.pick_many(text, [(start, end)])[0]
 
     def pick_many(self, text: str, spans: list[tuple[int, int]]) -> list[dict[str, str] | None]:
-        """``pick`` for each (start, end) of ``text``, in one loop (the parser's per-read call:
-        no call and no attribute look-ups per event). Does not block."""
+        """``pick`` for each (start, end) of ``text``. Does not block."""
+        slots = [_Slot() for _ in spans]
+        self.pick_frames(text, spans, slots)
+        return [s.picked for s in slots]
+
+    def pick_frames(self, text: str, spans: list[tuple[int, int]], frames: list) -> list:
+        """``pick`` for each (start, end) of ``text``, the answer stored in the ``picked`` of the
+        frame at the same index; returns the frames it declined. One loop for all the plain events
+        of a read (the parser's per-read call: no call, no attribute look-ups and no result list
+        per event). Does not block."""
         cc_rx, after_name, after_sub, any_rx = self._cc_rx, self._after_name, self._after_sub, self._any
         kind_match, memo, head, head_len = _KIND.match, _DECODED.get, _CC_HEAD, len(_CC_HEAD) - 1
-        out: list[dict[str, str] | None] = []
+        declined: list = []
         if not spans:
-            return out
+            return declined
         # Per read, not per event: one memchr for a CR over all the spans (none in what FreeSWITCH
         # sends; if there is one, each block is checked), and whether the text is all ASCII (O(1) on a
         # str), in which case only a '%' makes a value need decoding.
         cr = text.find("\r", spans[0][0], spans[-1][1]) >= 0
         ascii = text.isascii()
-        for start, end in spans:
+        for frame, (start, end) in zip(frames, spans):
             if cc_rx is not None and text.startswith(head, start):   # the commonest first lines: _KIND's answer
                 rx, sub, kind, at = cc_rx, _CC_SUB, "CUSTOM", start + head_len
             else:
@@ -292,7 +308,7 @@ class HeaderPicker:
                 if rx is None:                   # no kind or an unknown one: every name, from the first line
                     rx, at, kind = any_rx, start, None
             if cr and text.find("\r", at, end) >= 0:   # see _pick_pattern; never in what FreeSWITCH sends
-                out.append(None)
+                declined.append(frame)
                 continue
             pairs = rx.findall(text, at, end)
             # Each value as _decode gives it: a plain ASCII one as it is, any other through the memo.
@@ -303,7 +319,7 @@ class HeaderPicker:
             if len(ev) != len(pairs):        # a repeated name: the first occurrence wins, as in the full parser
                 ev = {k: v if "%" not in v and v.isascii() else memo(v) or _decoded(v) for k, v in reversed(pairs)}
             if "" in ev.values() or "Content-Length" in ev:
-                out.append(None)
+                declined.append(frame)
                 continue
             if kind is not None:             # the first lines' values win over any repeat further down
                 if sub is _CC_SUB:
@@ -313,8 +329,8 @@ class HeaderPicker:
                     ev["Event-Name"] = kind if "%" not in kind and kind.isascii() else _decoded(kind)
                     if sub is not None:
                         ev["Event-Subclass"] = _decoded(sub)
-            out.append(ev)
-        return out
+            frame.picked = ev
+        return declined
 
 
 _PLAIN_HEAD = re.compile(rb"Content-Length: ([0-9]{1,9})\nContent-Type: text/event-plain\n\n")
@@ -434,14 +450,7 @@ class FrameParser:
     def _pick(self, buf: bytes, plain: list[Frame], spans: list[tuple[int, int]]) -> list[Frame]:
         """Selective decoding of the plain events of one read; returns those it declined. A span
         runs from the LF before a frame's body to the last LF of its body, in ``buf``."""
-        got = self.picker.pick_many(buf.decode("latin-1"), spans)   # one character per byte: offsets stay
-        rest = []
-        for frame, ev in zip(plain, got):
-            if ev is None:
-                rest.append(frame)
-            else:
-                frame.picked = ev
-        return rest
+        return self.picker.pick_frames(buf.decode("latin-1"), spans, plain)   # one character per byte: offsets stay
 
 
 def encode_command(command: str, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
