@@ -374,7 +374,7 @@ class FrameParser:
             buf = bytes(data)             # no copy when data is bytes
         frames: list[Frame] = []
         plain: list[Frame] = []
-        spans: list[tuple[int, int]] = []    # each plain frame's body in buf, from the LF before it (see _pick)
+        spans: list[tuple[int, int]] = []    # each plain frame's body in buf, from the LF before it (see HeaderPicker.pick)
         pos = 0 if pending is None else 1     # a pending frame's body follows the LF kept before it
         n = len(buf)
         head = _PLAIN_HEAD.match
@@ -438,19 +438,14 @@ class FrameParser:
         if pending is not None:           # keep the LF before the body: the picker's span starts there
             pos -= 1
         self._buf = buf[pos:] if pos < n else b""
-        if plain and self.picker is not None:
-            plain = self._pick(buf, plain, spans)
+        if plain and self.picker is not None:   # selective decoding; what it declines gets the full parse
+            plain = self.picker.pick_frames(buf.decode("latin-1"), spans, plain)   # one character per byte: offsets stay
         if plain:
             parsed = _plain_batch([f.body for f in plain])
             if parsed is not None:
                 for frame, ev in zip(plain, parsed):
                     frame._event = ev      # None (inner body): Frame.event() parses it the slow way
         return frames
-
-    def _pick(self, buf: bytes, plain: list[Frame], spans: list[tuple[int, int]]) -> list[Frame]:
-        """Selective decoding of the plain events of one read; returns those it declined. A span
-        runs from the LF before a frame's body to the last LF of its body, in ``buf``."""
-        return self.picker.pick_frames(buf.decode("latin-1"), spans, plain)   # one character per byte: offsets stay
 
 
 def encode_command(command: str, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
