@@ -267,6 +267,10 @@ class HeaderPicker:
         self._after_sub = {kind: _pick_pattern({"Content-Length", *names} - {"Event-Subclass"})
                            for kind, names in reads.items()}
         self._cc_rx = self._after_sub.get("CUSTOM")
+        # "Event-Name: <kind>" alone on the first line (how FreeSWITCH writes every event but CUSTOM),
+        # looked up as the exact line: what _KIND would give, without a match object.
+        self._first = {f"\nEvent-Name: {kind}\n": (rx, kind) for kind, rx in self._after_name.items()
+                       if kind.isascii() and kind.isprintable() and "%" not in kind}
 
     def pick(self, text: str, start: int, end: int) -> dict[str, str] | None:
         """``text[start:end]``: a line break, then the header lines of one event, without the
@@ -287,6 +291,7 @@ class HeaderPicker:
         per event). Does not block."""
         cc_rx, after_name, after_sub, any_rx = self._cc_rx, self._after_name, self._after_sub, self._any
         kind_match, memo, head, head_len = _KIND.match, _DECODED.get, _CC_HEAD, len(_CC_HEAD) - 1
+        first, find = self._first, text.find
         declined: list = []
         if not spans:
             return declined
@@ -299,14 +304,20 @@ class HeaderPicker:
             if cc_rx is not None and text.startswith(head, start):   # the commonest first lines: _KIND's answer
                 rx, sub, kind, at = cc_rx, _CC_SUB, "CUSTOM", start + head_len
             else:
-                m = kind_match(text, start, end)
-                rx = None
-                if m is not None:
-                    sub, kind = m.groups()
-                    rx = (after_name if sub is None else after_sub).get(kind)
-                    at = m.end()                 # the first lines hold no other wanted name: skip them
-                if rx is None:                   # no kind or an unknown one: every name, from the first line
-                    rx, at, kind = any_rx, start, None
+                at = find("\n", start + 1, end)
+                hit = first.get(text[start:at + 1]) if at > 0 else None
+                if hit is not None:              # a known kind alone on the first line: _KIND's answer
+                    rx, kind = hit
+                    sub = None
+                else:
+                    m = kind_match(text, start, end)
+                    rx = None
+                    if m is not None:
+                        sub, kind = m.groups()
+                        rx = (after_name if sub is None else after_sub).get(kind)
+                        at = m.end()             # the first lines hold no other wanted name: skip them
+                    if rx is None:               # no kind or an unknown one: every name, from the first line
+                        rx, at, kind = any_rx, start, None
             if cr and text.find("\r", at, end) >= 0:   # see _pick_pattern; never in what FreeSWITCH sends
                 declined.append(frame)
                 continue
