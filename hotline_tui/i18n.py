@@ -33,6 +33,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sl_today": ("SL·今日", "SL today"),
     "sl_rule": ("服务水平 = {t}秒内接通 ÷ {den} · 目标 {target} · 近30分钟 / 今日",
                 "SL = answered ≤ {t}s ÷ {den} · target {target} · last 30 min / today"),
+    "now_max": ("当前 {now}  最高 {max}", "now {now}  max {max}"),
     "occupancy_line": ("· 坐席占用率 {o30} / {oday}", "· occupancy {o30} / {oday}"),
     "den_offered": ("呼入量", "offered"),
     "den_answered": ("接通量", "answered"),

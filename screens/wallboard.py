@@ -115,7 +115,7 @@ class WallboardScreen(LiveScreen):
         hist = [n for _, n in snap.waiting_history] or [0]
         self.query_one("#chart", Sparkline).data = hist
         self.query_one("#chart-label", Static).update(Text.assemble(
-            (self.tr("waiting_chart"), "bold"), f"  now {hist[-1]}  max {max(hist)}"))
+            (self.tr("waiting_chart"), "bold"), "  " + self.tr("now_max", now=hist[-1], max=max(hist))))
         box = Text()
         if not alerts:
             box.append(self.tr("no_alerts"), style="green")
