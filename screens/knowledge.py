@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input
 
 from .base import LiveScreen
-from .kb_panel import KbPanel, highlighted  # noqa: F401  (highlighted: kept for importers)
+from .kb_panel import KbPanel
 
 
 class KnowledgeScreen(LiveScreen):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 from datetime import datetime
 
 import pytest
@@ -23,7 +24,9 @@ from hotline_tui.calls import CallbackService, HandoverNotes
 from hotline_tui.clock import SITE_TZ, FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.console import ConsoleServices
+from hotline_tui.demo.kb import seed_kb
 from hotline_tui.demo.tickets import seed_tickets
+from hotline_tui.kb.factory import knowledge_service
 from hotline_tui.kpi import load_kpi_settings
 from hotline_tui.live.state import LiveState
 from hotline_tui.site import load_site
@@ -97,3 +100,36 @@ async def live_rig(db_copy):
     await cluster.stop()
     await server.close()
     store.close()
+
+
+@pytest.fixture(scope="session")
+def kb_db(seeded_db, tmp_path_factory):
+    """The seeded console store plus the demo knowledge base (published articles)."""
+    path = tmp_path_factory.mktemp("kb") / "hotline.db"
+    shutil.copy(seeded_db, path)
+    store = open_store(str(path), migrate=True)
+    seed_kb(store, DEMO_DIR, random.Random(3), FixedClock(T0))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def kb_copy(kb_db, tmp_path):
+    target = tmp_path / "hotline.db"
+    shutil.copy(kb_db, target)
+    return str(target)
+
+
+def with_kb(db: str, **kw):
+    """``build`` with the real knowledge service on the same store."""
+    services, cc, store = build(db, **kw)
+    services.kb = knowledge_service(store, DEMO_DIR, services.clock)
+    return services, store
+
+
+async def searched(pilot, screen, n_before: int) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if screen.searches > n_before and not screen.workers:
+            return
+    raise AssertionError("the search never finished")

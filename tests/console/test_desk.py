@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Static
 
 from screens.app import HotlineApp
 
-from .test_knowledge import kb_copy, kb_db, searched, with_kb  # noqa: F401  (fixtures)
+from .conftest import searched, with_kb
 
 
 async def wait_until(pilot, pred, what: str, tries: int = 200):
@@ -26,7 +26,7 @@ def a_caller_with_history(services) -> str:
     return max(counts, key=counts.get)
 
 
-async def test_the_desk_shows_me_and_the_caller_history_then_registers_the_intake(kb_copy):  # noqa: F811
+async def test_the_desk_shows_me_and_the_caller_history_then_registers_the_intake(kb_copy):
     services, store = with_kb(kb_copy, user="agent1001")
     phone = a_caller_with_history(services)
     before = len(services.tickets.search(services.user, phone=phone, limit=100))
@@ -50,7 +50,7 @@ async def test_the_desk_shows_me_and_the_caller_history_then_registers_the_intak
     store.close()
 
 
-async def test_answer_on_the_spot_cites_the_article_on_screen(kb_copy):  # noqa: F811
+async def test_answer_on_the_spot_cites_the_article_on_screen(kb_copy):
     services, store = with_kb(kb_copy, user="agent1001")
     app = HotlineApp(services, start_screen="desk")
     async with app.run_test(size=(150, 44)) as pilot:
@@ -70,7 +70,7 @@ async def test_answer_on_the_spot_cites_the_article_on_screen(kb_copy):  # noqa:
     store.close()
 
 
-async def test_a_bad_number_is_one_clear_error_and_nothing_is_written(kb_copy):  # noqa: F811
+async def test_a_bad_number_is_one_clear_error_and_nothing_is_written(kb_copy):
     services, store = with_kb(kb_copy, user="agent1001")
     app = HotlineApp(services, start_screen="desk")
     async with app.run_test(size=(150, 44)) as pilot:
@@ -86,7 +86,7 @@ async def test_a_bad_number_is_one_clear_error_and_nothing_is_written(kb_copy): 
     store.close()
 
 
-async def test_a_user_without_an_agent_id_and_readonly_hide_the_actions(kb_copy):  # noqa: F811
+async def test_a_user_without_an_agent_id_and_readonly_hide_the_actions(kb_copy):
     services, store = with_kb(kb_copy, user="duty", readonly=True)
     app = HotlineApp(services, start_screen="desk")
     async with app.run_test(size=(150, 44)) as pilot:

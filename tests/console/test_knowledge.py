@@ -2,53 +2,11 @@
 
 from __future__ import annotations
 
-import random
-import shutil
-
-import pytest
 from textual.widgets import Input, Markdown, OptionList, Static
 
-from backends.store import open_store
-from hotline_tui.config import DEMO_DIR
-from hotline_tui.demo.kb import seed_kb
-from hotline_tui.kb.factory import knowledge_service
 from screens.app import HotlineApp
 
-from .conftest import build
-
-
-@pytest.fixture(scope="module")
-def kb_db(seeded_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("kb") / "hotline.db"
-    shutil.copy(seeded_db, path)
-    store = open_store(str(path), migrate=True)
-    from hotline_tui.clock import FixedClock
-
-    from .conftest import T0
-    seed_kb(store, DEMO_DIR, random.Random(3), FixedClock(T0))
-    store.close()
-    return path
-
-
-@pytest.fixture
-def kb_copy(kb_db, tmp_path):
-    target = tmp_path / "hotline.db"
-    shutil.copy(kb_db, target)
-    return str(target)
-
-
-def with_kb(db: str, **kw):
-    services, cc, store = build(db, **kw)
-    services.kb = knowledge_service(store, DEMO_DIR, services.clock)
-    return services, store
-
-
-async def searched(pilot, screen, n_before: int) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if screen.searches > n_before and not screen.workers:
-            return
-    raise AssertionError("the search never finished")
+from .conftest import build, searched, with_kb
 
 
 def options(screen) -> list[str]:
