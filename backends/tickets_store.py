@@ -206,6 +206,16 @@ class SqlTicketStore:
         sql += " ORDER BY current_due, id LIMIT :limit OFFSET :offset"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
+    def overdue_counts(self, now: datetime, *, department=None) -> tuple[int, int]:
+        p = {"now": self.db.ts(now)}
+        sql = ("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN current_due <= :now THEN 1 ELSE 0 END), 0) AS red "
+               "FROM tickets WHERE yellow_from <= :now")
+        if department:
+            sql += " AND department = :dep"
+            p["dep"] = department
+        row = self.db.query(sql, p)[0]
+        return int(row["n"]) - int(row["red"]), int(row["red"])
+
     def count_by_state(self) -> dict[str, int]:
         return {r["state"]: int(r["n"]) for r in self.db.query("SELECT state, COUNT(*) AS n FROM tickets GROUP BY state")}
 

@@ -46,6 +46,10 @@ class TicketStore(Protocol):
         """Active tickets whose running clock is red (due <= now) or yellow (yellow_from <= now
         < due); most overdue first. Uses indexed columns only."""
 
+    def overdue_counts(self, now: datetime, *, department: str | None = None) -> tuple[int, int]:
+        """(yellow, red): how many tickets ``overdue`` would list under each light, counted in
+        the database (one indexed query, nothing loaded). Blocks on the store."""
+
     def add_note(self, note: TicketNote) -> None: ...
 
     def notes(self, serial: str) -> list[TicketNote]: ...

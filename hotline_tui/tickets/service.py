@@ -481,6 +481,12 @@ class TicketService:
         rows = self.store.overdue(now, light=light, department=department, category=category, limit=limit, offset=offset)
         return [(self.masked(t, viewer), "red" if t.current_due and t.current_due <= now else "yellow") for t in rows]
 
+    def overdue_counts(self, viewer: User) -> tuple[int, int]:
+        """(yellow, red) over every ticket ``overdue`` would list for ``viewer`` (no limit);
+        counted in the store, so the console can poll it. Raises PermissionDenied."""
+        self.access.require(viewer, "tickets.read", "count overdue tickets")
+        return self.store.overdue_counts(self.clock.now(), department=viewer.department or None)
+
     def light(self, t: Ticket) -> str:
         return self.policy.light(t.current_due, self.clock.now(), t.created_at if t.state in workflow.ACTIVE else None,
                                  t.yellow_from) \

@@ -150,9 +150,12 @@ def test_overdue_list_from_indexed_columns(env):
     svc.acknowledge(u("dept-gjj"), c.serial)              # c runs on the handle clock now
     clock.advance(minutes=20)                            # a, b: 10 min to the ack deadline → yellow
     assert [(t.serial, light) for t, light in svc.overdue(u("duty"))] == [(a.serial, "yellow"), (b.serial, "yellow")]
+    assert svc.overdue_counts(u("duty")) == (2, 0)       # (yellow, red), counted in the store
     clock.advance(minutes=15)                            # past 09:30 → red
     red = svc.overdue(u("duty"), light="red", department="RSJ")
     assert [(t.serial, light) for t, light in red] == [(b.serial, "red")]
+    assert svc.overdue_counts(u("duty")) == (0, 2)
+    assert svc.overdue_counts(u("dept-rsj")) == (0, 1)          # a department sees its own
     clock.advance(timedelta(days=2).total_seconds())     # c: consult is 1 working day → red
     assert c.serial in [t.serial for t, _ in svc.overdue(u("duty"), light="red")]
 
