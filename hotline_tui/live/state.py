@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from .. import switch as sw
@@ -242,14 +242,15 @@ class LiveState:
             starts.append(s if s <= local else s - timedelta(days=1))
         return {"30m": now - 1800, "shift": max(starts).timestamp(), "today": midnight.timestamp()}
 
-    def _agent_view(self, a: _Agent, now: float) -> AgentView:
+    def _agent_view(self, a: _Agent, now: float, today: date | None = None) -> AgentView:
         wrap = a.status in AVAILABLE and a.state == "Waiting" and a.bridge_end and now < a.bridge_end + a.wrap_up
         flags = []
         if a.member and a.member not in self.members:
             flags.append("call-gone")
         if a.state == "In a queue call" and not a.member:
             flags.append("in-call-without-caller")
-        calls, talk = (a.calls, a.talk) if a.day == datetime.fromtimestamp(now, SITE_TZ).date() else (0, 0.0)
+        today = today or datetime.fromtimestamp(now, SITE_TZ).date()
+        calls, talk = (a.calls, a.talk) if a.day == today else (0, 0.0)
         return AgentView(a.name, a.node, a.status, a.state, a.since, max(now - a.since, 0.0), calls, talk,
                          tuple(sorted(a.queues)), self.teams.get(a.name, ""), a.member, a.caller, bool(wrap), tuple(flags))
 
@@ -257,7 +258,12 @@ class LiveState:
         """The whole picture at ``now`` (epoch seconds). Cost is linear in agents + callers +
         finished calls of the last day; call it at the screen's refresh rate, not per event."""
         starts = self._window_starts(now)
-        agents = tuple(sorted((self._agent_view(a, now) for a in self.agents.values()), key=lambda v: v.name))
+        today = datetime.fromtimestamp(now, SITE_TZ).date()
+        agents = tuple(sorted((self._agent_view(a, now, today) for a in self.agents.values()), key=lambda v: v.name))
+        by_queue: dict[str, list[AgentView]] = {}     # one pass, not one per queue (50 x 1,000 at a big site)
+        for a in agents:
+            for q in a.queues:
+                by_queue.setdefault(q, []).append(a)
         self.windows.prune(now)
         sums = {"30m": self.windows.sliding(starts["30m"]),
                 "shift": self.windows.anchored_since("shift", starts["shift"]),
@@ -275,7 +281,7 @@ class LiveState:
                                       max(now - (m.answered or m.joined), 0.0), flags))
         queues = []
         for q in sorted(self.known_queues | set(waiting_by_q)):
-            members_q = [a for a in agents if q in a.queues]
+            members_q = by_queue.get(q, ())
             waiting = sorted(waiting_by_q.get(q, []), key=lambda w: w.joined_at)
             kpi = {w: sums[w].get(q, empty).figures(w, self.settings) for w in ("30m", "shift", "today")}
             available = sum(1 for a in members_q if a.status in AVAILABLE and a.state == "Waiting" and not a.wrap_up)
