@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from hotline_tui.access import mask_phone
 from hotline_tui.console import fmt_duration
@@ -17,7 +17,8 @@ from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import AgentView, LiveSnapshot
 
 from .base import LiveScreen
-from .widgets import ConfirmScreen, PromptScreen, sync_rows
+from .live_table import LiveTable
+from .widgets import ConfirmScreen, PromptScreen
 
 STATUS_STYLE = {"Available": "green", "Available (On Demand)": "green", "On Break": "yellow", "Logged Out": "dim"}
 STATE_STYLE = {"In a queue call": "bold cyan", "Receiving": "bold magenta"}
@@ -59,14 +60,14 @@ class AgentsScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield Input(placeholder="/", id="agent-filter")
-        yield DataTable(id="agents", cursor_type="row", zebra_stripes=True)
+        yield LiveTable(id="agents")
         yield Footer()
 
     def on_mount(self) -> None:
-        t = self.query_one("#agents", DataTable)
+        t = self.query_one("#agents", LiveTable)
         for key in ("agent", "name", "team", "status", "state", "in_state", "calls_today", "talk_today", "caller",
                     "queues", "flags"):
-            t.add_column(self.tr(key), key=key)
+            t.add_column(self.tr(key), key=key, max_width=40 if key == "queues" else 24)
         t.focus()          # the hidden filter box must not catch keys
         super().on_mount()
 
@@ -93,9 +94,9 @@ class AgentsScreen(LiveScreen):
 
     def show(self, snap: LiveSnapshot, alerts) -> None:
         """Sync the table with ``snap``. At 1,000 agents this runs at the refresh rate on the UI
-        loop, so it works on plain values and touches only cells that changed; the ticking
-        "in state" column is brought up to date only for the rows on screen (and a screen's
-        height either side): a row scrolled into view shows it from the next refresh on."""
+        loop, so it works on plain values and the table repaints only rows that changed; the
+        ticking "in state" column is brought up to date only for the rows on screen (and a
+        screen's height either side): a row scrolled into view shows it from the next refresh on."""
         self.snap = snap
         s = self.services
         qn, names = s.queue_names, s.agent_names
@@ -109,10 +110,10 @@ class AgentsScreen(LiveScreen):
                 v = tr_memo[key] = self.tr(key)
             return v
         wrap = " · " + tr("wrap")
-        table = self.query_one("#agents", DataTable)
+        table = self.query_one("#agents", LiveTable)
         agents = self.visible(snap)
         order = [a.name for a in agents]
-        shown = getattr(table, "_hotline_specs", None) or {}
+        shown = table.rows
         top, height = int(table.scroll_offset.y), max(table.size.height, 1)
         live = set(order[max(top - height, 0):top + 2 * height])
         rows = {}
@@ -136,7 +137,7 @@ class AgentsScreen(LiveScreen):
                 (a.caller_number if see_phone else mask_phone(a.caller_number, None), "", "left"),
                 (qs, "", "left"), (" ".join(a.flags), "bold red", "left"),
             )
-        sync_rows(table, rows, order)
+        table.sync(rows, order)
         group = self.tr(self.group_by) if self.group_by != "none" else self.tr("none")
         table.border_title = None
         self.sub_title = (f"{self.tr('agents')} {len(agents)}/{len(snap.agents)} · "
@@ -156,7 +157,7 @@ class AgentsScreen(LiveScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "agent-filter":
-            self.query_one("#agents", DataTable).focus()
+            self.query_one("#agents", LiveTable).focus()
 
     def action_clear(self) -> None:
         box = self.query_one("#agent-filter", Input)
@@ -165,7 +166,7 @@ class AgentsScreen(LiveScreen):
             box.remove_class("shown")
         else:
             self.tagged.clear()
-        self.query_one("#agents", DataTable).focus()
+        self.query_one("#agents", LiveTable).focus()
         self.hot.refresh_now(reuse=True)
 
     def action_sort(self) -> None:
@@ -177,16 +178,13 @@ class AgentsScreen(LiveScreen):
         self.hot.refresh_now(reuse=True)
 
     def current(self) -> str | None:
-        table = self.query_one("#agents", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#agents", LiveTable).cursor_key
 
     def action_tag(self) -> None:
         name = self.current()
         if name:
             self.tagged.symmetric_difference_update({name})
-            self.query_one("#agents", DataTable).action_cursor_down()
+            self.query_one("#agents", LiveTable).action_cursor_down()
             self.hot.refresh_now(reuse=True)
 
     def targets(self) -> list[str]:

@@ -194,12 +194,9 @@ class HotlineApp(App):
         s = self.services
         if s.tickets is not None and s.user.can("tickets.read"):
             try:
-                rows = s.tickets.overdue(s.user, limit=1000)
+                self.ticket_counts = s.tickets.overdue_counts(s.user)   # counted in the store: nothing loaded
             except Exception as exc:
                 self.call_from_thread(self.report, str(exc))
-                return
-            red = sum(1 for _, light in rows if light == "red")
-            self.ticket_counts = (len(rows) - red, red)
 
     def clock_s(self) -> float:
         return time.time()
@@ -264,8 +261,10 @@ class HotlineApp(App):
 
     def action_cursor(self, where: str) -> None:
         from textual.widgets import DataTable, OptionList
+
+        from .live_table import LiveTable
         w = self.focused
-        if isinstance(w, (DataTable, OptionList)):
+        if isinstance(w, (DataTable, OptionList, LiveTable)):
             {"down": w.action_cursor_down, "up": w.action_cursor_up,
              "end": getattr(w, "action_scroll_end", w.action_cursor_down)}[where]()
 

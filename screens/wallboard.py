@@ -5,14 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import Footer, Sparkline, Static
 
 from hotline_tui.console import Alert, fmt_duration, fmt_rate
 from hotline_tui.live.views import KpiFigures, LiveSnapshot
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
-from .widgets import cell, num, sync_table
+from .live_table import LiveTable
 
 
 def sl_style(k: KpiFigures | None, target: float) -> str:
@@ -21,6 +21,14 @@ def sl_style(k: KpiFigures | None, target: float) -> str:
     if k.service_level >= target:
         return "green"
     return "yellow" if k.service_level >= target - 0.1 else "bold red"
+
+
+def cell(value, style: str = "") -> tuple:
+    return (str(value), style, "left")
+
+
+def num(value, style: str = "") -> tuple:
+    return (str(value), style, "right")
 
 
 class WallboardScreen(LiveScreen):
@@ -36,7 +44,7 @@ class WallboardScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
-        yield DataTable(id="queues", cursor_type="row", zebra_stripes=True)
+        yield LiveTable(id="queues")
         yield Static(id="sl-rule")
         with Horizontal(id="lower"):
             with Vertical(id="chart-box"):
@@ -61,10 +69,7 @@ class WallboardScreen(LiveScreen):
         """Fewer columns below 110 cells wide, so 80x24 over SSH shows every queue's essentials."""
         want = self.NARROW if self.app.size.width < 110 else self.ALL
         if want != self.columns:
-            t = self.query_one("#queues", DataTable)
-            t.clear(columns=True)
-            for key in want:
-                t.add_column(self.tr(key), key=key)
+            self.query_one("#queues", LiveTable).set_columns([(self.tr(key), key, 24) for key in want])
             self.columns = want
 
     def _pick(self, *cells) -> tuple:
@@ -104,8 +109,7 @@ class WallboardScreen(LiveScreen):
             num(fmt_rate(totday.service_level if totday else None), sl_style(totday, target)),
             num(fmt_rate(totday.abandon_rate if totday else None)), num(totday.answered if totday else 0, "bold"),
         )
-        table = self.query_one("#queues", DataTable)
-        sync_table(table, rows)
+        self.query_one("#queues", LiveTable).sync(rows)
         st = s.settings
         den = self.tr(f"den_{st.denominator}", s=f"{st.short_abandon_s:g}")
         occ = self.tr("occupancy_line", o30=fmt_rate(tot30.occupancy if tot30 else None),

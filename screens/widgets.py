@@ -44,39 +44,6 @@ def sync_table(table: DataTable, rows: dict[str, tuple], order: list[str] | None
         _reorder(table, cols, order)
 
 
-Spec = tuple   # (text, style, justify): one cell as plain values, compared before any Text is built
-
-
-def sync_rows(table: DataTable, rows: dict[str, tuple[Spec, ...]], order: list[str] | None = None) -> int:
-    """Like ``sync_table`` for big, busy tables: cells are given as plain (text, style, justify)
-    specs and compared with what this table was last given, so a Text is built and
-    ``update_cell`` called only for cells that changed. Returns how many cells were updated.
-    The table must be synced only through this function (it keeps the last specs on the table)."""
-    shown: dict[str, tuple[Spec, ...]] | None = getattr(table, "_hotline_specs", None)
-    if shown is None:
-        shown = table._hotline_specs = {}  # type: ignore[attr-defined]
-    if not table.row_count and shown:
-        shown.clear()          # the table was cleared behind our back
-    cols = list(table.columns.keys())
-    changed = 0
-    for key in [k for k in shown if k not in rows]:
-        table.remove_row(key)
-        del shown[key]
-    for key, specs in rows.items():
-        old = shown.get(key)
-        if old is None:
-            table.add_row(*(cell(*sp) for sp in specs), key=key)
-        elif old != specs:
-            for ci, (o, n) in enumerate(zip(old, specs)):
-                if o != n:
-                    table.update_cell(key, cols[ci], cell(*n), update_width=False)
-                    changed += 1
-        shown[key] = specs
-    if order is not None and table.row_count:
-        _reorder(table, cols, order)
-    return changed
-
-
 def _reorder(table: DataTable, cols: list, order: list[str]) -> None:
     ordered = [r.key.value for r in table.ordered_rows]
     if ordered != order:

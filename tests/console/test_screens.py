@@ -7,6 +7,7 @@ import asyncio
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import HotlineApp
+from screens.live_table import LiveTable
 
 from .conftest import build
 
@@ -21,7 +22,9 @@ async def settle(pilot, services, cc=None, times=3):
 
 
 def table_keys(app, selector) -> list[str]:
-    t = app.screen.query_one(selector, DataTable)
+    t = app.screen.query_one(selector)
+    if isinstance(t, LiveTable):
+        return list(t.order)
     return [r.key.value for r in t.ordered_rows]
 
 
@@ -32,8 +35,8 @@ async def test_wallboard_shows_every_queue_and_the_rule_in_force(db_copy):
         await pilot.pause()
         keys = table_keys(app, "#queues")
         assert set(keys) == {q for q in services.queue_names} | {"\x00total"}
-        t = app.screen.query_one("#queues", DataTable)
-        assert t.get_row("general@12345")[0].plain == "General enquiries"
+        t = app.screen.query_one("#queues", LiveTable)
+        assert t.row_texts("general@12345")[0] == "General enquiries"
         rule = str(app.screen.query_one("#sl-rule", Static).render())
         assert "answered ≤ 20s ÷ offered" in rule
         assert app.screen.query_one("#alerts", Static).border_title.startswith("Alerts")
@@ -44,9 +47,9 @@ async def test_chinese_ui_from_the_catalog(db_copy):
     app = HotlineApp(services)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
-        t = app.screen.query_one("#queues", DataTable)
-        assert [str(c.label) for c in t.columns.values()][:2] == ["队列", "排队"]
-        assert t.get_row("general@12345")[0].plain == "综合咨询"
+        t = app.screen.query_one("#queues", LiveTable)
+        assert [label for _, label, _ in t.columns][:2] == ["队列", "排队"]
+        assert t.row_texts("general@12345")[0] == "综合咨询"
 
 
 async def test_agents_filter_sort_and_group(db_copy):
@@ -90,8 +93,8 @@ async def test_set_break_is_confirmed_done_on_the_switch_and_audited(live_rig):
                 break
         assert cc.agents[first].status == "On Break"
         await settle(pilot, services)
-        row = app.screen.query_one("#agents", DataTable).get_row(first)
-        assert row[3].plain == "On break"                 # the screen shows the switch's new truth
+        row = app.screen.query_one("#agents", LiveTable).row_texts(first)
+        assert row[3] == "On break"                 # the screen shows the switch's new truth
         trail = store.audit.for_subject("agent", first)
         assert trail[-1].action == "agent.set_status" and trail[-1].actor == "duty"
         assert trail[-1].before == {"status": before} and trail[-1].after == {"status": "On Break"}
