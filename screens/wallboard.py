@@ -38,7 +38,7 @@ class WallboardScreen(LiveScreen):
     #lower { height: 1fr; }
     #chart-box { width: 1fr; border: round $primary; padding: 0 1; }
     #alerts { width: 1fr; border: round $warning; padding: 0 1; overflow-y: auto; }
-    Sparkline { height: 1fr; }
+    #chart { height: 1fr; }
     #sl-rule { height: 1; color: $text-muted; }
     """
 
