@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Footer, Static
 
 from hotline_tui.console import Alert, fmt_duration, fmt_rate
 from hotline_tui.live.views import KpiFigures, LiveSnapshot
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
+from .chart import WaitingChart
 from .live_table import LiveTable
 
 
@@ -38,7 +39,6 @@ class WallboardScreen(LiveScreen):
     #lower { height: 1fr; }
     #chart-box { width: 1fr; border: round $primary; padding: 0 1; }
     #alerts { width: 1fr; border: round $warning; padding: 0 1; overflow-y: auto; }
-    #chart { height: 1fr; }
     #sl-rule { height: 1; color: $text-muted; }
     """
 
@@ -49,7 +49,7 @@ class WallboardScreen(LiveScreen):
         with Horizontal(id="lower"):
             with Vertical(id="chart-box"):
                 yield Static(id="chart-label")
-                yield Sparkline([0], id="chart")
+                yield WaitingChart(id="chart")
             yield Static(id="alerts")
         yield Footer()
 
@@ -117,7 +117,7 @@ class WallboardScreen(LiveScreen):
         self.query_one("#sl-rule", Static).update(Text.assemble(
             (self.tr("sl_rule", t=f"{st.threshold_s:g}", den=den, target=fmt_rate(target)), "dim"), "  ", occ))
         hist = [n for _, n in snap.waiting_history] or [0]
-        self.query_one("#chart", Sparkline).data = hist
+        self.query_one("#chart", WaitingChart).show(snap.waiting_history, snap.taken_at)
         self.query_one("#chart-label", Static).update(Text.assemble(
             (self.tr("waiting_chart"), "bold"), "  " + self.tr("now_max", now=hist[-1], max=max(hist))))
         box = Text()
