@@ -76,7 +76,9 @@ class LiveTable(ScrollView, can_focus=True):
         self.index: dict[str, int] = {}
         self.cursor_row = 0
         self.cursor_key: str | None = None
-        self._safe: dict[str, tuple[str, ...]] = {}      # key -> its cells' text, made terminal-safe
+        # key -> (specs, their texts made terminal-safe). Kept for rows that leave, so rows a
+        # filter hid come back without being made safe and measured again.
+        self._safe: dict[str, tuple[tuple, tuple[str, ...]]] = {}
         self._lines: dict[str, tuple[tuple, Strip]] = {}  # key -> (what it was drawn from, line)
         self._styles: dict[str, Style] = {}
         self._header: Strip | None = None
@@ -101,8 +103,10 @@ class LiveTable(ScrollView, can_focus=True):
         return len(self.order)
 
     def row_texts(self, key: str) -> list[str]:
-        """The row's cells as shown (terminal-safe text). Raises KeyError for an unknown key."""
-        return list(self._safe[key])
+        """The row's cells as shown (terminal-safe text). Raises KeyError for a key not shown."""
+        if key not in self.rows:
+            raise KeyError(key)
+        return list(self._safe[key][1])
 
     def sync(self, rows: dict[str, tuple[Spec, ...]], order: Iterable[str] | None = None) -> int:
         """Show exactly ``rows`` (key -> one spec per column), in ``order`` (default: the keys'
@@ -111,12 +115,17 @@ class LiveTable(ScrollView, can_focus=True):
         order = list(rows) if order is None else list(order)
         changed = [k for k, specs in rows.items() if self.rows.get(k) != specs]
         for k in changed:
-            self._safe[k] = texts = tuple(terminal_safe(sp[0]) for sp in rows[k])
+            specs = rows[k]
+            known = self._safe.get(k)
+            if known is None or known[0] != specs:
+                texts = tuple(terminal_safe(sp[0]) for sp in specs)
+                self._safe[k] = (specs, texts)
+                self._widen(texts)
             self._lines.pop(k, None)        # drawn again when on screen; keeps the cache to live rows
-            self._widen(texts)
         for k in [k for k in self.rows if k not in rows]:
-            self._safe.pop(k, None)
             self._lines.pop(k, None)
+        if len(self._safe) > 2 * len(rows) + 2000:      # keys come and go (not agents): stay bounded
+            self._safe = {k: v for k, v in self._safe.items() if k in rows}
         moved = order != self.order
         self.rows = dict(rows)
         if moved:
@@ -269,7 +278,7 @@ class LiveTable(ScrollView, can_focus=True):
             row = row + self._style("live-table--even-row")
         cursor = self._style("live-table--cursor") if is_cursor else None
         segs = []
-        for text, spec, w in zip(self._safe[key], self.rows[key], self.widths):
+        for text, spec, w in zip(self._safe[key][1], self.rows[key], self.widths):
             style = row + self._style(spec[1]) if spec[1] else row
             if cursor is not None:
                 style = style + cursor

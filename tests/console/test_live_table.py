@@ -121,3 +121,24 @@ async def test_text_from_the_switch_is_shown_as_text():
         line = screen_lines(app)[1]
         assert "\x1b" not in line and "\\x1b[2J" in line          # shown escaped, never sent
         assert t.row_texts("x")[1].endswith("[bold]李")                # markup stays literal text
+
+
+async def test_rows_a_filter_hid_come_back_as_they_were():
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        t = app.query_one(LiveTable)
+        r = rows(20)
+        t.sync(r)
+        t.sync({"1007": r["1007"]})
+        try:
+            t.row_texts("1003")
+            raise AssertionError("a hidden row has no texts")
+        except KeyError:
+            pass
+        assert t.sync(r) == 19 and t.row_count == 20
+        assert t.row_texts("1003") == ["1003", "坐席3", "0"]
+        await pilot.pause()
+        assert [ln.split()[0] for ln in screen_lines(app)[1:4]] == ["1000", "1001", "1002"]
+        t.sync({f"x{i}": r["1000"] for i in range(5000)})   # many keys come and go: the cache stays bounded
+        t.sync(r)
+        assert len(t._safe) <= 2 * 20 + 2000
