@@ -8,7 +8,6 @@ hands them to the core services and to the screens. The only module that imports
 from __future__ import annotations
 
 import gc
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,11 +266,6 @@ def console(w: Wiring, config, readonly, replay, speed, record, refresh_hz, star
     def run():
         if speed <= 0:
             raise click.BadParameter("must be > 0", param_hint="--speed")
-        # A lone Esc (leave a filter, close a dialog) waits this long to be told from the start
-        # of an escape sequence. Textual waits 100 ms; htop waits 25 (set_escdelay). A terminal
-        # sends a key's whole sequence in one write, so 25 ms holds over SSH; a link that splits
-        # them can raise it (ESCDELAY=100, in ms, as for curses programs).
-        os.environ.setdefault("ESCDELAY", "25")
         services = build_console(w, config=config, readonly=readonly, replay=replay, speed=speed, record=record,
                                  refresh_hz=refresh_hz, seed=seed, echo=lambda s: click.echo(s, err=True))
         from screens.app import HotlineApp
