@@ -148,7 +148,7 @@ class AgentsScreen(LiveScreen):
     def action_filter(self) -> None:
         box = self.query_one("#agent-filter", Input)
         box.add_class("shown")
-        box.focus()
+        self.set_focus(box)   # now, not on the next loop turn: keys typed right after / go to the box
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "agent-filter":

@@ -189,7 +189,7 @@ class TicketsScreen(TicketActions, LiveScreen):
     def action_filter(self) -> None:
         box = self.query_one("#ticket-filter", Input)
         box.add_class("shown")
-        box.focus()
+        self.set_focus(box)   # now, not on the next loop turn: keys typed right after / go to the box
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "ticket-filter":

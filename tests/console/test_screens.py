@@ -242,3 +242,16 @@ async def test_a_lost_link_is_shown_not_fatal(live_rig):
         alerts = str(app.screen.query_one("#alerts", Static).render())
         assert "reconnecting" in trust or "down" in trust
         assert "Switch sim link" in alerts
+
+
+async def test_slash_gives_the_filter_box_focus_at_once(db_copy):
+    """A fast typist (or tmux send-keys) sends "/105" at once: the keys after "/" must reach the
+    filter box, not the screen keys (5 would open the handover screen). So "/" focuses the box
+    while it is handled, not on a later turn of the loop (Widget.focus defers)."""
+    services, cc, _ = build(db_copy)
+    for screen, box in (("agents", "#agent-filter"), ("tickets", "#ticket-filter")):
+        app = HotlineApp(services, start_screen=screen)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await pilot.pause()
+            app.screen.action_filter()
+            assert app.focused is app.screen.query_one(box, Input)
