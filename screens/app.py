@@ -10,9 +10,11 @@ hands it to the visible screen; tables update in place by key.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 from rich.text import Text
+from textual import constants
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -154,6 +156,14 @@ class HotlineApp(App):
         self.last_snapshot = None
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
+
+    def get_driver_class(self):
+        """QuickEscapeDriver on a POSIX terminal (a lone Esc in ~25 ms, not 100-200); Textual's
+        choice when TEXTUAL_DRIVER names one (textual-web) or on Windows."""
+        if constants.DRIVER is None and os.name == "posix":
+            from .quick_escape import QuickEscapeDriver
+            return QuickEscapeDriver
+        return super().get_driver_class()
 
     # -- life --------------------------------------------------------------------------------
     def on_mount(self) -> None:
