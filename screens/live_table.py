@@ -22,6 +22,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -220,10 +221,22 @@ class LiveTable(ScrollView, can_focus=True):
     def action_scroll_end(self) -> None:
         self.move_cursor(len(self.order) - 1)
 
+    class Selected(Message):
+        """A click on the row the cursor is already on (DataTable's RowSelected by mouse)."""
+
+        def __init__(self, table: "LiveTable", key: str) -> None:
+            super().__init__()
+            self.table, self.key = table, key
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and offset.y >= 1:
-            self.move_cursor(int(self.scroll_offset.y) + offset.y - 1)
+        if offset is None or offset.y < 1:
+            return
+        row = int(self.scroll_offset.y) + offset.y - 1
+        if row == self.cursor_row and self.cursor_key is not None and row < len(self.order):
+            self.post_message(self.Selected(self, self.cursor_key))
+        else:
+            self.move_cursor(row)
 
     def on_focus(self) -> None:
         self._restyle()

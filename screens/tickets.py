@@ -11,24 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from hotline_tui.console import fmt_duration
 from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
-from .widgets import PromptScreen, cell, sync_table
+from .live_table import LiveTable
+from .widgets import PromptScreen
 
 LIGHT = {"red": ("●", "bold red"), "yellow": ("●", "yellow"), "green": ("●", "green")}
 LIGHTS = (None, "red", "yellow")
 
 
-def _due(due: datetime | None, now: datetime) -> Text:
+def _due(due: datetime | None, now: datetime) -> tuple[str, str, str]:
+    """The time left (or, with "-", overdue by) as a LiveTable cell spec."""
     if due is None:
-        return cell("—")
+        return ("—", "", "left")
     delta = (due - now).total_seconds()
-    return cell(("-" if delta < 0 else "") + fmt_duration(abs(delta)), "bold red" if delta < 0 else "")
+    return (("-" if delta < 0 else "") + fmt_duration(abs(delta)), "bold red" if delta < 0 else "", "left")
 
 
 class TicketActions:
@@ -127,13 +129,13 @@ class TicketsScreen(TicketActions, LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield Input(placeholder="/ department, category, serial, text", id="ticket-filter")
-        yield DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
+        yield LiveTable(id="tickets")
         yield Footer()
 
     def on_mount(self) -> None:
-        t = self.query_one("#tickets", DataTable)
+        t = self.query_one("#tickets", LiveTable)
         for key in ("serial", "light", "due", "ticket_state", "department", "category", "content"):
-            t.add_column(self.tr(key), key=key)
+            t.add_column(self.tr(key), key=key, max_width=60 if key == "content" else 24)
         t.focus()          # the hidden filter box must not catch keys
         super().on_mount()
         self.reload()
@@ -168,19 +170,18 @@ class TicketsScreen(TicketActions, LiveScreen):
             if f and f not in hay:
                 continue
             sym, style = LIGHT[light]
-            out[t.serial] = (cell(t.serial), cell(sym + " " + light, style), _due(t.current_due, now), cell(t.state),
-                             cell(t.department), cell(t.category), cell(t.content[:60]))
+            # plain values: the table makes them terminal-safe and never reads them as markup
+            out[t.serial] = ((t.serial, "", "left"), (sym + " " + light, style, "left"), _due(t.current_due, now),
+                             (t.state, "", "left"), (t.department, "", "left"), (t.category, "", "left"),
+                             (t.content, "", "left"))
             order.append(t.serial)
-        sync_table(self.query_one("#tickets", DataTable), out, order)
+        self.query_one("#tickets", LiveTable).sync(out, order)
         red = sum(1 for _, lt in rows if lt == "red")
         self.sub_title = (f"{self.tr('overdue_title')} · ● red {red} · ● yellow {len(rows) - red}"
                           + (f" · {self.light}" if self.light else "") + (f" · /{self.filter_text}" if f else ""))
 
     def ticket_serial(self) -> str | None:
-        table = self.query_one("#tickets", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#tickets", LiveTable).cursor_key
 
     def action_light(self) -> None:
         self.light = LIGHTS[(LIGHTS.index(self.light) + 1) % len(LIGHTS)]
@@ -198,15 +199,15 @@ class TicketsScreen(TicketActions, LiveScreen):
                 self._fill(self.rows, self.services.tickets.clock.now())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#tickets", DataTable).focus()
+        self.query_one("#tickets", LiveTable).focus()
 
     def action_clear(self) -> None:
         box = self.query_one("#ticket-filter", Input)
         box.value, self.filter_text = "", ""
         box.remove_class("shown")
-        self.query_one("#tickets", DataTable).focus()
+        self.query_one("#tickets", LiveTable).focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_live_table_selected(self, event: LiveTable.Selected) -> None:
         self.action_open()
 
     def action_open(self) -> None:

@@ -142,3 +142,26 @@ async def test_rows_a_filter_hid_come_back_as_they_were():
         t.sync({f"x{i}": r["1000"] for i in range(5000)})   # many keys come and go: the cache stays bounded
         t.sync(r)
         assert len(t._safe) <= 2 * 20 + 2000
+
+
+async def test_a_click_moves_the_cursor_and_a_click_on_the_cursor_row_selects_it():
+    picked: list[str] = []
+
+    class Picking(Host):
+        def on_live_table_selected(self, event: LiveTable.Selected) -> None:
+            picked.append(event.key)
+
+    app = Picking()
+    async with app.run_test(size=(40, 10)) as pilot:
+        t = app.query_one(LiveTable)
+        t.sync(rows(5))
+        await pilot.pause()
+        await pilot.click(LiveTable, offset=(2, 3))        # line 3 = the third row (1002)
+        await pilot.pause()
+        assert t.cursor_key == "1002" and picked == []
+        await pilot.click(LiveTable, offset=(2, 3))
+        await pilot.pause()
+        assert picked == ["1002"]
+        await pilot.click(LiveTable, offset=(2, 0))        # the header selects nothing
+        await pilot.pause()
+        assert picked == ["1002"] and t.cursor_key == "1002"

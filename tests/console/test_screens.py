@@ -169,11 +169,11 @@ async def test_tickets_overdue_detail_and_urge_through_the_service(db_copy):
     async with app.run_test(size=(160, 40)) as pilot:
         for _ in range(50):
             await pilot.pause(0.02)
-            if app.screen.query_one("#tickets", DataTable).row_count:
+            if app.screen.query_one("#tickets", LiveTable).row_count:
                 break
         keys = table_keys(app, "#tickets")
         assert keys
-        lights = [app.screen.query_one("#tickets", DataTable).get_row(k)[1].plain for k in keys]
+        lights = [app.screen.query_one("#tickets", LiveTable).row_texts(k)[1] for k in keys]
         assert all(light.endswith(("red", "yellow")) for light in lights)
         serial = keys[0]
         before = services.tickets.get(services.user, serial).urges
