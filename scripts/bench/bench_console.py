@@ -341,9 +341,11 @@ class Driver:
       ``Serial``), in the ANSI-stripped output;
     - ``j``/``k`` on the agents table: the expected agent id drawn in the table's cursor style
       (the SGR found before the first row's id on the first visit);
-    - ``/``: the filter box's top border; each filter character: the first agent the filter
-      leaves, drawn at the table's first row (cursor-addressed, so a repaint of that agent's
-      row elsewhere does not count); ``escape``: the table header back on line 2."""
+    - ``/``: the filter box's top border; each filter character: a table line (cursor-addressed)
+      drawn with another agent than it showed before the key, one the new filter keeps. The
+      table keeps its cursor on its agent, so the filtered view need not start at the first
+      match (an earlier marker, "the first match on the first line", missed those presses);
+      ``escape``: the table header back on line 2."""
 
     con: Console
     agents: dict[str, str]               # id -> haystack the agents filter matches (id, team, queues)
@@ -385,11 +387,25 @@ class Driver:
         self._press("cursor", "j" if down else "k", b"j" if down else b"k", f"cursor on {want.decode()}",
                     lambda b: pat.search(b) is not None, raw=True)
 
+    LINE_ID = re.compile(rb"\x1b\[(\d+);1H" + SGR + rb" (\d{5}) ")
+
+    def _line_ids(self, b: bytes):
+        return ((int(m.group(1)), m.group(2).decode()) for m in self.LINE_ID.finditer(b))
+
+    def painted_rows(self, first: int) -> dict[int, str]:
+        """Screen line -> the agent id last drawn there, for the table's body lines from
+        ``first`` down (what the terminal shows now)."""
+        shown: dict[int, str] = {}
+        for line, aid in self._line_ids(bytes(self.con.raw[-400000:])):
+            if line >= first:
+                shown[line] = aid
+        return shown
+
     def first_match(self, f: str) -> str | None:
         return next((a for a in sorted(self.agents) if f in self.agents[a]), None)
 
     def filter_episode(self) -> None:
-        """``/``, three characters (each narrows the table to a new first row), ``escape``."""
+        """``/``, three characters (each narrows the table: a new first match), ``escape``."""
         for _ in range(200):
             f = "".join(self.rng.choice("6789") for _ in range(3))
             firsts = [self.first_match(f[:i]) for i in range(1, 4)]
@@ -406,10 +422,17 @@ class Driver:
         row = int(m.group(1)) + 1 if m else 6
         for i, ch in enumerate(f):
             time.sleep(self.rng.uniform(0.15, 0.5))
-            want = firsts[i].encode()
-            pat = re.compile(rb"\x1b\[%d;1H" % row + SGR + b" " + want + b" ")
-            self._press("filter-char", ch, ch.encode(), f"first row {want.decode()} (filter {f[:i + 1]})",
-                        lambda b: pat.search(b) is not None, raw=True)
+            before = self.painted_rows(row)
+            prefix = f[:i + 1]
+
+            def narrowed(b: bytes, before=before, prefix=prefix) -> bool:
+                # a table line now shows another agent, one the new filter keeps (the order is
+                # by name, so refreshes never move agents between lines; only the filter does)
+                return any(line in before and before[line] != aid and prefix in self.agents.get(aid, "")
+                           for line, aid in self._line_ids(b))
+
+            self._press("filter-char", ch, ch.encode(), f"a table line narrowed to '{prefix}' ({firsts[i]} first)",
+                        narrowed, raw=True)
         time.sleep(self.rng.uniform(0.3, 1.0))
         pat = re.compile(rb"\x1b\[2;1H" + SGR + rb" Agent ")
         self._press("filter-clear", "escape", b"\x1b", "table header back on line 2",
