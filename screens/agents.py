@@ -9,13 +9,14 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from hotline_tui.access import mask_phone
 from hotline_tui.console import fmt_duration
 from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import AgentView, LiveSnapshot
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .live_table import LiveTable
 from .widgets import ConfirmScreen, PromptScreen
@@ -61,7 +62,7 @@ class AgentsScreen(LiveScreen):
         yield from self.trust_line()
         yield Input(placeholder="/", id="agent-filter")
         yield LiveTable(id="agents")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#agents", LiveTable)

@@ -15,13 +15,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from hotline_tui.console import fmt_duration
 from hotline_tui.errors import HotlineError
 from hotline_tui.tickets.service import Intake
 from hotline_tui.text import terminal_safe
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .kb_panel import KbPanel
 
@@ -69,7 +70,7 @@ class DeskScreen(LiveScreen):
                              value=cats[0][0] if cats else Select.BLANK) if cats else Static("")
                 yield Input(placeholder=self.tr("desk_content"), id="desk-content", max_length=4000)
             yield KbPanel(self.services, self.hot.tr, self.hot.report, id="desk-kb", classes="stacked")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#desk-history", DataTable)

@@ -7,11 +7,12 @@ import time
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from hotline_tui.console import fmt_clock, fmt_duration
 from hotline_tui.text import terminal_safe
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .widgets import cell, num, sync_table
 
@@ -35,7 +36,7 @@ class EngineerScreen(LiveScreen):
         yield DataTable(id="nodes", cursor_type="row")
         yield Static(id="store")
         yield Static(id="errors")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#nodes", DataTable)

@@ -8,13 +8,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from hotline_tui.access import mask_phone
 from hotline_tui.console import fmt_clock
 from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .widgets import PromptScreen, cell, sync_table
 
@@ -35,7 +36,7 @@ class HandoverScreen(LiveScreen):
         yield from self.trust_line()
         yield Static(id="notes")
         yield DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#callbacks", DataTable)

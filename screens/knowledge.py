@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .kb_panel import KbPanel
 
@@ -19,7 +20,7 @@ class KnowledgeScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield KbPanel(self.services, self.hot.tr, self.hot.report, id="kb")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from hotline_tui.console import fmt_duration
 from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .live_table import LiveTable
 from .widgets import PromptScreen
@@ -130,7 +131,7 @@ class TicketsScreen(TicketActions, LiveScreen):
         yield from self.trust_line()
         yield Input(placeholder="/ department, category, serial, text", id="ticket-filter")
         yield LiveTable(id="tickets")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#tickets", LiveTable)
@@ -229,7 +230,7 @@ class TicketDetailScreen(TicketActions, Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.serial

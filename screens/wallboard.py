@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from hotline_tui.console import Alert, fmt_duration, fmt_rate
 from hotline_tui.live.views import KpiFigures, LiveSnapshot
 from hotline_tui.text import terminal_safe
 
+from .footer import KeyFooter
 from .base import LiveScreen
 from .chart import WaitingChart
 from .live_table import LiveTable
@@ -51,7 +52,7 @@ class WallboardScreen(LiveScreen):
                 yield Static(id="chart-label")
                 yield WaitingChart(id="chart")
             yield Static(id="alerts")
-        yield Footer()
+        yield KeyFooter()
 
     ALL = ("queue", "waiting", "longest", "ewt", "avail", "busy", "wrap", "break", "sl30", "sl_today", "abandon",
            "answered_today")
