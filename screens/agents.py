@@ -152,7 +152,8 @@ class AgentsScreen(LiveScreen):
         self.set_focus(box)   # now, not on the next loop turn: keys typed right after / go to the box
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "agent-filter":
+        # Esc clears the box itself and has shown the table already: this is its echo
+        if event.input.id == "agent-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
             self.hot.refresh_now(reuse=True)
 

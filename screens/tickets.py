@@ -194,7 +194,7 @@ class TicketsScreen(TicketActions, LiveScreen):
         self.set_focus(box)   # now, not on the next loop turn: keys typed right after / go to the box
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "ticket-filter":
+        if event.input.id == "ticket-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
             if self.rows:
                 self._fill(self.rows, self.services.tickets.clock.now())
@@ -204,9 +204,12 @@ class TicketsScreen(TicketActions, LiveScreen):
 
     def action_clear(self) -> None:
         box = self.query_one("#ticket-filter", Input)
+        had = self.filter_text
         box.value, self.filter_text = "", ""
         box.remove_class("shown")
         self.query_one("#tickets", LiveTable).focus()
+        if had and self.rows:
+            self._fill(self.rows, self.services.tickets.clock.now())
 
     def on_live_table_selected(self, event: LiveTable.Selected) -> None:
         self.action_open()

@@ -255,3 +255,22 @@ async def test_slash_gives_the_filter_box_focus_at_once(db_copy):
             await pilot.pause()
             app.screen.action_filter()
             assert app.focused is app.screen.query_one(box, Input)
+
+
+async def test_tickets_filter_narrows_the_list_and_escape_brings_every_ticket_back(db_copy):
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="tickets")
+    async with app.run_test(size=(160, 40)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen.query_one("#tickets", LiveTable).row_count:
+                break
+        every = table_keys(app, "#tickets")
+        serial = every[-1]
+        await pilot.press("slash", *serial[-6:])
+        await pilot.pause()
+        narrowed = table_keys(app, "#tickets")
+        assert serial in narrowed and len(narrowed) < len(every)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table_keys(app, "#tickets") == every
