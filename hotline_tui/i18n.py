@@ -152,7 +152,63 @@ CATALOG: dict[str, tuple[str, str]] = {
     "urge_note": ("催办说明", "Urge note"),
     "command_prompt": (":命令（help 查看）", ":command (help lists them)"),
     "unknown_command": ("未知命令：{cmd}", "Unknown command: {cmd}"),
+    # tickets: lights and states (English shows the codes the CLI and the docs use)
+    "light_red": ("红灯", "red"), "light_yellow": ("黄灯", "yellow"), "light_green": ("绿灯", "green"),
+    "ts_registered": ("已登记", "registered"), "ts_closed": ("已结案", "closed"), "ts_todo": ("待办", "todo"),
+    "ts_triaged": ("已分理", "triaged"), "ts_dispatched": ("已派单", "dispatched"),
+    "ts_handling": ("办理中", "handling"), "ts_returned": ("已退单", "returned"),
+    "ts_extension_requested": ("延期申请中", "extension_requested"),
+    "ts_waiting_supplement": ("待补充材料", "waiting_supplement"), "ts_replied": ("已回单", "replied"),
+    "ts_callback_pending": ("待回访", "callback_pending"), "ts_called_back": ("已回访", "called_back"),
+    "ts_archived": ("已归档", "archived"), "ts_merged": ("已并单", "merged"),
+    # help screen (?)
+    "help_commands": ("wb|ag|tk|kb|ho|eng|dk — 切换画面；  break|avail|logout 坐席… — 设置状态；  "
+                      "move 队列 坐席… — 调整队列；  pause | resume | refresh 次/秒 | lang zh|en | theme 主题 | quit",
+                      "wb|ag|tk|kb|ho|eng|dk — go to a screen;  break|avail|logout AGENT… — set status;  "
+                      "move QUEUE AGENT… — put agents in a queue;  pause | resume | refresh HZ | lang zh|en | "
+                      "theme NAME | quit"),
+    "help_help": ("帮助", "help"),
+    "help_cmdline": ("命令行 — {commands}", "command line — {commands}"),
+    "help_palette": ("命令面板", "command palette"),
+    "help_filter": ("筛选（坐席、工单）· 搜索（知识库）", "filter (agents, tickets) · search (knowledge)"),
+    "help_move": ("移动", "move"),
+    "help_pause": ("暂停 / 恢复刷新", "pause / resume refresh"),
+    "help_refresh": ("立即刷新", "refresh now"),
+    "help_rate": ("刷新频率", "refresh rate"),
+    "help_theme": ("主题", "theme"),
+    "help_tag": ("标记行（坐席）；操作作用于所有标记行", "tag rows (agents); actions apply to tagged rows"),
+    "help_agent": ("坐席：示闲 / 小休 / 签出", "agent: available / break / log out"),
+    "help_listen": ("监听 / 密语 / 强插", "listen / whisper / barge"),
+    "help_queue": ("把坐席调入队列", "move agents to a queue"),
+    "help_ticket": ("工单：催办 / 批准延期 / 驳回延期 / 重新派单 / 通过答复 / 退回答复 / 回访",
+                    "ticket: urge / approve / refuse ext. / re-dispatch / accept / send back reply / callback"),
+    "help_note": ("交接班备注", "handover note"),
+    "help_flag": ("知识库：标记为查无", "knowledge: flag the question as unanswered (查无)"),
+    "help_desk": ("受理台：登记并按当前文章当即答复 / 下一位来电",
+                  "desk: register + answer on the spot from the article shown / new caller"),
+    "help_escape": ("离开筛选框、关闭对话框（{ms} 毫秒后生效，ESCDELAY 可调）",
+                    "leave a filter box, close a dialog (acts after {ms} ms; ESCDELAY sets it)"),
+    "help_quit": ("退出", "quit"),
 }
+
+
+# The keys' labels in the footer, by the English label the screens' bindings carry (Textual
+# keeps one description per binding; the footer asks for the Chinese one when it draws).
+KEY_LABELS: dict[str, str] = {
+    ":cmd": ":命令", "Accept reply": "通过答复", "Add note": "添加记录", "Answer on the spot": "当即答复",
+    "Approve ext.": "批准延期", "Available": "示闲", "Back": "返回", "Barge": "强插", "Break": "小休",
+    "Callback": "回访", "Cancel": "取消", "Close": "关闭", "Filter": "筛选", "Flag unanswered": "标记查无",
+    "Group": "分组", "Help": "帮助", "Listen": "监听", "Log out": "签出", "Move to queue": "调整队列",
+    "New caller": "下一位", "No": "否", "Open": "打开", "Pause": "暂停", "Quit": "退出",
+    "Re-dispatch": "重新派单", "Reassign callback": "改派回拨", "Red/yellow": "红/黄灯",
+    "Refuse ext.": "驳回延期", "Search": "搜索", "Send back": "退回答复", "Sort": "排序", "Tag": "标记",
+    "Urge": "催办", "Whisper": "密语", "Yes": "是", "palette": "命令面板",
+}
+
+
+def key_label(lang: str, label: str) -> str:
+    """The footer label for a key in ``lang``: the Chinese one when there is one, else as given."""
+    return KEY_LABELS.get(label, label) if lang == "zh" else label
 
 
 def detect_lang(explicit: str | None = None, configured: str | None = None) -> str:

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from hotline_tui.console import ConsoleServices, alerts
-from hotline_tui.i18n import strings
+from hotline_tui.i18n import key_label, strings
 
 from .agents import AgentsScreen
 from .base import LiveScreen, trust_text
@@ -46,9 +46,6 @@ ALIASES = {
     "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
     "desk": "desk", "dk": "desk", "intake": "desk",
 }
-COMMAND_HELP = ("wb|ag|tk|kb|ho|eng|dk — go to a screen;  break|avail|logout AGENT… — set status;  "
-                "move QUEUE AGENT… — put agents in a queue;  pause | resume | refresh HZ | lang zh|en | "
-                "theme NAME | quit")
 
 
 class HelpScreen(ModalScreen):
@@ -65,16 +62,15 @@ class HelpScreen(ModalScreen):
         for i, (key, _) in enumerate(SCREENS, 1):
             t.append(f"  {i}  ", style="bold cyan")
             t.append(f"{app.tr(key)}\n")
-        rows = [("?", "help"), (":", "command line — " + COMMAND_HELP), ("ctrl+p", "command palette"),
-                ("/", "filter (agents, tickets) · search (knowledge)"), ("j k / ↑ ↓ g G", "move"),
-                ("p", "pause / resume refresh"), ("r", "refresh now"), ("+ -", "refresh rate"), ("t", "theme"),
-                ("space", "tag rows (agents); actions apply to tagged rows"),
-                ("a b o", "agent: available / break / log out"), ("l w B", "listen / whisper / barge"),
-                ("m", "move agents to a queue"), ("u e E r v V c", "ticket: urge / approve / refuse ext. / "
-                                                                   "re-dispatch / accept / send back reply / callback"),
-                ("n", "handover note"), ("f", "knowledge: flag the question as unanswered (查无)"),
-                ("ctrl+o ctrl+n", "desk: register + answer on the spot from the article shown / new caller"),
-                ("q", "quit")]
+        tr = app.tr
+        ms = round(constants.ESCAPE_DELAY * 1000)    # QuickEscapeDriver sets it when it starts
+        rows = [("?", tr("help_help")), (":", tr("help_cmdline", commands=tr("help_commands"))),
+                ("ctrl+p", tr("help_palette")), ("/", tr("help_filter")), ("j k / ↑ ↓ g G", tr("help_move")),
+                ("escape", tr("help_escape", ms=ms)),
+                ("p", tr("help_pause")), ("r", tr("help_refresh")), ("+ -", tr("help_rate")), ("t", tr("help_theme")),
+                ("space", tr("help_tag")), ("a b o", tr("help_agent")), ("l w B", tr("help_listen")),
+                ("m", tr("help_queue")), ("u e E r v V c", tr("help_ticket")), ("n", tr("help_note")),
+                ("f", tr("help_flag")), ("ctrl+o ctrl+n", tr("help_desk")), ("q", tr("help_quit"))]
         t.append("\n")
         for k, v in rows:
             t.append(f"  {k:<16}", style="bold cyan")
@@ -156,6 +152,10 @@ class HotlineApp(App):
         self.last_snapshot = None
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
+
+    def key_label(self, label: str) -> str:
+        """A key's footer label in the UI's language (the bindings carry the English one)."""
+        return key_label(self.services.lang, label)
 
     def get_driver_class(self):
         """QuickEscapeDriver on a POSIX terminal (a lone Esc in ~25 ms, not 100-200); Textual's

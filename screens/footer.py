@@ -1,8 +1,10 @@
-"""The key footer every screen shows, rebuilt only when the keys it shows change."""
+"""The key footer every screen shows: in the UI's language, rebuilt only when its keys change."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
@@ -14,16 +16,36 @@ class KeyFooter(Footer):
     (docs/benchmarks.md), for a footer that looked the same. This one compares what it would
     show (key, label, enabled, tooltip; palette key; compact) with what it shows and rebuilds
     only on a difference.
+
+    Labels are drawn in the UI's language: the app's ``key_label(label)`` (when it has one)
+    turns a binding's English label into the one shown.
+    """
+
+    # The palette key flows after the others instead of docking right: a docked key sits over
+    # the keys that overflow, and Textual cuts the line at every covered key's edge, which split
+    # the wide characters of "命令面板" (seen in tmux as "命  面板").
+    DEFAULT_CSS = """
+    KeyFooter FooterKey.-command-palette { dock: none; border-left: none; margin-left: 1; }
     """
 
     _shown: tuple | None = None
 
+    def label(self, text: str) -> str:
+        tr = getattr(self.app, "key_label", None)
+        return tr(text) if tr is not None and text else text
+
     def keys_shown(self) -> tuple:
         """What the footer draws for the screen's bindings now: returns a comparable tuple;
         does not block."""
-        keys = tuple((b.key, b.description, b.action, enabled, tooltip)
+        keys = tuple((b.key, self.label(b.description), b.action, enabled, tooltip)
                      for (_node, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show)
-        return keys + ((self.show_command_palette, self.compact),)
+        return keys + ((self.show_command_palette, self.compact, self.label("palette")),)
+
+    def compose(self) -> ComposeResult:
+        for node in super().compose():
+            if isinstance(node, FooterKey):
+                node.description = self.label(node.description)
+            yield node
 
     async def recompose(self) -> None:
         shown = self.keys_shown() if self.is_attached else None

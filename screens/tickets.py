@@ -164,22 +164,33 @@ class TicketsScreen(TicketActions, LiveScreen):
     def _fill(self, rows, now) -> None:
         self.rows = rows
         f = self.filter_text.lower()
+        tr, category = self.tr, self._category_name()
         out = {}
         order = []
         for t, light in rows:
-            hay = f"{t.serial} {t.department} {t.category} {t.state} {t.content}".lower()
+            state, cat, lit = tr(f"ts_{t.state}"), category(t.category), tr(f"light_{light}")
+            hay = f"{t.serial} {t.department} {t.category} {cat} {t.state} {state} {lit} {t.content}".lower()
             if f and f not in hay:
                 continue
             sym, style = LIGHT[light]
             # plain values: the table makes them terminal-safe and never reads them as markup
-            out[t.serial] = ((t.serial, "", "left"), (sym + " " + light, style, "left"), _due(t.current_due, now),
-                             (t.state, "", "left"), (t.department, "", "left"), (t.category, "", "left"),
+            out[t.serial] = ((t.serial, "", "left"), (sym + " " + lit, style, "left"), _due(t.current_due, now),
+                             (state, "", "left"), (t.department, "", "left"), (cat, "", "left"),
                              (t.content, "", "left"))
             order.append(t.serial)
         self.query_one("#tickets", LiveTable).sync(out, order)
         red = sum(1 for _, lt in rows if lt == "red")
-        self.sub_title = (f"{self.tr('overdue_title')} · ● red {red} · ● yellow {len(rows) - red}"
-                          + (f" · {self.light}" if self.light else "") + (f" · /{self.filter_text}" if f else ""))
+        self.sub_title = (f"{self.tr('overdue_title')} · ● {tr('light_red')} {red} · ● {tr('light_yellow')} "
+                          f"{len(rows) - red}" + (f" · {tr('light_' + self.light)}" if self.light else "")
+                          + (f" · /{self.filter_text}" if f else ""))
+
+    def _category_name(self):
+        """Category code -> what the table shows: the catalogue's (Chinese) name in the Chinese
+        UI, the code in the English one."""
+        names = getattr(getattr(self.services.tickets, "catalog", None), "categories", {}) or {}
+        if self.services.lang != "zh":
+            return lambda code: code
+        return lambda code: names.get(code, code)
 
     def ticket_serial(self) -> str | None:
         return self.query_one("#tickets", LiveTable).cursor_key
@@ -263,8 +274,8 @@ class TicketDetailScreen(TicketActions, Screen):
         out = Text()
         sym, style = LIGHT[light]
         out.append(f"{t.serial}  ", style="bold")
-        out.append(f"{sym} {light}", style=style)
-        out.append(f"  {t.state}  v{t.version}\n")
+        out.append(f"{sym} {tr('light_' + light)}", style=style)
+        out.append(f"  {tr('ts_' + t.state)}  v{t.version}\n")
         fields = [("caller", f"{t.caller_name} {t.caller_phone}"), ("department", t.department),
                   ("category", f"{t.category} {t.subcategory}"), ("due", f"{t.current_due:%Y-%m-%d %H:%M}" if t.current_due else "—"),
                   ("urge", str(t.urges)), ("content", t.content)]

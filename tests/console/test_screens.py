@@ -274,3 +274,24 @@ async def test_tickets_filter_narrows_the_list_and_escape_brings_every_ticket_ba
         await pilot.press("escape")
         await pilot.pause()
         assert table_keys(app, "#tickets") == every
+
+
+async def test_tickets_in_chinese_show_light_state_and_category_names_and_filter_by_them(db_copy):
+    services, cc, _ = build(db_copy, lang="zh")
+    app = HotlineApp(services, start_screen="tickets")
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = app.screen.query_one("#tickets", LiveTable)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if table.row_count:
+                break
+        rows = [table.row_texts(k) for k in table_keys(app, "#tickets")]
+        assert {r[1] for r in rows} <= {"● 红灯", "● 黄灯"}
+        names = set(services.tickets.catalog.categories.values())
+        assert {r[5] for r in rows} <= names                  # 政策咨询, not "policy"
+        states = {r[3] for r in rows}
+        assert "办理中" in states and "handling" not in states
+        await pilot.press("slash", *"办理中")
+        await pilot.pause()
+        narrowed = [table.row_texts(k)[3] for k in table_keys(app, "#tickets")]
+        assert narrowed and set(narrowed) == {"办理中"}
