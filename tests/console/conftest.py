@@ -80,8 +80,15 @@ def build(db_path: str, *, user: str = "duty", readonly: bool = False, lang: str
 
 
 @pytest.fixture
-async def live_rig(db_copy):
+async def live_rig(live_rig_server):
     """Services wired to the simulator through the real ESL adapter (what ``hotline console`` does)."""
+    services, cc, store, _server = live_rig_server
+    yield services, cc, store
+
+
+@pytest.fixture
+async def live_rig_server(db_copy):
+    """live_rig plus the simulator's ESL server, for tests that take the switch away."""
     services, cc, store = build(db_copy)
     cc.listeners.clear()                       # from now on events arrive over TCP only
     services.live = LiveState(services.settings, teams=services.live.teams, queues=tuple(services.live.known_queues))
@@ -96,7 +103,7 @@ async def live_rig(db_copy):
         if cluster.nodes()[0].link == "connected":
             break
         await asyncio.sleep(0.01)
-    yield services, cc, store
+    yield services, cc, store, server
     await cluster.stop()
     await server.close()
     store.close()
