@@ -28,6 +28,16 @@ def table_keys(app, selector) -> list[str]:
     return [r.key.value for r in t.ordered_rows]
 
 
+async def tickets_loaded(app, pilot) -> LiveTable:
+    """The tickets screen's table once its first load (a worker thread) has filled it."""
+    table = app.screen.query_one("#tickets", LiveTable)
+    for _ in range(50):
+        await pilot.pause(0.02)
+        if table.row_count:
+            break
+    return table
+
+
 async def test_wallboard_shows_every_queue_and_the_rule_in_force(db_copy):
     services, cc, _ = build(db_copy)
     app = HotlineApp(services)
@@ -167,10 +177,7 @@ async def test_tickets_overdue_detail_and_urge_through_the_service(db_copy):
     services, cc, store = build(db_copy)
     app = HotlineApp(services, start_screen="tickets")
     async with app.run_test(size=(160, 40)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app.screen.query_one("#tickets", LiveTable).row_count:
-                break
+        await tickets_loaded(app, pilot)
         keys = table_keys(app, "#tickets")
         assert keys
         lights = [app.screen.query_one("#tickets", LiveTable).row_texts(k)[1] for k in keys]
@@ -264,10 +271,7 @@ async def test_tickets_filter_narrows_the_list_and_escape_brings_every_ticket_ba
     services, cc, _ = build(db_copy)
     app = HotlineApp(services, start_screen="tickets")
     async with app.run_test(size=(160, 40)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app.screen.query_one("#tickets", LiveTable).row_count:
-                break
+        await tickets_loaded(app, pilot)
         every = table_keys(app, "#tickets")
         serial = every[-1]
         await pilot.press("slash", *serial[-6:])
@@ -283,11 +287,7 @@ async def test_tickets_in_chinese_show_light_state_and_category_names_and_filter
     services, cc, _ = build(db_copy, lang="zh")
     app = HotlineApp(services, start_screen="tickets")
     async with app.run_test(size=(160, 40)) as pilot:
-        table = app.screen.query_one("#tickets", LiveTable)
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if table.row_count:
-                break
+        table = await tickets_loaded(app, pilot)
         rows = [table.row_texts(k) for k in table_keys(app, "#tickets")]
         assert {r[1] for r in rows} <= {"● 红灯", "● 黄灯"}
         names = set(services.tickets.catalog.categories.values())
