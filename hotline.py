@@ -283,8 +283,8 @@ def quiet_collector() -> None:
     tables, catalogue) lives all shift, so it is frozen out of the collector's sight; and young
     collections run every 7,000 allocations instead of 700, so objects that live one refresh die
     young instead of piling up for a full collection (one every ~35 s in an 8-minute run, ~175 ms
-    each). Garbage is still collected: in the 30-minute run RSS levels off at ~127 MB after a
-    ~23-minute warm-up."""
+    each). Garbage is still collected: in the recorded 30-minute run RSS holds at ~88 MB from
+    minute ~20 on."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(7000, 10, 10)

@@ -16,8 +16,8 @@ from hotline_tui.console import fmt_duration
 from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import AgentView, LiveSnapshot
 
-from .footer import KeyFooter
 from .base import LiveScreen
+from .footer import KeyFooter
 from .live_table import LiveTable
 from .widgets import ConfirmScreen, PromptScreen
 

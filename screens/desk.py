@@ -22,8 +22,8 @@ from hotline_tui.errors import HotlineError
 from hotline_tui.tickets.service import Intake
 from hotline_tui.text import terminal_safe
 
-from .footer import KeyFooter
 from .base import LiveScreen
+from .footer import KeyFooter
 from .kb_panel import KbPanel
 
 CLASS_STYLE = {"vip": "bold magenta", "elderly": "bold cyan", "important": "bold yellow", "blacklist": "bold red"}

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Static
 from hotline_tui.console import fmt_clock, fmt_duration
 from hotline_tui.text import terminal_safe
 
-from .footer import KeyFooter
 from .base import LiveScreen
+from .footer import KeyFooter
 from .widgets import cell, num, sync_table
 
 LINK_STYLE = {"connected": "green", "reconnecting": "bold yellow", "down": "bold red"}

@@ -15,8 +15,8 @@ from hotline_tui.console import fmt_clock
 from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
-from .footer import KeyFooter
 from .base import LiveScreen
+from .footer import KeyFooter
 from .widgets import PromptScreen, cell, sync_table
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from .footer import KeyFooter
 from .base import LiveScreen
+from .footer import KeyFooter
 from .kb_panel import KbPanel
 
 

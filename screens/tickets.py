@@ -17,8 +17,8 @@ from hotline_tui.console import fmt_duration
 from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
-from .footer import KeyFooter
 from .base import LiveScreen
+from .footer import KeyFooter
 from .live_table import LiveTable
 from .widgets import PromptScreen
 

@@ -11,9 +11,9 @@ from hotline_tui.console import Alert, fmt_duration, fmt_rate
 from hotline_tui.live.views import KpiFigures, LiveSnapshot
 from hotline_tui.text import terminal_safe
 
-from .footer import KeyFooter
 from .base import LiveScreen
 from .chart import WaitingChart
+from .footer import KeyFooter
 from .live_table import LiveTable
 
 
