@@ -18,7 +18,7 @@ from textual import constants
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
@@ -52,7 +52,8 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 90; height: auto; max-height: 90%; border: thick $accent; padding: 1 2; background: $surface; }
+    HelpScreen > VerticalScroll { width: 100%; max-width: 90; height: auto; max-height: 100%;
+                                  border: thick $accent; padding: 0 1; background: $surface; }
     """
 
     def compose(self) -> ComposeResult:
@@ -75,7 +76,7 @@ class HelpScreen(ModalScreen):
         for k, v in rows:
             t.append(f"  {k:<16}", style="bold cyan")
             t.append(v + "\n")
-        with Vertical():
+        with VerticalScroll():          # 80x24 over SSH: the list is longer than the screen
             yield Static(t)
 
 
