@@ -218,6 +218,8 @@ class HotlineApp(App):
         ``reuse`` (a key changed what is shown, not the data: a screen switch, a filter, a sort)
         the last snapshot is shown again if it is younger than one refresh period, so the key's
         repaint does not wait for a new snapshot of 1,000 agents."""
+        if not self.is_running:
+            return        # shutting down: the timer still ticks while screens lose their widgets
         screen = self.screen
         if not isinstance(screen, LiveScreen) or not screen.ready:
             return

@@ -298,3 +298,14 @@ async def test_tickets_in_chinese_show_light_state_and_category_names_and_filter
         await pilot.pause()
         narrowed = [table.row_texts(k)[3] for k in table_keys(app, "#tickets")]
         assert narrowed and set(narrowed) == {"办理中"}
+
+
+async def test_a_refresh_while_the_app_shuts_down_does_nothing(db_copy):
+    """The refresh timer can tick while Textual is removing the screens' widgets at exit; it
+    once raised NoMatches for the desk's widgets at the end of a test."""
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="desk")
+    async with app.run_test(size=(150, 44)) as pilot:
+        await pilot.pause()
+    assert not app.is_running
+    app.refresh_now()                     # no screen, no widgets: nothing to do, nothing raised
