@@ -21,8 +21,17 @@ import yaml
 
 from .errors import ConfigError
 
+def _shipped_config() -> Path:
+    """config/ beside the packages (a source checkout, an editable install), else where a wheel
+    puts it (pyproject's data-files: <prefix>/share/hotline/config)."""
+    import sys
+
+    beside = Path(__file__).resolve().parent.parent / "config"
+    return beside if beside.is_dir() else Path(sys.prefix) / "share" / "hotline" / "config"
+
+
 #: The folder of YAML shipped with the project (the demo site).
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+CONFIG_DIR = _shipped_config()
 DEMO_DIR = CONFIG_DIR / "demo"
 
 

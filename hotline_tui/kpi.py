@@ -13,9 +13,27 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 from .config import load_yaml
-from .live.views import KpiFigures
 
 Denominator = Literal["offered", "answered", "offered_minus_short"]
+
+
+@dataclass(frozen=True, slots=True)
+class KpiFigures:
+    """Queue KPIs over one window; definitions in docs/kpi.md. Rates are 0..1 or None
+    when the denominator is zero (shown as '—', never as 0 % or 100 %)."""
+
+    window: str             # "30m", "shift", "today"
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    short_abandoned: int = 0
+    answered_within: int = 0
+    service_level: float | None = None
+    answer_rate: float | None = None
+    abandon_rate: float | None = None
+    asa_s: float | None = None
+    aht_s: float | None = None
+    occupancy: float | None = None   # all-queue totals only (agents serve several queues)
 
 
 @dataclass(frozen=True, slots=True)

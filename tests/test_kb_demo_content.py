@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from hotline_tui.config import DEMO_DIR
-from hotline_tui.demo.kb_articles import demo_articles
+from hotline_tui.demo.kb import demo_articles
+from hotline_tui.kb.formats import read_items
 from hotline_tui.tickets.catalog import load_catalog
 
 PHONE_PREFIX = "029-3"
@@ -31,7 +32,8 @@ def test_at_least_300_articles_with_unique_titles(articles):
 
 def test_each_article_has_the_five_fields_with_sane_types(articles):
     for a in articles:
-        assert set(a) == {"title", "body", "department", "category", "tags"}, a["title"]
+        # _where is the file read_items names in error messages (the same importer as `kb import`)
+        assert set(a) == {"title", "body", "department", "category", "tags", "_where"}, a["title"]
         assert isinstance(a["title"], str) and 4 <= len(a["title"]) <= 40, a["title"]
         assert isinstance(a["tags"], list) and a["tags"] and all(isinstance(t, str) and t for t in a["tags"])
 
@@ -84,12 +86,18 @@ def test_both_short_and_full_forms_of_common_terms_occur(articles):
     assert "社会保险" in text and "社保" in text
 
 
-def test_deterministic_for_a_seed_and_titles_stable_across_seeds():
-    assert demo_articles(7) == demo_articles(7)
-    assert demo_articles() == demo_articles(12345)
-    a, b = demo_articles(1), demo_articles(2)
-    assert [x["title"] for x in a] != [x["title"] for x in b]          # the seed does shuffle
-    assert sorted(x["title"] for x in a) == sorted(x["title"] for x in b)
+def test_the_articles_are_the_markdown_files_of_config_demo_kb(articles):
+    # Data, not code: one file per article, read by the importer users use, in file-name order.
+    files = sorted(p.name for p in (DEMO_DIR / "kb").glob("*.md"))
+    assert [a["_where"] for a in articles] == files
+    assert articles == read_items(DEMO_DIR / "kb")
+
+
+def test_a_site_with_its_own_kb_folder_seeds_its_own_articles(tmp_path):
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "a.md").write_text("---\ntitle: 本地文章\ntags: [本地]\n---\n\n正文", "utf-8")
+    assert [a["title"] for a in demo_articles(tmp_path)] == ["本地文章"]
+    assert len(demo_articles(tmp_path / "elsewhere")) == len(demo_articles())   # no kb/: the demo city's
 
 
 def test_no_markup_or_control_characters_that_a_terminal_would_interpret(articles):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from ..clock import Clock, FixedClock, SITE_TZ
 from ..tickets.factory import ticket_service
 from ..tickets.service import Intake
-from . import content as C
+from .content import load_seed_text
 
 
 def _created_times(rng: random.Random, now: datetime, n: int, days: int) -> list[datetime]:
@@ -28,12 +28,16 @@ def _created_times(rng: random.Random, now: datetime, n: int, days: int) -> list
 
 def seed_tickets(store, config_dir, rng: random.Random, clock: Clock, *, tickets: int = 10_000, days: int = 60) -> str:
     """Register ``tickets`` tickets over the last ``days`` days and move each as far through its
-    life cycle as its age allows (some stall on purpose: they are the overdue ones)."""
+    life cycle as its age allows (some stall on purpose: they are the overdue ones). The text
+    comes from ``seed.yaml`` (the site's, else the demo city's). Returns a one-line summary.
+    Raises ConfigError for a bad seed.yaml. Blocks (one transaction)."""
     now = clock.now().astimezone(SITE_TZ)
     svc = ticket_service(store, config_dir, FixedClock(now))
     u = svc.access.user
     agent, handler, duty = u("agent1001"), u("handler"), u("duty")
-    callers = [(C.mobile(rng), C.person(rng)) for _ in range(max(10, tickets // 8))]
+    words = load_seed_text(config_dir)
+    say = words.phrase
+    callers = [(words.mobile(rng), words.person(rng)) for _ in range(max(10, tickets // 8))]
     classes = {}
     with store.tickets.tx():
         for phone, name in rng.sample(callers, k=min(len(callers), 40)):
@@ -42,14 +46,14 @@ def seed_tickets(store, config_dir, rng: random.Random, clock: Clock, *, tickets
             classes[phone] = cls
         open_for_merge: list[str] = []
         for created in _created_times(rng, now, tickets, days):
-            phone, name = rng.choice(callers) if rng.random() < 0.35 else (C.mobile(rng), C.person(rng))
-            cat, sub, dept, text = C.content(rng)
+            phone, name = rng.choice(callers) if rng.random() < 0.35 else (words.mobile(rng), words.person(rng))
+            cat, sub, dept, text = words.content(rng)
             on_spot = cat in ("consult", "policy") and rng.random() < 0.55
             urgency = "very_urgent" if cat == "elderly" else rng.choices(("normal", "urgent"), (0.93, 0.07))[0]
             remind = created + timedelta(days=rng.randint(1, 10)) if rng.random() < 0.01 else None
             t = svc.register(agent, Intake(
                 rng.choices(("phone", "wechat", "web", "sms"), (0.8, 0.1, 0.07, 0.03))[0], phone, text,
-                "todo" if remind else cat, name, C.address(rng), rng.choice(svc.catalog.districts),
+                "todo" if remind else cat, name, words.address(rng), rng.choice(svc.catalog.districts),
                 "" if remind else sub, urgency, call_id=f"call-{rng.getrandbits(40):010x}",
                 recording_id=f"rec-{rng.getrandbits(40):010x}", remind_at=remind), at=created)
             s, at = t.serial, created
@@ -61,11 +65,11 @@ def seed_tickets(store, config_dir, rng: random.Random, clock: Clock, *, tickets
 
             if remind:
                 if step(60 * 24, 60 * 24 * 10):
-                    svc.complete_todo(agent, s, "已提醒", at=at)
+                    svc.complete_todo(agent, s, say("todo_done"), at=at)
                 continue
             if on_spot:
                 if step(2, 8):
-                    svc.answer(agent, s, "已按知识库答复市民", at=at)
+                    svc.answer(agent, s, say("answered_on_the_spot"), at=at)
                     if rng.random() < 0.9 and step(60, 60 * 48):
                         svc.archive(handler, s, at=at)
                 continue
@@ -84,11 +88,11 @@ def seed_tickets(store, config_dir, rng: random.Random, clock: Clock, *, tickets
             if stall < 0.04 or not step(3, 50 if rng.random() < 0.9 else 200):
                 continue
             if rng.random() < 0.05:
-                svc.return_ticket(duty, s, "不属于本单位职责范围", at=at)
+                svc.return_ticket(duty, s, say("return_reason"), at=at)
                 if stall < 0.05 or not step(30, 600):
                     continue
                 if rng.random() < 0.5:
-                    svc.reject_return(handler, s, "经核实属于该单位职责", at=at)
+                    svc.reject_return(handler, s, say("return_rejected"), at=at)
                 else:
                     svc.redispatch(handler, s, rng.choice(list(svc.catalog.departments)), at=at)
                 if not step(3, 50):
@@ -96,25 +100,25 @@ def seed_tickets(store, config_dir, rng: random.Random, clock: Clock, *, tickets
             svc.acknowledge(duty, s, at=at)
             if stall < 0.10:
                 if rng.random() < 0.5 and step(60 * 24 * 3, 60 * 24 * 9):
-                    svc.urge(duty, s, "超期未办结，请尽快处理", channel=rng.choice(("message", "phone", "sms")), at=at)
+                    svc.urge(duty, s, say("urge"), channel=rng.choice(("message", "phone", "sms")), at=at)
                 continue
             if rng.random() < 0.06 and step(60, 60 * 24 * 3):
-                svc.request_extension(duty, s, rng.choice((3, 5)), "需协调多个部门现场处置", at=at)
+                svc.request_extension(duty, s, rng.choice((3, 5)), say("extension_reason"), at=at)
                 if stall < 0.12 or not step(30, 600):
                     continue
                 (svc.approve_extension if rng.random() < 0.7 else svc.refuse_extension)(handler, s, at=at)
             if rng.random() < 0.03 and step(60, 60 * 24):
-                svc.pause(duty, s, "等待市民补充材料", at=at)
+                svc.pause(duty, s, say("pause_reason"), at=at)
                 if stall < 0.14 or not step(60 * 5, 60 * 24 * 2):
                     continue
                 svc.resume(duty, s, at=at)
             if not step(60 * 3, 60 * 24 * (8 if cat in ("public", "complaint") else 4)):
                 continue
-            svc.reply(duty, s, "经现场核实，已督促责任单位整改完毕，并向市民反馈。", at=at)
+            svc.reply(duty, s, say("reply"), at=at)
             if stall < 0.16 or not step(30, 60 * 20):
                 continue
             if rng.random() < 0.05:
-                svc.review_reply(handler, s, False, "答复内容不完整，请补充处理结果", at=at)
+                svc.review_reply(handler, s, False, say("reply_sent_back"), at=at)
                 continue
             svc.review_reply(handler, s, True, at=at)
             if stall < 0.18 or not step(60 * 2, 60 * 40):
@@ -124,7 +128,7 @@ def seed_tickets(store, config_dir, rng: random.Random, clock: Clock, *, tickets
             if r == "unconfirmed":
                 continue
             if r == "unsatisfied" and rng.random() < 0.5 and step(30, 600):
-                svc.reopen(handler, s, "市民对处理结果不满意", at=at)
+                svc.reopen(handler, s, say("reopen_reason"), at=at)
                 continue
             if step(60, 60 * 30):
                 resp = rng.choice(("at_fault", "not_at_fault")) if cat == "complaint" else ""

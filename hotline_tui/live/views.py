@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# KpiFigures is defined with the figures' arithmetic in ..kpi (the live picture is built on
+# it, not the other way round); it stays importable from here for the screens that read snapshots.
+from ..kpi import KpiFigures as KpiFigures  # explicit re-export
+
 
 @dataclass(frozen=True, slots=True)
 class WaitingCaller:
@@ -19,25 +23,6 @@ class WaitingCaller:
     joined_at: float
     wait_s: float
     state: str = "Waiting"  # Waiting | Trying (being offered to an agent)
-
-
-@dataclass(frozen=True, slots=True)
-class KpiFigures:
-    """Queue KPIs over one window; definitions in docs/kpi.md. Rates are 0..1 or None
-    when the denominator is zero (shown as '—', never as 0 % or 100 %)."""
-
-    window: str             # "30m", "shift", "today"
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    short_abandoned: int = 0
-    answered_within: int = 0
-    service_level: float | None = None
-    answer_rate: float | None = None
-    abandon_rate: float | None = None
-    asa_s: float | None = None
-    aht_s: float | None = None
-    occupancy: float | None = None   # all-queue totals only (agents serve several queues)
 
 
 @dataclass(frozen=True, slots=True)

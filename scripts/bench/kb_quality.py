@@ -1,6 +1,6 @@
 """Knowledge search quality: recall@5 and MRR@10 of our search against plain SQLite FTS5.
 
-Loads the demo articles (hotline_tui/demo/kb_articles.py) into a fresh temporary SQLite store
+Loads the demo articles (the Markdown files of config/demo/kb/) into a fresh temporary SQLite store
 through the real KnowledgeService (published), runs every labelled query of tests/kb/queries.yaml
 through ``KnowledgeService.search`` and reports recall@5 / MRR@10 overall and per kind. In the same
 run, the baseline: an FTS5 table over (title, body, tags) with the default ``unicode61`` tokenizer
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import yaml  # noqa: E402
 
 from _ranking import recall_at, summarise  # noqa: E402
-from hotline_tui.demo.kb_articles import demo_articles  # noqa: E402
+from hotline_tui.demo.kb import demo_articles  # noqa: E402
 
 QUERIES = ROOT / "tests" / "kb" / "queries.yaml"
 KINDS = ("chinese", "phrase", "pinyin", "initials", "typo", "synonym", "partial")

@@ -264,7 +264,7 @@ def test_copy_rows_appends_in_the_transaction_and_checks_identifiers(store):
 def test_exact_phrase_ranks_first_and_initials_read_words_articles_have(env):
     # Two regressions on the demo knowledge base: a quoted phrase deep in a body (past the
     # indexed-terms cap) and initials whose chained pairs spell a "word" no article has.
-    from hotline_tui.demo.kb_articles import demo_articles
+    from hotline_tui.demo.kb import demo_articles
 
     svc, clock, u, store = env
     svc.import_items(u("editor"), demo_articles(), publish=True)

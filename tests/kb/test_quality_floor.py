@@ -17,7 +17,7 @@ sys.path.insert(0, str(BENCH))
 from _ranking import summarise  # noqa: E402
 from kb_quality import KINDS, load_queries, our_search  # noqa: E402
 
-from hotline_tui.demo.kb_articles import demo_articles  # noqa: E402
+from hotline_tui.demo.kb import demo_articles  # noqa: E402
 
 KB_READY = importlib.util.find_spec("hotline_tui.kb") is not None and \
     importlib.util.find_spec("hotline_tui.kb.factory") is not None
