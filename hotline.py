@@ -44,7 +44,7 @@ def cli(ctx: click.Context, db, config_dir, as_user, lang):
     ctx.obj = Wiring(db=db, config_dir=config_dir, as_user=as_user, lang=lang)
 
 
-from hotline_tui.cli.db import calendar, db  # noqa: E402
+from hotline_tui.cli.db import calendar, config_group, db  # noqa: E402
 from hotline_tui.cli.demo import demo  # noqa: E402
 from hotline_tui.cli.tickets import callers, tickets  # noqa: E402
 from hotline_tui.cli.kb import kb  # noqa: E402
@@ -53,7 +53,7 @@ from backends.freeswitch.cli import esl  # noqa: E402
 from backends.sim.cli import sim  # noqa: E402
 from hotline_tui.cli.staffing import staffing  # noqa: E402
 
-for _group in (tickets, callers, db, calendar, demo, sim, staffing, esl):
+for _group in (tickets, callers, db, calendar, config_group, demo, sim, staffing, esl):
     cli.add_command(_group)
 cli.add_command(kb)
 
