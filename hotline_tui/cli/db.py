@@ -72,11 +72,11 @@ def due(start, working_days, as_json):
         click.echo(f"warning: {cal.warning_for(provisional)}", err=True)
 
 
-@calendar.command()
+@calendar.command("check")
 @click.option("--today", help="The day to look around (default: today, site time), e.g. 2026-12-28.")
 @click.option("--json", "as_json", is_flag=True)
 @one_line_errors
-def check(today, as_json):
+def calendar_check(today, as_json):
     """Each year known (site files and the years around today): its source (site file / official /
     provisional), its holidays and make-up days. Exit 0 even when a year is provisional."""
     cal = load_calendar(wiring().config_dir)
