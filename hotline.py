@@ -44,7 +44,7 @@ def cli(ctx: click.Context, db, config_dir, as_user, lang):
     ctx.obj = Wiring(db=db, config_dir=config_dir, as_user=as_user, lang=lang)
 
 
-from hotline_tui.cli.db import calendar, db  # noqa: E402
+from hotline_tui.cli.db import calendar, config_group, db  # noqa: E402
 from hotline_tui.cli.demo import demo  # noqa: E402
 from hotline_tui.cli.tickets import callers, tickets  # noqa: E402
 from hotline_tui.cli.kb import kb  # noqa: E402
@@ -53,35 +53,30 @@ from backends.freeswitch.cli import esl  # noqa: E402
 from backends.sim.cli import sim  # noqa: E402
 from hotline_tui.cli.staffing import staffing  # noqa: E402
 
-for _group in (tickets, callers, db, calendar, demo, sim, staffing, esl):
+for _group in (tickets, callers, db, calendar, config_group, demo, sim, staffing, esl):
     cli.add_command(_group)
 cli.add_command(kb)
 
 
 # -- the console ----------------------------------------------------------------------------------
 def _load_console_config(path: str) -> dict:
-    """``--config FILE``: store, config_dir, lang, refresh_hz, supervisor contact and switch nodes."""
-    from hotline_tui.config import load_yaml
+    """``--config FILE``: store, config_dir, lang, refresh_hz, supervisor contact and switch nodes.
+    Checked against ``ConsoleFile`` (hotline_tui/config_schema.py): a misspelt ``swich:`` or a
+    ``store: 42`` is a one-line ConfigError before anything is opened or created."""
+    from hotline_tui.config import load_yaml, validate
+    from hotline_tui.config_schema import ConsoleFile
 
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error((), "must be a mapping (store, config_dir, switch, ...)")
-    nodes = []
-    for i, n in enumerate(doc.get("switch") or []):
-        if not isinstance(n, dict) or not n.get("host"):
-            raise doc.error(("switch", i), "each switch node needs at least host (and name, port, password)")
-        port = n.get("port", 8021)
-        if not isinstance(port, int) or not 0 < port < 65536:
-            raise doc.error(("switch", i, "port"), "must be a TCP port number")
-        nodes.append({"name": str(n.get("name", f"fs{i + 1}")), "host": str(n["host"]), "port": port,
-                      "password": str(n.get("password", "ClueCon"))})
-    hz = doc.get("refresh_hz", 2)
-    if not isinstance(hz, (int, float)) or not 0.1 <= hz <= 10:
-        raise doc.error(("refresh_hz",), "must be a number between 0.1 and 10")
+    spec = validate(doc, ConsoleFile)
+    nodes = [{"name": n.name or f"fs{i + 1}", "host": n.host, "port": n.port, "password": n.password}
+             for i, n in enumerate(spec.switch)]
     base = Path(path).resolve().parent
-    cfg_dir = doc.get("config_dir")
-    return {"store": doc.get("store"), "config_dir": str((base / cfg_dir).resolve()) if cfg_dir else None,
-            "lang": doc.get("lang"), "refresh_hz": float(hz), "switch": nodes, "simulate": bool(doc.get("simulate", not nodes))}
+    cfg_dir = spec.config_dir
+    simulate = spec.simulate if spec.simulate is not None else not nodes
+    return {"store": spec.store, "config_dir": str((base / cfg_dir).resolve()) if cfg_dir else None,
+            "lang": spec.lang, "refresh_hz": float(spec.refresh_hz), "switch": nodes, "simulate": simulate}
 
 
 def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str | None, speed: float,

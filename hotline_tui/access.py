@@ -7,12 +7,14 @@ Loaded from ``roles.yaml`` in the site's config folder. Every service call takes
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import load_yaml
+from .config import load_yaml, validate
+from .config_schema import RolesFile, TicketsFile
 from .errors import NotFound, PermissionDenied
 
 #: Every permission the project knows, with what it allows. Roles may use ``prefix.*``.
@@ -72,6 +74,21 @@ class User:
         return self.role.grants(permission)
 
 
+def is_department_role(role: Role) -> bool:
+    """A role that acts as a department (承办单位): it may acknowledge and reply
+    (``tickets.department``) but not dispatch. Its users must name the department they act for —
+    without one they would be treated as centre staff and see every department's tickets."""
+    return role.grants("tickets.department") and not role.grants("tickets.dispatch")
+
+
+def _department_codes(config_dir: Path) -> set[str] | None:
+    """Department codes from ``tickets.yaml`` beside ``roles.yaml`` (None when there is none)."""
+    path = config_dir / "tickets.yaml"
+    if not path.exists():
+        return None
+    return {d.code for d in validate(load_yaml(path), TicketsFile).departments}
+
+
 @dataclass
 class Access:
     roles: dict[str, Role]
@@ -99,6 +116,7 @@ class Access:
 def load_access(config_dir: str | Path) -> Access:
     """Read ``roles.yaml``. Raises ConfigError naming file, line and key."""
     doc = load_yaml(Path(config_dir) / "roles.yaml")
+    validate(doc, RolesFile)   # types and unknown keys: a misspelt ``departmnet:`` is refused here
     roles: dict[str, Role] = {}
     raw_roles = doc.get("roles")
     if not isinstance(raw_roles, dict) or not raw_roles:
@@ -112,6 +130,7 @@ def load_access(config_dir: str | Path) -> Access:
                 raise doc.error(("roles", name, "permissions", i), f"unknown permission {p!r}")
         roles[name] = Role(name, str(spec.get("label", name)), frozenset(perms))
     users: dict[str, User] = {}
+    codes: set[str] | None = None
     for i, spec in enumerate(doc.get("users") or []):
         if not isinstance(spec, dict) or "name" not in spec:
             raise doc.error(("users", i), "each user needs a name")
@@ -119,6 +138,18 @@ def load_access(config_dir: str | Path) -> Access:
         if role not in roles:
             raise doc.error(("users", i, "role"), f"unknown role {role!r}")
         uname = str(spec["name"])
+        dept = str(spec.get("department", ""))
+        if is_department_role(roles[role]) and not dept:
+            raise doc.error(("users", i), f"user {uname!r} has the department role {role!r} but no department "
+                                          "(the code of the department it acts for, from tickets.yaml)")
+        if dept:
+            codes = codes if codes is not None else _department_codes(Path(config_dir)) or set()
+            if codes and dept not in codes:
+                close = difflib.get_close_matches(dept, sorted(codes), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise doc.error(("users", i, "department"), f"unknown department {dept!r} in tickets.yaml{hint}")
+        if uname in users:
+            raise doc.error(("users", i, "name"), f"user {uname!r} appears twice")
         users[uname] = User(uname, str(spec.get("display", uname)), roles[role], str(spec.get("team", "")),
                             str(spec.get("department", "")), str(spec.get("contact", "")), str(spec.get("agent", "")))
     default = str(doc.get("default_user", ""))

@@ -12,7 +12,8 @@ from datetime import time
 from pathlib import Path
 from typing import Iterable, Literal
 
-from .config import load_yaml
+from .config import load_yaml, validate
+from .config_schema import KpiFile
 
 Denominator = Literal["offered", "answered", "offered_minus_short"]
 
@@ -68,6 +69,7 @@ class KpiSettings:
 def load_kpi_settings(config_dir: str | Path) -> KpiSettings:
     """Read ``kpi.yaml``. Raises ConfigError naming file, line and key."""
     doc = load_yaml(Path(config_dir) / "kpi.yaml")
+    validate(doc, KpiFile)   # types, ranges, unknown keys
     top = doc.data if isinstance(doc.data, dict) else {}
     sl = doc.get("service_level") or {}
     alerts = doc.get("alerts") or {}

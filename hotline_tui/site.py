@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
-from .config import YamlDoc, load_yaml
+from .config import YamlDoc, load_yaml, validate
+from .config_schema import SiteFile
 from .switch import AGENT_STATUSES
 
 STRATEGIES = ("ring-all", "longest-idle-agent", "round-robin", "top-down", "agent-with-least-talk-time",
@@ -139,6 +140,7 @@ def load_site(path: str | Path) -> Site:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error((), "must be a mapping with queues and agents")
+    validate(doc, SiteFile)   # types, ranges, unknown keys (``swich:`` is refused, never ignored)
     sw = doc.get("switch") or {}
     queues = []
     for i, q in enumerate(doc.get("queues") or []):

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Literal
 
 from .calendar import WorkCalendar, load_calendar
-from .config import YamlDoc, load_yaml
+from .config import YamlDoc, load_yaml, validate
+from .config_schema import SlaFile
 from .errors import ValidationError
 
 CLOCKS = ("acknowledge", "handle", "review", "callback")
@@ -97,7 +98,12 @@ class SlaPolicy:
               yellow_from: datetime | None = None) -> Light:
         """red past due (or open longer than the red age); yellow from ``yellow_from`` (the stored
         instant; else ``yellow_before_due`` before due) or older than the yellow age; green otherwise."""
-        age = self.calendar.working_days_between(started, now) if started is not None else 0
+        try:
+            age = self.calendar.working_days_between(started, now) if started is not None else 0
+        except ValidationError:
+            # A start outside the calendar's years (bad data from an import): the age reading
+            # cannot be taken; the deadline reading still is. A list never fails on one ticket.
+            age, started = 0, None
         if (due is not None and now >= due) or (
             started is not None and self.red_after_working_days and age > self.red_after_working_days
         ):
@@ -118,6 +124,7 @@ def load_sla_policy(config_dir: str | Path, calendar: WorkCalendar | None = None
     """Read ``sla.yaml``. Raises ConfigError naming file, line and key."""
     cal = calendar or load_calendar(config_dir)
     doc = load_yaml(Path(config_dir) / "sla.yaml")
+    validate(doc, SlaFile)   # types, ranges, unknown keys; the rules below need more than one key
     clocks = doc.get("clocks") or {}
     defaults, by_cat, by_urg = {}, {}, {}
     for clock in CLOCKS:

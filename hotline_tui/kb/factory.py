@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..access import load_access
 from ..clock import Clock, SystemClock
-from ..config import load_yaml
+from ..config import load_yaml, validate
+from ..config_schema import KbFile
 from .query import Synonyms
 from .service import KnowledgeService
 
@@ -38,6 +39,7 @@ def load_synonyms(config_dir: str | Path) -> Synonyms:
             seen[w] = i
             words.append(w)
         groups.append(words)
+    validate(doc, KbFile)   # after the checks above (their messages say more): unknown keys
     return Synonyms(groups)
 
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import load_yaml
+from ..config import load_yaml, validate
+from ..config_schema import TicketsFile
 from ..errors import ValidationError
 
 _PHONE = re.compile(r"^\+?\d[\d-]{2,19}$")
@@ -64,6 +65,7 @@ class Catalog:
 def load_catalog(config_dir: str | Path) -> Catalog:
     """Read ``tickets.yaml``. Raises ConfigError naming file, line and key."""
     doc = load_yaml(Path(config_dir) / "tickets.yaml")
+    validate(doc, TicketsFile)   # types, ranges, unknown keys (a misspelt ``limit:`` is refused)
     deps, cats, subs = {}, {}, {}
     for i, d in enumerate(doc.get("departments") or []):
         if not isinstance(d, dict) or not d.get("code") or not d.get("name"):

@@ -40,10 +40,12 @@ def test_n_working_days_end_at_close_of_day_n(cal):
     assert cal.add_working_days(t("2026-11-23T09:00"), 5) == t("2026-11-30T17:30")
 
 
-def test_working_days_between_and_missing_year(cal):
+def test_working_days_between_and_years_outside_the_range(cal):
     assert cal.working_days_between(t("2026-09-30T12:00"), t("2026-10-12T08:00")) == 4
-    with pytest.raises(ValidationError, match="no working-day calendar for 2027"):
-        cal.is_working_day(date(2027, 1, 4))
+    # 2027 has no file: provisional, answered (Monday 4 January is an ordinary working day).
+    assert cal.is_working_day(date(2027, 1, 4))
+    with pytest.raises(ValidationError, match="outside the working-day calendar"):
+        cal.is_working_day(date(2101, 1, 4))
 
 
 def test_same_day_rule_from_config(tmp_path, cal):

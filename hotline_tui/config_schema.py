@@ -1,0 +1,256 @@
+"""The schema of every YAML file kind, declared once (pydantic v2), checked on load.
+
+``config.validate(doc, Model)`` applies one of these models to a loaded file: types are strict
+(``"five"`` is not a number, ``42`` is not a path), unknown keys are refused (a misspelt
+``departmnet:`` is an error naming ``department``, never silently ignored) and ranges are
+declared here. Cross-field and cross-file rules (a role that exists, a queue that exists, a
+department in ``tickets.yaml``) stay with the loaders, which run after this check.
+The schemas are written out for people in docs/config.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NonNeg = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+PosInt = Annotated[int, Field(gt=0)]
+NonNegInt = Annotated[int, Field(ge=0)]
+Word = str | int              # YAML reads 1001 or 12315 as a number; both are fine as a name
+HHMM = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}(:\d{2})?$")]
+
+
+class Schema(BaseModel):
+    """Base of every file schema: strict types, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+# -- calendar/<year>.yaml ---------------------------------------------------------------------
+class HolidaySpan(Schema):
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+    name: Word = ""
+
+
+class MakeUpDay(Schema):
+    date: dt.date
+    name: Word = ""
+
+
+class CalendarFile(Schema):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    base: Literal["site", "library"] = "site"
+    holidays: list[HolidaySpan] = []
+    workdays: list[MakeUpDay] = []
+
+
+# -- sla.yaml ---------------------------------------------------------------------------------
+class DurationSpec(Schema):
+    minutes: PosInt | None = None
+    hours: PosInt | None = None
+    working_days: PosInt | None = None
+
+
+class ClockSpec(Schema):
+    default: DurationSpec
+    by_category: dict[str, DurationSpec] = {}
+    by_urgency: dict[str, DurationSpec] = {}
+
+
+class Clocks(Schema):
+    acknowledge: ClockSpec
+    handle: ClockSpec
+    review: ClockSpec
+    callback: ClockSpec
+
+
+class WorkingDays(Schema):
+    start_rule: Literal["next_working_day", "same_day_before_close"] = "next_working_day"
+    day_closes_at: HHMM = "23:59:59"
+
+
+class Lights(Schema):
+    yellow_before_due: DurationSpec | None = None
+    yellow_after_working_days: PosInt | None = None
+    red_after_working_days: PosInt | None = None
+
+
+class EscalationSpec(Schema):
+    name: str | None = None
+    offset_hours: float = 0
+    action: Literal["yellow", "red", "auto_urge", "supervise"]
+
+
+class SlaCountingRule(Schema):
+    """The part of sla.yaml the calendar reads (the whole file is checked by the SLA loader)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    working_days: WorkingDays = WorkingDays()
+
+
+class SlaFile(Schema):
+    working_days: WorkingDays = WorkingDays()
+    clocks: Clocks
+    lights: Lights = Lights()
+    pause_states: list[str] = []
+    escalation: list[EscalationSpec] = []
+
+
+# -- roles.yaml -------------------------------------------------------------------------------
+class RoleSpec(Schema):
+    label: str | None = None
+    permissions: list[str] = []
+
+
+class UserSpec(Schema):
+    name: Word
+    display: str | None = None
+    role: str
+    team: str = ""
+    department: str = ""
+    contact: Word = ""
+    agent: Word = ""
+
+
+class RolesFile(Schema):
+    default_user: str
+    roles: Annotated[dict[str, RoleSpec], Field(min_length=1)]
+    users: Annotated[list[UserSpec], Field(min_length=1)]
+
+
+# -- kpi.yaml ---------------------------------------------------------------------------------
+class ServiceLevel(Schema):
+    threshold_s: NonNeg = 20
+    denominator: Literal["offered", "answered", "offered_minus_short"] = "offered"
+    target: Share = 0.8
+
+
+class Alerts(Schema):
+    caller_waiting_over_s: NonNeg = 120
+    break_over_s: NonNeg = 900
+
+
+class ShiftSpec(Schema):
+    name: str
+    start: HHMM
+
+
+class KpiFile(Schema):
+    service_level: ServiceLevel = ServiceLevel()
+    short_abandon_s: NonNeg = 5
+    abandon_target: Share = 0.05
+    alerts: Alerts = Alerts()
+    shifts: list[ShiftSpec] = []
+
+
+# -- tickets.yaml -----------------------------------------------------------------------------
+class DepartmentSpec(Schema):
+    code: str
+    name: str
+    district: str | None = None
+
+
+class CategorySpec(Schema):
+    code: str
+    name: str
+    subcategories: list[str] = []
+
+
+class TicketsFile(Schema):
+    departments: Annotated[list[DepartmentSpec], Field(min_length=1)]
+    categories: Annotated[list[CategorySpec], Field(min_length=1)]
+    urgencies: list[str] = ["normal"]
+    channels: list[str] = ["phone"]
+    districts: list[str] = []
+    caller_classes: list[str] = []
+    limits: dict[str, PosInt] = {}
+
+
+# -- kb.yaml ----------------------------------------------------------------------------------
+class KbFile(Schema):
+    synonyms: list[Annotated[list[Word], Field(min_length=2)]] = []
+
+
+# -- site.yaml (the call centre) --------------------------------------------------------------
+class TalkSpec(Schema):
+    mean: Annotated[float, Field(ge=1)] = 180
+    cv: NonNeg = 0.6
+    dist: Literal["lognormal", "exponential"] = "lognormal"
+
+
+class TrafficSpec(Schema):
+    calls_per_hour: NonNeg = 0
+    talk_s: TalkSpec = TalkSpec()
+    patience_s: NonNeg | None = 120
+    exit_key_share: Share = 0
+    vip_share: Share = 0
+    retry_share: Share = 0
+    retry_after_s: NonNeg = 120
+
+
+class QueueSpec(Schema):
+    name: str
+    display: str | None = None
+    display_en: str | None = None
+    strategy: str = "longest-idle-agent"
+    max_wait_time: NonNegInt = 0
+    max_wait_time_with_no_agent: NonNegInt = 0
+    overflow: str | None = None
+    discard_abandoned_after: NonNegInt = 60
+    abandoned_resume_allowed: bool = False
+    traffic: TrafficSpec | None = None
+
+
+class AgentGroupSpec(Schema):
+    ids: list[Word] | str | int | None = None
+    id: Word | None = None
+    team: str = ""
+    skills: dict[str, Annotated[int, Field(ge=1)]] = {}
+    names: list[Word] = []
+    status: str = "Available"
+    logged_out: list[Word] = []
+    wrap_up_s: NonNegInt = 10
+    max_no_answer: NonNegInt = 3
+
+
+class BehaviourSpec(Schema):
+    ring_mean_s: NonNeg = 3
+    no_answer_share: Share = 0
+    no_answer_delay_s: NonNegInt = 30
+    break_every_mean_s: NonNeg | None = None
+    break_mean_s: NonNeg = 600
+    long_break_share: Share = 0
+
+
+class SwitchSpec(Schema):
+    hostname: str = "fs-sim"
+    domain: str = "hotline.local"
+
+
+class SiteFile(Schema):
+    switch: SwitchSpec = SwitchSpec()
+    profile: list[list[str | float]] = []
+    behaviour: BehaviourSpec = BehaviourSpec()
+    queues: Annotated[list[QueueSpec], Field(min_length=1)]
+    agents: list[AgentGroupSpec] = []
+
+
+# -- the console's --config file --------------------------------------------------------------
+class SwitchNode(Schema):
+    name: str | None = None
+    host: str
+    port: Annotated[int, Field(gt=0, lt=65536)] = 8021
+    password: str = "ClueCon"
+
+
+class ConsoleFile(Schema):
+    store: Annotated[str, Field(min_length=1)] | None = None
+    config_dir: str | None = None
+    lang: Literal["zh", "en"] | None = None
+    refresh_hz: Annotated[float, Field(ge=0.1, le=10)] = 2
+    switch: list[SwitchNode] = []
+    simulate: bool | None = None
