@@ -220,7 +220,7 @@ def open_store_for_console(db, config_dir, echo):
     if not store.tickets.count_by_state():
         echo("hotline: empty store — seeding the demo site (first run only)…")
         seed_all(store, config_dir, seed=1, tickets=3000, days=30, echo=echo)
-    elif not store.db.query_one("SELECT COUNT(*) AS n FROM kb_articles")["n"]:
+    elif not store.db.query_row("SELECT COUNT(*) AS n FROM kb_articles")["n"]:
         # A store seeded before the knowledge base existed: give it the demo articles too.
         import random as _random
 

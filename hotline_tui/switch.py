@@ -9,7 +9,7 @@ Times are epoch seconds (float) as the switch reports them; every event names it
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Awaitable, Callable, Literal, Protocol, Union
+from typing import Any, Awaitable, Callable, Literal, Protocol, Union, get_args
 
 # mod_callcenter's vocabulary, exactly as the switch spells it.
 AGENT_STATUSES = ("Logged Out", "Available", "Available (On Demand)", "On Break")
@@ -287,11 +287,11 @@ def _quick_init(cls: type) -> type:
     init = scope["_make"](**setters, **defaults)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
-    cls.__init__ = init
+    setattr(cls, "__init__", init)                     # replacing a class's __init__: mypy forbids the attribute form
     return cls
 
 
-for _cls in (*SwitchEvent.__args__, AgentRow, TierRow, MemberRow, ChannelRow):
+for _cls in (*get_args(SwitchEvent), AgentRow, TierRow, MemberRow, ChannelRow):
     _quick_init(_cls)
 del _cls
 

@@ -388,9 +388,12 @@ class TicketService:
         now = self.clock.now()
         taken: list[tuple[str, str]] = []
         for t in self.store.overdue(now, limit=limit):
-            key = t.current_due.isoformat()
+            due = t.current_due
+            if due is None:                  # overdue() lists running clocks only
+                continue
+            key = due.isoformat()
             done = set(t.escalation_done) if t.escalation_key == key else set()
-            due_steps = [st for st in self.policy.escalation_steps() if t.current_due + st.offset <= now and st.name not in done]
+            due_steps = [st for st in self.policy.escalation_steps() if due + st.offset <= now and st.name not in done]
             if not due_steps:
                 continue
 
