@@ -10,10 +10,14 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hotline_tui.config import DEMO_DIR
+
+if TYPE_CHECKING:
+    from hotline_tui.console import StoreInfo
 
 
 @dataclass
@@ -231,7 +235,7 @@ def open_store_for_console(db, config_dir, echo):
     return store
 
 
-def _store_info(store) -> dict:
+def _store_info(store) -> StoreInfo:
     import time as _time
 
     t0 = _time.perf_counter()

@@ -1,4 +1,4 @@
-"""Build a KnowledgeService from a store bundle (anything with ``.kb`` and ``.audit``)."""
+"""Build a KnowledgeService from a store bundle (``hotline_tui.ports.StoreBundle``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from ..access import load_access
 from ..clock import Clock, SystemClock
 from ..config import load_yaml
+from ..ports import StoreBundle
 from .query import Synonyms
 from .service import KnowledgeService
 
@@ -41,7 +42,7 @@ def load_synonyms(config_dir: str | Path) -> Synonyms:
     return Synonyms(groups)
 
 
-def knowledge_service(store, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:
+def knowledge_service(store: StoreBundle, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:
     """Reads roles.yaml and kb.yaml (ConfigError on bad config)."""
     return KnowledgeService(store.kb, store.audit, load_access(config_dir), load_synonyms(config_dir),
                             clock or SystemClock())
