@@ -10,10 +10,14 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hotline_tui.config import DEMO_DIR
+
+if TYPE_CHECKING:
+    from hotline_tui.console import StoreInfo
 
 
 @dataclass
@@ -215,7 +219,7 @@ def open_store_for_console(db, config_dir, echo):
     if not store.tickets.count_by_state():
         echo("hotline: empty store — seeding the demo site (first run only)…")
         seed_all(store, config_dir, seed=1, tickets=3000, days=30, echo=echo)
-    elif not store.db.query_one("SELECT COUNT(*) AS n FROM kb_articles")["n"]:
+    elif not store.db.query_row("SELECT COUNT(*) AS n FROM kb_articles")["n"]:
         # A store seeded before the knowledge base existed: give it the demo articles too.
         import random as _random
 
@@ -226,7 +230,7 @@ def open_store_for_console(db, config_dir, echo):
     return store
 
 
-def _store_info(store) -> dict:
+def _store_info(store) -> StoreInfo:
     import time as _time
 
     t0 = _time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from hotline_tui.audit import AuditEntry
-from hotline_tui.calls import CallbackTask, CallRecord, ShiftNote
+from hotline_tui.calls_port import CallbackTask, CallRecord, ShiftNote
 from hotline_tui.errors import ConflictError
 
 from .db import Db

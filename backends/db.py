@@ -42,6 +42,15 @@ class Db:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def query_row(self, sql: str, params: Params = None) -> dict[str, Any]:
+        """Run a statement that always gives a row (an aggregate, ``RETURNING``, an upsert);
+        return its first row. Raises LookupError when it gave none (a bug in the SQL, not
+        data). Blocks."""
+        rows = self.query(sql, params)
+        if not rows:
+            raise LookupError(f"statement returned no row: {sql[:60]}")
+        return rows[0]
+
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
         """Run an INSERT on a table with an integer ``id`` key; return the new id. Blocks."""
         raise NotImplementedError
@@ -142,7 +151,10 @@ class SqliteDb(Db):
 
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
         with self.lock:
-            return int(self.conn.execute(sql, params or ()).lastrowid)
+            rowid = self.conn.execute(sql, params or ()).lastrowid
+            if rowid is None:
+                raise LookupError(f"INSERT gave no row id: {sql[:60]}")
+            return int(rowid)
 
     def executescript(self, script: str) -> None:
         with self.lock:
@@ -194,6 +206,8 @@ class PostgresDb(Db):
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
         with self.lock:
             row = self.conn.execute(self._sql(sql + " RETURNING id", params), params).fetchone()
+            if row is None:
+                raise LookupError(f"INSERT gave no row id: {sql[:60]}")
             return int(row["id"])
 
     def executescript(self, script: str) -> None:

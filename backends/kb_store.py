@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from datetime import date, datetime
 from itertools import repeat
+from typing import Any
 from operator import itemgetter
 
 from hotline_tui.errors import ConflictError, NotFound
@@ -125,7 +126,7 @@ class SqlKnowledgeStore:
 
     # -- index -----------------------------------------------------------------------------
     def _bump(self, key: str, by: int = 1) -> int:
-        return int(self.db.query_one("UPDATE kb_meta SET value = value + :n WHERE key = :k RETURNING value",
+        return int(self.db.query_row("UPDATE kb_meta SET value = value + :n WHERE key = :k RETURNING value",
                                      {"n": by, "k": key})["value"])
 
     def _vocab_upsert(self, deltas: dict[str, tuple[int, int]], seq: int) -> None:
@@ -187,13 +188,15 @@ class SqlKnowledgeStore:
                     "SELECT nextval(pg_get_serial_sequence('kb_articles', 'id')) AS id FROM generate_series(1, :n)",
                     {"n": n})]
             else:
-                first = int(self.db.query_one("SELECT COALESCE(MAX(id), 0) AS m FROM kb_articles")["m"]) + 1
+                first = int(self.db.query_row("SELECT COALESCE(MAX(id), 0) AS m FROM kb_articles")["m"]) + 1
                 first = max(first, int((self.db.query_one(
                     "SELECT seq FROM sqlite_sequence WHERE name = 'kb_articles'") or {"seq": 0})["seq"]) + 1)
                 ids = list(range(first, first + n))
             # ~100 postings per article: everything per posting is a C-level call (zip,
             # Counter), the Python loop runs per article.
-            art_rows, ver_rows, postings = [], [], []
+            art_rows: list[tuple] = []
+            ver_rows: list[tuple] = []
+            postings: list[tuple] = []
             df: Counter[str] = Counter()
             kdf: Counter[str] = Counter()
             ts = self.db.ts(at)
@@ -248,7 +251,7 @@ class SqlKnowledgeStore:
     def _load_postings_sqlite(self, postings: list[tuple]) -> None:
         # Sorted in SQL so the clustered key is filled in order (much faster than random),
         # with a larger page cache for the load only.
-        size = self.db.query_one("PRAGMA cache_size")["cache_size"]
+        size = self.db.query_row("PRAGMA cache_size")["cache_size"]
         self.db.execute("PRAGMA cache_size = -262144")
         try:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kb_terms_load (term TEXT, pub INTEGER, "
@@ -267,7 +270,7 @@ class SqlKnowledgeStore:
         # articles into 80,000: 4.3-6.3 s against 9.3 s unsorted; a rebuild, which re-sorts
         # everything already there, and a sorted INSERT … SELECT from a scratch table were
         # slower still). Inside the transaction, so an error leaves the old index as it was.
-        existing = int(self.db.query_one("SELECT value FROM kb_meta WHERE key = 'articles'")["value"])
+        existing = int(self.db.query_row("SELECT value FROM kb_meta WHERE key = 'articles'")["value"])
         cols = ("term", "pub", "weight", "article_id")
         if len(postings) > 200_000 and existing * 150 < len(postings):
             self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -288,7 +291,8 @@ class SqlKnowledgeStore:
         if not terms:
             return []
         pub = "pub = 1" if published_only else "pub IN (0, 1)"
-        parts, p = [], {"cap": per_term, "lim": limit}
+        parts: list[str] = []
+        p: dict[str, Any] = {"cap": per_term, "lim": limit}
         for i, (t, w) in enumerate(sorted(terms.items())):
             parts.append(f"SELECT * FROM (SELECT article_id, weight * :w{i} AS s FROM kb_terms WHERE term = :t{i} "
                          f"AND {pub} ORDER BY weight DESC, article_id DESC LIMIT :cap) AS q{i}")
@@ -309,17 +313,18 @@ class SqlKnowledgeStore:
                           r["status"], int(r["article_id"]) if r["article_id"] is not None else None, from_ts(r["last_at"]))
 
     def record_question(self, key: str, text: str, source: str, at: datetime, by: str) -> Unanswered:
-        row = self.db.query_one(
+        row = self.db.query_row(
             "INSERT INTO kb_questions (qkey, text, source, asked_at, asked_by, last_at, count, status) "
             "VALUES (:k, :t, :s, :at, :by, :at, 1, 'open') ON CONFLICT (qkey) DO UPDATE SET "
             "count = kb_questions.count + 1, last_at = excluded.last_at, "
             "source = CASE WHEN excluded.source = 'flag' THEN 'flag' ELSE kb_questions.source END, "
             "status = CASE WHEN kb_questions.status = 'answered' THEN 'open' ELSE kb_questions.status END RETURNING id",
             {"k": key, "t": text, "s": source, "at": self.db.ts(at), "by": by})
-        return self.question(int(row["id"]))
+        return self._question(self.db.query_row("SELECT * FROM kb_questions WHERE id = :id", {"id": int(row["id"])}))
 
     def questions(self, status: str | None = "open", limit: int = 200) -> list[Unanswered]:
-        where, p = "", {"n": limit}
+        where = ""
+        p: dict[str, Any] = {"n": limit}
         if status:
             where, p["st"] = "WHERE status = :st", status
         return [self._question(r) for r in self.db.query(

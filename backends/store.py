@@ -11,6 +11,11 @@ from pathlib import Path
 
 import platformdirs
 
+from hotline_tui.audit import AuditLog
+from hotline_tui.calls_port import CallStore
+from hotline_tui.kb.ports import KnowledgeStore
+from hotline_tui.tickets.ports import TicketStore
+
 from . import migrate as _migrate
 from .db import Db, open_db
 
@@ -38,7 +43,7 @@ class Store:
     def describe(self) -> str:
         return self.db.describe
 
-    def migrate(self):
+    def migrate(self) -> list[_migrate.Migration]:
         return _migrate.migrate(self.db)
 
     def status(self) -> _migrate.SchemaStatus:
@@ -50,27 +55,28 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    # Component stores are built on first use so a process that needs one pays for one.
+    # Component stores are built on first use so a process that needs one pays for one. Each is
+    # typed as the core's port, so mypy checks that the SQL class satisfies it.
     @cached_property
-    def audit(self):
+    def audit(self) -> AuditLog:
         from .audit_store import SqlAuditLog
 
         return SqlAuditLog(self.db)
 
     @cached_property
-    def tickets(self):
+    def tickets(self) -> TicketStore:
         from .tickets_store import SqlTicketStore
 
         return SqlTicketStore(self.db)
 
     @cached_property
-    def kb(self):
+    def kb(self) -> KnowledgeStore:
         from .kb_store import SqlKnowledgeStore
 
         return SqlKnowledgeStore(self.db)
 
     @cached_property
-    def calls(self):
+    def calls(self) -> CallStore:
         from .calls_store import SqlCallStore
 
         return SqlCallStore(self.db)

@@ -88,7 +88,7 @@ class SqlTicketStore:
         key = day.strftime("%Y%m%d")
         # One upsert-and-increment statement (atomic on its own; it locks the day's row until
         # the caller's transaction ends): two writers never get one serial.
-        n = self.db.query_one(
+        n = self.db.query_row(
             "INSERT INTO ticket_serials (day, last) VALUES (:d, 1) "
             "ON CONFLICT (day) DO UPDATE SET last = ticket_serials.last + 1 RETURNING last", {"d": key})["last"]
         return f"{key}-{int(n):06d}"
@@ -121,7 +121,7 @@ class SqlTicketStore:
             p[f"a_{c}"] = v
         p["a_after_json"] = _after_serial(p["a_after_json"] or "")
         try:
-            row = self.db.query_one(_PG_REGISTER, p)
+            row = self.db.query_row(_PG_REGISTER, p)
         except Exception as exc:
             # unique_violation (the serial is the tickets' only unique key written here).
             if getattr(exc, "sqlstate", None) == "23505":

@@ -27,11 +27,22 @@ class AuditEntry:
 
 
 class AuditLog(Protocol):
+    """The audit store port. Implemented by ``backends.audit_store`` (SQLite and PostgreSQL),
+    in the same database as the records it describes, so an entry commits with its change.
+    Every method blocks (database I/O). A store outage raises ``StoreUnavailable`` or
+    ``StoreBusy``; a refused write ``IntegrityViolation`` or ``DataRejected`` (all
+    ``StoreError``, ``hotline_tui.errors``); nothing of the failed call is written."""
+
     def append(self, entry: AuditEntry) -> int:
-        """Write ``entry`` inside the caller's current transaction; return its id. Blocks."""
+        """Write ``entry`` inside the caller's current transaction (or on its own when none is
+        open); return its id. Raises StoreUnavailable or StoreBusy, DataRejected for a value
+        the database refuses. Blocks."""
+        ...
 
     def for_subject(self, subject_type: str, subject_id: str) -> list[AuditEntry]:
-        """Entries about one subject, oldest first. Blocks."""
+        """Entries about one subject, oldest first. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
     def recent(self, limit: int = 100) -> list[AuditEntry]:
-        """Newest entries first. Blocks."""
+        """At most ``limit`` entries, newest first. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...

@@ -4,89 +4,24 @@
 store (written in batches off the UI loop by ``flush()``), so reports survive restarts. A caller
 who hung up while waiting (not a short abandon) gets a ``CallbackTask``, assigned round-robin to
 agents who are logged in; one open task per number (a caller who rings three times is called
-back once). A supervisor reassigns tasks (``callbacks.assign``), audited.
+back once). A supervisor reassigns tasks (``callbacks.assign``), audited. The records and the
+store port they go through are in ``calls_port``.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Callable, Protocol
+from typing import Callable
 
 from . import switch as sw
 from .access import Access, User
 from .audit import AuditEntry
+from .calls_port import CallbackTask, CallRecord, CallStore, ShiftNote
 from .clock import SITE_TZ, Clock
 from .errors import ConflictError, NotFound, ValidationError
 from .kpi import CallOutcome, KpiSettings
-
-
-@dataclass(frozen=True)
-class CallRecord:
-    member_uuid: str
-    node: str
-    queue: str
-    caller_number: str
-    caller_name: str
-    agent: str
-    joined_at: float
-    answered_at: float | None
-    left_at: float
-    outcome: str             # answered | abandoned | timeout | no_agent | exit_key | transferred
-    wait_s: float
-    talk_s: float = 0.0
-
-
-@dataclass(frozen=True)
-class CallbackTask:
-    id: int
-    member_uuid: str
-    queue: str
-    caller_number: str
-    caller_name: str
-    abandoned_at: float
-    assigned_to: str
-    state: str               # open | done | cancelled
-    note: str
-    updated_at: float
-    version: int = 1
-
-
-@dataclass(frozen=True)
-class ShiftNote:
-    id: int
-    shift_date: str          # YYYY-MM-DD of the shift's start (site time)
-    shift_name: str
-    author: str
-    at: float
-    text: str
-
-
-class CallStore(Protocol):
-    """Blocking store port (SQLite or PostgreSQL)."""
-
-    def add_records(self, records: list[CallRecord]) -> int:
-        """Insert records, ignoring ones already stored (same member, queue, left time); returns new rows."""
-
-    def records(self, since: float, until: float | None = None, queue: str | None = None) -> list[CallRecord]:
-        """Records with ``since <= left_at < until``, oldest first."""
-
-    def add_callback(self, task: CallbackTask) -> int:
-        """Insert an open task; returns its id."""
-
-    def open_callback_for(self, number: str) -> CallbackTask | None: ...
-
-    def callbacks(self, state: str | None = "open", limit: int = 200) -> list[CallbackTask]: ...
-
-    def callback(self, task_id: int) -> CallbackTask | None: ...
-
-    def update_callback(self, task: CallbackTask, expected_version: int, audit: AuditEntry) -> CallbackTask:
-        """Save with a version check and the audit entry in one transaction; ConflictError if stale."""
-
-    def add_note(self, note: ShiftNote, audit: AuditEntry) -> int: ...
-
-    def notes(self, shift_date: str, shift_name: str) -> list[ShiftNote]: ...
 
 
 _OUTCOME = {"BREAK_OUT": "abandoned", "TIMEOUT": "timeout", "NO_AGENT_TIMEOUT": "no_agent",
@@ -156,7 +91,8 @@ class CallbackService:
         self.access.require(viewer, "callers.read", "list callback tasks")
         return self.store.callbacks(state)
 
-    def _change(self, actor: User, task_id: int, action: str, fn, expected_version: int | None, note: str = ""):
+    def _change(self, actor: User, task_id: int, action: str, fn: Callable[[CallbackTask], CallbackTask],
+                expected_version: int | None, note: str = "") -> CallbackTask:
         task = self.store.callback(task_id)
         if task is None:
             raise NotFound(f"callback task {task_id} not found")
@@ -175,7 +111,7 @@ class CallbackService:
         if not agent:
             raise ValidationError("name the agent to assign the callback to")
 
-        def fn(t: CallbackTask):
+        def fn(t: CallbackTask) -> CallbackTask:
             if t.state != "open":
                 raise ValidationError(f"callback task {t.id} is {t.state}, only open tasks can be reassigned")
             return replace(t, assigned_to=agent)
@@ -185,7 +121,7 @@ class CallbackService:
                  expected_version: int | None = None) -> CallbackTask:
         self.access.require(actor, "tickets.callback", "record a callback")
 
-        def fn(t: CallbackTask):
+        def fn(t: CallbackTask) -> CallbackTask:
             if t.state != "open":
                 raise ValidationError(f"callback task {t.id} is already {t.state}")
             return replace(t, state="done" if reached else "cancelled", note=note)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -12,15 +12,21 @@ SITE_TZ = ZoneInfo("Asia/Shanghai")
 
 
 class Clock(Protocol):
+    """The clock port. Implemented by ``SystemClock`` (the machine's clock) and ``FixedClock``
+    (tests: stands still until advanced). No store or link behind it: it raises nothing."""
+
     def now(self) -> datetime:
-        """Return the current time, timezone-aware. Never blocks."""
+        """Return the current time, timezone-aware. Raises nothing. Never blocks."""
+        ...
 
     def monotonic(self) -> float:
-        """Return seconds from an arbitrary origin that never goes backwards. Never blocks."""
+        """Return seconds from an arbitrary origin that never goes backwards (for intervals
+        and rates, never for deadlines). Raises nothing. Never blocks."""
+        ...
 
 
 class SystemClock:
-    def __init__(self, tz=SITE_TZ):
+    def __init__(self, tz: tzinfo = SITE_TZ):
         self.tz = tz
 
     def now(self) -> datetime:
@@ -47,13 +53,13 @@ class FixedClock:
     def monotonic(self) -> float:
         return self._mono
 
-    def advance(self, seconds: float = 0, **kw) -> None:
+    def advance(self, seconds: float = 0, **kw: float) -> None:
         delta = timedelta(seconds=seconds, **kw)
         self._now += delta
         self._mono += delta.total_seconds()
 
 
-def parse_time(text: str, tz=SITE_TZ) -> datetime:
+def parse_time(text: str, tz: tzinfo = SITE_TZ) -> datetime:
     """Parse an ISO-8601 time from the user; a naive time is taken in the site's zone.
 
     Raises ValueError with a one-line message on bad input.

@@ -78,7 +78,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader whose bad dates (``2026-02-30``) are a marked error with a line, not a bare
     ValueError from ``datetime``."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
         try:
             return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
         except ValueError as exc:

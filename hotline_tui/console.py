@@ -11,18 +11,36 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable, Literal, TypedDict
 
 from . import switch as sw
 from .access import Access, User
+from .calls import CallbackService, HandoverNotes
 from .clock import Clock
+from .kb.service import KnowledgeService
 from .kpi import KpiSettings
 from .live.state import LiveState
 from .live.views import LiveSnapshot
+from .supervisor import Supervisor
+from .tickets.service import TicketService
+
+
+class StoreInfo(TypedDict):
+    """What the engineer view shows about the store (``ConsoleServices.store_info``)."""
+
+    kind: str            # sqlite | postgres
+    where: str           # file path or DSN without the password
+    latency_ms: float    # one schema-status round trip
+    migrations: str      # "component=version ..." (+ what is pending)
 
 
 @dataclass
 class ConsoleServices:
+    """Everything a screen may use. A service is None when the console runs without it (a
+    replay has no switch and no supervisor); screens check before they offer the action.
+    Services block (database I/O): screens call them from workers. A store outage raises
+    ``StoreError`` (``hotline_tui.errors``), a switch link failure ``LinkError``."""
+
     user: User
     access: Access
     live: LiveState
@@ -32,20 +50,20 @@ class ConsoleServices:
     readonly: bool = False
     refresh_hz: float = 2.0
     switch: sw.SwitchPort | None = None
-    supervisor: Any = None            # hotline_tui.supervisor.Supervisor
-    tickets: Any = None               # hotline_tui.tickets.service.TicketService
-    callbacks: Any = None             # hotline_tui.calls.CallbackService
-    notes: Any = None                 # hotline_tui.calls.HandoverNotes
-    kb: Any = None                    # hotline_tui.kb.service.KnowledgeService
+    supervisor: Supervisor | None = None
+    tickets: TicketService | None = None
+    callbacks: CallbackService | None = None
+    notes: HandoverNotes | None = None
+    kb: KnowledgeService | None = None
     agent_names: dict[str, str] = field(default_factory=dict)
     queue_names: dict[str, str] = field(default_factory=dict)
-    store_info: Callable[[], dict] | None = None      # blocking: kind, where, latency_ms, migrations
+    store_info: Callable[[], StoreInfo] | None = None    # blocks (one round trip); raises StoreError
     now: Callable[[], float] = time.time              # the live picture's clock (replay: recording time)
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # started on mount
-    periodic: list[Callable[[], Any]] = field(default_factory=list)                 # blocking, run in a thread
+    periodic: list[Callable[[], object]] = field(default_factory=list)  # blocking, run in a thread; result ignored
     on_exit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    errors: deque = field(default_factory=lambda: deque(maxlen=200))               # (epoch, text)
-    mode: str = "live"                # live | replay | embedded
+    errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=200))   # (epoch, text)
+    mode: Literal["live", "replay", "embedded"] = "live"
     recording: str = ""               # path when recording the event stream
 
     def nodes(self) -> list[sw.NodeHealth]:

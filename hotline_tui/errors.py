@@ -75,3 +75,23 @@ class ProtocolError(HotlineError):
 
 class LinkError(HotlineError):
     """The switch link is down or a command timed out."""
+
+
+class StoreError(HotlineError):
+    """The ticket/knowledge/call store failed; nothing of the failed call was written."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached (server down, file missing or unreadable, link lost)."""
+
+
+class StoreBusy(StoreError):
+    """The database is locked or a lock wait timed out; trying again later may succeed."""
+
+
+class IntegrityViolation(StoreError):
+    """The database refused a write that breaks a key or a constraint (e.g. a duplicate)."""
+
+
+class DataRejected(StoreError):
+    """The database refused a value (too long, wrong type, bad encoding)."""

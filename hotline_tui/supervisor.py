@@ -34,7 +34,7 @@ class Supervisor:
         self.access.require(actor, "agents.control", "set agents' status")
         if status not in sw.AGENT_STATUSES:
             raise ValidationError(f"unknown agent status {status!r}")
-        results = []
+        results: list[tuple[str, str | None]] = []
         for agent in agents:
             try:
                 await self.port.set_agent_status(agent, status)
@@ -47,7 +47,7 @@ class Supervisor:
 
     async def move_to_queue(self, actor: User, agents: Iterable[str], queue: str, level: int = 1) -> list[tuple[str, str | None]]:
         self.access.require(actor, "agents.control", "move agents between queues")
-        results = []
+        results: list[tuple[str, str | None]] = []
         for agent in agents:
             try:
                 await self.port.set_agent_tier(agent, queue, level)

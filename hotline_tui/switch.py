@@ -9,7 +9,7 @@ Times are epoch seconds (float) as the switch reports them; every event names it
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Awaitable, Callable, Literal, Protocol, Union
+from typing import Any, Awaitable, Literal, Protocol, Union, get_args
 
 # mod_callcenter's vocabulary, exactly as the switch spells it.
 AGENT_STATUSES = ("Logged Out", "Available", "Available (On Demand)", "On Break")
@@ -260,7 +260,17 @@ SwitchEvent = Union[
     ChannelBridged, ChannelHangup, Heartbeat, LinkUp, LinkDown, Resynced,
 ]
 
-EventSink = Callable[[SwitchEvent], None]
+class EventSink(Protocol):
+    """The event sink port: what a switch adapter (``backends.freeswitch.SwitchCluster``, the
+    replay of a recording) feeds every domain event to, in the order the switch sent them.
+    Implemented by ``LiveState.apply`` and by whatever ``hotline.py`` chains in front of it
+    (the recorder of the event stream); any ``(event) -> None`` callable fits."""
+
+    def __call__(self, event: SwitchEvent, /) -> None:
+        """Take one event; returns nothing. Must not block (it runs on the event loop, between
+        two socket reads) and must not raise: the ESL adapter does not catch it, so an
+        exception ends that link's reader and the link reconnects and resyncs."""
+        ...
 
 
 def _quick_init(cls: type) -> type:
@@ -287,11 +297,11 @@ def _quick_init(cls: type) -> type:
     init = scope["_make"](**setters, **defaults)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
-    cls.__init__ = init
+    setattr(cls, "__init__", init)                     # replacing a class's __init__: mypy forbids the attribute form
     return cls
 
 
-for _cls in (*SwitchEvent.__args__, AgentRow, TierRow, MemberRow, ChannelRow):
+for _cls in (*get_args(SwitchEvent), AgentRow, TierRow, MemberRow, ChannelRow):
     _quick_init(_cls)
 del _cls
 
@@ -313,27 +323,49 @@ class NodeHealth:
 
 
 class SwitchPort(Protocol):
-    """Supervisor actions on the switch. Every method is a coroutine (non-blocking) that
-    returns when the switch answered, and raises ``LinkError`` when the link is down or the
-    switch did not answer in time, ``NotFound`` for an unknown agent/call and
-    ``HotlineError`` with the switch's own ``-ERR`` text for any other refusal.
-    Permission checks are the caller's job (``hotline_tui`` services wrap these)."""
+    """Supervisor actions on the switch. Implemented by ``backends.freeswitch.SwitchCluster``
+    (one or several FreeSWITCH nodes, real or the simulator). Every action is a coroutine:
+    it does not block the event loop and returns when the switch answered. Every action
+    raises ``LinkError`` when the link is down or the switch did not answer in time,
+    ``ValidationError`` for an argument that cannot go on the wire (a name with spaces or
+    quotes, a bad number), and ``HotlineError`` with the switch's own ``-ERR`` text for any
+    other refusal. No store behind it: no ``StoreError``. Permission checks are the caller's
+    job (``hotline_tui.supervisor`` wraps these with permission and audit)."""
 
-    def set_agent_status(self, agent: str, status: str) -> Awaitable[None]: ...
+    def set_agent_status(self, agent: str, status: str) -> Awaitable[None]:
+        """Set the agent's mod_callcenter status (one of ``AGENT_STATUSES``, else
+        ValidationError); returns nothing. Raises LinkError, HotlineError (unknown agent:
+        the switch's refusal). Awaits the switch, never blocks."""
+        ...
 
     def listen(self, agent: str, supervisor_contact: str, mode: ListenMode) -> Awaitable[str]:
-        """Call the supervisor's phone and attach it to the agent's current call;
-        returns the supervisor leg's uuid."""
+        """Call the supervisor's phone and attach it to the agent's current call (listen,
+        whisper or barge); returns the supervisor leg's uuid. Raises NotFound when the agent
+        is not on a call, LinkError, HotlineError. Awaits the switch, never blocks."""
+        ...
 
-    def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> Awaitable[None]: ...
+    def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> Awaitable[None]:
+        """Hang the call up with ``cause``; returns nothing. Raises LinkError, HotlineError
+        (no such call). Awaits the switch, never blocks."""
+        ...
 
-    def transfer(self, call_uuid: str, destination: str) -> Awaitable[None]: ...
+    def transfer(self, call_uuid: str, destination: str) -> Awaitable[None]:
+        """Transfer the call to ``destination`` (an extension or a queue's number); returns
+        nothing. Raises LinkError, HotlineError (no such call). Awaits the switch, never blocks."""
+        ...
 
     def originate_callback(self, agent: str, number: str) -> Awaitable[str]:
-        """Ring the agent, then the citizen; returns the new call's uuid."""
+        """Ring the agent, then the citizen at ``number``; returns the new call's uuid.
+        Raises ValidationError (bad number), LinkError, HotlineError. Awaits the switch,
+        never blocks."""
+        ...
 
     def set_agent_tier(self, agent: str, queue: str, level: int = 1, position: int = 1) -> Awaitable[None]:
-        """Put the agent in the queue (tier add, or tier set when it exists)."""
+        """Put the agent in the queue (tier add, or tier set when it exists); returns nothing.
+        Raises LinkError, HotlineError (unknown agent or queue). Awaits the switch, never blocks."""
+        ...
 
     def nodes(self) -> list[NodeHealth]:
-        """Health of every switch link; never blocks."""
+        """Health of every switch link, one entry per configured node. Raises nothing. Never
+        blocks (reads what the links last reported)."""
+        ...

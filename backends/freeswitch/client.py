@@ -125,6 +125,8 @@ class EslConnection:
             ev = frame.picked
             if ev is None:
                 ev = frame.event()
+                if ev is None:            # only a frame that is no event has none; is_event said it is
+                    return
             self.events += 1
             if ev.get("Event-Name") == "BACKGROUND_JOB":
                 job = ev.get("Job-UUID", "")
@@ -205,7 +207,7 @@ class EslConnection:
 class SwitchNode:
     """A supervised link to one switch: keeps reconnecting and feeds domain events to ``sink``."""
 
-    def __init__(self, cfg: NodeConfig, sink: Callable[[object], None], *, rng: random.Random | None = None,
+    def __init__(self, cfg: NodeConfig, sink: sw.EventSink, *, rng: random.Random | None = None,
                  wallclock: Callable[[], float] = time.time):
         self.cfg, self.sink, self.rng, self.now = cfg, sink, rng or random.Random(), wallclock
         self.health = sw.NodeHealth(cfg.name, f"{cfg.host}:{cfg.port}")

@@ -311,13 +311,15 @@ class HeaderPicker:
                     sub = None
                 else:
                     m = kind_match(text, start, end)
-                    rx = None
+                    known = None
                     if m is not None:
                         sub, kind = m.groups()
-                        rx = (after_name if sub is None else after_sub).get(kind)
+                        known = (after_name if sub is None else after_sub).get(kind)
                         at = m.end()             # the first lines hold no other wanted name: skip them
-                    if rx is None:               # no kind or an unknown one: every name, from the first line
+                    if known is None:            # no kind or an unknown one: every name, from the first line
                         rx, at, kind = any_rx, start, None
+                    else:
+                        rx = known
             if cr and text.find("\r", at, end) >= 0:   # see _pick_pattern; never in what FreeSWITCH sends
                 declined.append(frame)
                 continue
@@ -363,24 +365,25 @@ class FrameParser:
         """Add bytes; return the frames now complete (in order). Raises ProtocolError."""
         rest = self._buf
         pending = self._pending
+        buf: bytes
         if rest:
-            if type(rest) is bytearray:   # bytes gathered over several reads: grow in place
+            grown: bytes | bytearray
+            if isinstance(rest, bytearray):   # bytes gathered over several reads: grow in place
                 rest += data
-                buf = rest
+                grown = rest
             else:
-                buf = rest + data         # one copy
+                grown = rest + data       # one copy
             if pending is not None:
-                if len(buf) - 1 < pending[1]:     # the body is still short (buf starts with the LF before it)
-                    self._buf = buf if type(buf) is bytearray else bytearray(buf)
+                if len(grown) - 1 < pending[1]:   # the body is still short (it starts with the LF before it)
+                    self._buf = grown if isinstance(grown, bytearray) else bytearray(grown)
                     return []             # wait without copying again
-            elif buf.find(b"\n\n", max(self._scanned - 1, 0)) < 0:
-                if len(buf) > self.max_frame:   # a header block still open: search only the new bytes
+            elif grown.find(b"\n\n", max(self._scanned - 1, 0)) < 0:
+                if len(grown) > self.max_frame:   # a header block still open: search only the new bytes
                     raise ProtocolError(f"header block over {self.max_frame} bytes")
-                self._scanned = len(buf)
-                self._buf = buf if type(buf) is bytearray else bytearray(buf)
+                self._scanned = len(grown)
+                self._buf = grown if isinstance(grown, bytearray) else bytearray(grown)
                 return []
-            if type(buf) is bytearray:
-                buf = bytes(buf)
+            buf = bytes(grown) if isinstance(grown, bytearray) else grown
         else:
             buf = bytes(data)             # no copy when data is bytes
         frames: list[Frame] = []

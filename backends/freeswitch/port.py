@@ -14,7 +14,7 @@ from typing import Callable
 from hotline_tui import switch as sw
 from hotline_tui.errors import HotlineError, LinkError, NotFound, ValidationError
 
-from .client import NodeConfig, SwitchNode
+from .client import EslConnection, NodeConfig, SwitchNode
 
 _TOKEN = re.compile(r"^[\w@.+:\-]{1,128}$")
 _NUMBER = re.compile(r"^\+?\d{2,20}$")
@@ -39,7 +39,7 @@ def _ok(body: str, what: str) -> str:
 class SwitchCluster:
     """Every configured switch node, merged. ``sink`` gets every node's domain events."""
 
-    def __init__(self, nodes: list[NodeConfig], sink: Callable[[object], None], *, rng: random.Random | None = None,
+    def __init__(self, nodes: list[NodeConfig], sink: sw.EventSink, *, rng: random.Random | None = None,
                  agent_node: Callable[[str], str | None] = lambda agent: None,
                  agent_contact: Callable[[str], str] = lambda agent: f"user/{agent}"):
         rng = rng or random.Random()
@@ -60,17 +60,18 @@ class SwitchCluster:
     def nodes(self) -> list[sw.NodeHealth]:
         return self.nodes_health()
 
-    def _node_for(self, agent: str | None = None) -> SwitchNode:
+    def _conn_for(self, agent: str | None = None) -> EslConnection:
+        """The link to the agent's switch, else to any switch that is up. Raises LinkError."""
         name = self.agent_node(agent) if agent else None
         node = self._nodes.get(name) if name else None
         if node is None:
             node = next((n for n in self._nodes.values() if n.conn is not None), None)
         if node is None or node.conn is None:
             raise LinkError("no switch link is up")
-        return node
+        return node.conn
 
     async def api(self, line: str, agent: str | None = None) -> str:
-        return await self._node_for(agent).conn.api(line)
+        return await self._conn_for(agent).api(line)
 
     async def set_agent_status(self, agent: str, status: str) -> None:
         if status not in sw.AGENT_STATUSES:
@@ -80,8 +81,8 @@ class SwitchCluster:
 
     async def listen(self, agent: str, supervisor_contact: str, mode: sw.ListenMode) -> str:
         _token("contact", supervisor_contact)
-        node = self._node_for(agent)
-        body = await node.conn.api(f"callcenter_config agent get uuid {_token('agent', agent)}")
+        conn = self._conn_for(agent)
+        body = await conn.api(f"callcenter_config agent get uuid {_token('agent', agent)}")
         target = body.strip()
         if not target or target.startswith("-ERR"):
             raise NotFound(f"agent {agent} is not on a call")
@@ -92,7 +93,7 @@ class SwitchCluster:
         if mode == "whisper":
             vars_ += ",eavesdrop_whisper_aleg=true"
         vars_ += "}"
-        result = _ok(await node.conn.bgapi(f"originate {vars_}user/{supervisor_contact} {app}"), f"{mode} {agent}")
+        result = _ok(await conn.bgapi(f"originate {vars_}user/{supervisor_contact} {app}"), f"{mode} {agent}")
         return result.removeprefix("+OK").strip()
 
     async def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> None:
@@ -105,9 +106,9 @@ class SwitchCluster:
     async def originate_callback(self, agent: str, number: str) -> str:
         if not _NUMBER.match(number or ""):
             raise ValidationError(f"bad phone number {number!r}")
-        node = self._node_for(agent)
+        conn = self._conn_for(agent)
         contact = self.agent_contact(_token("agent", agent))
-        result = _ok(await node.conn.bgapi(
+        result = _ok(await conn.bgapi(
             f"originate {{origination_caller_id_number=12345,hotline_callback=true}}{contact} {number} XML default"),
             f"callback {number}")
         return result.removeprefix("+OK").strip()

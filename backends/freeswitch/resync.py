@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from hotline_tui import switch as sw
 from hotline_tui.errors import ProtocolError
@@ -33,10 +34,13 @@ def parse_channels(body: str) -> list[sw.ChannelRow]:
     text = body.strip()
     if text.startswith("-ERR"):
         raise ProtocolError(f"switch refused show channels: {text}")
+    data: dict[str, Any]
     try:
         data = json.loads(text) if text else {"row_count": 0}
     except ValueError as exc:
         raise ProtocolError(f"bad show channels JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("show channels JSON is not an object")
     return [sw.ChannelRow(r.get("uuid", ""), r.get("direction", ""), float(_i(r.get("created_epoch"))),
                           r.get("name", ""), r.get("state", ""), r.get("callstate", ""), r.get("cid_num", ""),
                           r.get("cid_name", ""), r.get("dest", ""), r.get("call_uuid", ""))

@@ -61,7 +61,9 @@ USAGE = ("-USAGE: \n"
 
 def split_args(text: str, limit: int = 8) -> list[str]:
     """FreeSWITCH's ``switch_separate_string``: spaces split, single quotes group and vanish."""
-    out, cur, quoted, started = [], [], False, False
+    out: list[str] = []
+    cur: list[str] = []
+    quoted = started = False
     for ch in text:
         if ch == "'":
             quoted, started = not quoted, True
@@ -131,8 +133,8 @@ def _agent(cc: CallCenter, action: str, a: list[str]) -> str:
         if not a:
             return "-ERR Invalid!\n"
         cc.agents.pop(a[0], None)
-        for key in [k for k in cc.tiers if k[1] == a[0]]:
-            del cc.tiers[key]
+        for tier in [k for k in cc.tiers if k[1] == a[0]]:
+            del cc.tiers[tier]
         return "+OK\n"
     if action == "reload":
         return "+OK\n"
@@ -271,15 +273,15 @@ def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
         if kind == "members":
             now = cc.now
             ms = [m for m in cc.members.values() if m.queue == q]
-            rows = []
+            scored: list[tuple[int, tuple]] = []
             for m in ms:
                 score = m.base_score + int(now - m.joined_epoch)
-                rows.append((score, (m.queue, "single_box", m.uuid, m.session_uuid, m.cid_number, m.cid_name,
+                scored.append((score, (m.queue, "single_box", m.uuid, m.session_uuid, m.cid_number, m.cid_name,
                                      m.system_epoch, m.joined_epoch, m.rejoined_epoch, m.bridge_epoch,
                                      m.abandoned_epoch, m.base_score, 0, m.serving_agent, "single_box" if m.serving_agent else "",
                                      m.state, score)))
-            rows.sort(key=lambda r: -r[0])
-            return _table(MEMBER_COLS + ("score",), [r for _, r in rows])
+            scored.sort(key=lambda r: -r[0])
+            return _table(MEMBER_COLS + ("score",), [r for _, r in scored])
         return ""
     return ""
 

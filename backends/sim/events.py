@@ -34,6 +34,13 @@ class SimEvent:
                 return v
         return default
 
+    def header(self, name: str) -> str | None:
+        """The first header called ``name``, or None when the event has none."""
+        for k, v in self.headers:
+            if k == name:
+                return v
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Identity:

@@ -19,7 +19,7 @@ import random
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, Self
 
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.site import Queue as QueueCfg
@@ -89,7 +89,7 @@ class TierRec:
     position: int = 1
 
 
-class TierTable(dict):
+class TierTable(dict[tuple[str, str], TierRec]):
     """mod_callcenter's tiers, keyed by (queue, agent), with a per-queue index kept in the
     table's own order. Dispatch reads one queue's tiers for every waiting caller; scanning all
     of them (7,000 on a 1,000-agent site) made the model too slow for large sites. The API
@@ -136,7 +136,9 @@ class TierTable(dict):
         self._by_queue = None
         super().clear()
 
-    def __ior__(self, other):
+    # mypy holds an in-place |= to dict's widening __or__ overload; typeshed's own dict.__ior__
+    # carries the same ignore[misc]. ``other``: what dict.update takes (a mapping or pairs).
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override, misc]
         self._by_queue = None
         return super().__ior__(other)
 
@@ -215,9 +217,9 @@ class CallCenter:
             if rec.status == "Available":
                 self._plan_break(rec)
         if traffic:
-            for q in site.queues:
-                if q.traffic.calls_per_hour > 0:
-                    self._next_arrival(q)
+            for queue in site.queues:
+                if queue.traffic.calls_per_hour > 0:
+                    self._next_arrival(queue)
         if heartbeat_s:
             self.at(start + heartbeat_s, self._heartbeat, heartbeat_s)
 
@@ -355,9 +357,10 @@ class CallCenter:
     def join(self, queue: str, ch: Channel, base_score: int = 0) -> MemberRec:
         q = self.queues[queue].cfg
         old = self.abandoned.pop((queue, ch.cid_num), None) if q.abandoned_resume_allowed else None
-        resumed = old is not None and old in self.members
-        if resumed:
-            m = self.members[old]
+        held = self.members.get(old) if old is not None else None
+        resumed = held is not None
+        if held is not None:
+            m = held
             m.session_uuid, m.state, m.rejoined_epoch, m.abandoned_epoch = ch.uuid, "Waiting", int(self.now), 0
             m.serving_agent, m.ringing, m.joined_at = "", [], self.now
         else:
@@ -729,12 +732,12 @@ class CallCenter:
                 return True
         for a in self.agents.values():
             if a.leg == uuid and a.member:
-                m = self.members.get(a.member)
-                self._release_leg(a, m, cause)
-                if m is not None:
-                    m.ringing = [x for x in m.ringing if x != a.name]
-                    if not m.ringing and m.state == "Trying":
-                        m.state, m.serving_agent = "Waiting", ""
+                rung = self.members.get(a.member)
+                self._release_leg(a, rung, cause)
+                if rung is not None:
+                    rung.ringing = [x for x in rung.ringing if x != a.name]
+                    if not rung.ringing and rung.state == "Trying":
+                        rung.state, rung.serving_agent = "Waiting", ""
                 return True
         self.hangup_channel(uuid, cause)
         return True

@@ -68,7 +68,7 @@ class _Conn:
             return True
         matched = False
         for header, value in self.filters:
-            have = ev.subclass if header == "Event-Subclass" else (ev.name if header == "Event-Name" else ev.get(header, None))
+            have = ev.subclass if header == "Event-Subclass" else (ev.name if header == "Event-Name" else ev.header(header))
             if have is None:
                 continue
             negative = value.startswith("-")

@@ -7,7 +7,7 @@ import json
 import sys
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, cast
 
 import click
 
@@ -27,13 +27,19 @@ class Wiring(Protocol):
         HotlineError when the schema is not current (unless ``check`` is False). Blocks."""
 
 
+def _wiring_of(ctx: click.Context) -> Wiring:
+    # ctx.obj is whatever hotline.py put there; Wiring is a Protocol, so click cannot look it
+    # up by type (find_object(object) finds the nearest object set on any parent context).
+    return cast(Wiring, ctx.find_object(object))
+
+
 def wiring() -> Wiring:
-    return click.get_current_context().find_object(object)  # type: ignore[return-value]
+    return _wiring_of(click.get_current_context())
 
 
-def _set_actor(ctx: click.Context, _param, value):
+def _set_actor(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value:
-        ctx.find_object(object).as_user = value
+        _wiring_of(ctx).as_user = value
     return value
 
 
@@ -62,7 +68,7 @@ def one_line_errors(fn: Callable) -> Callable:
 def _default(o: Any) -> Any:
     if isinstance(o, (datetime, date)):
         return o.isoformat()
-    if is_dataclass(o):
+    if is_dataclass(o) and not isinstance(o, type):
         return asdict(o)
     if isinstance(o, (set, frozenset, tuple)):
         return list(o)

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import random
 import time
+from typing import Any, Callable
 
 import click
 
-from ..clock import SystemClock
+from ..clock import Clock, SystemClock
 from ..demo.kb import seed_kb
 from ..demo.tickets import seed_tickets
 from .common import one_line_errors, wiring
 
-SEEDERS: list[tuple[str, object]] = [("kb", seed_kb)]
+#: fn(store bundle, config dir, rng, clock) -> one-line summary; blocks.
+Seeder = Callable[[Any, Any, random.Random, Clock], str]
+SEEDERS: list[tuple[str, Seeder]] = [("kb", seed_kb)]
 
 
 def seed_all(store, config_dir, *, seed: int = 1, tickets: int = 10_000, days: int = 60, clock=None,

@@ -1,15 +1,30 @@
-"""Build a KnowledgeService from a store bundle (anything with ``.kb`` and ``.audit``)."""
+"""Build a KnowledgeService from a store bundle (``KbStores``, a narrow ``hotline_tui.ports.StoreBundle``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from ..access import load_access
+from ..audit import AuditLog
 from ..clock import Clock, SystemClock
 from ..config import load_yaml, validate
 from ..config_schema import KbFile
+from .ports import KnowledgeStore
 from .query import Synonyms
 from .service import KnowledgeService
+
+
+class KbStores(Protocol):
+    """What this factory needs of a store bundle (``hotline_tui.ports.StoreBundle`` has it all;
+    a narrower port here keeps ``ports`` -> ``kb`` the only arrow between the two packages).
+    Reading an attribute raises nothing and does not block."""
+
+    @property
+    def kb(self) -> KnowledgeStore: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 def load_synonyms(config_dir: str | Path) -> Synonyms:
@@ -43,7 +58,7 @@ def load_synonyms(config_dir: str | Path) -> Synonyms:
     return Synonyms(groups)
 
 
-def knowledge_service(store, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:
+def knowledge_service(store: KbStores, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:
     """Reads roles.yaml and kb.yaml (ConfigError on bad config)."""
     return KnowledgeService(store.kb, store.audit, load_access(config_dir), load_synonyms(config_dir),
                             clock or SystemClock())

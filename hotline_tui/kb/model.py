@@ -40,6 +40,14 @@ class Article:
                 "created_at": iso(self.created_at), "updated_at": iso(self.updated_at), "updated_by": self.updated_by}
 
 
+def stored_id(a: Article) -> int:
+    """The id of an article read from or written to the store. Raises ValueError for an
+    article not stored yet (a bug in the caller, never user input). Never blocks."""
+    if a.id is None:
+        raise ValueError(f"article {a.title!r} has no id: it was never stored")
+    return a.id
+
+
 def article_from_snapshot(d: dict[str, Any]) -> Article:
     def day(v):
         return date.fromisoformat(v) if v else None

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Article, Hit
+from .model import Article, Hit, stored_id
 from .query import Plan, Segment
 from .terms import LATIN, norm
 from .vocab import Vocabulary
@@ -217,6 +217,6 @@ def rank(v: Vocabulary, plan: Plan, candidates: list[tuple[Article, int]], today
     hits = []
     for i, (score, a, needles) in enumerate(scored[:limit], 1):
         snip, snip_spans = snippet(plain(a.body), needles)
-        hits.append(Hit(i, a.id, a.title, score, snip, spans(a.title, needles), snip_spans, a.department, a.category,
+        hits.append(Hit(i, stored_id(a), a.title, score, snip, spans(a.title, needles), snip_spans, a.department, a.category,
                         tuple(a.tags), a.status))
     return hits

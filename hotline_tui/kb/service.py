@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from ..access import Access, User
@@ -19,7 +19,7 @@ from ..audit import AuditEntry, AuditLog
 from ..clock import Clock
 from ..errors import ConflictError, IllegalTransition, NotFound, ValidationError
 from . import rank as _rank
-from .model import Article, ArticleVersion, Hit, Unanswered
+from .model import Article, ArticleVersion, Hit, Unanswered, stored_id
 from .ports import KnowledgeStore
 from .query import Plan, Synonyms, plan
 from .terms import article_terms, norm
@@ -119,7 +119,7 @@ class KnowledgeService:
 
     def _index(self, a: Article) -> None:
         terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body)
-        self.store.index(a.id, terms, keywords, a.status == "published")
+        self.store.index(stored_id(a), terms, keywords, a.status == "published")
         self._dirty = True
 
     # -- reads -----------------------------------------------------------------------------
@@ -168,7 +168,7 @@ class KnowledgeService:
                                           limit=CANDIDATES)
             scores = dict(found)
             arts = self.store.get_many(list(scores))
-            hits = _rank.rank(v, p, [(a, scores[a.id]) for a in arts], self.clock.now().date(), limit)
+            hits = _rank.rank(v, p, [(a, scores[stored_id(a)]) for a in arts], self.clock.now().date(), limit)
         if record and (not hits or hits[0].score < _rank.USEFUL):
             self._record(user, query, "search")
         return hits
@@ -178,8 +178,8 @@ class KnowledgeService:
         now = self.clock.now()
         self.audit.append(AuditEntry(user.name, action, subject, str(sid), now, now, before, after, note))
 
-    def _save_version(self, a: Article, action: str, user: User) -> None:
-        self.store.add_version(ArticleVersion(a.id, a.version, action, a.updated_at, user.name, a))
+    def _save_version(self, a: Article, action: str, user: User, at: datetime) -> None:
+        self.store.add_version(ArticleVersion(stored_id(a), a.version, action, at, user.name, a))
 
     def add(self, user: User, **fields) -> Article:
         """A new draft article. Raises ValidationError on a missing title/body or bad field."""
@@ -191,7 +191,7 @@ class KnowledgeService:
         with self.store.tx():
             a.id = self.store.insert(a)
             self._index(a)
-            self._save_version(a, "add", user)
+            self._save_version(a, "add", user, now)
             self._audit(user, "kb.add", "article", a.id, None, a.snapshot())
         return a
 
@@ -210,10 +210,11 @@ class KnowledgeService:
             before = a.snapshot()
             new = apply(a)
             old_version = a.version
-            new.version, new.updated_at, new.updated_by = old_version + 1, self.clock.now(), user.name
+            now = self.clock.now()
+            new.version, new.updated_at, new.updated_by = old_version + 1, now, user.name
             self.store.update(new, old_version)
             self._index(new)
-            self._save_version(new, action, user)
+            self._save_version(new, action, user, now)
             self._audit(user, f"kb.{action}", "article", new.id, before, new.snapshot())
         return new
 
@@ -297,7 +298,7 @@ class KnowledgeService:
             self._load(article_id)
             if q.status == "answered" and q.article_id == int(article_id):
                 raise IllegalTransition(q.status, "answer", "question")
-            self.store.close_question(q.id, "answered", int(article_id))
+            self.store.close_question(int(unanswered_id), "answered", int(article_id))
             self._audit(user, "kb.answer", "kb_question", q.id, {"status": q.status},
                         {"status": "answered", "article_id": int(article_id)})
         return replace(q, status="answered", article_id=int(article_id))
@@ -311,7 +312,7 @@ class KnowledgeService:
                 raise NotFound(f"no unanswered question {unanswered_id}")
             if q.status != "open":
                 raise IllegalTransition(q.status, "dismiss", "question")
-            self.store.close_question(q.id, "dismissed", None)
+            self.store.close_question(int(unanswered_id), "dismissed", None)
             self._audit(user, "kb.dismiss", "kb_question", q.id, {"status": q.status}, {"status": "dismissed"})
         return replace(q, status="dismissed")
 

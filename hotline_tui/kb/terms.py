@@ -182,9 +182,10 @@ def readings(char: str) -> tuple[str, ...]:
     from pypinyin import Style
     from pypinyin import pinyin as _pinyin
 
-    found = _pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda s: [[""]])[0]
+    # errors="ignore": a character without a reading gives no row at all (so no readings).
+    rows = _pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
     out: list[str] = []
-    for r in found:
+    for r in rows[0] if rows else ():
         r = r.replace("ü", "v")
         if r and r.isascii() and r.isalpha() and r not in out:
             out.append(r)

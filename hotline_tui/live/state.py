@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Callable
+from typing import Any, Callable
 
 from .. import switch as sw
 from ..clock import SITE_TZ
@@ -65,7 +65,8 @@ class LiveState:
         self.last_event_at: float | None = None
         self.sinks: list[Callable[[CallOutcome, sw.MemberLeft], None]] = []
         self.occupancy = Occupancy()
-        self._dispatch = {
+        # event type -> handler (each handler takes its own event type; Any keeps the table one dict)
+        self._dispatch: dict[type, Callable[[Any], None]] = {
             sw.AgentStatusChanged: self._status, sw.AgentStateChanged: self._state, sw.AgentOffered: self._offered,
             sw.MemberJoined: self._joined, sw.BridgeStarted: self._bridge_start, sw.BridgeEnded: self._bridge_end,
             sw.BridgeFailed: self._bridge_fail, sw.MemberLeft: self._left, sw.ChannelCreated: self._ch_create,
@@ -73,7 +74,7 @@ class LiveState:
         }
 
     # -- applying events -------------------------------------------------------------------
-    def apply(self, event) -> None:
+    def apply(self, event: sw.SwitchEvent) -> None:
         """Apply one domain event. Never blocks; unknown events are ignored."""
         fn = self._dispatch.get(type(event))
         self.events_applied += 1

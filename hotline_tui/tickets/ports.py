@@ -1,7 +1,17 @@
-"""The port the ticket service writes through. Implemented by backends.tickets_store."""
+"""The port the ticket service writes through. Implemented by ``backends.tickets_store``
+(SQLite and PostgreSQL) and by the in-memory fakes of the tests.
+
+Every method blocks (database I/O): call it from a worker thread, never the UI loop. Writes
+join the caller's transaction (``tx()``) when one is open. A store outage raises one of the
+typed errors of ``hotline_tui.errors`` and nothing of the failed call is written:
+``StoreUnavailable`` (database unreachable), ``StoreBusy`` (locked, lock wait timed out);
+a write the database refuses raises ``IntegrityViolation`` (a key or constraint) or
+``DataRejected`` (a value). All four are ``StoreError``.
+"""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
@@ -10,13 +20,19 @@ from .model import Caller, Ticket, TicketNote
 
 
 class TicketStore(Protocol):
-    """Every method blocks (database I/O). Writes join the caller's transaction (``tx()``)."""
+    """Tickets, their notes, links, callers and the per-day serial counter."""
 
-    def tx(self):
-        """Context manager: one transaction; ticket, notes and audit commit or vanish together."""
+    def tx(self) -> AbstractContextManager[object]:
+        """A context manager for one transaction: ticket, notes and audit commit or vanish
+        together; an exception inside rolls everything back and propagates. A nested ``tx()``
+        joins the outer one. Entering raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
     def next_serial(self, day: date) -> str:
-        """Allocate the next serial ``YYYYMMDD-NNNNNN`` for ``day``; safe with concurrent writers."""
+        """Allocate and return the next serial ``YYYYMMDD-NNNNNN`` for ``day``; safe with
+        concurrent writers (the day's counter stays locked until the transaction ends).
+        Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
     def insert_new(self, ticket: Ticket, entry: AuditEntry) -> str:
         """Register ``ticket`` (its serial still ""): allocate the next serial of its
@@ -25,47 +41,87 @@ class TicketStore(Protocol):
         if one is open), so a killed process leaves either all three or none. Sets
         ``ticket.serial`` and ``ticket.id`` and returns the serial. Serials are distinct and
         gap-free under concurrent writers (a failed registration gives its number back).
-        Raises ValidationError when the day's counter is behind the stored tickets."""
+        Raises ValidationError when the day's counter is behind the stored tickets, ValueError
+        when ``ticket`` already has a serial, StoreUnavailable or StoreBusy on an outage,
+        DataRejected for a value the database refuses. Blocks."""
+        ...
 
     def insert(self, ticket: Ticket) -> int:
-        """Store a new ticket; return its id. Raises ValidationError on a duplicate serial."""
+        """Store a new ticket (serial given); return its id. Raises ValidationError on a
+        duplicate serial, StoreUnavailable or StoreBusy on an outage, DataRejected for a value
+        the database refuses. Blocks."""
+        ...
 
     def update(self, ticket: Ticket, expected_version: int) -> None:
         """Save ``ticket`` (its version already bumped). Raises ConflictError when the stored
-        version is no longer ``expected_version``."""
+        version is no longer ``expected_version``, StoreUnavailable or StoreBusy on an outage,
+        DataRejected for a value the database refuses. Blocks."""
+        ...
 
     def get(self, serial: str) -> Ticket | None:
-        """The ticket with ``serial``, or None."""
+        """The ticket with ``serial``, or None. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
     def search(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
                phone: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
-        """Tickets matching every given filter, newest first."""
+        """Tickets matching every given filter, newest first, at most ``limit`` from
+        ``offset``. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
     def overdue(self, now: datetime, *, light: str | None = None, department: str | None = None,
                 category: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
         """Active tickets whose running clock is red (due <= now) or yellow (yellow_from <= now
-        < due); most overdue first. Uses indexed columns only."""
+        < due); most overdue first. Uses indexed columns only. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
 
     def overdue_counts(self, now: datetime, *, department: str | None = None) -> tuple[int, int]:
         """(yellow, red): how many tickets ``overdue`` would list under each light, counted in
-        the database (one indexed query, nothing loaded). Blocks on the store."""
+        the database (one indexed query, nothing loaded). Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
 
-    def add_note(self, note: TicketNote) -> None: ...
+    def add_note(self, note: TicketNote) -> None:
+        """Append a note (answer, reply, urge, ...) to its ticket. Raises StoreUnavailable or
+        StoreBusy, DataRejected for a value the database refuses. Blocks."""
+        ...
 
-    def notes(self, serial: str) -> list[TicketNote]: ...
+    def notes(self, serial: str) -> list[TicketNote]:
+        """The ticket's notes, oldest first (none for an unknown serial). Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
-    def link(self, a: str, b: str, kind: str) -> None: ...
+    def link(self, a: str, b: str, kind: str) -> None:
+        """Record that tickets ``a`` and ``b`` are related (``kind`` "related" or "merged"),
+        both directions; linking them again replaces the kind. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
 
     def links(self, serial: str) -> list[tuple[str, str]]:
-        """(other serial, kind) pairs."""
+        """(other serial, kind) pairs of the ticket's links, by other serial. Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
-    def count_return(self, department: str, wrong: bool) -> None: ...
+    def count_return(self, department: str, wrong: bool) -> None:
+        """Count one ticket returned by ``department`` (``wrong``: returned as not theirs).
+        Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
     def return_stats(self) -> dict[str, tuple[int, int]]:
-        """department -> (returns, wrong returns)."""
+        """department -> (returns, wrong returns). Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
-    def caller(self, phone: str) -> Caller | None: ...
+    def caller(self, phone: str) -> Caller | None:
+        """The caller record (class, name, note) of ``phone``, or None. Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
 
-    def save_caller(self, caller: Caller) -> None: ...
+    def save_caller(self, caller: Caller) -> None:
+        """Insert or replace the caller record of ``caller.phone``. Raises StoreUnavailable or
+        StoreBusy, DataRejected for a value the database refuses. Blocks."""
+        ...
 
-    def count_by_state(self) -> dict[str, int]: ...
+    def count_by_state(self) -> dict[str, int]:
+        """state -> number of tickets in it (states with none are left out). Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...

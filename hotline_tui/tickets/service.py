@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Any, Callable
 
 from ..access import Access, User, mask_name, mask_phone
 from ..audit import AuditEntry, AuditLog
@@ -52,6 +52,19 @@ class TicketService:
                  policy: SlaPolicy, clock: Clock):
         self.store, self.audit, self.access = store, audit, access
         self.catalog, self.policy, self.clock = catalog, policy, clock
+
+    # -- what screens need besides actions ---------------------------------------------------
+    def categories(self) -> dict[str, str]:
+        """Ticket categories, code -> display name, in the catalogue's order. Never blocks."""
+        return dict(self.catalog.categories)
+
+    def departments(self) -> dict[str, str]:
+        """Departments tickets are dispatched to, code -> display name. Never blocks."""
+        return dict(self.catalog.departments)
+
+    def now(self) -> datetime:
+        """The service's current time (its clock: frozen in tests), timezone-aware. Never blocks."""
+        return self.clock.now()
 
     # -- helpers ---------------------------------------------------------------------------
     def _when(self, at: datetime | None) -> datetime:
@@ -102,7 +115,7 @@ class TicketService:
 
     def _act(self, actor: User, serial: str, action: str, change: Callable[[Ticket, datetime], None], *,
              expected_version: int | None, at: datetime | None, note: str = "", note_kind: str | None = None,
-             dept_check: bool = False, co_ok: bool = False) -> Ticket:
+             dept_check: bool = False, co_ok: bool = False, details: dict[str, Any] | None = None) -> Ticket:
         when = self._when(at)
         with self.store.tx():
             t = self._load(serial)
@@ -127,8 +140,10 @@ class TicketService:
             self.store.update(t, old_version)
             if note_kind and note:
                 self.store.add_note(TicketNote(serial, note_kind, when, actor.name, note))
+            # ``details``: facts about the action that are not ticket fields (e.g. the cited article).
+            after = t.snapshot() if details is None else {**t.snapshot(), **details}
             self.audit.append(AuditEntry(actor.name, f"ticket.{action}", "ticket", serial, when, self.clock.now(),
-                                         before, t.snapshot(), note))
+                                         before, after, note))
         return t
 
     def masked(self, t: Ticket, viewer: User) -> Ticket:
@@ -171,17 +186,40 @@ class TicketService:
                                             None, t.snapshot()))
         return t
 
+    def register_and_answer(self, actor: User, intake: Intake, answer: str, *, article_id: int | None = None,
+                            at: datetime | None = None) -> Ticket:
+        """Register a ticket and answer it on the spot (受理 + 当即答复结案) in ONE store
+        transaction: both or nothing, an audit entry for each, the cited knowledge article's id
+        (``article_id``) kept in the answer's audit entry as ``cited_article``. Returns the
+        closed ticket with its new serial. Raises PermissionDenied, ValidationError (bad
+        intake or empty answer, before anything is written), StoreError (StoreUnavailable,
+        StoreBusy, ...: nothing written, the serial given back). Blocks."""
+        self.access.require(actor, "tickets.register", "register and answer a ticket")
+        text = self._answer_text(answer)
+        when = self._when(at)                # one moment for both steps
+        with self.store.tx():
+            t = self.register(actor, intake, at=when)
+            return self._answer(actor, t.serial, text, expected_version=t.version, at=when,
+                                details=None if article_id is None else {"cited_article": int(article_id)})
+
     # -- actions -----------------------------------------------------------------------------
-    def answer(self, actor, serial, answer: str, *, expected_version=None, at=None) -> Ticket:
-        """Answer on the spot and close at once (当即答复结案)."""
+    def _answer_text(self, answer: str) -> str:
         text = self.catalog.fits("note", answer.strip())
         if not text:
             raise ValidationError("the answer is required")
+        return text
 
-        def change(t, when):
+    def _answer(self, actor: User, serial: str, text: str, *, expected_version: int | None, at: datetime | None,
+                details: dict[str, Any] | None = None) -> Ticket:
+        def change(t: Ticket, when: datetime) -> None:
             t.answer, t.closed_at = text, when
         return self._act(actor, serial, "answer", change, expected_version=expected_version, at=at,
-                         note=text, note_kind="answer")
+                         note=text, note_kind="answer", details=details)
+
+    def answer(self, actor: User, serial: str, answer: str, *, expected_version: int | None = None,
+               at: datetime | None = None) -> Ticket:
+        """Answer on the spot and close at once (当即答复结案)."""
+        return self._answer(actor, serial, self._answer_text(answer), expected_version=expected_version, at=at)
 
     def triage(self, actor, serial, *, category=None, subcategory=None, urgency=None, expected_version=None, at=None):
         def change(t, when):
@@ -388,9 +426,12 @@ class TicketService:
         now = self.clock.now()
         taken: list[tuple[str, str]] = []
         for t in self.store.overdue(now, limit=limit):
-            key = t.current_due.isoformat()
+            due = t.current_due
+            if due is None:                  # overdue() lists running clocks only
+                continue
+            key = due.isoformat()
             done = set(t.escalation_done) if t.escalation_key == key else set()
-            due_steps = [st for st in self.policy.escalation_steps() if t.current_due + st.offset <= now and st.name not in done]
+            due_steps = [st for st in self.policy.escalation_steps() if due + st.offset <= now and st.name not in done]
             if not due_steps:
                 continue
 

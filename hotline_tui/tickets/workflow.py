@@ -10,8 +10,8 @@ from ..errors import IllegalTransition
 
 OPEN_HANDLING = ("dispatched", "handling", "extension_requested", "waiting_supplement")
 
-#: action -> (states it is legal in, resulting state or None, permission needed)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None, str]] = {
+#: action -> (states it is legal in or None for any, resulting state or None, permission needed)
+TRANSITIONS: dict[str, tuple[tuple[str, ...] | None, str | None, str]] = {
     "answer": (("registered",), "closed", "tickets.register"),                 # 当即答复结案
     "triage": (("registered", "triaged"), "triaged", "tickets.triage"),                  # 分理
     "dispatch": (("registered", "triaged"), "dispatched", "tickets.dispatch"),  # 派单
