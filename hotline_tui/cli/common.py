@@ -11,7 +11,7 @@ from typing import Any, Callable, Protocol
 
 import click
 
-from ..errors import HotlineError
+from ..errors import HotlineError, one_line
 
 
 class Wiring(Protocol):
@@ -42,21 +42,66 @@ as_option = click.option("--as", "as_user", expose_value=False, callback=_set_ac
                          help="Acting user (default: the config's default user).")
 
 
+# OSError subclasses a socket raises, in the words the user reads first.
+_OS_WORDS: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionRefusedError, "connection refused"), (ConnectionResetError, "connection reset"),
+    (ConnectionAbortedError, "connection aborted"), (BrokenPipeError, "connection lost"),
+    (TimeoutError, "timed out"),
+)
+
+
+def error_line(exc: BaseException) -> tuple[str, int] | None:
+    """The one line and exit code for an error a user can meet — a typed HotlineError (config,
+    store, switch, workflow …), a bad value (ValueError), an operating-system error from a file
+    or a socket (OSError: refused, reset, timed out, not found) — or None for anything else (a
+    bug, which keeps its traceback)."""
+    if isinstance(exc, HotlineError):
+        return one_line(exc, type(exc).__name__), exc.exit_code
+    if isinstance(exc, ValueError):
+        return one_line(exc, type(exc).__name__), 2
+    if isinstance(exc, OSError):
+        words = next((w for t, w in _OS_WORDS if isinstance(exc, t)), "")
+        text = exc.strerror or (str(exc) if exc.args else "")
+        if exc.filename:
+            text = f"{exc.filename}: {text}" if text else str(exc.filename)
+        text = f"{words}: {text}" if words and text and words not in text.lower() else (text or words)
+        return one_line(text, type(exc).__name__), 1
+    return None
+
+
+def fail(exc: BaseException) -> None:
+    """Print ``exc`` as ``error: <one line>`` on stderr and exit with its code; re-raise what
+    ``error_line`` does not know."""
+    known = error_line(exc)
+    if known is None:
+        raise exc
+    line, code = known
+    click.echo(f"error: {line}", err=True)
+    sys.exit(code)
+
+
 def one_line_errors(fn: Callable) -> Callable:
-    """Turn HotlineError (and bad input ValueError) into one line on stderr and an exit code."""
+    """Turn what ``error_line`` knows into one line on stderr and an exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except HotlineError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except ValueError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+        except (HotlineError, ValueError, OSError) as exc:
+            fail(exc)
 
     return wrapper
+
+
+class OneLineErrorsGroup(click.Group):
+    """The top-level group (``hotline``): every subcommand runs inside it, so an error any
+    command lets out — including the ones not wrapped in ``one_line_errors`` — is one line too."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (HotlineError, ValueError, OSError) as exc:
+            fail(exc)
 
 
 def _default(o: Any) -> Any:
