@@ -57,7 +57,8 @@ class _DriverErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> bool:
+    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if exc is not None and not isinstance(exc, StoreError) and isinstance(exc, self.db._driver_errors):
             raise self.db._translate(exc) from exc
         return False
@@ -233,7 +234,10 @@ class SqliteDb(Db):
 
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
         with self.lock, self._errors:
-            return int(self.conn.execute(sql, params or ()).lastrowid)
+            new_id = self.conn.execute(sql, params or ()).lastrowid
+        if new_id is None:
+            raise StoreError(self._where, "the INSERT returned no id")
+        return int(new_id)
 
     def executescript(self, script: str) -> None:
         with self.lock, self._errors:
@@ -306,7 +310,9 @@ class PostgresDb(Db):
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
         with self.lock, self._errors:
             row = self.conn.execute(self._sql(sql + " RETURNING id", params), params).fetchone()
-            return int(row["id"])
+        if row is None:
+            raise StoreError(self._where, "the INSERT returned no id")
+        return int(row["id"])
 
     def executescript(self, script: str) -> None:
         with self.lock, self._errors:
