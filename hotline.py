@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hotline_tui.cli.common import OneLineErrorsGroup
 from hotline_tui.config import DEMO_DIR
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class Wiring:
         return store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="HOTLINE_DB", help="SQLite file or postgresql:// DSN (default: embedded SQLite file).")
 @click.option("--config-dir", envvar="HOTLINE_CONFIG_DIR", type=click.Path(file_okay=False), default=str(DEMO_DIR),
               show_default=True, help="Folder with the site's YAML.")

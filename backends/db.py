@@ -8,27 +8,81 @@ travel as parameters, never spliced into SQL. Rows come back as dicts.
 is also a savepoint (two more round trips), so keep single statements out of ``tx()``: outside
 a transaction a PostgreSQL statement commits on its own, atomically. A handle is shared by
 threads (Textual workers); a lock serialises use, which both drivers need anyway.
+
+Errors: this module is the one place that sees the drivers' exceptions. Every driver call
+(connect, execute, query, copy, BEGIN/COMMIT/ROLLBACK, VACUUM, close) runs inside
+``with self._errors:``, which turns any ``sqlite3.Error`` or ``psycopg.Error`` into a typed
+``hotline_tui.errors.StoreError`` (``StoreUnavailable``, ``StoreBusy``, ``IntegrityViolation``,
+``DataRejected``, or the base for the rest), one line that names the store, with the driver's
+exception as ``__cause__`` — as httpx maps transport errors in one context manager. PostgreSQL
+errors are classified by SQLSTATE class, SQLite errors by their (extended) result code.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Iterator, Literal, Mapping, Sequence
 
 import sqlite_utils
 
+from hotline_tui.errors import DataRejected, IntegrityViolation, StoreBusy, StoreError, StoreUnavailable
+
 Params = Mapping[str, Any] | Sequence[Any] | None
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
+#: How long a SQLite call waits for another connection's write lock before StoreBusy.
+SQLITE_BUSY_TIMEOUT_S = 30.0
+#: How long connecting to PostgreSQL may take before StoreUnavailable, unless the DSN (or
+#: $PGCONNECT_TIMEOUT) says otherwise; without one libpq waits for the OS (minutes).
+PG_CONNECT_TIMEOUT_S = 10
+
+
+class _DriverErrors:
+    """The choke point: ``with db._errors:`` around a driver call re-raises any driver exception
+    as the typed StoreError its handle's ``_translate`` picks, chained to the original. Holds no
+    state, so one instance serves every thread and nested use."""
+
+    __slots__ = ("db",)
+
+    def __init__(self, db: "Db"):
+        self.db = db
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
+        if exc is not None and not isinstance(exc, StoreError) and isinstance(exc, self.db._driver_errors):
+            raise self.db._translate(exc) from exc
+        return False
+
 
 class Db:
+    """A database handle. Every method blocks, and raises a ``StoreError`` subclass (never a
+    driver's exception) when the database fails: ``StoreUnavailable`` (cannot connect, connection
+    lost, handle closed, file unusable, disk failure), ``StoreBusy`` (locked, timed out, deadlock
+    or serialization failure: try again), ``IntegrityViolation`` (unique, foreign key, check,
+    not-null, a refusing trigger), ``DataRejected`` (a value the database refuses)."""
+
     dialect: Literal["sqlite", "postgres"]
     lock: threading.RLock
+    #: The driver's exception classes that ``_errors`` translates.
+    _driver_errors: tuple[type[BaseException], ...] = ()
+    #: Names the store in error messages and ``describe`` (never a password).
+    _where: str = "store"
+
+    _errors: _DriverErrors
+
+    def _translate(self, exc: BaseException) -> StoreError:
+        """The typed error for one driver exception (see the subclasses)."""
+        return StoreError(self._where, str(exc))
 
     def execute(self, sql: str, params: Params = None) -> int:
         """Run one statement; return the number of rows it changed. Blocks."""
@@ -99,26 +153,47 @@ class Db:
 
     @property
     def describe(self) -> str:
-        raise NotImplementedError
+        """Where the store is, without secrets: ``sqlite:PATH`` or ``postgresql://user@host:port/db``."""
+        return self._where
 
 
 class SqliteDb(Db):
     dialect = "sqlite"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, busy_timeout_s: float | None = None):
+        """Open (creating it and its folder if need be) the SQLite file at ``path``.
+
+        Raises StoreUnavailable when the file or its folder cannot be created or opened, or is
+        not a database; StoreBusy when another connection holds it locked past the busy timeout
+        (``busy_timeout_s``, default ``SQLITE_BUSY_TIMEOUT_S``). Blocks."""
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves so DDL is transactional too.
-        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=30000")
-        self.utils = sqlite_utils.Database(self.conn)
+        self._where = f"sqlite:{self.path}"
+        self._driver_errors = (sqlite3.Error, OverflowError)
+        self._errors = _DriverErrors(self)
         self.lock = threading.RLock()
         self._depth = 0
+        timeout = SQLITE_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
+        if self.path != ":memory:":
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailable(self._where, f"cannot create its folder: {exc.strerror or exc}") from exc
+        with self._errors:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves so DDL is transactional too.
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=timeout)
+            try:
+                self.conn.row_factory = sqlite3.Row
+                self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+            except BaseException:
+                self.conn.close()
+                raise
+        self.utils = sqlite_utils.Database(self.conn)
+
+    def _translate(self, exc: BaseException) -> StoreError:
+        return _sqlite_error(exc, self._where)
 
     @contextmanager
     def tx(self) -> Iterator["SqliteDb"]:
@@ -130,59 +205,96 @@ class SqliteDb(Db):
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            with self._errors:
+                self.conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
                 yield self
             except BaseException:
                 self._depth = 0
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._depth = 0
-            self.conn.execute("COMMIT")
+            try:
+                with self._errors:
+                    self.conn.execute("COMMIT")
+            except StoreError:
+                self._rollback()     # a failed COMMIT leaves the transaction open
+                raise
+
+    def _rollback(self) -> None:
+        # After some errors (disk full, I/O, a busy statement) SQLite has already rolled the
+        # transaction back; and if ROLLBACK itself fails, the error that brought us here is the
+        # one to report.
+        try:
+            with self._errors:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+        except StoreError:
+            pass
 
     def execute(self, sql: str, params: Params = None) -> int:
-        with self.lock:
+        with self.lock, self._errors:
             return self.conn.execute(sql, params or ()).rowcount
 
     def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
-        with self.lock:
+        with self.lock, self._errors:
             return [dict(r) for r in self.conn.execute(sql, params or ()).fetchall()]
 
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
-        with self.lock:
-            rowid = self.conn.execute(sql, params or ()).lastrowid
-            if rowid is None:
-                raise LookupError(f"INSERT gave no row id: {sql[:60]}")
-            return int(rowid)
+        with self.lock, self._errors:
+            new_id = self.conn.execute(sql, params or ()).lastrowid
+        if new_id is None:
+            raise StoreError(self._where, "the INSERT returned no id")
+        return int(new_id)
 
     def executescript(self, script: str) -> None:
-        with self.lock:
+        with self.lock, self._errors:
             for stmt in _split_sql(script):
                 self.conn.execute(stmt)
 
     def executemany(self, sql: str, rows: list) -> None:
-        with self.lock:
+        with self.lock, self._errors:
             self.conn.executemany(sql, rows)
 
     def close(self) -> None:
-        self.conn.close()
-
-    @property
-    def describe(self) -> str:
-        return f"sqlite:{self.path}"
+        with self.lock, self._errors:
+            self.conn.close()
 
 
 class PostgresDb(Db):
     dialect = "postgres"
 
     def __init__(self, dsn: str):
+        """Connect to the PostgreSQL server named by ``dsn`` (a URL or ``key=value`` string).
+
+        Raises StoreUnavailable when the DSN is malformed or the server cannot be reached, refuses
+        the login or has no such database (within the DSN's ``connect_timeout``, default
+        ``PG_CONNECT_TIMEOUT_S``). Blocks."""
         import psycopg
         from psycopg.rows import dict_row
 
         self.dsn = dsn
-        self.conn = psycopg.connect(dsn, autocommit=True, row_factory=dict_row)
+        self._driver_errors = (psycopg.Error,)
+        self._errors = _DriverErrors(self)
         self.lock = threading.RLock()
+        self._where = "postgresql"
+        try:
+            params = psycopg.conninfo.conninfo_to_dict(dsn)
+        except psycopg.Error as exc:
+            # The message may quote the DSN, password and all: keep only what is safe to show.
+            raise StoreUnavailable(self._where, "not a valid PostgreSQL connection string") from exc
+        self._where = _pg_where(params.get("user"), params.get("host"), params.get("port"), params.get("dbname"))
+        extra: dict[str, Any] = {}
+        if "connect_timeout" not in params and not os.environ.get("PGCONNECT_TIMEOUT"):
+            extra["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        with self._errors:
+            self.conn = psycopg.connect(dsn, autocommit=True, row_factory=dict_row, **extra)
+        info = self.conn.info
+        self._where = _pg_where(info.user, info.host, info.port, info.dbname)
+
+    def _translate(self, exc: BaseException) -> StoreError:
+        return _pg_error(exc, self._where)
 
     @staticmethod
     def _sql(sql: str, params: Params) -> str:
@@ -192,40 +304,41 @@ class PostgresDb(Db):
 
     @contextmanager
     def tx(self) -> Iterator["PostgresDb"]:
-        with self.lock, self.conn.transaction():
+        # _errors outside transaction(): a failing BEGIN, COMMIT or ROLLBACK is translated too.
+        with self.lock, self._errors, self.conn.transaction():
             yield self
 
     def execute(self, sql: str, params: Params = None) -> int:
-        with self.lock:
+        with self.lock, self._errors:
             return self.conn.execute(self._sql(sql, params), params).rowcount
 
     def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
-        with self.lock:
+        with self.lock, self._errors:
             return list(self.conn.execute(self._sql(sql, params), params).fetchall())
 
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
-        with self.lock:
+        with self.lock, self._errors:
             row = self.conn.execute(self._sql(sql + " RETURNING id", params), params).fetchone()
-            if row is None:
-                raise LookupError(f"INSERT gave no row id: {sql[:60]}")
-            return int(row["id"])
+        if row is None:
+            raise StoreError(self._where, "the INSERT returned no id")
+        return int(row["id"])
 
     def executescript(self, script: str) -> None:
-        with self.lock:
+        with self.lock, self._errors:
             for stmt in _split_sql(script):
                 self.conn.execute(stmt)
 
     def executemany(self, sql: str, rows: list) -> None:
         if not rows:
             return
-        with self.lock, self.conn.cursor() as cur:
+        with self.lock, self._errors, self.conn.cursor() as cur:
             cur.executemany(self._sql(sql, rows[0]), rows)
 
     def vacuum_analyze(self, table: str) -> bool:
         from psycopg.pq import TransactionStatus
 
         _identifiers(table, ())
-        with self.lock:
+        with self.lock, self._errors:
             if self.conn.info.transaction_status != TransactionStatus.IDLE:
                 return False
             self.conn.execute(f"VACUUM (ANALYZE) {table}")
@@ -235,8 +348,9 @@ class PostgresDb(Db):
         cols = _identifiers(table, columns)
         n = 0
         # write_row (psycopg's C copy support) measured ~2x faster than formatting the COPY
-        # text in Python and writing it in blocks.
-        with self.lock, self.conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+        # text in Python and writing it in blocks. _errors outside the copy: the server reports
+        # a bad row when the COPY ends.
+        with self.lock, self._errors, self.conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
             write = cp.write_row
             for row in rows:
                 write(row)
@@ -244,12 +358,103 @@ class PostgresDb(Db):
         return n
 
     def close(self) -> None:
-        self.conn.close()
+        with self.lock, self._errors:
+            self.conn.close()
 
-    @property
-    def describe(self) -> str:
-        info = self.conn.info
-        return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"
+
+def _pg_where(user: object, host: object, port: object, dbname: object) -> str:
+    return f"postgresql://{user or ''}@{host or ''}:{port or ''}/{dbname or ''}"
+
+
+# -- the translation tables ------------------------------------------------------------------------
+# SQLite primary result codes (https://sqlite.org/rescode.html), the low byte of the extended code.
+_SQLITE_BUSY = {5, 6}                                   # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_UNAVAILABLE = {3, 7, 8, 10, 11, 13, 14, 15, 22, 23, 26}
+# PERM, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL, NOLFS, AUTH, NOTADB
+_SQLITE_DATA = {18, 20, 25}                             # TOOBIG, MISMATCH, RANGE
+_SQLITE_CONSTRAINT = 19
+_SQLITE_CONSTRAINT_KIND = {
+    "SQLITE_CONSTRAINT_UNIQUE": "unique", "SQLITE_CONSTRAINT_PRIMARYKEY": "unique",
+    "SQLITE_CONSTRAINT_ROWID": "unique", "SQLITE_CONSTRAINT_FOREIGNKEY": "foreign_key",
+    "SQLITE_CONSTRAINT_NOTNULL": "not_null", "SQLITE_CONSTRAINT_CHECK": "check",
+    "SQLITE_CONSTRAINT_TRIGGER": "rule",
+}
+
+
+def _sqlite_error(exc: BaseException, where: str) -> StoreError:
+    """The typed error for a ``sqlite3.Error`` (or the OverflowError sqlite3 raises for an
+    integer wider than 64 bits), by its result code; by its class when it has none."""
+    detail = str(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if isinstance(code, int):
+        primary = code & 0xFF
+        if primary in _SQLITE_BUSY:
+            return StoreBusy(where, detail)
+        if primary in _SQLITE_UNAVAILABLE:
+            return StoreUnavailable(where, detail)
+        if name == "SQLITE_CONSTRAINT_DATATYPE" or primary in _SQLITE_DATA:
+            return DataRejected(where, detail)
+        if primary == _SQLITE_CONSTRAINT:
+            return IntegrityViolation(where, detail, _SQLITE_CONSTRAINT_KIND.get(name, ""))
+    if isinstance(exc, OverflowError | sqlite3.DataError):
+        return DataRejected(where, detail)
+    if isinstance(exc, sqlite3.IntegrityError):
+        return IntegrityViolation(where, detail)
+    if isinstance(exc, sqlite3.ProgrammingError) and "closed" in detail:
+        return StoreUnavailable(where, "the store is closed")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in detail:
+        return StoreBusy(where, detail)
+    return StoreError(where, detail)
+
+
+# PostgreSQL SQLSTATE (https://www.postgresql.org/docs/current/errcodes-appendix.html): exact
+# codes first, then two-character classes.
+_PG_CODES: dict[str, type[StoreError]] = {
+    "55P03": StoreBusy,          # lock_not_available (lock_timeout, NOWAIT)
+    "55006": StoreBusy,          # object_in_use
+    "57014": StoreBusy,          # query_canceled (statement_timeout)
+    "25006": StoreUnavailable,   # read_only_sql_transaction (a standby)
+    "P0001": IntegrityViolation,  # raise_exception: a trigger refusing the write (append-only)
+}
+_PG_CLASSES: dict[str, type[StoreError]] = {
+    "08": StoreUnavailable,      # connection exception
+    "28": StoreUnavailable,      # invalid authorization
+    "3D": StoreUnavailable,      # invalid catalog name (no such database)
+    "53": StoreUnavailable,      # insufficient resources (disk full, out of memory, too many connections)
+    "57": StoreUnavailable,      # operator intervention (shutdown, terminated, cannot connect now)
+    "58": StoreUnavailable,      # system error (I/O)
+    "XX": StoreUnavailable,      # internal error (data or index corrupted)
+    "40": StoreBusy,             # transaction rollback (serialization failure, deadlock)
+    "23": IntegrityViolation,    # integrity constraint violation
+    "22": DataRejected,          # data exception (out of range, invalid text, too long, bad encoding)
+    "54": DataRejected,          # program limit exceeded (a value too big for an index row)
+}
+_PG_INTEGRITY_KIND = {"23505": "unique", "23503": "foreign_key", "23502": "not_null", "23514": "check",
+                      "23P01": "exclusion", "P0001": "rule"}
+
+
+def _pg_error(exc: BaseException, where: str) -> StoreError:
+    """The typed error for a ``psycopg.Error``: by SQLSTATE, or by class when psycopg raised it
+    itself (a lost or closed connection, a NUL in text, a failed connect)."""
+    import psycopg
+
+    state = getattr(exc, "sqlstate", None) or ""
+    diag = getattr(exc, "diag", None)
+    detail = (getattr(diag, "message_primary", None) if diag is not None else None) or str(exc)
+    kind = _PG_CODES.get(state) or _PG_CLASSES.get(state[:2])
+    if kind is None:
+        if isinstance(exc, psycopg.OperationalError):
+            kind = StoreUnavailable
+        elif isinstance(exc, psycopg.DataError):
+            kind = DataRejected
+        elif isinstance(exc, psycopg.IntegrityError):
+            kind = IntegrityViolation
+        else:
+            kind = StoreError
+    if kind is IntegrityViolation:
+        return IntegrityViolation(where, detail, _PG_INTEGRITY_KIND.get(state, ""))
+    return kind(where, detail)
 
 
 @lru_cache(maxsize=1024)
@@ -298,17 +503,9 @@ def _only_comments(s: str) -> bool:
 def open_db(target: str) -> Db:
     """Open ``target``: a ``postgresql://`` / ``postgres://`` DSN, or a SQLite file path.
 
-    Raises HotlineError with one line if the database cannot be reached.
+    Raises StoreUnavailable (one line, names the store) if the database cannot be reached or
+    opened, StoreBusy if it stays locked. Blocks.
     """
-    from hotline_tui.errors import HotlineError
-
     if target.startswith(("postgresql://", "postgres://")):
-        try:
-            return PostgresDb(target)
-        except Exception as exc:  # psycopg.OperationalError and friends
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise HotlineError(f"cannot connect to PostgreSQL: {first}") from None
-    try:
-        return SqliteDb(target)
-    except sqlite3.Error as exc:
-        raise HotlineError(f"cannot open SQLite database {target}: {exc}") from None
+        return PostgresDb(target)
+    return SqliteDb(target)

@@ -55,7 +55,8 @@ def status(db: Db, migrations: list[Migration] | None = None) -> SchemaStatus:
 def migrate(db: Db, migrations: list[Migration] | None = None) -> list[Migration]:
     """Apply every pending migration, each in its own transaction; return those applied.
 
-    Raises HotlineError if the database is newer than this program.
+    Raises HotlineError if the database is newer than this program, a StoreError subclass if
+    the database fails (the failing migration is rolled back; those before it stay). Blocks.
     """
     migrations = all_migrations() if migrations is None else migrations
     st = status(db, migrations)
@@ -82,7 +83,8 @@ def migrate(db: Db, migrations: list[Migration] | None = None) -> list[Migration
 
 
 def require_current(db: Db) -> SchemaStatus:
-    """Raise HotlineError (one line, says what to run) unless the schema is current."""
+    """Raise HotlineError (one line, says what to run) unless the schema is current; a
+    StoreError subclass if the database fails. Blocks."""
     st = status(db)
     if st.too_new:
         raise HotlineError(f"database schema is newer than this hotline ({st.too_new}); upgrade hotline")

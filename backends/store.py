@@ -1,7 +1,8 @@
 """The ticket store as one object: a database handle plus its component stores.
 
 ``open_store("path.db")`` or ``open_store("postgresql://...")``. Component stores
-(tickets, kb, calls) are one class each for both dialects, built on ``backends.db.Db``.
+(tickets, kb, calls) are one class each for both dialects, built on ``backends.db.Db``, whose
+handle turns every driver error into a typed ``hotline_tui.errors.StoreError``.
 """
 
 from __future__ import annotations
@@ -85,8 +86,10 @@ class Store:
 def open_store(target: str | Path | None = None, *, migrate: bool = False) -> Store:
     """Open the store at ``target`` (default: the embedded SQLite file).
 
-    With ``migrate`` pending migrations are applied first. Raises HotlineError (one line)
-    when the database cannot be opened.
+    With ``migrate`` pending migrations are applied first. Raises StoreUnavailable (one line,
+    names the store) when the database cannot be opened or reached, StoreBusy when it stays
+    locked; every method of the store and its component stores raises only StoreError
+    subclasses for a database failure, never a driver's exception. Blocks.
     """
     store = Store(open_db(str(target or default_db_path())))
     if migrate:

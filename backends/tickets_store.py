@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from hotline_tui.audit import AuditEntry
 from hotline_tui.clock import SITE_TZ
-from hotline_tui.errors import ConflictError, ValidationError
+from hotline_tui.errors import ConflictError, IntegrityViolation, ValidationError
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
 
@@ -122,9 +122,9 @@ class SqlTicketStore:
         p["a_after_json"] = _after_serial(p["a_after_json"] or "")
         try:
             row = self.db.query_row(_PG_REGISTER, p)
-        except Exception as exc:
-            # unique_violation (the serial is the tickets' only unique key written here).
-            if getattr(exc, "sqlstate", None) == "23505":
+        except IntegrityViolation as exc:
+            # A unique violation: the serial is the tickets' only unique key written here.
+            if exc.kind == "unique":
                 raise _counter_behind(_site_day(ticket.created_at)) from None
             raise
         ticket.serial, ticket.id = row["serial"], int(row["id"])

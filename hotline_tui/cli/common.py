@@ -7,11 +7,11 @@ import json
 import sys
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Protocol, cast
+from typing import Any, Callable, NoReturn, Protocol, cast
 
 import click
 
-from ..errors import HotlineError
+from ..errors import HotlineError, one_line
 
 
 class Wiring(Protocol):
@@ -48,21 +48,75 @@ as_option = click.option("--as", "as_user", expose_value=False, callback=_set_ac
                          help="Acting user (default: the config's default user).")
 
 
+# OSError subclasses a socket raises, in the words the user reads first.
+_OS_WORDS: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionRefusedError, "connection refused"), (ConnectionResetError, "connection reset"),
+    (ConnectionAbortedError, "connection aborted"), (BrokenPipeError, "connection lost"),
+    (TimeoutError, "timed out"),
+)
+
+
+def error_line(exc: BaseException) -> tuple[str, int] | None:
+    """The one line and exit code for an error a user can meet — a typed HotlineError (config,
+    store, switch, workflow …), a bad value (ValueError), an operating-system error from a file
+    or a socket (OSError: refused, reset, timed out, not found), a YAML error that escaped
+    ``load_yaml`` — or None for anything else (a bug, which keeps its traceback)."""
+    if isinstance(exc, HotlineError):
+        return one_line(exc, type(exc).__name__), exc.exit_code
+    if isinstance(exc, ValueError):
+        return one_line(exc, type(exc).__name__), 2
+    if isinstance(exc, OSError):
+        words = next((w for t, w in _OS_WORDS if isinstance(exc, t)), "")
+        text = exc.strerror or (str(exc) if exc.args else "")
+        if exc.filename:
+            text = f"{exc.filename}: {text}" if text else str(exc.filename)
+        text = f"{words}: {text}" if words and text and words not in text.lower() else (text or words)
+        return one_line(text, type(exc).__name__), 1
+    # Config files go through hotline_tui.config.load_yaml (ConfigError with file and line); this
+    # is the net under any other YAML read. Only looked up if yaml was ever imported.
+    yaml = sys.modules.get("yaml")
+    if yaml is not None and isinstance(exc, yaml.YAMLError):
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        return one_line(f"invalid YAML: {where}{getattr(exc, 'problem', None) or exc}"), 2
+    return None
+
+
+def _exit_with(known: tuple[str, int]) -> NoReturn:
+    line, code = known
+    click.echo(f"error: {line}", err=True)
+    sys.exit(code)
+
+
 def one_line_errors(fn: Callable) -> Callable:
-    """Turn HotlineError (and bad input ValueError) into one line on stderr and an exit code."""
+    """Turn what ``error_line`` knows into one line on stderr and an exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except HotlineError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except ValueError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+        except Exception as exc:
+            known = error_line(exc)
+            if known is None:
+                raise
+            _exit_with(known)
 
     return wrapper
+
+
+class OneLineErrorsGroup(click.Group):
+    """The top-level group (``hotline``): every subcommand runs inside it, so an error any
+    command lets out — including the ones not wrapped in ``one_line_errors`` — is one line too.
+    Click's own exceptions (usage errors, Abort, Exit) pass through to click."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            known = error_line(exc)
+            if known is None:
+                raise
+            _exit_with(known)
 
 
 def _default(o: Any) -> Any:

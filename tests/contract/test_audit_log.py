@@ -6,6 +6,7 @@ import pytest
 
 from hotline_tui.audit import AuditEntry
 from hotline_tui.clock import SITE_TZ
+from hotline_tui.errors import IntegrityViolation
 
 
 def _entry(**kw):
@@ -30,10 +31,10 @@ def test_append_and_read_back(store):
 def test_audit_log_has_no_edit_or_delete_path(store):
     with store.db.tx():
         store.audit.append(_entry())
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(IntegrityViolation, match="append-only"):
         with store.db.tx():
             store.db.execute("UPDATE audit_log SET actor = 'someone-else'")
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(IntegrityViolation, match="append-only"):
         with store.db.tx():
             store.db.execute("DELETE FROM audit_log")
     assert [e.actor for e in store.audit.recent()] == ["duty"]

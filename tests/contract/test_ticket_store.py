@@ -12,7 +12,8 @@ import pytest
 from backends.store import open_store
 from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
-from hotline_tui.errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
+from hotline_tui.errors import (ConflictError, IllegalTransition, IntegrityViolation, NotFound, PermissionDenied,
+                                 ValidationError)
 from hotline_tui.tickets.factory import ticket_service
 from hotline_tui.tickets.service import Intake
 
@@ -200,8 +201,9 @@ def test_failed_audit_write_leaves_no_half_ticket_and_no_serial_gap(env, store):
     svc, clock, u = env
     _new(svc, u)
     _fail_audit_inserts(store)
-    with pytest.raises(Exception, match="injected failure"):
+    with pytest.raises(IntegrityViolation, match="injected failure") as caught:
         _new(svc, u)
+    assert caught.value.kind == "rule" and "\n" not in str(caught.value)
     assert store.tickets.count_by_state() == {"registered": 1} and _serial_counter(store) == 1
     store.db.execute("DROP TRIGGER fail_audit" + (" ON audit_log" if store.dialect == "postgres" else ""))
     assert _new(svc, u).serial == "20261123-000002"          # the failed one gave its number back
