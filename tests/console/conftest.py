@@ -3,7 +3,6 @@ real LiveState, and (for action tests) the real FreeSWITCH adapter over TCP to t
 
 from __future__ import annotations
 
-import asyncio
 import random
 import shutil
 from datetime import datetime
@@ -32,6 +31,7 @@ from hotline_tui.live.state import LiveState
 from hotline_tui.site import load_site
 from hotline_tui.supervisor import Supervisor
 from hotline_tui.tickets.factory import ticket_service
+from tests.waiting import wait_until_async
 
 T0 = datetime(2026, 11, 23, 10, 20, tzinfo=SITE_TZ)   # a Monday morning peak
 
@@ -99,10 +99,8 @@ async def live_rig_server(db_copy):
     services.supervisor = Supervisor(cluster, services.access, store.audit, services.clock)
     services.mode = "live"
     cluster.start()
-    for _ in range(300):
-        if cluster.nodes()[0].link == "connected":
-            break
-        await asyncio.sleep(0.01)
+    await wait_until_async(lambda: cluster.nodes()[0].link == "connected", timeout=10,
+                           what="the link to the simulator", show=lambda: cluster.nodes()[0])
     yield services, cc, store, server
     await cluster.stop()
     await server.close()
@@ -135,8 +133,5 @@ def with_kb(db: str, **kw):
 
 
 async def searched(pilot, screen, n_before: int) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if screen.searches > n_before and not screen.workers:
-            return
-    raise AssertionError("the search never finished")
+    await wait_until_async(lambda: screen.searches > n_before and not screen.workers, timeout=10, interval=0.02,
+                           sleep=pilot.pause, what=f"search {n_before + 1} to finish")

@@ -6,16 +6,13 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import HotlineApp
+from tests.waiting import wait_until_async
 
 from .conftest import searched, with_kb
 
 
-async def wait_until(pilot, pred, what: str, tries: int = 200):
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if pred():
-            return
-    raise AssertionError(f"never saw {what}")
+async def wait_until(pilot, pred, what: str, timeout: float = 10):
+    await wait_until_async(pred, timeout=timeout, interval=0.02, sleep=pilot.pause, what=what)
 
 
 def a_caller_with_history(services) -> str:

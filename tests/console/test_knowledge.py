@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Markdown, OptionList, Static
 
 from screens.app import HotlineApp
+from tests.waiting import wait_until_async
 
 from .conftest import build, searched, with_kb
 
@@ -27,10 +28,8 @@ async def test_pinyin_initials_find_the_article_and_show_it(kb_copy):
         assert titles and "社保卡" in titles[0]
         hit = screen.hits[0]
         assert hit.title_spans, "the matched words are highlighted"
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if screen.query_one("#kb-md", Markdown).source.startswith("# "):
-                break
+        await wait_until_async(lambda: screen.query_one("#kb-md", Markdown).source.startswith("# "), timeout=10,
+                               interval=0.02, sleep=pilot.pause, what="the first hit's article")
         assert screen.query_one("#kb-md", Markdown).source.startswith(f"# {hit.title}")
         assert "found" in str(screen.query_one("#kb-status", Static).render())
         # typing records nothing: search-as-you-type is not a question yet
@@ -65,11 +64,9 @@ async def test_f_flags_the_question_audited_and_readonly_hides_it(kb_copy):
         await pilot.press(*"[red]wifi", "escape")
         await searched(pilot, screen, n)
         await pilot.press("f")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            flagged = [q for q in services.kb.unanswered(services.access.user("editor")) if q.text == "[red]wifi"]
-            if flagged:
-                break
+        flagged = await wait_until_async(
+            lambda: [q for q in services.kb.unanswered(services.access.user("editor")) if q.text == "[red]wifi"],
+            timeout=10, interval=0.02, sleep=pilot.pause, what="the flagged question stored")
         assert flagged and flagged[0].source == "flag" and flagged[0].asked_by == "agent1001"
         audit = store.audit.for_subject("kb_question", str(flagged[0].id))
         assert [e.action for e in audit] == ["kb.flag"] and audit[0].actor == "agent1001"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import pty
 import queue
 import signal
+import struct
+import termios
 import threading
 import tty
 
@@ -15,6 +18,7 @@ from textual._time import get_time
 from textual._xterm_parser import XTermParser
 
 from screens.quick_escape import QuickEscapeDriver, escape_delay, poll_timeout
+from tests.waiting import wait_until_async
 
 
 def test_escape_delay_reads_escdelay_in_milliseconds_and_defaults_to_25():
@@ -62,6 +66,11 @@ def _keys(out: queue.Queue, n: int) -> list[str]:
     return got
 
 
+def _unread(fd: int) -> int:
+    """Bytes waiting in the terminal's input queue (not yet read by the driver)."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
 def test_driver_reads_lone_esc_sequences_split_cjk_and_stray_bytes_from_a_pty(monkeypatch):
     monkeypatch.delenv("ESCDELAY", raising=False)
     saved = {s: signal.getsignal(s) for s in (signal.SIGTSTP, signal.SIGCONT)}
@@ -80,7 +89,7 @@ def test_driver_reads_lone_esc_sequences_split_cjk_and_stray_bytes_from_a_pty(mo
             second = _keys(out, 1)
             han = "中".encode()
             os.write(master, han[:1])                     # a CJK character cut in two reads
-            await asyncio.sleep(0.05)
+            await wait_until_async(lambda: _unread(slave) == 0, timeout=5, what="the driver to read the first byte")
             os.write(master, han[1:] + b"\xffx")          # then a byte that is not UTF-8, then x
             rest = _keys(out, 3)
             return first + second + rest

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, Static
 
 from screens.app import HotlineApp
 from screens.live_table import LiveTable
+from tests.waiting import wait_until_async
 
 from .conftest import build
 
@@ -31,10 +32,8 @@ def table_keys(app, selector) -> list[str]:
 async def tickets_loaded(app, pilot) -> LiveTable:
     """The tickets screen's table once its first load (a worker thread) has filled it."""
     table = app.screen.query_one("#tickets", LiveTable)
-    for _ in range(50):
-        await pilot.pause(0.02)
-        if table.row_count:
-            break
+    await wait_until_async(lambda: table.row_count, timeout=10, interval=0.02, sleep=pilot.pause,
+                           what="the tickets table's first load")
     return table
 
 
@@ -97,11 +96,8 @@ async def test_set_break_is_confirmed_done_on_the_switch_and_audited(live_rig):
         await pilot.pause()
         assert "ConfirmScreen" in type(app.screen).__name__
         await pilot.press("y")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if cc.agents[first].status == "On Break":
-                break
-        assert cc.agents[first].status == "On Break"
+        await wait_until_async(lambda: cc.agents[first].status == "On Break", timeout=10, interval=0.02,
+                               sleep=pilot.pause, what=f"agent {first} on break on the switch")
         await settle(pilot, services)
         row = app.screen.query_one("#agents", LiveTable).row_texts(first)
         assert row[3] == "On break"                 # the screen shows the switch's new truth
@@ -121,10 +117,8 @@ async def test_tagged_rows_act_together_and_escape_cancels(live_rig):
         await pilot.pause(0.1)
         assert all(cc.agents[a].status != "Logged Out" for a in ("1001", "1002", "1003"))
         await pilot.press("o", "y")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if all(cc.agents[a].status == "Logged Out" for a in ("1001", "1002", "1003")):
-                break
+        await wait_until_async(lambda: all(cc.agents[a].status == "Logged Out" for a in ("1001", "1002", "1003")),
+                               timeout=10, interval=0.02, sleep=pilot.pause, what="the tagged agents logged out")
         assert [cc.agents[a].status for a in ("1001", "1002", "1003", "1004")][:3] == ["Logged Out"] * 3
         assert cc.agents["1004"].status != "Logged Out"
 
@@ -160,11 +154,8 @@ async def test_colon_command_sets_status_and_unknown_commands_say_so(live_rig):
         for ch in "break 1005":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if cc.agents["1005"].status == "On Break":
-                break
-        assert cc.agents["1005"].status == "On Break"
+        await wait_until_async(lambda: cc.agents["1005"].status == "On Break", timeout=10, interval=0.02,
+                               sleep=pilot.pause, what="agent 1005 on break on the switch")
         app.run_command("frobnicate")
         await pilot.pause()
         assert services.errors and "frobnicate" in services.errors[-1][1]
@@ -192,13 +183,11 @@ async def test_tickets_overdue_detail_and_urge_through_the_service(db_copy):
         for ch in "please":
             await pilot.press(ch)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if services.tickets.get(services.user, serial).urges == before + 1:
-                break
-        assert services.tickets.get(services.user, serial).urges == before + 1
+        await wait_until_async(lambda: services.tickets.get(services.user, serial).urges == before + 1, timeout=10,
+                               interval=0.02, sleep=pilot.pause, what="the urge stored")
         assert store.audit.for_subject("ticket", serial)[-1].action == "ticket.urge"
-        await pilot.pause(0.2)
+        await wait_until_async(lambda: "ticket.urge" in str(app.screen.query_one("#detail", Static).render()),
+                               timeout=10, interval=0.02, sleep=pilot.pause, what="the urge in the detail's history")
         text = str(app.screen.query_one("#detail", Static).render())
         assert "ticket.urge" in text and serial in text
 
@@ -212,10 +201,8 @@ async def test_handover_note_is_saved_with_the_shift(db_copy):
         await pilot.pause()
         app.screen.query_one(Input).value = "社保系统故障已恢复"
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if services.notes.current(services.user)[2]:
-                break
+        await wait_until_async(lambda: services.notes.current(services.user)[2], timeout=10, interval=0.02,
+                               sleep=pilot.pause, what="the handover note stored")
         day, shift, notes = services.notes.current(services.user)
         assert (day, shift) == ("2026-11-23", "早班") and notes[0].text == "社保系统故障已恢复"
 
@@ -242,10 +229,8 @@ async def test_a_lost_link_is_shown_not_fatal(live_rig_server):
         # (it reconnected within its 50 ms backoff before the screen looked, on a loaded machine).
         await server._stop_listening()
         node.conn.writer.transport.abort()
-        for _ in range(500):
-            await pilot.pause(0.01)
-            if node.health.link != "connected":
-                break
+        await wait_until_async(lambda: node.health.link != "connected", timeout=10, sleep=pilot.pause,
+                               what="the adapter to see the link gone")
         app.refresh_now()
         await pilot.pause()
         trust = str(app.screen.query_one("#trust").render())

@@ -3,7 +3,6 @@
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from hotline_tui.errors import (ConflictError, IllegalTransition, IntegrityViola
                                  ValidationError)
 from hotline_tui.tickets.factory import ticket_service
 from hotline_tui.tickets.service import Intake
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -267,6 +267,7 @@ from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.tickets.factory import ticket_service
 from hotline_tui.tickets.service import Intake
+from tests.waiting import wait_until
 store = open_store(sys.argv[1])
 svc = ticket_service(store, DEMO_DIR, FixedClock("2026-11-23T09:00:00+08:00"))
 agent = svc.access.user("agent1001")
@@ -279,11 +280,10 @@ def test_killed_writer_leaves_whole_tickets_only(store, db_target):
     proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, db_target], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while sum(store.tickets.count_by_state().values()) < 30:   # let it get going, then kill it mid-stream
+        def going() -> bool:                                          # let it get going, then kill it mid-stream
             assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the writer registered nothing"
-            time.sleep(0.02)
+            return sum(store.tickets.count_by_state().values()) >= 30
+        wait_until(going, timeout=60, interval=0.02, what="the writer to register 30 tickets")
     finally:
         proc.kill()
         proc.wait()

@@ -9,7 +9,6 @@ import random
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +19,11 @@ from backends.store import open_store
 from hotline_tui.clock import SITE_TZ, FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.demo.tickets import seed_tickets
+from tests.waiting import wait_until
+
+# Drives the real console in tmux: selected with -m e2e, left out locally with -m "not e2e";
+# ./scripts/test (and CI) run it.
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -44,14 +48,21 @@ def screen(tmux) -> str:
 
 
 def wait_for(tmux, pred, timeout=40.0, what=""):
-    deadline = time.time() + timeout
-    text = ""
-    while time.time() < deadline:
-        text = screen(tmux)
-        if pred(text):
-            return text
-        time.sleep(0.25)
-    raise AssertionError(f"screen never showed {what}:\n{text}")
+    """The screen text once ``pred`` holds for it; AssertionError with the last screen if it
+    never does within ``timeout`` s."""
+    seen = [""]
+
+    def look():
+        seen[0] = screen(tmux)
+        return seen[0] if pred(seen[0]) else ""
+    return wait_until(look, timeout=timeout, interval=0.25, what=f"the screen to show {what}",
+                      show=lambda: seen[0])
+
+
+def footer_offers(key_label: str):
+    """The bottom line lists ``key_label`` (e.g. "q Quit"): the screen's keys are live, no
+    input box holds the focus."""
+    return lambda t: key_label in (t.rstrip("\n").splitlines() or [""])[-1]
 
 
 @pytest.mark.timeout(120)
@@ -69,7 +80,7 @@ def test_console_in_a_real_terminal(tmux, tmp_path):
 
     tmux("send-keys", "-t", "hl", "2")
     wait_for(tmux, lambda t: "Agent" in t and "1001" in t, what="the agents table")
-    time.sleep(1)
+    wait_for(tmux, footer_offers("s Sort"), timeout=10, what="the agents screen's keys in the footer")
     tmux("send-keys", "-t", "hl", ":")
     wait_for(tmux, lambda t: ":command" in t, timeout=10, what="the command line")
     tmux("send-keys", "-t", "hl", "break 1001", "Enter")
@@ -86,7 +97,7 @@ def test_console_in_a_real_terminal(tmux, tmp_path):
     tmux("send-keys", "-t", "hl", "sbk")
     text = wait_for(tmux, lambda t: "社保卡" in t and "found" in t, timeout=15, what="an article found by 'sbk'")
     tmux("send-keys", "-t", "hl", "Escape")
-    time.sleep(0.5)
+    wait_for(tmux, footer_offers("q Quit"), timeout=10, what="the search box let go (q Quit in the footer)")
 
     tmux("send-keys", "-t", "hl", "q")
     wait_for(tmux, lambda t: "General enquiries" not in t and "Serial" not in t, timeout=10, what="the console quit")

@@ -11,6 +11,7 @@ from backends.freeswitch.codec import url_encode
 from backends.freeswitch.port import SwitchCluster
 from hotline_tui import switch as sw
 from hotline_tui.errors import ValidationError
+from tests.waiting import wait_until_async
 
 AGENTS = ("name|instance_id|uuid|type|contact|status|state|max_no_answer|wrap_up_time|reject_delay_time|busy_delay_time|"
           "no_answer_delay_time|last_bridge_start|last_bridge_end|last_offered_call|last_status_change|no_answer_count|"
@@ -117,21 +118,13 @@ def cfg(port, **kw):
     return NodeConfig("fs1", "127.0.0.1", port, timeout_s=2, backoff_min_s=0.02, backoff_max_s=0.1, **kw)
 
 
-async def wait_for(pred, timeout=5):
-    for _ in range(int(timeout / 0.01)):
-        if pred():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("condition not reached")
-
-
 async def test_connect_subscribe_resync_and_event_order(switch):
     switch.during_resync = [cc("agent-status-change", CC_Agent="1001", CC_Agent_Status="On Break")]
     switch.after_agents = [cc("agent-state-change", CC_Agent="1001", CC_Agent_State="Receiving")]
     got = []
     node = SwitchNode(cfg(switch.port), got.append, rng=random.Random(1))
     node.start()
-    await wait_for(lambda: any(isinstance(e, sw.LinkUp) for e in got))
+    await wait_until_async(lambda: any(isinstance(e, sw.LinkUp) for e in got), timeout=5, what="LinkUp")
     kinds = [type(e).__name__ for e in got]
     # older-than-the-table event first, then the snapshot, then the newer one, then LinkUp
     assert kinds == ["AgentStatusChanged", "Resynced", "AgentStateChanged", "LinkUp"]
@@ -146,11 +139,12 @@ async def test_reconnects_and_resyncs_after_loss(switch):
     got = []
     node = SwitchNode(cfg(switch.port), got.append, rng=random.Random(1))
     node.start()
-    await wait_for(lambda: node.health.resyncs == 1)
+    await wait_until_async(lambda: node.health.resyncs == 1, timeout=5, what="the first resync")
     for _ in range(3):
         before = node.health.resyncs
         switch.writers[-1].close()
-        await wait_for(lambda: node.health.resyncs == before + 1)
+        await wait_until_async(lambda: node.health.resyncs == before + 1, timeout=5,
+                               what=f"resync {before + 1} after the link was cut", show=lambda: node.health)
     assert node.health.link == "connected" and sum(isinstance(e, sw.LinkDown) for e in got) == 3
     await node.stop()
 
@@ -158,7 +152,8 @@ async def test_reconnects_and_resyncs_after_loss(switch):
 async def test_wrong_password_is_reported_and_retried(switch):
     node = SwitchNode(cfg(switch.port, password="wrong"), lambda e: None, rng=random.Random(1))
     node.start()
-    await wait_for(lambda: node.health.errors >= 2)
+    await wait_until_async(lambda: node.health.errors >= 2, timeout=5, what="a second failed login",
+                           show=lambda: node.health)
     assert "authentication failed (-ERR invalid)" in node.health.last_error and node.health.link != "connected"
     await node.stop()
 
@@ -175,7 +170,7 @@ async def test_down_switch_backs_off_with_cap():
 async def test_supervisor_commands(switch):
     cluster = SwitchCluster([cfg(switch.port)], lambda e: None)
     cluster.start()
-    await wait_for(lambda: cluster.nodes()[0].link == "connected")
+    await wait_until_async(lambda: cluster.nodes()[0].link == "connected", timeout=5, what="the link up")
     await cluster.set_agent_status("1001", "On Break")
     assert "api callcenter_config agent set status 1001 'On Break'" in switch.commands
     with pytest.raises(Exception, match="Agent not found"):

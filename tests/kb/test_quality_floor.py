@@ -4,12 +4,9 @@ report with the FTS5 baseline beside it is scripts/bench/kb_quality.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections import Counter
 from pathlib import Path
-
-import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "scripts" / "bench"
 sys.path.insert(0, str(BENCH))
@@ -18,9 +15,6 @@ from _ranking import summarise  # noqa: E402
 from kb_quality import KINDS, load_queries, our_search  # noqa: E402
 
 from hotline_tui.demo.kb import demo_articles  # noqa: E402
-
-KB_READY = importlib.util.find_spec("hotline_tui.kb") is not None and \
-    importlib.util.find_spec("hotline_tui.kb.factory") is not None
 
 
 def test_labels_name_real_articles_and_cover_every_kind():
@@ -36,7 +30,6 @@ def test_labels_name_real_articles_and_cover_every_kind():
     assert [q["q"] for q in queries if q["kind"] == "chinese" and q["q"].replace(" ", "") in q["expect"]] == []
 
 
-@pytest.mark.skipif(not KB_READY, reason="hotline_tui.kb is not importable yet (the KB helper's code)")
 def test_recall_at_5_on_sqlite_is_at_least_0_9(tmp_path):
     queries = load_queries()
     ranked = our_search(str(tmp_path / "kb.db"), demo_articles(), queries)

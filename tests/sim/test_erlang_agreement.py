@@ -9,6 +9,9 @@ from hotline_tui.site import load_site
 
 T0 = 1795402800.0
 
+# Long statistical runs (hundreds of simulated hours): -m "not slow" leaves them out locally.
+pytestmark = pytest.mark.slow
+
 
 def one_queue(tmp_path, agents, calls_per_hour, aht, patience):
     p = tmp_path / "site.yaml"

@@ -112,6 +112,7 @@ def mmn_m(n, lam, mu, theta, customers, seed, t_sl):
     return answered_within / total, abandoned / total, wait_answered / answered
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n,cph,aht,patience,seed", [(12, 200, 180, 120, 7), (9, 200, 180, 30, 11)])
 def test_erlang_a_agrees_with_an_independent_simulation(n, cph, aht, patience, seed):
     # 200k simulated callers, fixed seed; the second case is overloaded (A = 10 > 9 agents), where
