@@ -82,7 +82,7 @@ class _FailingUpdate:
         return getattr(self._real, name)
 
     def update(self, ticket, expected_version):
-        raise StoreBusy("database is locked")
+        raise StoreBusy("sqlite:test", "database is locked")
 
 
 def test_a_store_error_in_the_answer_step_rolls_the_registration_back(env, store):
