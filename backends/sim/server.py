@@ -183,7 +183,8 @@ class EslServer:
     def __init__(self, cc: CallCenter, *, host: str = "127.0.0.1", port: int = 8021, password: str = "ClueCon",
                  identity: Identity | None = None, auth_timeout_s: float = AUTH_TIMEOUT_S):
         self.cc, self.host, self.port, self.password = cc, host, port, password
-        self.ident = identity or Identity(cc.uuid(), cc.site.hostname)
+        # a fresh Core-UUID per start, as FreeSWITCH makes one; not from the model's random stream
+        self.ident = identity or Identity(str(uuidlib.uuid4()), cc.site.hostname)
         self.auth_timeout_s = auth_timeout_s
         self.conns: set[_Conn] = set()
         self.server: asyncio.base_events.Server | None = None
