@@ -423,11 +423,18 @@ def sofia(cc: CallCenter, args: str) -> str:
     if not argv or argv[0].lower() != "status":
         return "-ERR Usage: sofia status profile internal reg\n"
     argv = argv[1:]
+    line = "=" * 97
+    if not argv:
+        # mod_sofia.c cmd_status() L3189-3237: the profile table (two profiles, no gateway/alias)
+        rows = "".join(f"{name:>25}\t{'profile'}\t  {url:>40}\t{'RUNNING'} ({n})\n"
+                       for name, url, n in (("external", "sip:mod_sofia@127.0.0.1:5080", 0),
+                                            ("internal", "sip:mod_sofia@127.0.0.1:5060", len(cc.channels))))
+        return (f"{'Name':>25}\t{'   Type'}\t  {'Data':>40}\t{'State'}\n{line}\n{rows}{line}\n"
+                "2 profiles 0 aliases\n")
     if len(argv) < 3 or argv[0].lower() != "profile" or argv[2].lower() != "reg":
         return "Invalid Syntax!\n"
     if argv[1] != "internal":
         return "Invalid Profile!\n"
-    line = "=" * 97
     contact_has = argv[3] if len(argv) > 3 else None
     from datetime import datetime
 
