@@ -280,10 +280,11 @@ class EslServer:
         makes that many body bytes follow. Returns (None, {}) when the link ends or the length is
         out of range (the real switch drops the connection)."""
         buf = c.buf
+        seen = 0                              # bytes already searched (a terminator may straddle reads)
         while True:
             while buf[:1] in (b"\r", b"\n"):
                 del buf[:1]
-            m = _PACKET_END.search(buf, 0, MAX_PACKET + 2)
+            m = _PACKET_END.search(buf, max(0, seen - 64), MAX_PACKET + 2)
             if m is not None and m.start() < MAX_PACKET:
                 packet = bytes(buf[:m.start()])
                 del buf[:m.end()]
@@ -292,6 +293,7 @@ class EslServer:
                 packet = bytes(buf[:MAX_PACKET])
                 del buf[:MAX_PACKET]
                 break
+            seen = len(buf)
             data = await reader.read(1 << 16)
             if not data:
                 return None, {}
