@@ -348,11 +348,12 @@ class CallCenter:
         return data
 
     def _channel_event(self, name: str, ch: Channel, extra: list[tuple[str, str]] | None = None,
-                       before: list[tuple[str, str]] | None = None) -> None:
+                       before: list[tuple[str, str]] | None = None,
+                       calling: tuple[str, str, int] | None = None) -> None:
         if self.muted or not self.listeners:
             return
         self.emit(name, (before or []) + self.channel_data(ch) + (extra or []),
-                  calling=_CH_CALLING.get(name, ("switch_channel.c", "switch_channel_event_set_data", 0)))
+                  calling=calling or _CH_CALLING.get(name, ("switch_channel.c", "switch_channel_event_set_data", 0)))
 
     def new_channel(self, direction: str, name: str, cid_num: str, cid_name: str, dest: str, **variables) -> Channel:
         # CHANNEL_CREATE is fired in CS_INIT after the endpoint's on_init moved the channel on to
@@ -394,7 +395,7 @@ class CallCenter:
             ("Session-Per-Sec", "30"), ("Session-Per-Sec-Last", "0"), ("Session-Per-Sec-Max", "2"),
             ("Session-Per-Sec-FiveMin", "0"), ("Session-Since-Startup", str(self.sessions_since_start)),
             ("Session-Peak-Max", str(self.peak_sessions)), ("Session-Peak-FiveMin", str(len(self.channels))),
-            ("Idle-CPU", "97.000000")], calling=("switch_core.c", "send_heartbeat", 88))
+            ("Idle-CPU", "97.000000")], calling=("switch_core.c", "send_heartbeat", 95))
         self.at(self.now + every, self._heartbeat, every)
 
     # -- traffic ---------------------------------------------------------------------------
@@ -889,7 +890,9 @@ class CallCenter:
         self.answer_channel(out)
         out.call_uuid = ch.uuid
         self.calls[ch.uuid] = (out.uuid, self.now)
-        self._channel_event("CHANNEL_BRIDGE", ch, before=[("Bridge-A-Unique-ID", ch.uuid), ("Bridge-B-Unique-ID", out.uuid)])
+        # the dialplan's bridge app: switch_ivr_multi_threaded_bridge fires it (switch_ivr_bridge.c L1689)
+        self._channel_event("CHANNEL_BRIDGE", ch, before=[("Bridge-A-Unique-ID", ch.uuid), ("Bridge-B-Unique-ID", out.uuid)],
+                            calling=("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689))
         if agent is not None:
             agent.external_calls_count += 1
         talk = self.rng.uniform(60, 240)
