@@ -61,7 +61,9 @@ USAGE = ("-USAGE: \n"
 
 def split_args(text: str, limit: int = 8) -> list[str]:
     """FreeSWITCH's ``switch_separate_string``: spaces split, single quotes group and vanish."""
-    out, cur, quoted, started = [], [], False, False
+    out: list[str] = []
+    cur: list[str] = []
+    quoted = started = False
     for ch in text:
         if ch == "'":
             quoted, started = not quoted, True
@@ -245,6 +247,7 @@ def _tier(cc: CallCenter, action: str, a: list[str]) -> str:
 
 
 def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
+    q: str | None
     if action in ("load", "reload"):
         return "+OK\n" if a and a[0] in cc.queues else "-ERR Invalid Queue not found!\n"
     if action == "unload":
@@ -258,7 +261,7 @@ def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
         if kind == "tiers":
             return f"{sum(1 for t in cc.tiers.values() if t.queue == q)}\n"
         if kind == "agents":
-            return f"{len(_queue_agents(cc, q, a[2:]))}\n"
+            return f"{len(_queue_agents(cc, q or '', a[2:]))}\n"
         return "-ERR Invalid!\n"
     if action == "list":
         if not a:
@@ -272,7 +275,8 @@ def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
                              qr.calls_abandoned, 0, "true", "On Break"))
             lines = ["|".join(QUEUE_COLS)] + ["|".join(str(v) for v in r) for r in rows]
             return "\n".join(lines) + "\n+OK\n"
-        kind, q = a[0].lower(), a[1] if len(a) > 1 else None
+        kind = a[0].lower()
+        q = a[1] if len(a) > 1 else None
         if kind == "agents":
             return _table(AGENT_COLS, [_agent_row(x) for x in _queue_agents(cc, q or "", a[2:])])
         if kind == "tiers":
@@ -281,15 +285,15 @@ def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
             # without a queue: every member, ORDER BY queue, score DESC
             now = cc.now
             ms = [m for m in cc.members.values() if q is None or m.queue == q]
-            rows = []
+            scored: list[tuple[int, tuple]] = []
             for m in ms:
                 score = m.base_score + int(now - m.joined_epoch)
-                rows.append((score, (m.queue, "single_box", m.uuid, m.session_uuid, m.cid_number, m.cid_name,
+                scored.append((score, (m.queue, "single_box", m.uuid, m.session_uuid, m.cid_number, m.cid_name,
                                      m.system_epoch, m.joined_epoch, m.rejoined_epoch, m.bridge_epoch,
                                      m.abandoned_epoch, m.base_score, 0, m.serving_agent, "single_box" if m.serving_agent else "",
                                      m.state, score)))
-            rows.sort(key=lambda r: (r[1][0] if q is None else "", -r[0]))
-            return _table(MEMBER_COLS + ("score",), [r for _, r in rows])
+            scored.sort(key=lambda r: (r[1][0] if q is None else "", -r[0]))
+            return _table(MEMBER_COLS + ("score",), [r for _, r in scored])
         return "-ERR Invalid!\n"                      # an unknown sub-action of queue list
     return ""
 

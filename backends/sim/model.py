@@ -278,9 +278,9 @@ class CallCenter:
             if rec.status != "Logged Out":
                 self.register(a.name)
         if traffic:
-            for q in site.queues:
-                if q.traffic.calls_per_hour > 0:
-                    self._next_arrival(q)
+            for qc in site.queues:
+                if qc.traffic.calls_per_hour > 0:
+                    self._next_arrival(qc)
         if heartbeat_s:
             self.at(start + heartbeat_s, self._heartbeat, heartbeat_s)
 
@@ -436,7 +436,7 @@ class CallCenter:
         q = self.queues[queue].cfg
         old = self.abandoned.pop((queue, ch.cid_num), None) if q.abandoned_resume_allowed else None
         resumed = old is not None and old in self.members
-        if resumed:
+        if old is not None and resumed:
             m = self.members[old]
             m.session_uuid, m.state, m.rejoined_epoch, m.abandoned_epoch = ch.uuid, "Waiting", int(self.now), 0
             m.serving_agent, m.ringing, m.joined_at = "", [], self.now
@@ -833,9 +833,10 @@ class CallCenter:
                 return True
         for a in self.agents.values():
             if a.leg == uuid and a.member:
-                m = self.members.get(a.member)
-                self._release_leg(a, m, cause)
-                if m is not None:
+                ringing = self.members.get(a.member)
+                self._release_leg(a, ringing, cause)
+                if ringing is not None:
+                    m = ringing
                     m.ringing = [x for x in m.ringing if x != a.name]
                     if not m.ringing and m.state == "Trying":
                         m.state, m.serving_agent = "Waiting", ""
