@@ -157,9 +157,12 @@ class Frame:
             body = self.body
             fast = _plain_batch([body]) if body.endswith(b"\n\n") else None
             ev = fast[0] if fast and fast[0] is not None else _plain_slow(body)
+        elif ct == "text/event-xml":
+            ev = xml_event(self.body)
         elif ct == "text/event-json":
             try:
-                raw = json.loads(self.body)
+                # a repeated header keeps its first value, as in plain events (cJSON writes both)
+                raw = json.loads(self.body, object_pairs_hook=_first_wins)
             except ValueError as exc:
                 raise ProtocolError(f"bad JSON event: {exc}") from None
             if not isinstance(raw, dict):
@@ -476,10 +479,46 @@ def encode_command(command: str, headers: dict[str, str] | None = None, body: by
     return ("\n".join(lines) + "\n\n").encode() + body
 
 
-_PCT = re.compile(r"(%[0-9A-Fa-f]{2})")
+_PCT = re.compile(r"(%[0-9A-F]{2})")       # switch_url_encode_opt: only upper-case hex passes through
 
 
 def url_encode(value: str) -> str:
     """FreeSWITCH's URL-encoding of a header value (for test captures): like
     ``switch_url_encode_opt``, an existing ``%XX`` is copied as is (no double encoding)."""
     return "".join(p if _PCT.fullmatch(p) else quote(p, safe="/,()*'!$-_.~") for p in _PCT.split(value))
+
+
+def _first_wins(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        out.setdefault(k, v)
+    return out
+
+
+def xml_event(body: bytes) -> dict[str, str]:
+    """A ``text/event-xml`` body (``switch_event_xmlize`` printed by ``switch_xml_toxml``) → the
+    same dict as a plain event: ``<headers>`` children URL-decoded (a repeated header, e.g. an
+    array, keeps its first value), the inner ``Content-Length`` and ``<body>`` as ``_body``.
+    Raises ProtocolError on XML that does not parse or has a DOCTYPE (no entity expansion)."""
+    import xml.etree.ElementTree as ET
+
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        raise ProtocolError("XML event with a DOCTYPE")
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise ProtocolError(f"bad XML event: {exc}") from None
+    if root.tag != "event":
+        raise ProtocolError(f"XML event root is <{root.tag}>")
+    ev: dict[str, str] = {}
+    heads = root.find("headers")
+    for h in (heads if heads is not None else []):
+        text = (h.text or "").strip("\n")
+        ev.setdefault(h.tag, unquote(text) if "%" in text else text)
+    cl = root.find("Content-Length")
+    if cl is not None:
+        ev.setdefault("Content-Length", (cl.text or "").strip())
+    b = root.find("body")
+    if b is not None:
+        ev["_body"] = b.text or ""
+    return ev

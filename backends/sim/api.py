@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from .model import AgentRec, CallCenter, TierRec
+from .model import REG_LATE_MARGIN_S, AgentRec, CallCenter, TierRec
 
 AGENT_COLS = ("name", "instance_id", "uuid", "type", "contact", "status", "state", "max_no_answer", "wrap_up_time",
               "reject_delay_time", "busy_delay_time", "no_answer_delay_time", "last_bridge_start", "last_bridge_end",
@@ -33,7 +33,7 @@ CHANNEL_COLS = ("uuid", "direction", "created", "created_epoch", "name", "state"
                 "call_uuid", "sent_callee_name", "sent_callee_num", "initial_cid_name", "initial_cid_num",
                 "initial_ip_addr", "initial_dest", "initial_dialplan", "initial_context")
 STATUSES = ("Logged Out", "Available", "Available (On Demand)", "On Break")
-STATES = ("Idle", "Waiting", "Receiving", "In a queue call")
+STATES = ("Idle", "Waiting", "Receiving", "In a queue call", "Reserved")     # AGENT_STATE_CHART, "Unknown" is invalid
 TIER_STATES = ("Unknown", "No Answer", "Ready", "Offering", "Active Inbound", "Standby")
 USAGE = ("-USAGE: \n"
          "callcenter_config agent add [name] [callback|uuid-standby] | \n"
@@ -103,7 +103,8 @@ def callcenter_config(cc: CallCenter, args: str) -> str:
         return USAGE
     if len(a) < 2:
         return "-ERR Invalid!\n"
-    section, action = a[0], a[1]
+    # cc_config_api_function: sections and actions compared with strcasecmp
+    section, action = a[0].lower(), a[1].lower()
     if section == "agent":
         return _agent(cc, action, a[2:])
     if section == "tier":
@@ -141,12 +142,12 @@ def _agent(cc: CallCenter, action: str, a: list[str]) -> str:
     if action == "get":
         if len(a) < 2:
             return "-ERR Invalid!\n"
-        key, name = a[0], a[1]
+        key, name = a[0].lower(), a[1]
+        agent = cc.agents.get(name)
+        if agent is None:                              # cc_agent_get: the agent first, then the key
+            return "-ERR Agent not found!\n"
         if key not in ("status", "state", "uuid"):
             return "-ERR Invalid Agent Update KEY!\n"
-        agent = cc.agents.get(name)
-        if agent is None:
-            return "-ERR Agent not found!\n"
         value = getattr(agent, key)
         hdr = {"status": "CC-Agent-Status", "state": "CC-Agent-State", "uuid": "CC-Agent-UUID"}[key]
         cc.cc([("CC-Agent", name), ("CC-Action", f"agent-{key}-get"), (hdr, value)])
@@ -154,9 +155,9 @@ def _agent(cc: CallCenter, action: str, a: list[str]) -> str:
     if action == "set":
         if len(a) < 3:
             return "-ERR Invalid!\n"
-        key, name, value = a[0], a[1], a[2]
+        key, name, value = a[0].lower(), a[1], a[2]
         agent = cc.agents.get(name)
-        if agent is None:
+        if agent is None:                              # cc_agent_update: the agent first, then the key
             return "-ERR Agent not found!\n"
         if key == "status":
             if value.lower() not in (s.lower() for s in STATUSES):
@@ -165,8 +166,12 @@ def _agent(cc: CallCenter, action: str, a: list[str]) -> str:
         elif key in ("state", "state_if_waiting"):
             if value.lower() not in (s.lower() for s in STATES):
                 return "-ERR Invalid Agent State!\n"
-            if key == "state" or agent.state == "Waiting":
-                cc.set_agent_state(name, value)
+            if key == "state_if_waiting":
+                # UPDATE … WHERE state = 'Waiting' AND status IN ('Available', 'Available (On Demand)');
+                # no row changed → CC_STATUS_AGENT_NOT_FOUND
+                if agent.state != "Waiting" or agent.status not in ("Available", "Available (On Demand)"):
+                    return "-ERR Agent not found!\n"
+            cc.set_agent_state(name, value)
         elif key == "contact":
             agent.contact = value
             cc.cc([("CC-Agent", name), ("CC-Action", "agent-contact-change"), ("CC-Agent-Contact", value)])
@@ -211,17 +216,20 @@ def _tier(cc: CallCenter, action: str, a: list[str]) -> str:
     if action == "set":
         if len(a) < 4:
             return "-ERR Invalid!\n"
-        key, q, name, value = a
-        if q not in cc.queues or name not in cc.agents:
-            return "-ERR Agent not found!\n"
+        key, q, name, value = a[0].lower(), a[1], a[2], a[3]
+        # cc_tier_update: the tier first (missing → CC_STATUS_TIER_NOT_FOUND, printed as
+        # "Unknown Error"), then the agent, then the queue (both "Agent not found"), then the key
         t = cc.tiers.get((q, name))
+        if t is None:
+            return "-ERR Unknown Error!\n"
+        if name not in cc.agents or q not in cc.queues:
+            return "-ERR Agent not found!\n"
         if key == "state":
-            if value not in TIER_STATES:
+            match = next((x for x in TIER_STATES if x.lower() == value.lower() and x != "Unknown"), None)
+            if match is None:
                 return "-ERR Invalid Tier State!\n"
         elif key not in ("level", "position"):
             return "-ERR Invalid Tier Update KEY!\n"
-        if t is None:
-            return "-ERR Unknown Error!\n"
         if key == "state":
             t.state = value
         else:
@@ -239,6 +247,7 @@ def _tier(cc: CallCenter, action: str, a: list[str]) -> str:
 
 
 def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
+    q: str | None
     if action in ("load", "reload"):
         return "+OK\n" if a and a[0] in cc.queues else "-ERR Invalid Queue not found!\n"
     if action == "unload":
@@ -246,33 +255,36 @@ def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
     if action == "count":
         if not a:
             return f"{len(cc.queues)}\n"
-        kind, q = a[0], a[1] if len(a) > 1 else ""
+        kind, q = a[0].lower(), a[1] if len(a) > 1 else ""
         if kind == "members":
             return f"{sum(1 for m in cc.members.values() if m.queue == q)}\n"
         if kind == "tiers":
             return f"{sum(1 for t in cc.tiers.values() if t.queue == q)}\n"
         if kind == "agents":
-            return f"{len(_queue_agents(cc, q, a[2:]))}\n"
-        return ""
+            return f"{len(_queue_agents(cc, q or '', a[2:]))}\n"
+        return "-ERR Invalid!\n"
     if action == "list":
         if not a:
             rows = []
             for name, qr in cc.queues.items():
                 c = qr.cfg
+                # queue_set_config defaults: ring-progressively-delay 0, skip-agents-with-external-calls true
                 rows.append((name, c.strategy, "local_stream://moh", "system", "false", 30, "false", "false",
                              c.discard_abandoned_after, "true" if c.abandoned_resume_allowed else "false",
                              c.max_wait_time, c.max_wait_time_with_no_agent, 5, "", qr.calls_answered,
-                             qr.calls_abandoned, 10, "false", "On Break"))
+                             qr.calls_abandoned, 0, "true", "On Break"))
             lines = ["|".join(QUEUE_COLS)] + ["|".join(str(v) for v in r) for r in rows]
             return "\n".join(lines) + "\n+OK\n"
-        kind, q = a[0], a[1] if len(a) > 1 else ""
+        kind = a[0].lower()
+        q = a[1] if len(a) > 1 else None
         if kind == "agents":
-            return _table(AGENT_COLS, [_agent_row(x) for x in _queue_agents(cc, q, a[2:])])
+            return _table(AGENT_COLS, [_agent_row(x) for x in _queue_agents(cc, q or "", a[2:])])
         if kind == "tiers":
             return _table(TIER_COLS, [_tier_row(t) for t in cc.tiers.values() if t.queue == q])
         if kind == "members":
+            # without a queue: every member, ORDER BY queue, score DESC
             now = cc.now
-            ms = [m for m in cc.members.values() if m.queue == q]
+            ms = [m for m in cc.members.values() if q is None or m.queue == q]
             scored: list[tuple[int, tuple]] = []
             for m in ms:
                 score = m.base_score + int(now - m.joined_epoch)
@@ -280,9 +292,9 @@ def _queue(cc: CallCenter, action: str, a: list[str]) -> str:
                                      m.system_epoch, m.joined_epoch, m.rejoined_epoch, m.bridge_epoch,
                                      m.abandoned_epoch, m.base_score, 0, m.serving_agent, "single_box" if m.serving_agent else "",
                                      m.state, score)))
-            scored.sort(key=lambda r: -r[0])
+            scored.sort(key=lambda r: (r[1][0] if q is None else "", -r[0]))
             return _table(MEMBER_COLS + ("score",), [r for _, r in scored])
-        return ""
+        return "-ERR Invalid!\n"                      # an unknown sub-action of queue list
     return ""
 
 
@@ -314,40 +326,145 @@ def _channel_row(cc: CallCenter, ch) -> dict[str, str]:
     return {k: vals[k] for k in CHANNEL_COLS}
 
 
+# switch_core_sqldb.c basic_calls_sql: 21 columns of the a-leg, 19 of the b-leg, call_created_epoch.
+_CALL_A = ("uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr", "dest",
+           "presence_id", "presence_data", "accountcode", "callstate", "callee_name", "callee_num",
+           "callee_direction", "call_uuid", "hostname", "sent_callee_name", "sent_callee_num")
+_CALL_B = tuple(c for c in _CALL_A if c not in ("call_uuid", "hostname"))
+BASIC_CALLS_COLS = _CALL_A + tuple(f"b_{c}" for c in _CALL_B) + ("call_created_epoch",)
+REGISTRATION_COLS = ("reg_user", "realm", "token", "url", "expires", "network_ip", "network_port", "network_proto",
+                     "hostname", "metadata")
+
+
+def _basic_calls(cc: CallCenter) -> list[dict[str, str]]:
+    """The view's rows: every channel that is the caller of a call or is nobody's callee, with
+    its callee's columns (empty when unbridged), ORDER BY call_created_epoch (NULL first)."""
+    callees = {b for b, _ in cc.calls.values()}
+    rows = []
+    for ch in sorted(cc.channels.values(), key=lambda c: c.created):
+        call = cc.calls.get(ch.uuid)
+        if call is None and ch.uuid in callees:
+            continue
+        a = _channel_row(cc, ch)
+        row = {k: a[k] for k in _CALL_A}
+        peer = cc.channels.get(call[0]) if call else None
+        b = _channel_row(cc, peer) if peer is not None else {}
+        row.update({f"b_{k}": b.get(k, "") for k in _CALL_B})
+        row["call_created_epoch"] = str(int(call[1])) if call else ""
+        rows.append((call[1] if call else -1.0, row))
+    rows.sort(key=lambda r: r[0])
+    return [r for _, r in rows]
+
+
+def _like(pattern: str):
+    """SQLite LIKE (ASCII case-insensitive, % any run, _ one character) as a predicate."""
+    rx = re.compile("".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern),
+                    re.IGNORECASE | re.DOTALL)
+    return lambda value: rx.fullmatch(value or "") is not None
+
+
+def _registrations(cc: CallCenter) -> list[dict[str, str]]:
+    out = []
+    for r in sorted(cc.registrations.values(), key=lambda r: r.core_order):
+        out.append({"reg_user": r.user, "realm": cc.site.domain, "token": r.call_id,
+                    "url": f"sofia/internal/sip:{r.user}@{r.network_ip}:{r.network_port}",
+                    "expires": str(int(r.reg_time) + r.expires_s + REG_LATE_MARGIN_S), "network_ip": r.network_ip,
+                    "network_port": r.network_port, "network_proto": "udp", "hostname": cc.site.hostname,
+                    "metadata": ""})
+    return out
+
+
 def show(cc: CallCenter, args: str) -> str:
-    words = args.split()
-    as_json = len(words) >= 3 and words[-2:] == ["as", "json"]
-    what = words[0] if words else ""
-    if what not in ("channels", "calls"):
-        return "-USAGE: show [channels|calls] [as json]\n"
-    if what == "channels":
-        rows = [_channel_row(cc, ch) for ch in cc.channels.values()]
+    """mod_commands.c show_function: ``channels [count|like <s>]``, ``calls [count]``,
+    ``bridged_calls``, ``registrations [count]``, each ``[as json]``; plain output is a delimited
+    table then ``\nN total.\n``."""
+    argv = split_args(args, 6)
+    command = argv[0].lower() if argv else ""
+    sub = argv[1].lower() if len(argv) > 1 else ""
+    as_ = argv[2].lower() if len(argv) > 2 and sub == "as" else ""
+    justcount = False
+    if command == "channels" and sub == "like":
+        if len(argv) > 2:
+            needle = argv[2].replace("'", " ").replace(";", " ")
+            match = _like(needle if "%" in needle else f"%{needle}%")
+            as_ = argv[4].lower() if len(argv) > 4 and argv[3].lower() == "as" else ""
+            chans = [ch for ch in sorted(cc.channels.values(), key=lambda c: c.created)
+                     if any(match(v) for v in (ch.uuid, ch.name, ch.cid_name, ch.cid_num, "", ""))]
+        else:
+            chans = sorted(cc.channels.values(), key=lambda c: c.created)
+        rows = [_channel_row(cc, ch) for ch in chans]
+    elif command == "channels":
+        rows = [_channel_row(cc, ch) for ch in sorted(cc.channels.values(), key=lambda c: c.created)]
+    elif command in ("calls", "bridged_calls"):
+        rows = _basic_calls(cc)
+        if command == "bridged_calls":
+            rows = sorted((r for r in rows if r["b_uuid"]), key=lambda r: int(r["created_epoch"]))
+    elif command == "registrations":
+        rows = _registrations(cc)
     else:
-        rows = []
-        for ch in cc.channels.values():
-            if ch.direction == "inbound" or not ch.call_uuid:
-                row = _channel_row(cc, ch)
-                peer = next((p for p in cc.channels.values() if p.call_uuid == ch.uuid and p is not ch), None)
-                if peer is not None:
-                    row.update({f"b_{k}": v for k, v in _channel_row(cc, peer).items()})
-                row["call_created_epoch"] = str(int(ch.created))
-                rows.append(row)
-    if as_json:
+        return "-USAGE: show [channels|calls|bridged_calls|registrations] [count|like <s>] [as json]\n"
+    if sub == "count" and command in ("channels", "calls", "registrations"):
+        justcount = True
+        as_ = argv[3].lower() if len(argv) > 3 and argv[2].lower() == "as" else ""
+    if as_ == "json":
+        if justcount:
+            return json.dumps({"row_count": len(rows), "rows": []}, separators=(",", ":"))
         if not rows:
             return '{"row_count": 0}\n'
         return json.dumps({"row_count": len(rows), "rows": rows}, ensure_ascii=False, separators=(",", ":"))
-    if not rows:
-        return "\n0 total.\n"
+    if as_ and as_ not in ("delim", "csv"):
+        return f"-ERR Cannot find format {as_}\n"
+    if justcount or not rows:
+        return f"\n{len(rows)} total.\n"
     cols = list(rows[0])
-    return ",".join(cols) + "\n" + "\n".join(",".join(r[c] for c in cols) for r in rows) + f"\n\n{len(rows)} total.\n"
+    return ",".join(cols) + "\n" + "".join(",".join(r[c] for c in cols) + "\n" for r in rows) + f"\n{len(rows)} total.\n"
+
+
+def sofia(cc: CallCenter, args: str) -> str:
+    """mod_sofia.c cmd_status for ``sofia status profile internal reg [contact]`` (the
+    registrations part only: with ``reg`` the profile details are not printed)."""
+    argv = split_args(args, 6)
+    if not argv or argv[0].lower() != "status":
+        return "-ERR Usage: sofia status profile internal reg\n"
+    argv = argv[1:]
+    line = "=" * 97
+    if not argv:
+        # mod_sofia.c cmd_status() L3189-3237: the profile table (two profiles, no gateway/alias)
+        rows = "".join(f"{name:>25}\t{'profile'}\t  {url:>40}\t{'RUNNING'} ({n})\n"
+                       for name, url, n in (("external", "sip:mod_sofia@127.0.0.1:5080", 0),
+                                            ("internal", "sip:mod_sofia@127.0.0.1:5060", len(cc.channels))))
+        return (f"{'Name':>25}\t{'   Type'}\t  {'Data':>40}\t{'State'}\n{line}\n{rows}{line}\n"
+                "2 profiles 0 aliases\n")
+    if len(argv) < 3 or argv[0].lower() != "profile" or argv[2].lower() != "reg":
+        return "Invalid Syntax!\n"
+    if argv[1] != "internal":
+        return "Invalid Profile!\n"
+    contact_has = argv[3] if len(argv) > 3 else None
+    from datetime import datetime
+
+    from hotline_tui.clock import SITE_TZ
+    out = [f"\nRegistrations:\n{line}\n"]
+    n = 0
+    for r in cc.registrations.values():
+        if contact_has is not None and contact_has.lower() not in r.contact().lower():
+            continue
+        n += 1
+        exp = int(r.reg_time) + r.expires_s + REG_LATE_MARGIN_S
+        exp_s = datetime.fromtimestamp(exp, SITE_TZ).strftime("%Y-%m-%d %H:%M:%S")
+        d = cc.site.domain
+        out.append(f"Call-ID:    \t{r.call_id}\nUser:       \t{r.user}@{d}\nContact:    \t{r.contact()}\n"
+                   f"Agent:      \t{r.user_agent}\nStatus:     \tRegistered(UDP)(unknown) EXP({exp_s}) "
+                   f"EXPSECS({exp - int(cc.now)})\nPing-Status:\tReachable\nPing-Time:\t0.00\n"
+                   f"Host:       \t{cc.site.hostname}\nIP:         \t{r.network_ip}\nPort:       \t{r.network_port}\n"
+                   f"Auth-User:  \t{r.user}\nAuth-Realm: \t{d}\nMWI-Account:\t{r.user}@{d}\n\n")
+    out.append(f"Total items returned: {n}\n{line}\n")
+    return "".join(out)
 
 
 def status(cc: CallCenter) -> str:
-    s = int(cc.now - cc.start)
-    ms = int((cc.now - cc.start) * 1000) % 1000
+    from .model import _uptime
     n = len(cc.channels)
-    return (f"UP 0 years, {s // 86400} days, {s // 3600 % 24} hours, {s // 60 % 60} minutes, {s % 60} seconds, "
-            f"{ms} milliseconds, 0 microseconds\n"
+    return (f"UP {_uptime(int((cc.now - cc.start) * 1000))}\n"
             f"FreeSWITCH (Version 1.10.12-release+sim 64bit) is ready\n"
             f"{cc.sessions_since_start} session(s) since startup\n"
             f"{n} session(s) - peak {cc.peak_sessions}, last 5min {n} \n"
@@ -397,10 +514,17 @@ def run_api(cc: CallCenter, line: str) -> str:
             return "-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n"
         return "+OK\n" if cc.transfer(a[0], a[1]) else "-ERR No such channel!\n"
     if cmd == "uuid_bridge":
-        a = args.split()
-        if len(a) < 2 or a[0] not in cc.channels or a[1] not in cc.channels:
-            return "-ERR Invalid uuid\n"
-        return f"+OK {a[1]}\n"
+        # mod_commands.c uuid_bridge_function: <uuid> <other_uuid> [fallback]
+        a = split_args(args, 4)
+        if len(a) < 2:
+            return "-USAGE: <uuid> <other_uuid>\n"
+        if cc.bridge(a[0], a[1]):
+            return f"+OK {a[1]}\n"
+        if len(a) > 2 and cc.bridge(a[0], a[2]):
+            return f"+OK {a[2]}\n"
+        return "-ERR Invalid uuid\n"
+    if cmd == "sofia":
+        return sofia(cc, args)
     if cmd == "originate":
         return originate(cc, args)
     if cmd == "hostname":

@@ -17,11 +17,13 @@ from .server import EslServer
 
 
 async def serve(site_path: str, host: str, port: int, password: str, speed: float, seed: int,
-                warm_up_s: float, ready=None, traffic: str = "peak") -> None:
+                warm_up_s: float, ready=None, traffic: str = "peak", phone_drop_every_s: float = 0.0,
+                phone_down_s: float = 90.0) -> None:
     site = load_site(site_path)
     now = time.time()
     start = now - warm_up_s if speed == 1.0 else now
-    cc = CallCenter(site, seed=seed, start=start, profile=traffic)
+    cc = CallCenter(site, seed=seed, start=start, profile=traffic, phone_drop_every_s=phone_drop_every_s,
+                    phone_down_s=phone_down_s)
     server = await EslServer(cc, host=host, port=port, password=password).start()
     if ready is not None:
         ready(server)
@@ -44,8 +46,12 @@ async def serve(site_path: str, host: str, port: int, password: str, speed: floa
               help="Start this many simulated seconds in the past and catch up (speed 1 only).")
 @click.option("--traffic", type=click.Choice(["peak", "site"]), default="peak", show_default=True,
               help="peak: the busy hour at any time of day (demos); site: follow the site's intraday profile.")
+@click.option("--phone-drop-every", "phone_drop_every_s", default=7200.0, show_default=True, type=float,
+              help="Mean seconds between one phone's registration drop-outs (sofia::unregister); 0: never.")
+@click.option("--phone-down", "phone_down_s", default=90.0, show_default=True, type=float,
+              help="Mean seconds a dropped phone stays unregistered.")
 @one_line_errors
-def sim(site_path, host, port, password, speed, seed, warm_up_s, traffic):
+def sim(site_path, host, port, password, speed, seed, warm_up_s, traffic, phone_drop_every_s, phone_down_s):
     """Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."""
     if speed <= 0:
         raise click.BadParameter("must be > 0", param_hint="--speed")
@@ -56,7 +62,8 @@ def sim(site_path, host, port, password, speed, seed, warm_up_s, traffic):
                    f"speed {speed:g}, seed {seed}. Ctrl-C stops.", err=True)
 
     try:
-        asyncio.run(serve(site_path, host, port, password, speed, seed, warm_up_s, ready, traffic))
+        asyncio.run(serve(site_path, host, port, password, speed, seed, warm_up_s, ready, traffic,
+                          phone_drop_every_s, phone_down_s))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -1,9 +1,12 @@
-"""Events as the simulated switch raises them, and their wire forms (plain and JSON).
+"""Events as the simulated switch raises them, and their wire forms (plain, JSON and XML).
 
 Serialisation follows FreeSWITCH's ``switch_event_serialize``: for CUSTOM events the
 ``Event-Subclass`` header comes first (the listener's clone adds it first), then the standard
 prefix, then the event's own headers; values are URL-encoded with FreeSWITCH's unsafe set;
-empty values are never added (FreeSWITCH drops them); an inner body follows ``Content-Length``.
+empty values are never added (FreeSWITCH drops them); an inner body follows ``Content-Length``
+(an empty body adds nothing in plain and XML, but ``"Content-Length":"0","_body":""`` in JSON, as
+``switch_event_serialize`` / ``switch_event_serialize_json_obj`` / ``switch_event_xmlize`` do);
+JSON keeps a repeated header twice, as cJSON_AddItemToObject does.
 """
 
 from __future__ import annotations
@@ -72,10 +75,10 @@ def plain(ev: SimEvent, ident: Identity) -> bytes:
     if cached is not None:
         return cached
     inner = "".join(f"{k}: {url_encode(v)}\n" for k, v in all_headers(ev, ident))
-    if ev.body is not None:
+    if ev.body:
         body = ev.body.encode()
         data = (inner + f"Content-Length: {len(body)}\n\n").encode() + body
-    else:
+    else:                                 # no body, or an empty one: just the blank line
         data = (inner + "\n").encode()
     frame = f"Content-Length: {len(data)}\nContent-Type: text/event-plain\n\n".encode() + data
     ev._wire["plain"] = frame
@@ -83,17 +86,56 @@ def plain(ev: SimEvent, ident: Identity) -> bytes:
 
 
 def as_json(ev: SimEvent, ident: Identity) -> bytes:
-    """The whole ``text/event-json`` frame (unformatted JSON, every value a string)."""
+    """The whole ``text/event-json`` frame (unformatted JSON, every value a string; a repeated
+    header appears twice, as cJSON writes an object built with cJSON_AddItemToObject)."""
     cached = ev._wire.get("json")
     if cached is not None:
         return cached
-    obj: dict[str, str] = {}
-    for k, v in all_headers(ev, ident):
-        obj.setdefault(k, v)
+    pairs = list(all_headers(ev, ident))
     if ev.body is not None:
-        obj["Content-Length"] = str(len(ev.body.encode()))
-        obj["_body"] = ev.body
-    data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        pairs += [("Content-Length", str(len(ev.body.encode()))), ("_body", ev.body)]
+    dumps = json.dumps
+    data = ("{" + ",".join(f"{dumps(k, ensure_ascii=False)}:{dumps(v, ensure_ascii=False)}" for k, v in pairs)
+            + "}").encode()
     frame = f"Content-Length: {len(data)}\nContent-Type: text/event-json\n\n".encode() + data
     ev._wire["json"] = frame
+    return frame
+
+
+def _xml_text(text: str) -> str:
+    # switch_xml_ampencode (switch_xml.c) for element text: & < > escaped, CR as &#xD;, every
+    # non-ASCII character as a character reference (use_utf8_encoding), LF and quotes kept.
+    out = []
+    for ch in text:
+        if ch == "&":
+            out.append("&amp;")
+        elif ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == "\r":
+            out.append("&#xD;")
+        elif ord(ch) > 0x7F:
+            out.append(f"&#x{ord(ch):x};")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def as_xml(ev: SimEvent, ident: Identity) -> bytes:
+    """The whole ``text/event-xml`` frame: ``switch_event_xmlize`` (values URL-encoded) printed by
+    ``switch_xml_toxml`` (two-space indent, one element per line)."""
+    cached = ev._wire.get("xml")
+    if cached is not None:
+        return cached
+    lines = ["<event>", "  <headers>"]
+    lines += [f"    <{k}>{_xml_text(url_encode(v))}</{k}>" for k, v in all_headers(ev, ident)]
+    lines.append("  </headers>")
+    if ev.body:
+        lines.append(f"  <Content-Length>{len(ev.body.encode())}</Content-Length>")
+        lines.append(f"  <body>{_xml_text(ev.body)}</body>")
+    lines.append("</event>")
+    data = ("\n".join(lines) + "\n").encode()
+    frame = f"Content-Length: {len(data)}\nContent-Type: text/event-xml\n\n".encode() + data
+    ev._wire["xml"] = frame
     return frame

@@ -28,6 +28,29 @@ from hotline_tui.site import Site
 from .events import SimEvent
 
 CC = "callcenter::info"
+# Where mod_callcenter.c creates each event (Event-Calling-Function / -Line-Number, snapshot
+# cc93a683): switch_event_create_subclass() records __SWITCH_FUNC__ and __LINE__.
+_CC_CALLING = {
+    "agent-add": ("cc_agent_add", 915), "agent-status-change": ("cc_agent_update", 1043),
+    "agent-state-change": ("cc_agent_update", 1067), "agent-contact-change": ("cc_agent_update", 1091),
+    "agent-status-get": ("cc_agent_get", 970), "agent-state-get": ("cc_agent_get", 970),
+    "agent-uuid-get": ("cc_agent_get", 970), "agent-offering": ("outbound_agent_thread_run", 1717),
+    "bridge-agent-start": ("outbound_agent_thread_run", 1934), "bridge-agent-end": ("outbound_agent_thread_run", 2062),
+    "agent-max-no-answer": ("outbound_agent_thread_run", 2176),
+    "bridge-agent-fail": ("outbound_agent_thread_run", 2200), "members-count": ("cc_queue_count", 878),
+    "member-queue-start": ("callcenter_function", 3113), "member-queue-resume": ("callcenter_function", 3113),
+}
+# Channel events: file, function, line of their switch_event_create().
+_CH_CALLING = {
+    "CHANNEL_CREATE": ("switch_core_state_machine.c", "switch_core_session_run", 626),
+    "CHANNEL_ANSWER": ("switch_channel.c", "switch_channel_perform_mark_answered", 3848),
+    "CHANNEL_BRIDGE": ("switch_ivr_bridge.c", "signal_bridge_on_hibernate", 1377),
+    "CHANNEL_HANGUP_COMPLETE": ("switch_core_state_machine.c", "switch_core_session_reporting_state", 943),
+}
+# switch_types.h switch_channel_state_t
+STATE_NUMBER = {"CS_NEW": 0, "CS_INIT": 1, "CS_ROUTING": 2, "CS_SOFT_EXECUTE": 3, "CS_EXECUTE": 4,
+                "CS_EXCHANGE_MEDIA": 5, "CS_PARK": 6, "CS_CONSUME_MEDIA": 7, "CS_HIBERNATE": 8, "CS_RESET": 9,
+                "CS_HANGUP": 10, "CS_REPORTING": 11, "CS_DESTROY": 12}
 READY_STATES = ("Ready", "No Answer")
 VIP_BASE_SCORE = 600          # a VIP / elderly caller is served as if they had waited 10 more minutes
 NO_ANSWER_RING_S = 20.0
@@ -49,6 +72,10 @@ class Channel:
     app_data: str = ""
     call_uuid: str = ""
     variables: dict[str, str] = field(default_factory=dict)
+    # Channel-State is the running state, Channel-State-Number the state it is going to
+    # (switch_channel_event_set_basic_data prints channel->running_state and channel->state).
+    next_state: str = ""
+    hangup_cause: str = ""
 
 
 @dataclass
@@ -78,6 +105,29 @@ class AgentRec:
     member: str = ""
     break_due: bool = False
     break_token: int = 0
+
+
+@dataclass
+class Registration:
+    """One phone's SIP registration on profile ``internal`` (mod_sofia's sip_registrations row and
+    the core's registrations row)."""
+
+    user: str
+    call_id: str
+    network_ip: str
+    network_port: str
+    user_agent: str
+    reg_time: float                # the last REGISTER (first one or a refresh)
+    core_order: int = 0            # the core table is rewritten on every REGISTER: listed by this
+    expires_s: int = 3600
+
+    def contact(self) -> str:
+        return f'"{self.user}" <sip:{self.user}@{self.network_ip}:{self.network_port}>'
+
+
+PHONES = ("Yealink SIP-T46U 108.86.0.20", "Grandstream GXP2170 1.0.11.23", "MicroSIP/3.21.3", "Zoiper rv2.10.19.2")
+REG_LATE_MARGIN_S = 60         # sofia.c: profile->sip_expires_late_margin default
+REG_REFRESH_S = 1800           # phones re-REGISTER at half the expiry
 
 
 @dataclass
@@ -165,6 +215,7 @@ class MemberRec:
     talk_s: float = 0.0
     answered_at: float = 0.0
     top_down: int = 0
+    queued_at: float = 0.0         # the first join (a resumed member keeps it: score by joined_epoch)
 
 
 @dataclass
@@ -188,7 +239,8 @@ class Outcome:
 
 class CallCenter:
     def __init__(self, site: Site, *, seed: int = 0, start: float = 0.0, traffic: bool = True,
-                 heartbeat_s: float = 20.0, keep_outcomes: bool = False, profile: str = "site"):
+                 heartbeat_s: float = 20.0, keep_outcomes: bool = False, profile: str = "site",
+                 phone_drop_every_s: float = 0.0, phone_down_s: float = 90.0):
         self.site, self.now, self.start = site, start, start
         self.profile = profile          # "site": the intraday profile; "peak": peak traffic at any hour
         self.rng = random.Random(seed)
@@ -206,6 +258,15 @@ class CallCenter:
         self.members: dict[str, MemberRec] = {}
         self.channels: dict[str, Channel] = {}
         self.abandoned: dict[tuple[str, str], str] = {}   # (queue, number) -> member uuid, for resume
+        self.calls: dict[str, tuple[str, float]] = {}     # the core's calls table: caller -> (callee, created)
+        # Phones: every agent not Logged Out starts registered; each registered phone drops off
+        # (sofia::unregister) every ``phone_drop_every_s`` on average (0: never) and comes back
+        # after ``phone_down_s`` on average. Their own random stream, so the calls of a seed stay
+        # the same whatever the phones do.
+        self.registrations: dict[str, Registration] = {}
+        self.reg_rng = random.Random(f"phones-{seed}")
+        self.phone_drop_every_s, self.phone_down_s = phone_drop_every_s, phone_down_s
+        self._reg_order = itertools.count()
         self._dispatch_due = False
         for pos, a in enumerate(site.agents, 1):
             rec = AgentRec(a.name, f"user/{a.name}@{site.domain}", status=a.status, max_no_answer=a.max_no_answer,
@@ -216,10 +277,12 @@ class CallCenter:
                 self.tiers[(q, a.name)] = TierRec(q, a.name, "Ready", level, pos)
             if rec.status == "Available":
                 self._plan_break(rec)
+            if rec.status != "Logged Out":
+                self.register(a.name)
         if traffic:
-            for queue in site.queues:
-                if queue.traffic.calls_per_hour > 0:
-                    self._next_arrival(queue)
+            for qc in site.queues:
+                if qc.traffic.calls_per_hour > 0:
+                    self._next_arrival(qc)
         if heartbeat_s:
             self.at(start + heartbeat_s, self._heartbeat, heartbeat_s)
 
@@ -252,17 +315,24 @@ class CallCenter:
         if self.muted or not self.listeners:
             return
         pre = self.channel_data(channel) if channel is not None else []
-        self.emit("CUSTOM", pre + headers, subclass=CC)
+        action = next((v for k, v in headers if k == "CC-Action"), "")
+        if action == "member-queue-end":
+            fn = ("outbound_agent_thread_run", 2098) if ("CC-Cause", "Terminated") in headers else ("callcenter_function", 3274)
+        else:
+            fn = _CC_CALLING.get(action, ("cc_agent_update", 1043))
+        self.emit("CUSTOM", pre + headers, subclass=CC, calling=("mod_callcenter.c", fn[0], fn[1]))
 
     def channel_data(self, ch: Channel) -> list[tuple[str, str]]:
         us = lambda t: str(int(t * 1_000_000)) if t else "0"
-        answered = "answered" if ch.answered else "ringing"
+        down = STATE_NUMBER.get(ch.state, 0) >= STATE_NUMBER["CS_HANGUP"]
+        answered = "hangup" if down else "answered" if ch.answered else "ringing"
         data = [
             ("Channel-State", ch.state), ("Channel-Call-State", ch.callstate),
-            ("Channel-State-Number", "4" if ch.state == "CS_EXECUTE" else "10"), ("Channel-Name", ch.name),
+            ("Channel-State-Number", str(STATE_NUMBER.get(ch.next_state or ch.state, 0))), ("Channel-Name", ch.name),
             ("Unique-ID", ch.uuid), ("Call-Direction", ch.direction), ("Presence-Call-Direction", ch.direction),
             ("Channel-HIT-Dialplan", "true" if ch.direction == "inbound" else "false"),
             ("Channel-Call-UUID", ch.call_uuid or ch.uuid), ("Answer-State", answered),
+            ("Hangup-Cause", ch.hangup_cause),
             ("Channel-Read-Codec-Name", "PCMA"), ("Channel-Read-Codec-Rate", "8000"),
             ("Channel-Write-Codec-Name", "PCMA"), ("Channel-Write-Codec-Rate", "8000"),
             ("Caller-Direction", ch.direction), ("Caller-Logical-Direction", ch.direction),
@@ -273,25 +343,31 @@ class CallCenter:
             ("Caller-Unique-ID", ch.uuid), ("Caller-Source", "mod_sofia"), ("Caller-Context", "default"),
             ("Caller-Channel-Name", ch.name), ("Caller-Profile-Index", "1"),
             ("Caller-Profile-Created-Time", us(ch.created)), ("Caller-Channel-Created-Time", us(ch.created)),
-            ("Caller-Channel-Answered-Time", us(ch.answered)), ("Caller-Channel-Hangup-Time", "0"),
+            ("Caller-Channel-Answered-Time", us(ch.answered)),
+            ("Caller-Channel-Hangup-Time", us(self.now) if down else "0"),
         ]
         data += [(f"variable_{k}", v) for k, v in ch.variables.items()]
         return data
 
     def _channel_event(self, name: str, ch: Channel, extra: list[tuple[str, str]] | None = None,
-                       before: list[tuple[str, str]] | None = None) -> None:
+                       before: list[tuple[str, str]] | None = None,
+                       calling: tuple[str, str, int] | None = None) -> None:
         if self.muted or not self.listeners:
             return
         self.emit(name, (before or []) + self.channel_data(ch) + (extra or []),
-                  calling=("switch_channel.c", "switch_channel_perform_" + name.lower(), 0))
+                  calling=calling or _CH_CALLING.get(name, ("switch_channel.c", "switch_channel_event_set_data", 0)))
 
     def new_channel(self, direction: str, name: str, cid_num: str, cid_name: str, dest: str, **variables) -> Channel:
+        # CHANNEL_CREATE is fired in CS_INIT after the endpoint's on_init moved the channel on to
+        # CS_ROUTING, before any call state: Channel-State CS_INIT, -Number 2, Call-State DOWN.
         ch = Channel(self.uuid(), direction, name, cid_num, cid_name, dest, self.now,
-                     variables={k: str(v) for k, v in variables.items()})
+                     variables={k: str(v) for k, v in variables.items()}, state="CS_INIT", callstate="DOWN",
+                     next_state="CS_ROUTING")
         self.channels[ch.uuid] = ch
         self.sessions_since_start += 1
         self.peak_sessions = max(self.peak_sessions, len(self.channels))
         self._channel_event("CHANNEL_CREATE", ch)
+        ch.state, ch.next_state, ch.callstate = "CS_EXECUTE", "", "RINGING"
         return ch
 
     def answer_channel(self, ch: Channel) -> None:
@@ -302,12 +378,16 @@ class CallCenter:
         ch = self.channels.pop(uuid, None)
         if ch is None:
             return
-        ch.state, ch.callstate = "CS_REPORTING", "HANGUP"
+        # switch_core_session_reporting_state(): Hangup-Cause first, then the channel data, which
+        # has it again (the header appears twice); the channel is CS_REPORTING (11), answer state hangup.
+        ch.state, ch.callstate, ch.hangup_cause = "CS_REPORTING", "HANGUP", cause
+        self.calls.pop(uuid, None)
+        for caller in [k for k, (callee, _) in self.calls.items() if callee == uuid]:
+            del self.calls[caller]
         dur = int(self.now - ch.created)
         bill = int(self.now - ch.answered) if ch.answered else 0
-        self._channel_event("CHANNEL_HANGUP_COMPLETE", ch, [("Hangup-Cause", cause), ("variable_duration", str(dur)),
-                                                            ("variable_billsec", str(bill))],
-                            before=[("Hangup-Cause", cause)])
+        ch.variables.update(duration=str(dur), billsec=str(bill))
+        self._channel_event("CHANNEL_HANGUP_COMPLETE", ch, before=[("Hangup-Cause", cause)])
 
     def _heartbeat(self, every: float) -> None:
         up_ms = int((self.now - self.start) * 1000)
@@ -317,7 +397,7 @@ class CallCenter:
             ("Session-Per-Sec", "30"), ("Session-Per-Sec-Last", "0"), ("Session-Per-Sec-Max", "2"),
             ("Session-Per-Sec-FiveMin", "0"), ("Session-Since-Startup", str(self.sessions_since_start)),
             ("Session-Peak-Max", str(self.peak_sessions)), ("Session-Peak-FiveMin", str(len(self.channels))),
-            ("Idle-CPU", "97.000000")], calling=("switch_core.c", "send_heartbeat", 88))
+            ("Idle-CPU", "97.000000")], calling=("switch_core.c", "send_heartbeat", 95))
         self.at(self.now + every, self._heartbeat, every)
 
     # -- traffic ---------------------------------------------------------------------------
@@ -357,15 +437,14 @@ class CallCenter:
     def join(self, queue: str, ch: Channel, base_score: int = 0) -> MemberRec:
         q = self.queues[queue].cfg
         old = self.abandoned.pop((queue, ch.cid_num), None) if q.abandoned_resume_allowed else None
-        held = self.members.get(old) if old is not None else None
-        resumed = held is not None
-        if held is not None:
-            m = held
+        resumed = old is not None and old in self.members
+        if old is not None and resumed:
+            m = self.members[old]
             m.session_uuid, m.state, m.rejoined_epoch, m.abandoned_epoch = ch.uuid, "Waiting", int(self.now), 0
             m.serving_agent, m.ringing, m.joined_at = "", [], self.now
         else:
             m = MemberRec(queue, self.uuid(), ch.uuid, ch.cid_num, ch.cid_name, int(self.now), int(self.now),
-                          base_score, joined_at=self.now)
+                          base_score, joined_at=self.now, queued_at=self.now)
             self.members[m.uuid] = m
         ch.variables.update(cc_queue=queue, cc_member_uuid=m.uuid, cc_side="member",
                             cc_queue_joined_epoch=str(int(self.now)))
@@ -434,7 +513,7 @@ class CallCenter:
         if not waiting:
             return
         now = self.now
-        waiting.sort(key=lambda m: -(m.base_score + now - m.joined_at))
+        waiting.sort(key=lambda m: -(m.base_score + now - m.queued_at))
         taken: set[str] = set()
         for m in waiting:
             qr = self.queues[m.queue]
@@ -462,6 +541,11 @@ class CallCenter:
                      ("CC-Agent-Type", a.type), ("CC-Agent-System", "single_box"), ("CC-Member-UUID", m.uuid),
                      ("CC-Member-Session-UUID", m.session_uuid), ("CC-Member-CID-Name", m.cid_name),
                      ("CC-Member-CID-Number", m.cid_number)])
+            if a.name not in self.registrations:
+                # user/<agent> cannot be reached: originate fails at once, no channel is created
+                a.member = m.uuid
+                self.at(self.now, self._ring_fail, m.uuid, m.offer, a.name, "USER_NOT_REGISTERED")
+                continue
             leg = self.new_channel("outbound", f"sofia/internal/{a.name}@{self.site.domain}", m.cid_number, m.cid_name,
                                    a.name, cc_queue=m.queue, cc_member_uuid=m.uuid,
                                    cc_member_session_uuid=m.session_uuid, cc_agent=a.name, cc_agent_type=a.type,
@@ -475,10 +559,32 @@ class CallCenter:
                 self.at(self.now + min(ring, NO_ANSWER_RING_S - 1), self._agent_answers, m.uuid, m.offer, a.name)
 
     def _release_leg(self, a: AgentRec, m: MemberRec | None, cause: str, *, delay_for: str = "") -> None:
-        """The offer to ``a`` failed: bridge-agent-fail, agent back to Waiting (mod_callcenter's order)."""
+        """The offer to ``a`` failed, in mod_callcenter.c outbound_agent_thread_run()'s order: for a
+        no-answer reaching max_no_answer, agent-max-no-answer (L2176) then agent-status-change (its
+        cc_agent_update, L2186); then bridge-agent-fail (L2200); then agent-state-change(Waiting)
+        (L2229). The agent's leg is hung up with ``cause`` (LOSE_RACE for ring-all losers, L1927)."""
         leg = a.leg
         a.leg, a.member = "", ""
         t = self.tiers.get((m.queue, a.name)) if m else None
+        if delay_for == "no-answer":
+            a.ready_time = int(self.now) + a.no_answer_delay_time
+            if t:
+                t.state = "No Answer"
+            if a.max_no_answer and a.no_answer_count + 1 >= a.max_no_answer:
+                self.cc([("CC-Agent", a.name), ("CC-Action", "agent-max-no-answer"),
+                         ("CC-Agent-No-Answer-Count", str(a.max_no_answer)), ("CC-Agent-No-Answer-Status", "On Break"),
+                         ("CC-Member-UUID", m.uuid if m else ""), ("CC-Member-Session-UUID", m.session_uuid if m else "")])
+                self._set_status(a, "On Break")
+                self._schedule_return(a)
+            a.no_answer_count += 1
+        elif delay_for == "not-registered":
+            a.ready_time = int(self.now) + 5            # L2157: protection against a fast loop
+            if t:
+                t.state = "Ready"
+        elif t:
+            t.state = "Ready"
+        if leg:
+            self.hangup_channel(leg, cause)
         if m is not None:
             self.cc([("CC-Queue", m.queue), ("CC-Action", "bridge-agent-fail"), ("CC-Hangup-Cause", cause),
                      ("CC-Agent", a.name), ("CC-Agent-System", "single_box"),
@@ -486,20 +592,6 @@ class CallCenter:
                      ("CC-Member-UUID", m.uuid), ("CC-Member-Session-UUID", m.session_uuid),
                      ("CC-Member-CID-Name", m.cid_name), ("CC-Member-CID-Number", m.cid_number),
                      ("CC-Member-Joined-Time", str(m.joined_epoch))])
-        if delay_for == "no-answer":
-            a.ready_time = int(self.now) + a.no_answer_delay_time
-            a.no_answer_count += 1
-            if t:
-                t.state = "No Answer"
-            if a.max_no_answer and a.no_answer_count >= a.max_no_answer:
-                self.cc([("CC-Agent", a.name), ("CC-Action", "agent-max-no-answer"),
-                         ("CC-Agent-No-Answer-Count", str(a.max_no_answer)), ("CC-Agent-No-Answer-Status", "On Break"),
-                         ("CC-Member-UUID", m.uuid if m else ""), ("CC-Member-Session-UUID", m.session_uuid if m else "")])
-                self._set_status(a, "On Break")
-                self._schedule_return(a)
-        elif t:
-            t.state = "Ready"
-        self.hangup_channel(leg, "NO_ANSWER" if delay_for else "ORIGINATOR_CANCEL")
         self._set_state(a, "Waiting")
         self.want_dispatch()
         self.want_dispatch(a.ready_time)
@@ -509,7 +601,7 @@ class CallCenter:
         a = self.agents[agent]
         if m is None or m.offer != offer or m.state != "Trying" or a.member != member_uuid:
             return
-        self._release_leg(a, m, cause, delay_for="no-answer")
+        self._release_leg(a, m, cause, delay_for="not-registered" if cause == "USER_NOT_REGISTERED" else "no-answer")
         m.ringing = [x for x in m.ringing if x != agent]
         if not m.ringing:
             m.state, m.serving_agent = "Waiting", ""
@@ -542,6 +634,7 @@ class CallCenter:
                  ("CC-Member-CID-Number", m.cid_number)], leg)
         member_ch = self.channels.get(m.session_uuid)
         if member_ch is not None:
+            self.calls[member_ch.uuid] = (leg.uuid, self.now)
             member_ch.variables.update(cc_agent=a.name, cc_agent_uuid=leg.uuid, cc_agent_bridged="true",
                                        cc_queue_answered_epoch=str(int(self.now)))
             self._channel_event("CHANNEL_BRIDGE", member_ch, before=[("Bridge-A-Unique-ID", member_ch.uuid),
@@ -558,8 +651,12 @@ class CallCenter:
         leg_uuid = a.leg if a else ""
         leg = self.channels.get(leg_uuid)
         joined = str(m.joined_epoch)
+        # CC-Hangup-Cause is the originate result, not how the call ended (mod_callcenter.c
+        # outbound_agent_thread_run L2066/L2102: cause2str(cause)): SUCCESS once a callback agent's
+        # originate succeeded, NONE (the initial value, L1686) for a uuid-standby agent.
+        result = "NONE" if a is not None and a.type.lower() == "uuid-standby" else "SUCCESS"
         if a is not None:
-            self.cc([("CC-Queue", m.queue), ("CC-Action", "bridge-agent-end"), ("CC-Hangup-Cause", cause),
+            self.cc([("CC-Queue", m.queue), ("CC-Action", "bridge-agent-end"), ("CC-Hangup-Cause", result),
                      ("CC-Agent", a.name), ("CC-Agent-System", "single_box"), ("CC-Agent-UUID", leg_uuid),
                      ("CC-Agent-Bridged", "true"), ("CC-Agent-Called-Time", str(a.last_offered_call)),
                      ("CC-Agent-Answered-Time", str(m.bridge_epoch)), ("CC-Member-Joined-Time", joined),
@@ -569,7 +666,7 @@ class CallCenter:
         member_ch = self.channels.get(m.session_uuid)
         if member_ch is not None:
             member_ch.variables.update(cc_cause="answered", cc_queue_terminated_epoch=str(int(self.now)))
-        self.cc([("CC-Queue", m.queue), ("CC-Action", "member-queue-end"), ("CC-Hangup-Cause", cause),
+        self.cc([("CC-Queue", m.queue), ("CC-Action", "member-queue-end"), ("CC-Hangup-Cause", result),
                  ("CC-Cause", "Terminated"), ("CC-Agent", a.name if a else ""), ("CC-Agent-System", "single_box"),
                  ("CC-Agent-UUID", leg_uuid), ("CC-Agent-Called-Time", str(a.last_offered_call if a else 0)),
                  ("CC-Agent-Answered-Time", str(m.bridge_epoch)), ("CC-Member-Leaving-Time", str(int(self.now))),
@@ -619,7 +716,8 @@ class CallCenter:
         m.ringing = []
         qr = self.queues[m.queue]
         qr.calls_abandoned += 1
-        ch = self.channels.get(m.session_uuid)
+        session = m.session_uuid
+        ch = self.channels.get(session)
         if ch is not None:
             ch.variables.update(cc_cause="cancel", cc_cancel_reason=reason, cc_queue_canceled_epoch=str(int(self.now)))
         self.cc([("CC-Queue", m.queue), ("CC-Action", "member-queue-end"), ("CC-Member-Leaving-Time", str(int(self.now))),
@@ -629,7 +727,8 @@ class CallCenter:
         self._record(m, reason)
         overflow = qr.cfg.overflow if reason in ("TIMEOUT", "NO_AGENT_TIMEOUT") else None
         if reason == "BREAK_OUT" and qr.cfg.abandoned_resume_allowed:
-            m.state, m.abandoned_epoch, m.serving_agent = "Abandoned", int(self.now), ""
+            # callcenter_function L3265: state Abandoned, session_uuid '' , abandoned_epoch now
+            m.state, m.abandoned_epoch, m.serving_agent, m.session_uuid = "Abandoned", int(self.now), "", ""
             self.abandoned[(m.queue, m.cid_number)] = m.uuid
             self.at(self.now + qr.cfg.discard_abandoned_after, self._discard, m.uuid, m.abandoned_epoch)
         else:
@@ -638,7 +737,7 @@ class CallCenter:
         if overflow and ch is not None:
             self.join(overflow, ch, m.base_score)
         else:
-            self.hangup_channel(m.session_uuid, "NORMAL_CLEARING" if reason != "BREAK_OUT" else "ORIGINATOR_CANCEL")
+            self.hangup_channel(session, "NORMAL_CLEARING" if reason != "BREAK_OUT" else "ORIGINATOR_CANCEL")
         if reason == "BREAK_OUT" and qr.cfg.traffic.retry_share and self.rng.random() < qr.cfg.traffic.retry_share:
             self.at(self.now + self.rng.expovariate(1.0 / qr.cfg.traffic.retry_after_s), self.arrive, m.queue,
                     m.cid_number, m.cid_name, m.base_score)
@@ -653,10 +752,14 @@ class CallCenter:
     # -- agents ----------------------------------------------------------------------------
     def _set_status(self, a: AgentRec, status: str) -> None:
         changed = a.status != status
+        if a.status == "Logged Out" and status != "Logged Out" and a.name not in self.registrations:
+            self.register(a.name)               # the agent's phone registers as they log in
         a.status, a.last_status_change = status, int(self.now)
         if changed and status == "Available":
             a.talk_time = a.calls_answered = a.no_answer_count = 0   # as mod_callcenter does
         self.cc([("CC-Agent", a.name), ("CC-Action", "agent-status-change"), ("CC-Agent-Status", status)])
+        if changed and status == "Logged Out" and a.name in self.registrations:
+            self.unregister(a.name)             # ...and is switched off as they log out
         if status not in ("Available", "Available (On Demand)") and a.state == "Receiving" and a.member:
             m = self.members.get(a.member)
             self._release_leg(a, m, "ORIGINATOR_CANCEL")
@@ -732,12 +835,13 @@ class CallCenter:
                 return True
         for a in self.agents.values():
             if a.leg == uuid and a.member:
-                rung = self.members.get(a.member)
-                self._release_leg(a, rung, cause)
-                if rung is not None:
-                    rung.ringing = [x for x in rung.ringing if x != a.name]
-                    if not rung.ringing and rung.state == "Trying":
-                        rung.state, rung.serving_agent = "Waiting", ""
+                ringing = self.members.get(a.member)
+                self._release_leg(a, ringing, cause)
+                if ringing is not None:
+                    m = ringing
+                    m.ringing = [x for x in m.ringing if x != a.name]
+                    if not m.ringing and m.state == "Trying":
+                        m.state, m.serving_agent = "Waiting", ""
                 return True
         self.hangup_channel(uuid, cause)
         return True
@@ -772,7 +876,7 @@ class CallCenter:
         ``&app(args)``. Returns (ok, uuid or hangup cause)."""
         user = endpoint.split("/", 1)[1].split("@", 1)[0] if endpoint.startswith("user/") else ""
         agent = self.agents.get(user)
-        if endpoint.startswith("user/") and agent is not None and agent.status == "Logged Out":
+        if endpoint.startswith("user/") and agent is not None and user not in self.registrations:
             return False, "USER_NOT_REGISTERED"
         ch = self.new_channel("outbound", f"sofia/internal/{user or endpoint}@{self.site.domain}",
                               variables.get("origination_caller_id_number", "12345"),
@@ -788,7 +892,10 @@ class CallCenter:
         out = self.new_channel("outbound", f"sofia/external/{target}@carrier", "12345", "12345", target)
         self.answer_channel(out)
         out.call_uuid = ch.uuid
-        self._channel_event("CHANNEL_BRIDGE", ch, before=[("Bridge-A-Unique-ID", ch.uuid), ("Bridge-B-Unique-ID", out.uuid)])
+        self.calls[ch.uuid] = (out.uuid, self.now)
+        # the dialplan's bridge app: switch_ivr_multi_threaded_bridge fires it (switch_ivr_bridge.c L1689)
+        self._channel_event("CHANNEL_BRIDGE", ch, before=[("Bridge-A-Unique-ID", ch.uuid), ("Bridge-B-Unique-ID", out.uuid)],
+                            calling=("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689))
         if agent is not None:
             agent.external_calls_count += 1
         talk = self.rng.uniform(60, 240)
@@ -801,6 +908,83 @@ class CallCenter:
         a = self.agents.get(user)
         if a is not None and a.external_calls_count:
             a.external_calls_count -= 1
+            self.want_dispatch()
+
+    def bridge(self, a_uuid: str, b_uuid: str) -> bool:
+        """uuid_bridge: bridge two existing channels (each leaves any bridge it was in) and raise
+        CHANNEL_BRIDGE on the first. False if either is unknown (``-ERR Invalid uuid``)."""
+        a, b = self.channels.get(a_uuid), self.channels.get(b_uuid)
+        if a is None or b is None or a is b:
+            return False
+        for u in (a_uuid, b_uuid):
+            self.calls.pop(u, None)
+            for caller in [k for k, (callee, _) in self.calls.items() if callee == u]:
+                del self.calls[caller]
+        self.calls[a_uuid] = (b_uuid, self.now)
+        b.call_uuid = a_uuid
+        self._channel_event("CHANNEL_BRIDGE", a, before=[("Bridge-A-Unique-ID", a_uuid), ("Bridge-B-Unique-ID", b_uuid)])
+        return True
+
+    # -- phones ----------------------------------------------------------------------------
+    def register(self, user: str) -> Registration:
+        """The user's phone REGISTERs on profile internal: sofia::register (sofia_reg.c
+        sofia_reg_handle_register_token L2059, headers in its order)."""
+        rng = self.reg_rng
+        old = self.registrations.get(user)
+        if old is None:
+            pos = list(self.agents).index(user) if user in self.agents else len(self.agents)
+            reg = Registration(user, f"{rng.getrandbits(64):016x}@{self.site.domain}",
+                               f"10.20.{pos // 250 % 250}.{pos % 250 + 2}", str(rng.choice((5060, 5062, 5064, 5066))),
+                               rng.choice(PHONES), self.now)
+            self.registrations[user] = reg
+        else:
+            reg = old
+            reg.reg_time = self.now
+        reg.core_order = next(self._reg_order)
+        d = self.site.domain
+        self.emit("CUSTOM", [
+            ("profile-name", "internal"), ("from-user", user), ("from-host", d), ("presence-hosts", d),
+            ("contact", reg.contact()), ("call-id", reg.call_id), ("rpid", "unknown"), ("status", "Registered(UDP)"),
+            ("expires", str(reg.expires_s)), ("to-user", user), ("to-host", d), ("network-ip", reg.network_ip),
+            ("network-port", reg.network_port), ("username", user), ("realm", d), ("user-agent", reg.user_agent)]
+            + ([("update-reg", "true")] if old is not None else []),
+            subclass="sofia::register", calling=("sofia_reg.c", "sofia_reg_handle_register_token", 2059))
+        token = reg.call_id
+        self.at(self.now + REG_REFRESH_S, self._refresh, user, token, reg.reg_time)
+        if old is None and self.phone_drop_every_s > 0:
+            self.at(self.now + rng.expovariate(1.0 / self.phone_drop_every_s), self._phone_drops, user, token)
+        return reg
+
+    def unregister(self, user: str) -> bool:
+        """The phone sends REGISTER with expires 0: sofia::unregister (sofia_reg.c L2213)."""
+        reg = self.registrations.pop(user, None)
+        if reg is None:
+            return False
+        d = self.site.domain
+        self.emit("CUSTOM", [
+            ("profile-name", "internal"), ("username", user), ("from-user", user), ("from-host", d),
+            ("contact", reg.contact()), ("call-id", reg.call_id), ("rpid", "unknown"), ("realm", d),
+            ("network-ip", reg.network_ip), ("network-port", reg.network_port), ("user-agent", reg.user_agent),
+            ("expires", "0")], subclass="sofia::unregister",
+            calling=("sofia_reg.c", "sofia_reg_handle_register_token", 2213))
+        return True
+
+    def _refresh(self, user: str, token: str, reg_time: float) -> None:
+        reg = self.registrations.get(user)
+        if reg is not None and reg.call_id == token and reg.reg_time == reg_time:
+            self.register(user)
+
+    def _phone_drops(self, user: str, token: str) -> None:
+        reg = self.registrations.get(user)
+        if reg is None or reg.call_id != token:
+            return
+        self.unregister(user)
+        self.at(self.now + self.reg_rng.expovariate(1.0 / max(self.phone_down_s, 1.0)), self._phone_back, user)
+
+    def _phone_back(self, user: str) -> None:
+        a = self.agents.get(user)
+        if user not in self.registrations and (a is None or a.status != "Logged Out"):
+            self.register(user)
             self.want_dispatch()
 
     # -- truth -----------------------------------------------------------------------------
@@ -816,6 +1000,9 @@ class CallCenter:
 
 
 def _uptime(ms: int) -> str:
+    """switch_core.c send_heartbeat() Up-Time (and the status API's "UP …" line, mod_commands.c
+    status_function): each unit singular when it is 1 ("1 minute"), plural otherwise."""
     s = ms // 1000
-    return (f"0 years, {s // 86400} days, {s // 3600 % 24} hours, {s // 60 % 60} minutes, {s % 60} seconds, "
-            f"{ms % 1000} milliseconds, 0 microseconds")
+    parts = ((0, "year"), (s // 86400, "day"), (s // 3600 % 24, "hour"), (s // 60 % 60, "minute"), (s % 60, "second"),
+             (ms % 1000, "millisecond"), (0, "microsecond"))
+    return ", ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts)

@@ -52,3 +52,73 @@ class RawClient:
             f = await self.frame(timeout)
             if pred(f):
                 return f
+
+
+async def authed(port, events=None):
+    """A logged-in raw client, optionally subscribed (the reply is checked and consumed)."""
+    c = await RawClient.open(port)
+    await c.frame()
+    c.send("auth ClueCon")
+    assert (await c.frame()).headers["Reply-Text"] == "+OK accepted"
+    if events:
+        c.send(events)
+        f = await c.frame()
+        assert f.headers["Reply-Text"].startswith("+OK event listener enabled"), f.headers
+    return c
+
+
+async def reply(c, line):
+    """Send one command; return (its reply frame, the events that came before it)."""
+    c.send(line)
+    events = []
+    while True:
+        f = await c.frame()
+        if f.is_event:
+            events.append(f)
+        else:
+            return f, events
+
+
+async def events_until_reply(c, line="api status"):
+    """Every event delivered so far: the switch writes events in order, so all of them precede
+    the reply to a command sent now."""
+    _, events = await reply(c, line)
+    return [f.event() for f in events]
+
+
+def small_site(tmp_path, strategy="longest-idle-agent", agents=2, ring=0, no_answer=0.0, status="Available",
+               logged_out=()):
+    from hotline_tui.site import load_site
+    y = f"""
+switch: {{hostname: t, domain: t.local}}
+behaviour: {{ring_mean_s: {ring}, no_answer_share: {no_answer}, no_answer_delay_s: 5, break_every_mean_s: 0}}
+queues:
+  - name: q1
+    strategy: {strategy}
+    discard_abandoned_after: 120
+    abandoned_resume_allowed: true
+agents:
+  - team: A
+    ids: 1-{agents}
+    wrap_up_s: 0
+    status: {status}
+    logged_out: [{", ".join(logged_out)}]
+    skills: {{q1: 1}}
+"""
+    p = tmp_path / "site.yaml"
+    p.write_text(y)
+    return load_site(p)
+
+
+@pytest.fixture
+async def serve():
+    """``await serve(cc)`` → a started EslServer on a free port for that model (closed after)."""
+    servers = []
+
+    async def start(cc):
+        s = await EslServer(cc, port=0).start()
+        servers.append(s)
+        return s
+    yield start
+    for s in servers:
+        await s.close()
