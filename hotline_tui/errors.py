@@ -75,3 +75,23 @@ class ProtocolError(HotlineError):
 
 class LinkError(HotlineError):
     """The switch link is down or a command timed out."""
+
+
+class StoreError(HotlineError):
+    """The store failed to do what was asked; the message is one line."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached (server down, file missing, connection lost)."""
+
+
+class StoreBusy(StoreError):
+    """The store is busy (database locked, lock timeout); trying again later may work."""
+
+
+class IntegrityViolation(StoreError):
+    """The store refused a write that breaks one of its constraints (unique, foreign key)."""
+
+
+class DataRejected(StoreError):
+    """The store refused a value (too long, wrong type, bad encoding)."""

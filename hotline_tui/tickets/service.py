@@ -516,3 +516,24 @@ class TicketService:
             self.audit.append(AuditEntry(actor.name, "caller.classify", "caller", phone, when, self.clock.now(),
                                          old.__dict__ if old else None, new.__dict__))
         return new
+
+    # -- what the screens need (thin; the store-level versions replace these) ------------------
+    def categories(self) -> dict[str, str]:
+        """Category code -> name, from the catalogue. Does not block."""
+        return dict(self.catalog.categories)
+
+    def departments(self) -> dict[str, str]:
+        """Department code -> name, from the catalogue. Does not block."""
+        return dict(self.catalog.departments)
+
+    def now(self) -> datetime:
+        """The service's clock now (what the lights and due times are measured against)."""
+        return self.clock.now()
+
+    def register_and_answer(self, actor: User, intake: Intake, answer: str, *, article_id: int | None = None,
+                            at: datetime | None = None) -> Ticket:
+        """Register a ticket and answer it on the spot (当即答复结案); returns the closed ticket.
+        Raises what ``register`` and ``answer`` raise. Blocks. ``article_id`` names the article
+        the answer cites (the answer's text quotes it)."""
+        t = self.register(actor, intake, at=at)
+        return self.answer(actor, t.serial, answer, at=at)
