@@ -17,11 +17,13 @@ import time
 from textual import constants
 from textual.app import App
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from hotline_tui.alerts import alerts
 from hotline_tui.console import ConsoleServices
 from hotline_tui.errors import HotlineError
+from hotline_tui.live.views import LiveSnapshot
 
 from . import supervise
 from .agents import AgentsScreen
@@ -78,10 +80,10 @@ class HotlineApp(App):
         self.paused = False
         self.replay_speed = replay_speed
         self.start_screen = start_screen
-        self._timer = None
+        self._timer: Timer | None = None
         self._tasks: list[asyncio.Task] = []
         self.ticket_counts = (0, 0)
-        self.last_snapshot = None
+        self.last_snapshot: LiveSnapshot | None = None
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
 

@@ -10,6 +10,7 @@ Every call to the knowledge service runs in a worker thread (it blocks on the st
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -54,7 +55,7 @@ class KbPanel(Vertical):
     def __init__(self, ctx: ScreenContext, **kw):
         super().__init__(**kw)
         self.ctx = ctx
-        self.hits = []
+        self.hits: list[Any] = []
         self.article = None          # the article shown, once loaded
         self.query_text = ""
         self.searches = 0            # completed searches (tests wait on this)
