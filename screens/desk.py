@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, Static
 
+from hotline_tui.errors import PermissionDenied, ValidationError
 from hotline_tui.tickets.service import Intake
 from hotline_tui.text import terminal_safe
 
@@ -119,9 +120,11 @@ class DeskScreen(LiveScreen):
 
     def _caller(self, phone: str) -> None:
         s = self.services
-        # a number still being typed is no error: the problem is shown in place, not reported
+        # a number still being typed (or a role without caller history) is shown in place; a
+        # store that fails is reported like every other
         run_call(self, lambda: s.tickets.caller(s.user, phone), then=lambda r: self._show_caller(*r),
-                 on_error=lambda exc: self._show_caller(None, [], str(exc)), group="desk-caller", exclusive=True)
+                 on_error=lambda exc: self._show_caller(None, [], str(exc)), catch=(ValidationError, PermissionDenied),
+                 group="desk-caller", exclusive=True)
 
     def _show_caller(self, caller, history, problem: str = "") -> None:
         info = self.query_one("#desk-caller", Static)

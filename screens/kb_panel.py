@@ -20,6 +20,7 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from hotline_tui.errors import PermissionDenied
 from hotline_tui.text import terminal_safe
 
 from .context import ScreenContext
@@ -144,9 +145,10 @@ class KbPanel(Vertical):
         s = self.services
         if not s.user.can("kb.edit"):
             return
-        # the count is a hint for editors: a store that cannot give it now is not worth an error
-        run_call(self, lambda: len(s.kb.unanswered(s.user)), on_error=lambda exc: None, group="kb-count",
-                 exclusive=True, then=lambda n: self._status(Text(self.tr("kb_unanswered_n", n=n))))
+        # the count is a hint for editors: no count for a role that may not read it; a store
+        # that fails is reported like every other
+        run_call(self, lambda: len(s.kb.unanswered(s.user)), on_error=lambda exc: None, catch=PermissionDenied,
+                 group="kb-count", exclusive=True, then=lambda n: self._status(Text(self.tr("kb_unanswered_n", n=n))))
 
     def _open(self, article_id: int) -> None:
         s = self.services

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from hotline_tui.errors import DataRejected, IntegrityViolation, StoreBusy, StoreUnavailable
 from screens.app import HotlineApp
@@ -124,3 +124,22 @@ async def test_an_async_supervisor_worker_failing_is_reported_not_fatal(db_copy)
         assert services.errors[-1][1] == "RuntimeError: switch adapter bug"
         assert app.is_running
     assert app.return_code in (None, 0)
+
+
+async def test_the_desk_shows_a_bad_number_in_place_and_reports_a_store_that_fails(kb_copy):
+    services, store = with_kb(kb_copy, user="agent1001", minutes=1)
+    real = services.tickets
+    app = HotlineApp(services, start_screen="desk")
+    async with app.run_test(size=(150, 44), notifications=True) as pilot:
+        desk = app.screen
+        info = desk.query_one("#desk-caller", Static)
+        desk.query_one("#desk-phone", Input).value = "1391234567x"      # still being typed: in place
+        await wait_until(pilot, lambda: "bad phone number" in str(info.render()), "the problem beside the number")
+        assert not services.errors
+        services.tickets = Failing(real, StoreUnavailable("store unavailable: server closed the connection"),
+                                   "caller")
+        desk.query_one("#desk-phone", Input).value = "13912345678"
+        await wait_until(pilot, lambda: services.errors, "the store error")
+        assert services.errors[-1][1] == "store unavailable: server closed the connection"
+        assert app.is_running
+    store.close()
