@@ -94,7 +94,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     from hotline_tui.calls import CallbackAssigner, CallbackService, CallRecorder, HandoverNotes
     from hotline_tui.clock import SystemClock
     from hotline_tui.console import ConsoleServices
-    from hotline_tui.i18n import detect_lang
+    from screens.i18n import detect_lang
     from hotline_tui.kpi import load_kpi_settings
     from hotline_tui.live.state import LiveState
     from hotline_tui.site import load_site

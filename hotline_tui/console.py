@@ -2,8 +2,7 @@
 
 ``hotline.py`` builds a ``ConsoleServices`` (real store, real switch adapter, or a replay) and
 hands it to ``screens.app.HotlineApp``. Screens only call what is here, so permissions, audit
-and the store's rules apply to every keypress. Also the pure pieces screens share: alerts
-and number formatting.
+and the store's rules apply to every keypress. (Alerts: ``alerts.py``; the screens format.)
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
 from .live.state import LiveState
-from .live.views import LiveSnapshot
 from .supervisor import Supervisor
 from .tickets.service import TicketService
 
@@ -75,65 +73,3 @@ class ConsoleServices:
     def error(self, text: str) -> None:
         self.errors.append((time.time(), text))
 
-
-def fmt_duration(seconds: float | None) -> str:
-    """12s, 3:05, 1:02:03 — compact, fixed meaning, '—' when unknown."""
-    if seconds is None:
-        return "—"
-    s = int(max(seconds, 0))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}:{s % 60:02d}"
-    if s < 86400:
-        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
-    return f"{s // 86400}d{s // 3600 % 24:02d}h"
-
-
-def fmt_clock(epoch: float, fmt: str = "%H:%M:%S") -> str:
-    """An epoch time as the site's wall clock (never the server's zone)."""
-    from datetime import datetime
-
-    from .clock import SITE_TZ
-    return datetime.fromtimestamp(epoch, SITE_TZ).strftime(fmt)
-
-
-def fmt_rate(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-@dataclass(frozen=True)
-class Alert:
-    severity: str    # red | yellow
-    key: str         # catalog key
-    params: dict
-
-
-def alerts(snap: LiveSnapshot, settings: KpiSettings, nodes: list[sw.NodeHealth], *,
-           tickets_yellow: int = 0, tickets_red: int = 0, queue_names: dict[str, str] | None = None) -> list[Alert]:
-    """Everything a duty supervisor must look at now, most severe first."""
-    qn = queue_names or {}
-    out: list[Alert] = []
-    for n in nodes:
-        if n.link != "connected":
-            out.append(Alert("red", "alert_link", {"node": n.node, "state": n.link}))
-    for q in snap.queues:
-        k = q.kpi.get("30m")
-        if k is not None and k.service_level is not None and k.offered >= 5 and k.service_level < settings.sl_target:
-            out.append(Alert("red" if k.service_level < settings.sl_target - 0.1 else "yellow", "alert_sl",
-                             {"queue": qn.get(q.name, q.name), "value": fmt_rate(k.service_level),
-                              "target": fmt_rate(settings.sl_target)}))
-        if q.longest_wait_s > settings.caller_waiting_over_s:
-            out.append(Alert("red", "alert_wait", {"queue": qn.get(q.name, q.name), "value": fmt_duration(q.longest_wait_s)}))
-    for a in snap.agents:
-        if a.status == "On Break" and a.time_in_state_s > settings.break_over_s:
-            out.append(Alert("yellow", "alert_break", {"agent": a.name, "value": fmt_duration(a.time_in_state_s)}))
-        for f in a.flags:
-            out.append(Alert("yellow", "alert_flag", {"what": f"{a.name}: {f}"}))
-    for c in snap.calls:
-        for f in c.flags:
-            out.append(Alert("yellow", "alert_flag", {"what": f"{c.caller_number or c.uuid[:8]}: {f}"}))
-    if tickets_yellow or tickets_red:
-        out.append(Alert("red" if tickets_red else "yellow", "alert_tickets", {"n": tickets_yellow, "m": tickets_red}))
-    out.sort(key=lambda a: a.severity != "red")
-    return out

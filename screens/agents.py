@@ -6,20 +6,19 @@ switch port. Space tags rows; actions apply to the tagged rows (or the row under
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
 from hotline_tui.access import mask_phone
-from hotline_tui.console import fmt_duration
-from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import AgentView, LiveSnapshot
 
+from . import supervise
 from .base import LiveScreen
-from .footer import KeyFooter
+from .context import ScreenContext
+from .dialogs import ConfirmScreen, PromptScreen
+from .fmt import fmt_duration
 from .live_table import LiveTable
-from .widgets import ConfirmScreen, PromptScreen
 
 STATUS_STYLE = {"Available": "green", "Available (On Demand)": "green", "On Break": "yellow", "Logged Out": "dim"}
 STATE_STYLE = {"In a queue call": "bold cyan", "Receiving": "bold magenta"}
@@ -49,8 +48,8 @@ class AgentsScreen(LiveScreen):
     #agents { height: 1fr; }
     """
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, ctx: ScreenContext):
+        super().__init__(ctx)
         self.filter_text = ""
         self.sort_by = "name"
         self.group_by = "none"
@@ -62,7 +61,7 @@ class AgentsScreen(LiveScreen):
         yield from self.trust_line()
         yield Input(placeholder="/", id="agent-filter")
         yield LiveTable(id="agents")
-        yield KeyFooter()
+        yield self.footer()
 
     def on_mount(self) -> None:
         t = self.query_one("#agents", LiveTable)
@@ -155,7 +154,7 @@ class AgentsScreen(LiveScreen):
         # Esc clears the box itself and has shown the table already: this is its echo
         if event.input.id == "agent-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
-            self.hot.refresh_now(reuse=True)
+            self.ctx.request_refresh(reuse=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "agent-filter":
@@ -169,15 +168,15 @@ class AgentsScreen(LiveScreen):
         else:
             self.tagged.clear()
         self.query_one("#agents", LiveTable).focus()
-        self.hot.refresh_now(reuse=True)
+        self.ctx.request_refresh(reuse=True)
 
     def action_sort(self) -> None:
         self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
-        self.hot.refresh_now(reuse=True)
+        self.ctx.request_refresh(reuse=True)
 
     def action_group(self) -> None:
         self.group_by = GROUPS[(GROUPS.index(self.group_by) + 1) % len(GROUPS)]
-        self.hot.refresh_now(reuse=True)
+        self.ctx.request_refresh(reuse=True)
 
     def current(self) -> str | None:
         return self.query_one("#agents", LiveTable).cursor_key
@@ -187,7 +186,7 @@ class AgentsScreen(LiveScreen):
         if name:
             self.tagged.symmetric_difference_update({name})
             self.query_one("#agents", LiveTable).action_cursor_down()
-            self.hot.refresh_now(reuse=True)
+            self.ctx.request_refresh(reuse=True)
 
     def targets(self) -> list[str]:
         if self.tagged:
@@ -195,74 +194,30 @@ class AgentsScreen(LiveScreen):
         name = self.current()
         return [name] if name else []
 
-    def _guard(self, permission: str) -> bool:
-        if self.services.readonly:
-            self.hot.notify(self.tr("readonly"), severity="warning")
-            return False
-        if not self.services.user.can(permission) or self.services.supervisor is None:
-            self.hot.notify(self.tr("refused", why=permission), severity="error")
-            return False
-        return True
-
     def action_status(self, status: str) -> None:
         agents = self.targets()
-        if not agents or not self._guard("agents.control"):
+        if not agents or not supervise.allowed(self.ctx, "agents.control"):
             return
         label = ", ".join(agents[:6]) + (f" … (+{len(agents) - 6})" if len(agents) > 6 else "")
         q = self.tr("confirm_status", agents=label, status=self.tr(status))
         self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._set_status(agents, status))
 
-    @work(exclusive=False)
-    async def _set_status(self, agents: list[str], status: str) -> None:
+    def _set_status(self, agents: list[str], status: str) -> None:
         before = {a.name: a.status for a in (self.snap.agents if self.snap else ())}
-        try:
-            results = await self.services.supervisor.set_status(self.services.user, agents, status, before)
-        except HotlineError as exc:
-            self.hot.report(self.tr("refused", why=str(exc)))
-            return
-        failed = [f"{a}: {e}" for a, e in results if e]
-        if failed:
-            self.hot.report(self.tr("refused", why="; ".join(failed[:3])))
-        done = [a for a, e in results if not e]
-        if done:
-            self.hot.notify(self.tr("done", what=f"{', '.join(done[:6])} → {self.tr(status)}"))
-        self.tagged.difference_update(done)
+        supervise.set_status(self.ctx, self, agents, status, before=before, done=self.tagged.difference_update)
 
     def action_listen(self, mode: str) -> None:
         agent = self.current()
-        if not agent or not self._guard("calls.listen"):
+        if not agent or not supervise.allowed(self.ctx, "calls.listen"):
             return
         contact = self.services.user.contact
         q = self.tr("confirm_listen", contact=contact or "?", mode=self.tr(mode), agent=agent)
-        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._listen(agent, mode))
-
-    @work(exclusive=False)
-    async def _listen(self, agent: str, mode: str) -> None:
-        try:
-            leg = await self.services.supervisor.listen(self.services.user, agent, mode, self.services.user.contact)
-        except HotlineError as exc:
-            self.hot.report(self.tr("refused", why=str(exc)))
-            return
-        self.hot.notify(self.tr("done", what=f"{self.tr(mode)} {agent} ({leg[:8]})"))
+        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and supervise.listen(self.ctx, self, agent, mode))
 
     def action_move(self) -> None:
         agents = self.targets()
-        if not agents or not self._guard("agents.control"):
+        if not agents or not supervise.allowed(self.ctx, "agents.control"):
             return
         names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
         self.app.push_screen(PromptScreen(f"{self.tr('queue')}? ({names})"),
-                             lambda q: q and self._move(agents, q.strip()))
-
-    @work(exclusive=False)
-    async def _move(self, agents: list[str], queue: str) -> None:
-        try:
-            results = await self.services.supervisor.move_to_queue(self.services.user, agents, queue)
-        except HotlineError as exc:
-            self.hot.report(self.tr("refused", why=str(exc)))
-            return
-        failed = [f"{a}: {e}" for a, e in results if e]
-        if failed:
-            self.hot.report(self.tr("refused", why="; ".join(failed[:3])))
-        else:
-            self.hot.notify(self.tr("done", what=f"{len(results)} → {queue}"))
-
+                             lambda q: q and supervise.move_to_queue(self.ctx, self, agents, q.strip()))

@@ -10,108 +10,41 @@ hands it to the visible screen; tables update in place by key.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 
-from rich.text import Text
 from textual import constants
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
-from hotline_tui.console import ConsoleServices, alerts
-from hotline_tui.i18n import key_label, strings
+from hotline_tui.alerts import alerts
+from hotline_tui.console import ConsoleServices
+from hotline_tui.errors import HotlineError
+from hotline_tui.live.views import LiveSnapshot
 
+from . import supervise
 from .agents import AgentsScreen
 from .base import LiveScreen, trust_text
+from .commands import SCREEN_KEYS, parse
+from .context import Severity
 from .desk import DeskScreen
+from .dialogs import CommandLine, HelpScreen
 from .engineer import EngineerScreen
 from .handover import HandoverScreen
+from .i18n import key_label, strings
 from .knowledge import KnowledgeScreen
+from .palette import ScreensProvider
 from .tickets import TicketsScreen
 from .wallboard import WallboardScreen
+from .work import failure_text
 
-SCREENS = (("wallboard", WallboardScreen), ("agents", AgentsScreen), ("tickets", TicketsScreen),
-           ("knowledge", KnowledgeScreen), ("handover", HandoverScreen), ("engineer", EngineerScreen),
-           ("desk", DeskScreen))
-ALIASES = {
-    "wallboard": "wallboard", "wb": "wallboard", "q": "wallboard", "queues": "wallboard",
-    "agents": "agents", "ag": "agents", "a": "agents",
-    "tickets": "tickets", "tk": "tickets", "t": "tickets", "overdue": "tickets",
-    "knowledge": "knowledge", "kb": "knowledge",
-    "handover": "handover", "ho": "handover", "notes": "handover", "callbacks": "handover",
-    "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
-    "desk": "desk", "dk": "desk", "intake": "desk",
-}
+log = logging.getLogger("hotline.console")
 
-
-class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 100%; max-width: 90; height: auto; max-height: 100%;
-                                  border: thick $accent; padding: 0 1; background: $surface; }
-    """
-
-    def compose(self) -> ComposeResult:
-        app: HotlineApp = self.app  # type: ignore[assignment]
-        t = Text()
-        t.append("hotline console\n\n", style="bold")
-        for i, (key, _) in enumerate(SCREENS, 1):
-            t.append(f"  {i}  ", style="bold cyan")
-            t.append(f"{app.tr(key)}\n")
-        tr = app.tr
-        ms = round(constants.ESCAPE_DELAY * 1000)    # QuickEscapeDriver sets it when it starts
-        rows = [("?", tr("help_help")), (":", tr("help_cmdline", commands=tr("help_commands"))),
-                ("ctrl+p", tr("help_palette")), ("/", tr("help_filter")), ("j k / ↑ ↓ g G", tr("help_move")),
-                ("escape", tr("help_escape", ms=ms)),
-                ("p", tr("help_pause")), ("r", tr("help_refresh")), ("+ -", tr("help_rate")), ("t", tr("help_theme")),
-                ("space", tr("help_tag")), ("a b o", tr("help_agent")), ("l w B", tr("help_listen")),
-                ("m", tr("help_queue")), ("u e E r v V c", tr("help_ticket")), ("n", tr("help_note")),
-                ("f", tr("help_flag")), ("ctrl+o ctrl+n", tr("help_desk")), ("q", tr("help_quit"))]
-        t.append("\n")
-        for k, v in rows:
-            t.append(f"  {k:<16}", style="bold cyan")
-            t.append(v + "\n")
-        with VerticalScroll():          # 80x24 over SSH: the list is longer than the screen
-            yield Static(t)
-
-
-class CommandLine(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    CommandLine { align: center bottom; }
-    CommandLine > Input { width: 100%; border: tall $accent; }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.app.tr("command_prompt"), id="cmd")  # type: ignore[attr-defined]
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ScreensProvider(Provider):
-    """Textual's command palette: every screen and every ':' command, searchable."""
-
-    async def search(self, query: str) -> Hits:
-        app: HotlineApp = self.app  # type: ignore[assignment]
-        matcher = self.matcher(query)
-        for key, _ in SCREENS:
-            label = f"{app.tr(key)} ({key})"
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), lambda k=key: app.switch_to(k))
-        for cmd in ("pause", "resume", "refresh 1", "refresh 2", "refresh 5", "lang zh", "lang en"):
-            score = matcher.match(cmd)
-            if score > 0:
-                yield Hit(score, matcher.highlight(cmd), lambda c=cmd: app.run_command(c))
+SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
+                                 EngineerScreen, DeskScreen)))
 
 
 class HotlineApp(App):
@@ -142,21 +75,53 @@ class HotlineApp(App):
     def __init__(self, services: ConsoleServices, *, replay_speed: float = 1.0, start_screen: str = "wallboard"):
         super().__init__()
         self.services = services
-        self.tr = strings(services.lang)
+        self._tr = strings(services.lang)
         self.refresh_hz = max(min(services.refresh_hz, 10.0), 0.1)
         self.paused = False
         self.replay_speed = replay_speed
         self.start_screen = start_screen
-        self._timer = None
+        self._timer: Timer | None = None
         self._tasks: list[asyncio.Task] = []
         self.ticket_counts = (0, 0)
-        self.last_snapshot = None
+        self.last_snapshot: LiveSnapshot | None = None
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
+
+    # -- the screens' context (ScreenContext) ------------------------------------------------
+    def tr(self, key: str, **params: object) -> str:
+        """``key``'s text in the UI's language."""
+        return self._tr(key, **params)
 
     def key_label(self, label: str) -> str:
         """A key's footer label in the UI's language (the bindings carry the English one)."""
         return key_label(self.services.lang, label)
+
+    def request_refresh(self, reuse: bool = False) -> None:
+        """Show the live picture on the visible screen now (see ``refresh_now``)."""
+        self.refresh_now(reuse)
+
+    def notify(self, message: object, *, title: str = "", severity: Severity = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications never interpret markup: their text often quotes data."""
+        super().notify(str(message), title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def report(self, text: str) -> None:
+        """An error the user must see: a notification and the engineer view's error list."""
+        self.services.error(text)
+        self.notify(text, severity="error", timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is handled: the App's own and every screen's (their
+        ``run_call`` workers bubble their state up to here). Its error is shown on one line and
+        listed in the engineer view; a bug (not a HotlineError) is logged with its traceback too.
+        Workers never exit the app (``exit_on_error=False``): the console stays up."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        exc = worker.error
+        if not isinstance(exc, HotlineError):
+            log.error("worker %s failed", worker.name, exc_info=exc)
+        self.report(failure_text(exc, self.tr, refused=getattr(worker, "refused", False)))
 
     def get_driver_class(self):
         """QuickEscapeDriver on a POSIX terminal (a lone Esc in ~25 ms, not 100-200); Textual's
@@ -168,8 +133,8 @@ class HotlineApp(App):
 
     # -- life --------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        for name, cls in SCREENS:
-            self.install_screen(cls(), name=name)
+        for name, cls in SCREENS.items():
+            self.install_screen(cls(self), name=name)
         for start in self.services.background:
             self._tasks.append(asyncio.create_task(self._guard(start)))
         self._timer = self.set_interval(1 / self.refresh_hz, self.refresh_now)
@@ -182,7 +147,7 @@ class HotlineApp(App):
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a background part failing is shown, never fatal
-            self.report(f"background task stopped: {exc}")
+            self.report(f"background task stopped: {failure_text(exc, self.tr)}")
 
     async def on_unmount(self) -> None:
         for t in self._tasks:
@@ -194,23 +159,20 @@ class HotlineApp(App):
                 pass
 
     def _periodic(self) -> None:
-        self.run_worker(self._periodic_work, thread=True, exclusive=True, group="periodic")
+        self.run_worker(self._periodic_work, thread=True, exclusive=True, group="periodic", exit_on_error=False)
 
     def _periodic_work(self) -> None:
         for fn in self.services.periodic:
             try:
                 fn()
-            except Exception as exc:
-                self.call_from_thread(self.report, f"{getattr(fn, '__name__', 'task')}: {exc}")
+            except Exception as exc:    # one periodic task failing must not stop the others
+                self.call_from_thread(self.report, f"{getattr(fn, '__name__', 'task')}: {failure_text(exc, self.tr)}")
         s = self.services
         if s.tickets is not None and s.user.can("tickets.read"):
             try:
                 self.ticket_counts = s.tickets.overdue_counts(s.user)   # counted in the store: nothing loaded
             except Exception as exc:
-                self.call_from_thread(self.report, str(exc))
-
-    def clock_s(self) -> float:
-        return time.time()
+                self.call_from_thread(self.report, failure_text(exc, self.tr))
 
     # -- refresh -----------------------------------------------------------------------------
     def refresh_now(self, reuse: bool = False) -> None:
@@ -235,7 +197,8 @@ class HotlineApp(App):
             self.last_refresh_ms = (time.perf_counter() - t0) * 1000
         al = alerts(snap, self.services.settings, self.services.nodes(), tickets_yellow=self.ticket_counts[0],
                     tickets_red=self.ticket_counts[1], queue_names=self.services.queue_names)
-        screen.update_trust(trust_text(self, snap))
+        screen.update_trust(trust_text(self.services, self.tr, snap, paused=self.paused, refresh_hz=self.refresh_hz,
+                                       replay_speed=self.replay_speed))
         screen.show(snap, al)
 
     def action_refresh_now(self) -> None:
@@ -270,7 +233,7 @@ class HotlineApp(App):
         self.switch_to(name)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.tr, SCREEN_KEYS))
 
     def action_cursor(self, where: str) -> None:
         from textual.widgets import DataTable, OptionList
@@ -287,74 +250,37 @@ class HotlineApp(App):
         self.theme = names[(names.index(cur) + 1) % len(names)]
 
     def action_command_line(self) -> None:
-        self.push_screen(CommandLine(), lambda v: v and self.run_command(v))
+        self.push_screen(CommandLine(self.tr("command_prompt")), lambda v: v and self.run_command(v))
 
     def run_command(self, line: str) -> None:
-        """k9s-style ':' commands with aliases. Unknown commands say so, never crash."""
-        words = line.strip().lstrip(":").split()
-        if not words:
+        """k9s-style ':' commands with aliases (``commands.parse``). Unknown commands say so,
+        never crash. Agent commands take the agents screen's path (``supervise``)."""
+        cmd = parse(line)
+        if cmd is None:
             return
-        cmd, args = words[0].lower(), words[1:]
-        if cmd in ALIASES and not args:
-            self.switch_to(ALIASES[cmd])
-        elif cmd in ("break", "avail", "available", "logout") and args:
-            status = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out"}[cmd]
-            self._status_command(args, status)
-        elif cmd == "move" and len(args) >= 2:
-            self._move_command(args[0], args[1:])
-        elif cmd == "pause":
+        if cmd.kind == "go":
+            self.switch_to(cmd.name)
+        elif cmd.kind == "status":
+            snap = self.last_snapshot
+            before = {a.name: a.status for a in snap.agents} if snap is not None else None
+            supervise.set_status(self, self, list(cmd.agents), cmd.name, before=before)
+        elif cmd.kind == "move":
+            supervise.move_to_queue(self, self, list(cmd.agents), cmd.name)
+        elif cmd.kind == "pause":
             self.paused = True
-        elif cmd == "resume":
+        elif cmd.kind == "resume":
             self.paused = False
-        elif cmd == "refresh" and args:
-            try:
-                self.set_rate(float(args[0]))
-            except ValueError:
-                self.report(self.tr("unknown_command", cmd=line))
-        elif cmd == "lang" and args and args[0] in ("zh", "en"):
-            self.services.lang = args[0]
-            self.tr = strings(args[0])
-            self.notify(f"lang {args[0]} (new screens)")
-        elif cmd == "theme" and args and args[0] in self.available_themes:
-            self.theme = args[0]
-        elif cmd in ("quit", "q!", "exit"):
+        elif cmd.kind == "refresh":
+            self.set_rate(cmd.hz)
+        elif cmd.kind == "lang":
+            self.services.lang = cmd.name
+            self._tr = strings(cmd.name)
+            self.notify(f"lang {cmd.name} (new screens)")
+        elif cmd.kind == "theme" and cmd.name in self.available_themes:
+            self.theme = cmd.name
+        elif cmd.kind == "quit":
             self.exit()
-        elif cmd == "help":
+        elif cmd.kind == "help":
             self.action_help()
         else:
             self.report(self.tr("unknown_command", cmd=line))
-
-    def _status_command(self, agents: list[str], status: str) -> None:
-        self._supervise(lambda sup, user: sup.set_status(user, agents, status), self.tr(status))
-
-    def _move_command(self, queue: str, agents: list[str]) -> None:
-        self._supervise(lambda sup, user: sup.move_to_queue(user, agents, queue), queue)
-
-    def _supervise(self, call, target: str) -> None:
-        """Run a per-agent supervisor action from ':'; report refusals and partial failures."""
-        s = self.services
-        if s.readonly or s.supervisor is None:
-            self.report(self.tr("readonly"))
-            return
-
-        async def go():
-            from hotline_tui.errors import HotlineError
-            try:
-                results = await call(s.supervisor, s.user)
-            except HotlineError as exc:
-                self.report(self.tr("refused", why=str(exc)))
-                return
-            bad = [f"{a}: {e}" for a, e in results if e]
-            self.notify(self.tr("done", what=f"{len(results) - len(bad)} → {target}"))
-            if bad:
-                self.report("; ".join(bad[:3]))
-        self.run_worker(go(), exclusive=False)
-
-    def notify(self, message, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
-        """Notifications never interpret markup: their text often quotes data."""
-        super().notify(str(message), title=title, severity=severity, timeout=timeout, markup=markup)
-
-    def report(self, text: str) -> None:
-        """An error the user must see: a notification and the engineer view's error list."""
-        self.services.error(text)
-        self.notify(text, severity="error", timeout=8)

@@ -1,50 +1,55 @@
-"""What every screen of the console shares: services, strings, the trust line, key help."""
+"""What every screen of the console shares: its context, strings, the trust line, the footer."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 
-from hotline_tui.console import ConsoleServices, fmt_duration
+from hotline_tui.console import ConsoleServices
+from hotline_tui.live.views import LiveSnapshot
 
+from .context import ScreenContext
+from .fmt import fmt_duration
+from .footer import KeyFooter
 from .widgets import TrustLine
-
-if TYPE_CHECKING:
-    from .app import HotlineApp
 
 
 class LiveScreen(Screen):
-    """A screen the app refreshes: ``show(snapshot, alerts)`` is called at the refresh rate."""
+    """A screen the app refreshes: ``show(snapshot, alerts)`` is called at the refresh rate.
+    It is given its ``ScreenContext`` and uses nothing else of the App."""
 
     TITLE_KEY = ""
     ready = False      # set once the screen's widgets and columns exist; refreshes wait for it
 
-    @property
-    def hot(self) -> "HotlineApp":
-        return self.app  # type: ignore[return-value]
+    def __init__(self, ctx: ScreenContext):
+        super().__init__()
+        self.ctx = ctx
 
     @property
     def services(self) -> ConsoleServices:
-        return self.hot.services
+        return self.ctx.services
 
-    def tr(self, key: str, **kw) -> str:
-        return self.hot.tr(key, **kw)
+    def tr(self, key: str, **kw: object) -> str:
+        return self.ctx.tr(key, **kw)
 
     def trust_line(self) -> ComposeResult:
         yield TrustLine(id="trust")
 
+    def footer(self) -> KeyFooter:
+        return KeyFooter(self.ctx.key_label)
+
     def on_mount(self) -> None:
         self.sub_title = self.tr(self.TITLE_KEY)
         self.ready = True
-        self.hot.refresh_now()
+        self.ctx.request_refresh()
 
     def on_screen_resume(self) -> None:
-        self.hot.refresh_now(reuse=True)
+        self.ctx.request_refresh(reuse=True)
 
-    def show(self, snap, alerts) -> None:  # pragma: no cover - overridden
+    def show(self, snap: LiveSnapshot, alerts: list[Any]) -> None:  # pragma: no cover - overridden
         pass
 
     def update_trust(self, text: Text) -> None:
@@ -52,11 +57,12 @@ class LiveScreen(Screen):
             w.update(text)
 
 
-def trust_text(app: "HotlineApp", snap) -> Text:
+def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused: bool, refresh_hz: float,
+               replay_speed: float) -> Text:
     """Mode · each link's health · data age · refresh · user: what tells you to trust the screen."""
-    s, tr = app.services, app.tr
+    s = services
     t = Text()
-    mode = {"replay": tr("replay", speed=f"{app.replay_speed:g}")}.get(s.mode, "")
+    mode = {"replay": tr("replay", speed=f"{replay_speed:g}")}.get(s.mode, "")
     if mode:
         t.append(f" {mode} ", style="reverse magenta")
         t.append(" ")
@@ -72,10 +78,10 @@ def trust_text(app: "HotlineApp", snap) -> Text:
     stale = age is None or age > 30
     t.append(tr("data_age", age=fmt_duration(age)), style="bold red" if stale else "")
     t.append("  ")
-    if app.paused:
+    if paused:
         t.append(tr("paused"), style="reverse yellow")
     else:
-        t.append(tr("refresh_every", hz=f"{app.refresh_hz:g}"), style="dim")
+        t.append(tr("refresh_every", hz=f"{refresh_hz:g}"), style="dim")
     if s.recording:
         t.append("  ● " + tr("recording"), style="red")
     if s.readonly:

@@ -11,20 +11,20 @@ Every store call runs in a worker thread; permissions and audit are the services
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, Static
 
-from hotline_tui.console import fmt_duration
-from hotline_tui.errors import HotlineError
+from hotline_tui.errors import PermissionDenied, ValidationError
 from hotline_tui.tickets.service import Intake
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
-from .footer import KeyFooter
+from .context import ScreenContext
+from .fmt import fmt_duration
 from .kb_panel import KbPanel
+from .work import run_call
 
 CLASS_STYLE = {"vip": "bold magenta", "elderly": "bold cyan", "important": "bold yellow", "blacklist": "bold red"}
 
@@ -46,8 +46,8 @@ class DeskScreen(LiveScreen):
     #desk-category { height: 3; }
     """
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, ctx: ScreenContext):
+        super().__init__(ctx)
         self.on_line = ""            # the caller number the live picture last showed on my call
         self.call_id = ""
         self.registered: list[str] = []   # serials registered here (tests read it)
@@ -64,13 +64,13 @@ class DeskScreen(LiveScreen):
                 yield Input(placeholder=self.tr("desk_phone"), id="desk-phone", max_length=20)
                 yield Static("", id="desk-caller")
                 yield DataTable(id="desk-history", cursor_type="row", zebra_stripes=True)
-                catalog = getattr(self.services.tickets, "catalog", None)
-                cats = list(catalog.categories.items()) if catalog else []
+                tickets = self.services.tickets
+                cats = list(tickets.categories().items()) if tickets is not None else []
                 yield Select([(name, code) for code, name in cats], id="desk-category", allow_blank=False,
                              value=cats[0][0] if cats else Select.BLANK) if cats else Static("")
                 yield Input(placeholder=self.tr("desk_content"), id="desk-content", max_length=4000)
-            yield KbPanel(self.services, self.hot.tr, self.hot.report, id="desk-kb", classes="stacked")
-        yield KeyFooter()
+            yield KbPanel(self.ctx, id="desk-kb", classes="stacked")
+        yield self.footer()
 
     def on_mount(self) -> None:
         t = self.query_one("#desk-history", DataTable)
@@ -118,15 +118,13 @@ class DeskScreen(LiveScreen):
             else:
                 self._show_caller(None, [])
 
-    @work(thread=True, exclusive=True, group="desk-caller")
     def _caller(self, phone: str) -> None:
         s = self.services
-        try:
-            caller, history = s.tickets.caller(s.user, phone)
-        except HotlineError as exc:
-            self.app.call_from_thread(self._show_caller, None, [], str(exc))
-            return
-        self.app.call_from_thread(self._show_caller, caller, history)
+        # a number still being typed (or a role without caller history) is shown in place; a
+        # store that fails is reported like every other
+        run_call(self, lambda: s.tickets.caller(s.user, phone), then=lambda r: self._show_caller(*r),
+                 on_error=lambda exc: self._show_caller(None, [], str(exc)), catch=(ValidationError, PermissionDenied),
+                 group="desk-caller", exclusive=True)
 
     def _show_caller(self, caller, history, problem: str = "") -> None:
         info = self.query_one("#desk-caller", Static)
@@ -161,7 +159,7 @@ class DeskScreen(LiveScreen):
     def action_answer(self) -> None:
         a = self.panel.article
         if a is None:
-            self.notify(self.tr("desk_need_article"), severity="warning")
+            self.ctx.notify(self.tr("desk_need_article"), severity="warning")
             return
         self._register(a)
 
@@ -181,23 +179,21 @@ class DeskScreen(LiveScreen):
         self._do_register(Intake(channel="phone", caller_phone=phone, content=content, category=str(category),
                                  call_id=self.call_id), article)
 
-    @work(thread=True, exclusive=True, group="desk-register")
     def _do_register(self, intake: Intake, article) -> None:
         s = self.services
-        try:
-            t = s.tickets.register(s.user, intake)
-            msg = self.tr("desk_registered", serial=t.serial)
-            if article is not None:
-                s.tickets.answer(s.user, t.serial, f"依据知识库《{article.title}》（#{article.id}）当即答复。")
-                msg = self.tr("desk_answered", serial=t.serial, title=article.title)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, str(exc))
-            return
-        self.app.call_from_thread(self._registered, t.serial, msg)
+
+        def register():     # blocks: one transaction in the store
+            if article is None:
+                t = s.tickets.register(s.user, intake)
+                return t.serial, self.tr("desk_registered", serial=t.serial)
+            t = s.tickets.register_and_answer(s.user, intake, f"依据知识库《{article.title}》（#{article.id}）当即答复。",
+                                              article_id=article.id)
+            return t.serial, self.tr("desk_answered", serial=t.serial, title=article.title)
+        run_call(self, register, then=lambda r: self._registered(*r), group="desk-register", exclusive=True)
 
     def _registered(self, serial: str, msg: str) -> None:
         self.registered.append(serial)
-        self.notify(terminal_safe(msg), markup=False)
+        self.ctx.notify(terminal_safe(msg))
         self.query_one("#desk-content", Input).value = ""
         phone = self.query_one("#desk-phone", Input).value.strip()
         if phone:

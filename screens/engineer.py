@@ -5,16 +5,16 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from hotline_tui.console import fmt_clock, fmt_duration
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
-from .footer import KeyFooter
+from .context import ScreenContext
+from .fmt import fmt_clock, fmt_duration
 from .widgets import cell, num, sync_table
+from .work import run_call
 
 LINK_STYLE = {"connected": "green", "reconnecting": "bold yellow", "down": "bold red"}
 
@@ -27,8 +27,8 @@ class EngineerScreen(LiveScreen):
     #errors { height: 1fr; border: round $error; padding: 0 1; overflow-y: auto; }
     """
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, ctx: ScreenContext):
+        super().__init__(ctx)
         self.store_checked = 0.0
 
     def compose(self) -> ComposeResult:
@@ -36,7 +36,7 @@ class EngineerScreen(LiveScreen):
         yield DataTable(id="nodes", cursor_type="row")
         yield Static(id="store")
         yield Static(id="errors")
-        yield KeyFooter()
+        yield self.footer()
 
     def on_mount(self) -> None:
         t = self.query_one("#nodes", DataTable)
@@ -66,13 +66,12 @@ class EngineerScreen(LiveScreen):
             errs.append("—", style="dim")
         self.query_one("#errors", Static).update(errs)
 
-    @work(thread=True, exclusive=True, group="store")
     def _store(self) -> None:
-        try:
-            info = self.services.store_info()
-        except Exception as exc:  # the store being down is exactly what this view must show
-            info = {"kind": "?", "where": "", "error": str(exc)}
-        self.app.call_from_thread(self._show_store, info)
+        info = self.services.store_info
+        assert info is not None
+        # The store being down is exactly what this view must show: any error, in the store box.
+        run_call(self, info, then=self._show_store, catch=Exception, group="store", exclusive=True,
+                 on_error=lambda exc: self._show_store({"kind": "?", "where": "", "error": str(exc)}))
 
     def _show_store(self, info: dict) -> None:
         t = Text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -17,7 +19,7 @@ class KeyFooter(Footer):
     show (key, label, enabled, tooltip; palette key; compact) with what it shows and rebuilds
     only on a difference.
 
-    Labels are drawn in the UI's language: the app's ``key_label(label)`` (when it has one)
+    Labels are drawn in the UI's language: ``key_label`` (the screen context's; when given)
     turns a binding's English label into the one shown.
     """
 
@@ -30,9 +32,12 @@ class KeyFooter(Footer):
 
     _shown: tuple | None = None
 
+    def __init__(self, key_label: Callable[[str], str] | None = None, **kw: Any):
+        super().__init__(**kw)
+        self.key_label = key_label
+
     def label(self, text: str) -> str:
-        tr = getattr(self.app, "key_label", None)
-        return tr(text) if tr is not None and text else text
+        return self.key_label(text) if self.key_label is not None and text else text
 
     def keys_shown(self) -> tuple:
         """What the footer draws for the screen's bindings now: returns a comparable tuple;

@@ -5,19 +5,19 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from hotline_tui.access import mask_phone
-from hotline_tui.console import fmt_clock
-from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
-from .footer import KeyFooter
-from .widgets import PromptScreen, cell, sync_table
+from .context import ScreenContext
+from .dialogs import PromptScreen
+from .fmt import fmt_clock
+from .widgets import cell, sync_table
+from .work import run_call
 
 
 class HandoverScreen(LiveScreen):
@@ -28,15 +28,15 @@ class HandoverScreen(LiveScreen):
     #callbacks { height: 1fr; }
     """
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, ctx: ScreenContext):
+        super().__init__(ctx)
         self.loaded_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield Static(id="notes")
         yield DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
+        yield self.footer()
 
     def on_mount(self) -> None:
         t = self.query_one("#callbacks", DataTable)
@@ -54,16 +54,14 @@ class HandoverScreen(LiveScreen):
         if self.services.notes is not None:
             self._load()
 
-    @work(thread=True, exclusive=True, group="handover")
     def _load(self) -> None:
         s = self.services
-        try:
+
+        def load():      # blocks: the store
             day, name, notes = s.notes.current(s.user)
             tasks = s.callbacks.list(s.user) if s.callbacks is not None and s.user.can("callers.read") else []
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, str(exc))
-            return
-        self.app.call_from_thread(self._fill, day, name, notes, tasks)
+            return day, name, notes, tasks
+        run_call(self, load, then=lambda r: self._fill(*r), group="handover", exclusive=True)
 
     def _fill(self, day, name, notes, tasks) -> None:
         box = self.query_one("#notes", Static)
@@ -84,20 +82,17 @@ class HandoverScreen(LiveScreen):
 
     def action_note(self) -> None:
         if self.services.readonly or self.services.notes is None:
-            self.hot.notify(self.tr("readonly"), severity="warning")
+            self.ctx.notify(self.tr("readonly"), severity="warning")
             return
         self.app.push_screen(PromptScreen(self.tr("note_prompt")), lambda v: v and self._add(v))
 
-    @work(thread=True)
     def _add(self, text: str) -> None:
         s = self.services
-        try:
-            note = s.notes.add(s.user, text)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, self.tr("refused", why=str(exc)))
-            return
-        self.app.call_from_thread(self.hot.notify, self.tr("note_saved", shift=f"{note.shift_date} {note.shift_name}"))
-        self.app.call_from_thread(self.reload)
+
+        def saved(note) -> None:
+            self.ctx.notify(self.tr("note_saved", shift=f"{note.shift_date} {note.shift_name}"))
+            self.reload()
+        run_call(self, lambda: s.notes.add(s.user, text), then=saved, refused=True)
 
     def action_reassign(self) -> None:
         t = self.query_one("#callbacks", DataTable)
@@ -106,12 +101,6 @@ class HandoverScreen(LiveScreen):
         task_id = int(t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value)
         self.app.push_screen(PromptScreen(f"callback {task_id} → agent?"), lambda v: v and self._reassign(task_id, v.strip()))
 
-    @work(thread=True)
     def _reassign(self, task_id: int, agent: str) -> None:
         s = self.services
-        try:
-            s.callbacks.reassign(s.user, task_id, agent)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, self.tr("refused", why=str(exc)))
-            return
-        self.app.call_from_thread(self.reload)
+        run_call(self, lambda: s.callbacks.reassign(s.user, task_id, agent), then=lambda _: self.reload(), refused=True)

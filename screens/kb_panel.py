@@ -10,9 +10,9 @@ Every call to the knowledge service runs in a worker thread (it blocks on the st
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,8 +20,11 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from hotline_tui.errors import HotlineError
+from hotline_tui.errors import PermissionDenied
 from hotline_tui.text import terminal_safe
+
+from .context import ScreenContext
+from .work import run_call
 
 
 def highlighted(snippet: str, spans, style: str = "bold black on yellow") -> Text:
@@ -50,10 +53,10 @@ class KbPanel(Vertical):
     KbPanel.stacked #kb-article { width: 1fr; height: 3fr; }
     """
 
-    def __init__(self, services, tr, report, **kw):
+    def __init__(self, ctx: ScreenContext, **kw):
         super().__init__(**kw)
-        self.services, self.tr, self.report = services, tr, report
-        self.hits = []
+        self.ctx = ctx
+        self.hits: list[Any] = []
         self.article = None          # the article shown, once loaded
         self.query_text = ""
         self.searches = 0            # completed searches (tests wait on this)
@@ -76,6 +79,13 @@ class KbPanel(Vertical):
         if action == "flag":
             return self.services.kb is not None and self.services.can("kb.flag")
         return True
+
+    @property
+    def services(self):
+        return self.ctx.services
+
+    def tr(self, key: str, **kw: object) -> str:
+        return self.ctx.tr(key, **kw)
 
     # -- keys ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -109,62 +119,48 @@ class KbPanel(Vertical):
             self.query_one("#kb-results", OptionList).focus()
 
     # -- work off the UI loop ----------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="kb")
     def _search(self, query: str, record: bool) -> None:
         s = self.services
         if s.kb is None:
             return
         if not query.strip():
-            self.app.call_from_thread(self._fill, [], query, None, False)
+            self.workers.cancel_group(self, "kb")      # an older keystroke's search must not land
+            self._fill([], query, None, False)
             return
-        t0 = time.perf_counter()
-        try:
-            hits = s.kb.search(s.user, query, limit=20, record=record)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.report, str(exc))
-            return
-        ms = (time.perf_counter() - t0) * 1000
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fill, hits, query, ms, record)
 
-    @work(thread=True, exclusive=True, group="kb-flag")
+        def search():       # blocks: the store
+            t0 = time.perf_counter()
+            hits = s.kb.search(s.user, query, limit=20, record=record)
+            cancelled = get_current_worker().is_cancelled      # a newer keystroke's search runs
+            return None if cancelled else (hits, (time.perf_counter() - t0) * 1000)
+        run_call(self, search, then=lambda r: r is not None and self._fill(r[0], query, r[1], record),
+                 group="kb", exclusive=True)
+
     def _flag(self, text: str) -> None:
         s = self.services
-        try:
-            q = s.kb.flag(s.user, text)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.report, str(exc))
-            return
-        self.app.call_from_thread(self.app.notify, self.tr("kb_flagged", n=q.count, text=terminal_safe(q.text)),
-                                  markup=False)
+        run_call(self, lambda: s.kb.flag(s.user, text), group="kb-flag", exclusive=True,
+                 then=lambda q: self.ctx.notify(self.tr("kb_flagged", n=q.count, text=terminal_safe(q.text))))
 
-    @work(thread=True, exclusive=True, group="kb-count")
     def _count_unanswered(self) -> None:
         s = self.services
         if not s.user.can("kb.edit"):
             return
-        try:
-            n = len(s.kb.unanswered(s.user))
-        except HotlineError:
-            return
-        self.app.call_from_thread(self._status, Text(self.tr("kb_unanswered_n", n=n)))
+        # the count is a hint for editors: no count for a role that may not read it; a store
+        # that fails is reported like every other
+        run_call(self, lambda: len(s.kb.unanswered(s.user)), on_error=lambda exc: None, catch=PermissionDenied,
+                 group="kb-count", exclusive=True, then=lambda n: self._status(Text(self.tr("kb_unanswered_n", n=n))))
 
-    @work(thread=True, exclusive=True, group="kb-article")
     def _open(self, article_id: int) -> None:
         s = self.services
-        try:
+
+        def load():         # blocks: the store
             a = s.kb.get(s.user, article_id)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.report, str(exc))
-            return
-        dept = a.department
-        catalog = getattr(s.tickets, "catalog", None)
-        if catalog is not None:
-            dept = catalog.departments.get(a.department, a.department)
-        meta = " · ".join(x for x in (dept, ", ".join(a.tags),
-                                      self.tr("kb_valid_to", date=a.valid_to.isoformat()) if a.valid_to else "") if x)
-        md = terminal_safe(f"# {a.title}\n\n*{meta}*\n\n{a.body}", keep_newlines=True)
-        self.app.call_from_thread(self._show_article, a, md)
+            dept = s.tickets.departments().get(a.department, a.department) if s.tickets is not None else a.department
+            meta = " · ".join(x for x in (dept, ", ".join(a.tags),
+                                          self.tr("kb_valid_to", date=a.valid_to.isoformat()) if a.valid_to else "")
+                              if x)
+            return a, terminal_safe(f"# {a.title}\n\n*{meta}*\n\n{a.body}", keep_newlines=True)
+        run_call(self, load, then=lambda r: self._show_article(*r), group="kb-article", exclusive=True)
 
     # -- painting ---------------------------------------------------------------------------
     def _show_article(self, article, md: str) -> None:

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from .base import LiveScreen
-from .footer import KeyFooter
 from .kb_panel import KbPanel
 
 
@@ -19,8 +18,8 @@ class KnowledgeScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
-        yield KbPanel(self.services, self.hot.tr, self.hot.report, id="kb")
-        yield KeyFooter()
+        yield KbPanel(self.ctx, id="kb")
+        yield self.footer()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -3,24 +3,25 @@ and the supervisor's actions — all through the ticket service (permissions, au
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from hotline_tui.console import fmt_duration
-from hotline_tui.errors import HotlineError
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
+from .context import ScreenContext
+from .dialogs import PromptScreen
+from .fmt import fmt_duration
 from .footer import KeyFooter
 from .live_table import LiveTable
-from .widgets import PromptScreen
+from .work import run_call
 
 LIGHT = {"red": ("●", "bold red"), "yellow": ("●", "yellow"), "green": ("●", "green")}
 LIGHTS = (None, "red", "yellow")
@@ -34,39 +35,33 @@ def _due(due: datetime | None, now: datetime) -> tuple[str, str, str]:
     return (("-" if delta < 0 else "") + fmt_duration(abs(delta)), "bold red" if delta < 0 else "", "left")
 
 
-class TicketActions:
-    """Mixin: the actions both the list and the detail view offer on one ticket."""
+class TicketActions(Screen):
+    """The actions both the list and the detail view offer on one ticket (a base of both)."""
+
+    ctx: ScreenContext
 
     def ticket_serial(self) -> str | None:  # pragma: no cover - overridden
         return None
 
     def _run(self, label: str, fn) -> None:
-        hot = self.app  # type: ignore[attr-defined]
-        s = hot.services
+        s = self.ctx.services
         if s.readonly or s.tickets is None:
-            hot.notify(hot.tr("readonly"), severity="warning")
+            self.ctx.notify(self.ctx.tr("readonly"), severity="warning")
             return
         serial = self.ticket_serial()
         if not serial:
             return
-        self._do(label, serial, fn)
 
-    @work(thread=True, exclusive=False)
-    def _do(self, label: str, serial: str, fn) -> None:
-        hot = self.app  # type: ignore[attr-defined]
-        try:
-            fn(hot.services.tickets, hot.services.user, serial)
-        except HotlineError as exc:
-            hot.call_from_thread(hot.report, hot.tr("refused", why=str(exc)))
-            return
-        hot.call_from_thread(hot.notify, hot.tr("done", what=f"{label} {serial}"))
-        hot.call_from_thread(self.reload)
+        def done(_ticket) -> None:
+            self.ctx.notify(self.ctx.tr("done", what=f"{label} {serial}"))
+            self.reload()
+        run_call(self, lambda: fn(s.tickets, s.user, serial), then=done, refused=True)
 
     def reload(self) -> None:  # pragma: no cover - overridden
         pass
 
     def action_urge(self) -> None:
-        self.app.push_screen(PromptScreen(self.app.tr("urge_note")),  # type: ignore[attr-defined]
+        self.app.push_screen(PromptScreen(self.ctx.tr("urge_note")),
                              lambda note: note is not None and self._run("urge", lambda t, u, s: t.urge(u, s, note)))
 
     def action_approve(self) -> None:
@@ -76,25 +71,25 @@ class TicketActions:
         self._run("refuse extension", lambda t, u, s: t.refuse_extension(u, s))
 
     def action_redispatch(self) -> None:
-        self.app.push_screen(PromptScreen("department code (e.g. RSJ)"),  # type: ignore[attr-defined]
+        self.app.push_screen(PromptScreen("department code (e.g. RSJ)"),
                              lambda d: d and self._run("redispatch", lambda t, u, s: t.redispatch(u, s, d.strip().upper())))
 
     def action_accept_reply(self) -> None:
         self._run("accept reply", lambda t, u, s: t.review_reply(u, s, True))
 
     def action_send_back(self) -> None:
-        self.app.push_screen(PromptScreen("why is the reply sent back?"),  # type: ignore[attr-defined]
+        self.app.push_screen(PromptScreen("why is the reply sent back?"),
                              lambda n: n and self._run("send back", lambda t, u, s: t.review_reply(u, s, False, n)))
 
     def action_callback(self) -> None:
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             PromptScreen("callback: handler result [note]  e.g. satisfied satisfied 已解决"),
             lambda v: v and self._callback(v))
 
     def _callback(self, value: str) -> None:
         parts = value.split(None, 2)
         if len(parts) < 2:
-            self.app.report("callback needs: handler result [note]")  # type: ignore[attr-defined]
+            self.ctx.report("callback needs: handler result [note]")
             return
         self._run("callback", lambda t, u, s: t.callback(u, s, parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
 
@@ -120,8 +115,8 @@ class TicketsScreen(TicketActions, LiveScreen):
     #tickets { height: 1fr; }
     """
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, ctx: ScreenContext):
+        super().__init__(ctx)
         self.light: str | None = None
         self.filter_text = ""
         self.rows: list = []
@@ -131,7 +126,7 @@ class TicketsScreen(TicketActions, LiveScreen):
         yield from self.trust_line()
         yield Input(placeholder="/ department, category, serial, text", id="ticket-filter")
         yield LiveTable(id="tickets")
-        yield KeyFooter()
+        yield self.footer()
 
     def on_mount(self) -> None:
         t = self.query_one("#tickets", LiveTable)
@@ -142,24 +137,20 @@ class TicketsScreen(TicketActions, LiveScreen):
         self.reload()
 
     def show(self, snap, alerts) -> None:
-        if self.hot.clock_s() - self.loaded_at > 30:
+        if time.monotonic() - self.loaded_at > 30:
             self.reload()
 
     def reload(self) -> None:
-        self.loaded_at = self.hot.clock_s()
+        self.loaded_at = time.monotonic()
         if self.services.tickets is not None:
             self._load(self.light)
 
-    @work(thread=True, exclusive=True, group="tickets")
     def _load(self, light: str | None) -> None:
-        s = self.services
-        try:
-            rows = s.tickets.overdue(s.user, light=light, limit=500)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.hot.report, str(exc))
-            return
-        now = s.tickets.clock.now()
-        self.app.call_from_thread(self._fill, rows, now)
+        tickets, user = self.services.tickets, self.services.user
+
+        def load():         # blocks: the store
+            return tickets.overdue(user, light=light, limit=500), tickets.now()
+        run_call(self, load, then=lambda r: self._fill(*r), group="tickets", exclusive=True)
 
     def _fill(self, rows, now) -> None:
         self.rows = rows
@@ -187,9 +178,9 @@ class TicketsScreen(TicketActions, LiveScreen):
     def _category_name(self):
         """Category code -> what the table shows: the catalogue's (Chinese) name in the Chinese
         UI, the code in the English one."""
-        names = getattr(getattr(self.services.tickets, "catalog", None), "categories", {}) or {}
-        if self.services.lang != "zh":
+        if self.services.lang != "zh" or self.services.tickets is None:
             return lambda code: code
+        names = self.services.tickets.categories()
         return lambda code: names.get(code, code)
 
     def ticket_serial(self) -> str | None:
@@ -208,7 +199,7 @@ class TicketsScreen(TicketActions, LiveScreen):
         if event.input.id == "ticket-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
             if self.rows:
-                self._fill(self.rows, self.services.tickets.clock.now())
+                self._fill(self.rows, self.services.tickets.now())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#tickets", LiveTable).focus()
@@ -220,7 +211,7 @@ class TicketsScreen(TicketActions, LiveScreen):
         box.remove_class("shown")
         self.query_one("#tickets", LiveTable).focus()
         if had and self.rows:
-            self._fill(self.rows, self.services.tickets.clock.now())
+            self._fill(self.rows, self.services.tickets.now())
 
     def on_live_table_selected(self, event: LiveTable.Selected) -> None:
         self.action_open()
@@ -228,23 +219,23 @@ class TicketsScreen(TicketActions, LiveScreen):
     def action_open(self) -> None:
         serial = self.ticket_serial()
         if serial:
-            self.app.push_screen(TicketDetailScreen(serial))
+            self.app.push_screen(TicketDetailScreen(self.ctx, serial))
 
 
-class TicketDetailScreen(TicketActions, Screen):
+class TicketDetailScreen(TicketActions):
     """One ticket: the record, its notes (urges, returns, replies…) and its audit trail."""
 
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back")] + ACTION_BINDINGS
     DEFAULT_CSS = "#detail { padding: 0 1; }"
 
-    def __init__(self, serial: str):
+    def __init__(self, ctx: ScreenContext, serial: str):
         super().__init__()
-        self.serial = serial
+        self.ctx, self.serial = ctx, serial
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="detail")
-        yield KeyFooter()
+        yield KeyFooter(self.ctx.key_label)
 
     def on_mount(self) -> None:
         self.sub_title = self.serial
@@ -256,21 +247,18 @@ class TicketDetailScreen(TicketActions, Screen):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="detail")
     def _load(self) -> None:
-        s = self.app.services  # type: ignore[attr-defined]
-        try:
-            t = s.tickets.get(s.user, self.serial)
-            notes = s.tickets.notes(s.user, self.serial)
-            hist = s.tickets.history(s.user, self.serial) if s.user.can("audit.read") or s.user.can("tickets.read") else []
-            light = s.tickets.light(t)
-        except HotlineError as exc:
-            self.app.call_from_thread(self.app.report, str(exc))  # type: ignore[attr-defined]
-            return
-        self.app.call_from_thread(self._fill, t, notes, hist, light)
+        s, serial = self.ctx.services, self.serial
+
+        def load():         # blocks: the store
+            t = s.tickets.get(s.user, serial)
+            notes = s.tickets.notes(s.user, serial)
+            hist = s.tickets.history(s.user, serial) if s.user.can("audit.read") or s.user.can("tickets.read") else []
+            return t, notes, hist, s.tickets.light(t)
+        run_call(self, load, then=lambda r: self._fill(*r), group="detail", exclusive=True)
 
     def _fill(self, t, notes, hist, light) -> None:
-        tr = self.app.tr  # type: ignore[attr-defined]
+        tr = self.ctx.tr
         out = Text()
         sym, style = LIGHT[light]
         out.append(f"{t.serial}  ", style="bold")

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from hotline_tui.console import Alert, fmt_duration, fmt_rate
+from hotline_tui.alerts import Alert
 from hotline_tui.live.views import KpiFigures, LiveSnapshot
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
 from .chart import WaitingChart
-from .footer import KeyFooter
+from .context import ScreenContext
+from .fmt import alert_text, fmt_duration, fmt_rate
 from .live_table import LiveTable
 
 
@@ -52,14 +53,14 @@ class WallboardScreen(LiveScreen):
                 yield Static(id="chart-label")
                 yield WaitingChart(id="chart")
             yield Static(id="alerts")
-        yield KeyFooter()
+        yield self.footer()
 
     ALL = ("queue", "waiting", "longest", "ewt", "avail", "busy", "wrap", "break", "sl30", "sl_today", "abandon",
            "answered_today")
     NARROW = ("queue", "waiting", "longest", "avail", "busy", "break", "sl30", "sl_today", "abandon")
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, ctx: ScreenContext):
+        super().__init__(ctx)
         self.columns: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
@@ -126,6 +127,6 @@ class WallboardScreen(LiveScreen):
             box.append(self.tr("no_alerts"), style="green")
         for a in alerts[:40]:
             box.append("● ", style="red" if a.severity == "red" else "yellow")
-            box.append(terminal_safe(self.tr(a.key, **a.params)) + "\n")
+            box.append(terminal_safe(alert_text(a, self.tr)) + "\n")
         self.query_one("#alerts", Static).update(box)
         self.query_one("#alerts", Static).border_title = f"{self.tr('alerts')} ({len(alerts)})"

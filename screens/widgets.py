@@ -1,15 +1,11 @@
-"""Pieces every screen uses: safe cells, in-place table sync, the trust line, dialogs."""
+"""Pieces every screen uses: safe cells, in-place table sync, the trust line (dialogs: dialogs.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Static
 
 from hotline_tui.text import terminal_safe
 
@@ -56,56 +52,6 @@ def _reorder(table: DataTable, cols: list, order: list[str]) -> None:
         table.sort(cols[0], key=lambda v: rank.get(v.plain if isinstance(v, Text) else str(v), 1 << 30))
         if keep is not None and keep in rank:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes / no. Enter or y confirms; Esc or n cancels."""
-
-    BINDINGS = [Binding("y,enter", "yes", "Yes"), Binding("n,escape", "no", "No")]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 70; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
-    """
-
-    def __init__(self, question: str, hint: str):
-        super().__init__()
-        self.question, self.hint = question, hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.question))
-            yield Label(Text(self.hint, style="dim"))
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
-class PromptScreen(ModalScreen[str | None]):
-    """One line of input. Enter returns it; Esc returns None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > Vertical { width: 80; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
-    """
-
-    def __init__(self, title: str, value: str = ""):
-        super().__init__()
-        self.title_text, self.value = title, value
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text(self.title_text))
-            yield Input(value=self.value, id="prompt")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class TrustLine(Static):

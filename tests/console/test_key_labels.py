@@ -11,7 +11,7 @@ from textual.dom import DOMNode
 from textual.widgets._footer import FooterKey
 
 import screens
-from hotline_tui.i18n import KEY_LABELS, key_label
+from screens.i18n import KEY_LABELS, key_label
 from screens.app import HotlineApp
 
 from .conftest import build

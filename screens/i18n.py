@@ -1,4 +1,4 @@
-"""The UI's string catalog: Chinese and English.
+"""The console's string catalog: Chinese and English (UI text belongs to the screens).
 
 ``tr = strings("zh")``; ``tr("queue")`` → "队列". The language comes from ``--lang``, then the
 config, then the locale (``LANG``/``LC_ALL`` starting with ``zh`` → Chinese), else English.
