@@ -34,8 +34,9 @@ class TicketStore(Protocol):
         """Save ``ticket`` (its version already bumped). Raises ConflictError when the stored
         version is no longer ``expected_version``."""
 
-    def get(self, serial: str) -> Ticket | None:
-        """The ticket with ``serial``, or None."""
+    def get(self, serial: str, *, for_update: bool = False) -> Ticket | None:
+        """The ticket with ``serial``, or None. ``for_update`` (inside ``tx()``): no other
+        writer may save the ticket until the transaction ends (a row lock)."""
 
     def search(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
                phone: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
