@@ -171,8 +171,14 @@ class SqlTicketStore:
         t.id = row["id"]
         return t
 
-    def get(self, serial: str) -> Ticket | None:
-        row = self.db.query_one("SELECT id, body FROM tickets WHERE serial = :s", {"s": serial})
+    def get(self, serial: str, *, for_update: bool = False) -> Ticket | None:
+        sql = "SELECT id, body FROM tickets WHERE serial = :s"
+        # for_update: read-modify-write inside the caller's transaction. PostgreSQL locks the
+        # row until commit, so a concurrent save waits and then reads the version it applies
+        # to; SQLite's BEGIN IMMEDIATE already holds the database's write lock.
+        if for_update and self.db.dialect == "postgres":
+            sql += " FOR UPDATE"
+        row = self.db.query_one(sql, {"s": serial})
         return self._ticket(row) if row else None
 
     def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):

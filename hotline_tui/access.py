@@ -12,6 +12,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .config import load_yaml, validate
 from .config_schema import RolesFile, TicketsFile
@@ -182,3 +183,53 @@ def mask_name(name: str, viewer: User | None) -> str:
     if not name or (viewer is not None and viewer.can("personal_data.view")):
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+def sees_personal_data(viewer: User | None) -> bool:
+    """Whether ``viewer`` may see phone numbers and names unmasked (``personal_data.view``)."""
+    return viewer is not None and viewer.can("personal_data.view")
+
+
+# Phone numbers typed into free text (content, notes, replies): mobiles (1[3-9] + 9 digits)
+# and landlines with an area code (0xx-xxxxxxxx). Digit runs next to other digits are left
+# alone, so serials (20261123-000001), times and amounts are never touched.
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
+
+
+def mask_text(text: str, viewer: User | None) -> str:
+    """Free text with every phone number in it masked (``请回电13812341234`` → ``请回电138****1234``)
+    unless ``viewer`` may see personal data. Never blocks."""
+    if not text or sees_personal_data(viewer):
+        return text
+    text = _MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    return _LANDLINE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+#: Keys of records (ticket snapshots, caller records, audit before/after) that hold a citizen's
+#: phone number or name.
+PHONE_KEYS = frozenset({"caller_phone", "caller_number", "phone"})
+NAME_KEYS = frozenset({"caller_name", "name"})
+
+
+def mask_record(value: Any, viewer: User | None) -> Any:
+    """A copy of a JSON-able record (dicts, lists, strings) with personal data masked for
+    ``viewer``: phone and name keys masked, phone numbers in every other text masked. The
+    record itself is returned when ``viewer`` may see personal data. Never blocks."""
+    if sees_personal_data(viewer):
+        return value
+    return _mask_value(value, viewer, "")
+
+
+def _mask_value(value: Any, viewer: User | None, key: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_value(v, viewer, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_mask_value(v, viewer, key) for v in value)
+    if isinstance(value, str):
+        if key in PHONE_KEYS:
+            return mask_text(mask_phone(value, viewer), viewer)
+        if key in NAME_KEYS:
+            return mask_name(value, viewer)
+        return mask_text(value, viewer)
+    return value

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from . import switch as sw
-from .access import Access, User
+from .access import Access, User, mask_name, mask_phone, mask_text, sees_personal_data
 from .audit import AuditEntry
 from .calls_port import CallbackTask, CallRecord, CallStore, ShiftNote
 from .clock import SITE_TZ, Clock
@@ -88,8 +88,9 @@ class CallbackService:
         self.store, self.access, self.clock = store, access, clock
 
     def list(self, viewer: User, state: str | None = "open") -> list[CallbackTask]:
+        """Callback tasks in ``state`` (None: all), masked for ``viewer``. Raises PermissionDenied."""
         self.access.require(viewer, "callers.read", "list callback tasks")
-        return self.store.callbacks(state)
+        return [masked_task(t, viewer) for t in self.store.callbacks(state)]
 
     def _change(self, actor: User, task_id: int, action: str, fn: Callable[[CallbackTask], CallbackTask],
                 expected_version: int | None, note: str = "") -> CallbackTask:
@@ -115,7 +116,7 @@ class CallbackService:
             if t.state != "open":
                 raise ValidationError(f"callback task {t.id} is {t.state}, only open tasks can be reassigned")
             return replace(t, assigned_to=agent)
-        return self._change(actor, task_id, "callback.reassign", fn, expected_version)
+        return masked_task(self._change(actor, task_id, "callback.reassign", fn, expected_version), actor)
 
     def complete(self, actor: User, task_id: int, note: str = "", *, reached: bool = True,
                  expected_version: int | None = None) -> CallbackTask:
@@ -125,7 +126,16 @@ class CallbackService:
             if t.state != "open":
                 raise ValidationError(f"callback task {t.id} is already {t.state}")
             return replace(t, state="done" if reached else "cancelled", note=note)
-        return self._change(actor, task_id, "callback.complete", fn, expected_version, note)
+        return masked_task(self._change(actor, task_id, "callback.complete", fn, expected_version, note), actor)
+
+
+def masked_task(task: CallbackTask, viewer: User) -> CallbackTask:
+    """``task`` with the caller's number and name (and numbers in its note) masked for viewers
+    without personal_data.view: what leaves CallbackService is always masked. Never blocks."""
+    if sees_personal_data(viewer):
+        return task
+    return replace(task, caller_number=mask_phone(task.caller_number, viewer),
+                   caller_name=mask_name(task.caller_name, viewer), note=mask_text(task.note, viewer))
 
 
 def shift_of(at: datetime, settings: KpiSettings) -> tuple[str, str]:

@@ -194,7 +194,8 @@ class FakeTicketStore(_FakeTable):
             new.id = old.id
             self.state["tickets"][ticket.serial] = new
 
-    def get(self, serial: str) -> Ticket | None:
+    def get(self, serial: str, *, for_update: bool = False) -> Ticket | None:
+        # for_update: one thread per fake, so the row lock has nothing to exclude.
         with self.db.lock:
             t = self.state["tickets"].get(serial)
             return copy.deepcopy(t) if t else None

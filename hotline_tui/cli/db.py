@@ -37,13 +37,28 @@ def check(as_json):
     store = wiring().open_store(migrate=False, check=False)
     st = store.status()
     if as_json:
-        emit_json({"store": store.describe, "applied": st.applied, "latest": st.latest, "ok": st.ok})
+        emit_json({"store": store.describe, "applied": st.applied, "latest": st.latest, "pending": st.pending,
+                   "too_new": st.too_new, "ok": st.ok})
     elif st.ok:
         click.echo(f"{store.describe}: schema current ({st.level})")
     if not st.ok:
         if not as_json:
-            click.echo(f"error: {store.describe}: pending {st.pending or ''} too new {st.too_new or ''}; run: hotline db migrate", err=True)
+            click.echo(f"error: {store.describe}: {_problems(st)}", err=True)
         sys.exit(1)
+
+
+def _problems(st) -> str:
+    """What is wrong with the schema, naming only what is (pending and/or too new)."""
+    parts = []
+    if st.pending:
+        parts.append(f"migrations pending ({_levels(st.pending)}); run: hotline db migrate")
+    if st.too_new:
+        parts.append(f"schema newer than this hotline ({_levels(st.too_new)}); upgrade hotline")
+    return "; ".join(parts)
+
+
+def _levels(levels: dict[str, int]) -> str:
+    return ", ".join(f"{c} v{v}" for c, v in sorted(levels.items()))
 
 
 @click.group()

@@ -58,9 +58,10 @@ class TicketStore(Protocol):
         DataRejected for a value the database refuses. Blocks."""
         ...
 
-    def get(self, serial: str) -> Ticket | None:
-        """The ticket with ``serial``, or None. Raises StoreUnavailable or StoreBusy. Blocks."""
-        ...
+    def get(self, serial: str, *, for_update: bool = False) -> Ticket | None:
+        """The ticket with ``serial``, or None. ``for_update`` (inside ``tx()``): no other
+        writer may save the ticket until the transaction ends (a row lock). Raises StoreUnavailable
+        or StoreBusy. Blocks."""
 
     def search(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
                phone: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:

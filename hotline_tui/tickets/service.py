@@ -10,12 +10,12 @@ All methods block (database I/O).
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from ..access import Access, User, mask_name, mask_phone
+from ..access import Access, User, mask_name, mask_phone, mask_record, mask_text, sees_personal_data
 from ..audit import AuditEntry, AuditLog
 from ..clock import SITE_TZ, Clock
 from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
@@ -26,6 +26,10 @@ from .model import Caller, DepartmentTask, Ticket, TicketNote
 from .ports import TicketStore
 
 SATISFACTION = ("satisfied", "unsatisfied", "unconfirmed")
+#: ``--at`` must lie in these years (the calendar's range; also keeps serials 8-digit dates).
+AT_YEARS = (2000, 2100)
+#: how far ``--at`` may lie ahead of the clock (clock skew between workstations)
+AT_SKEW = timedelta(minutes=5)
 RESPONSIBILITY = ("at_fault", "not_at_fault")
 
 
@@ -73,15 +77,42 @@ class TicketService:
         now = self.clock.now()
         if at is None:
             return now.astimezone(SITE_TZ)
-        if at > now + timedelta(minutes=5):
+        lo, hi = AT_YEARS
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=SITE_TZ)
+        # The year is checked on the value as written first: converting year 1 at +14:00 to
+        # the site's zone would overflow (OverflowError) before any comparison.
+        if not lo <= at.year <= hi or not lo <= at.astimezone(SITE_TZ).year <= hi:
+            raise ValidationError(f"--at {at.isoformat()} is outside the years {lo}-{hi}")
+        if at > now + AT_SKEW:
             raise ValidationError(f"--at {at.isoformat()} is in the future")
         return at.astimezone(SITE_TZ)
 
-    def _load(self, serial: str) -> Ticket:
-        t = self.store.get(serial)
-        if t is None:
+    def _visible(self, viewer: User | None, t: Ticket) -> bool:
+        """Whether ``viewer`` may know ``t`` exists: department users see only their own
+        department's tickets (lead or co-handling); centre staff see every ticket."""
+        if viewer is None or not viewer.department:
+            return True
+        return viewer.department in {t.department, *(c.department for c in t.co_departments)}
+
+    def _load(self, serial: str, viewer: User | None = None, *, for_update: bool = False) -> Ticket:
+        """The ticket, if ``viewer`` may see it. A ticket the viewer may not see raises the
+        same NotFound as one that does not exist, so refusals never tell who exists.
+        ``for_update`` locks the row until the transaction ends (PostgreSQL)."""
+        t = self.store.get(serial, for_update=True) if for_update else self.store.get(serial)
+        if t is None or not self._visible(viewer, t):
             raise NotFound(f"no ticket {serial}")
         return t
+
+    def _not_before_last_action(self, t: Ticket, when: datetime) -> None:
+        """``--at`` may not lie before the ticket's registration or its last recorded action."""
+        if when < t.created_at:
+            raise ValidationError(f"--at {when.isoformat()} is before the ticket was registered "
+                                  f"({t.created_at.astimezone(SITE_TZ).isoformat()})")
+        last = max((e.at for e in self.audit.for_subject("ticket", t.serial)), default=t.created_at)
+        if when < last:
+            raise ValidationError(f"--at {when.isoformat()} is before the ticket's last action "
+                                  f"({last.astimezone(SITE_TZ).isoformat()})")
 
     def _set_clock(self, t: Ticket, start: datetime) -> None:
         """Start the clock of ``t.state`` (or stop all when none runs) and store its due time."""
@@ -114,23 +145,32 @@ class TicketService:
         self.access.require(actor, workflow.permission_for(action), action.replace("_", " ") + f" {serial}")
 
     def _act(self, actor: User, serial: str, action: str, change: Callable[[Ticket, datetime], None], *,
-             expected_version: int | None, at: datetime | None, note: str = "", note_kind: str | None = None,
-             dept_check: bool = False, co_ok: bool = False, details: dict[str, Any] | None = None) -> Ticket:
+             expected_version: int | None, at: datetime | None, note: str | Callable[[], str] = "",
+             note_kind: str | None = None, dept_check: bool = False, co_ok: bool = False,
+             details: dict[str, Any] | None = None) -> Ticket:
         when = self._when(at)
+        # Order (docs/tickets.md): permission for the action, visibility of the ticket to this
+        # user, the version the screen showed, then the transition. Each refusal tells only
+        # what the user may already know.
+        self._require(actor, action, serial)
         with self.store.tx():
-            t = self._load(serial)
-            # A stale screen is told so first: what it shows is no longer the ticket.
-            if expected_version is not None and expected_version != t.version:
-                raise ConflictError(f"ticket {serial}", expected_version, t.version)
-            # Permission before state: a user who may not act learns nothing about the ticket.
-            self._require(actor, action, serial)
-            target, _ = workflow.check(t.state, action)
+            # Locked until commit (PostgreSQL FOR UPDATE; SQLite's BEGIN IMMEDIATE holds the
+            # write lock): without an expected version a save applies to the current version,
+            # so concurrent saves queue instead of conflicting over a version nobody gave.
+            t = self._load(serial, actor, for_update=True)
             if dept_check:
                 self._department_may(actor, t, co_ok=co_ok)
+            if expected_version is not None and expected_version != t.version:
+                raise ConflictError(f"ticket {serial}", expected_version, t.version)
+            target, _ = workflow.check(t.state, action)
+            if at is not None:
+                self._not_before_last_action(t, when)
             before = t.snapshot()
             old_version = t.version
             previous_state = t.state
             change(t, when)
+            if callable(note):      # a note that depends on the change (approve_extension's days)
+                note = note()
             if target is not None and t.state == previous_state and action not in ("ack",):
                 t.state = target
             if t.state != previous_state:
@@ -144,16 +184,42 @@ class TicketService:
             after = t.snapshot() if details is None else {**t.snapshot(), **details}
             self.audit.append(AuditEntry(actor.name, f"ticket.{action}", "ticket", serial, when, self.clock.now(),
                                          before, after, note))
-        return t
+        return self.masked(t, actor)
 
+    # Masking happens here, where data leaves the service: every ticket, note, audit entry and
+    # caller a method returns is masked for viewers without personal_data.view, so no caller
+    # (CLI, screen, export) can forget to.
     def masked(self, t: Ticket, viewer: User) -> Ticket:
-        """A copy of ``t`` with personal data masked for viewers without personal_data.view."""
-        if viewer.can("personal_data.view"):
+        """A copy of ``t`` with personal data masked for viewers without personal_data.view:
+        phone and name, and phone numbers typed into its free text. Never blocks."""
+        if sees_personal_data(viewer):
             return t
-        m = copy.copy(t)
-        m.caller_phone = mask_phone(t.caller_phone, viewer)
-        m.caller_name = mask_name(t.caller_name, viewer)
-        return m
+        changes: dict[str, Any] = {
+            f.name: mask_text(getattr(t, f.name), viewer)
+            for f in dataclasses.fields(t) if isinstance(getattr(t, f.name), str)
+        }
+        changes["caller_phone"] = mask_text(mask_phone(t.caller_phone, viewer), viewer)
+        changes["caller_name"] = mask_name(t.caller_name, viewer)
+        return dataclasses.replace(t, **changes)
+
+    def masked_note(self, n: TicketNote, viewer: User) -> TicketNote:
+        """``n`` with phone numbers in its text masked for ``viewer``. Never blocks."""
+        return n if sees_personal_data(viewer) else dataclasses.replace(n, text=mask_text(n.text, viewer))
+
+    def masked_entry(self, e: AuditEntry, viewer: User) -> AuditEntry:
+        """An audit entry with personal data masked in its before/after records, its note and,
+        for a caller, its subject (the phone number). Never blocks."""
+        if sees_personal_data(viewer):
+            return e
+        subject = mask_phone(e.subject_id, viewer) if e.subject_type == "caller" else e.subject_id
+        return dataclasses.replace(e, subject_id=subject, before=mask_record(e.before, viewer),
+                                   after=mask_record(e.after, viewer), note=mask_text(e.note, viewer))
+
+    def masked_caller(self, c: Caller, viewer: User) -> Caller:
+        """``c`` with phone, name and note masked for ``viewer``. Never blocks."""
+        if sees_personal_data(viewer):
+            return c
+        return Caller(mask_phone(c.phone, viewer), mask_name(c.name, viewer), c.caller_class, mask_text(c.note, viewer))
 
     # -- register ----------------------------------------------------------------------------
     def register(self, actor: User, intake: Intake, *, at: datetime | None = None) -> Ticket:
@@ -184,7 +250,7 @@ class TicketService:
         # serial into the entry's subject and after-snapshot.
         self.store.insert_new(t, AuditEntry(actor.name, "ticket.register", "ticket", "", when, self.clock.now(),
                                             None, t.snapshot()))
-        return t
+        return self.masked(t, actor)
 
     def register_and_answer(self, actor: User, intake: Intake, answer: str, *, article_id: int | None = None,
                             at: datetime | None = None) -> Ticket:
@@ -309,17 +375,18 @@ class TicketService:
 
     def approve_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Approve: the handle deadline moves by the requested working days (recorded)."""
-        # Permission, then state, then the request: each refusal tells only what the user may know.
-        self._require(actor, "approve_extension", serial)
-        workflow.check(self._load(serial).state, "approve_extension")
-        days = self._pending_extension_days(serial)
+        # Permission, visibility, version and state come first (in _act); the request last.
+        requested: list[int] = []
 
         def change(t, when):
+            days = self._pending_extension_days(serial)
+            requested.append(days)
             t.handle_due = self.policy.calendar.add_working_days(t.handle_due or when, days)
             t.extensions += 1
             t.state = "handling"
         return self._act(actor, serial, "approve_extension", change, expected_version=expected_version, at=at,
-                         note=note or f"extended by {days} working days", note_kind="extension-decision")
+                         note=lambda: note or f"extended by {requested[0]} working days",
+                         note_kind="extension-decision")
 
     def refuse_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Refuse: the deadline stays."""
@@ -328,10 +395,9 @@ class TicketService:
 
     def pause(self, actor, serial, reason: str, *, expected_version=None, at=None) -> Ticket:
         """Wait for the citizen's supplement: the handle clock stops (policy's pause states)."""
-        if "waiting_supplement" not in self.policy.pause_states:
-            raise IllegalTransition("handling", "pause (the SLA policy allows no pause)")
-
         def change(t, when):
+            if "waiting_supplement" not in self.policy.pause_states:
+                raise IllegalTransition(t.state, "pause (the SLA policy allows no pause)")
             t.paused_at = when
         return self._act(actor, serial, "pause", change, expected_version=expected_version, at=at,
                          note=reason, note_kind="pause", dept_check=True)
@@ -360,7 +426,7 @@ class TicketService:
         """Accept the reply (→ callback) or send it back to the department."""
         action = "accept_reply" if accept else "send_back"
         if not accept and not note.strip():
-            raise ValidationError("sending a reply back needs a reason")
+            raise ValidationError("sending a reply back needs a note saying why (--note)")
         return self._act(actor, serial, action, lambda t, w: None, expected_version=expected_version, at=at,
                          note=note, note_kind="review")
 
@@ -452,7 +518,7 @@ class TicketService:
         if other == serial:
             raise ValidationError("a ticket cannot be linked to itself")
         self._require(actor, "link", serial)      # before looking the other ticket up
-        self._load(other)
+        self._load(other, actor)
 
         def change(t, when):
             self.store.link(serial, other, "related")
@@ -464,7 +530,7 @@ class TicketService:
         if into == serial:
             raise ValidationError("a ticket cannot be merged into itself")
         self._require(actor, "merge", serial)     # before looking the main ticket up
-        main = self._load(into)
+        main = self._load(into, actor)
         if main.state in workflow.TERMINAL:
             raise IllegalTransition(main.state, "merge into")
 
@@ -485,20 +551,22 @@ class TicketService:
 
     # -- reads -----------------------------------------------------------------------------
     def get(self, viewer: User, serial: str) -> Ticket:
+        """The ticket, masked for ``viewer``. Raises PermissionDenied without tickets.read, and
+        NotFound for a ticket that does not exist or that ``viewer`` may not see (the same
+        message). Blocks."""
         self.access.require(viewer, "tickets.read", f"read {serial}")
-        t = self._load(serial)
-        if viewer.department and viewer.department not in {t.department, *(c.department for c in t.co_departments)}:
-            raise PermissionDenied(viewer.name, "tickets.read", f"read {serial} of another department")
-        return self.masked(t, viewer)
+        return self.masked(self._load(serial, viewer), viewer)
 
     def notes(self, viewer: User, serial: str) -> list[TicketNote]:
+        """The ticket's notes, oldest first, masked for ``viewer``. Raises like ``get``."""
         self.get(viewer, serial)
-        return self.store.notes(serial)
+        return [self.masked_note(n, viewer) for n in self.store.notes(serial)]
 
     def history(self, viewer: User, serial: str) -> list[AuditEntry]:
-        """The ticket's audit trail (needs audit.read or tickets.read)."""
+        """The ticket's audit trail, oldest first, with before/after masked for ``viewer``.
+        Raises like ``get``."""
         self.get(viewer, serial)
-        return self.audit.for_subject("ticket", serial)
+        return [self.masked_entry(e, viewer) for e in self.audit.for_subject("ticket", serial)]
 
     def links(self, viewer: User, serial: str) -> list[tuple[str, str]]:
         self.get(viewer, serial)
@@ -539,10 +607,9 @@ class TicketService:
         self.access.require(viewer, "callers.read", "see caller history")
         phone = self.catalog.phone(phone)
         c = self.store.caller(phone) or Caller(phone)
-        history = [self.masked(t, viewer) for t in self.store.search(phone=phone, limit=20)]
-        if not viewer.can("personal_data.view"):
-            c = Caller(mask_phone(c.phone, viewer), mask_name(c.name, viewer), c.caller_class, c.note)
-        return c, history
+        # A department user sees only its own department's tickets here too.
+        history = [self.masked(t, viewer) for t in self.store.search(phone=phone, limit=20) if self._visible(viewer, t)]
+        return self.masked_caller(c, viewer), history
 
     def classify_caller(self, actor: User, phone: str, caller_class: str, *, name: str = "", note: str = "",
                         at: datetime | None = None) -> Caller:
@@ -556,4 +623,4 @@ class TicketService:
             self.store.save_caller(new)
             self.audit.append(AuditEntry(actor.name, "caller.classify", "caller", phone, when, self.clock.now(),
                                          old.__dict__ if old else None, new.__dict__))
-        return new
+        return self.masked_caller(new, actor)
