@@ -20,8 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping, Sequence
 
-import sqlite_utils
-
 Params = Mapping[str, Any] | Sequence[Any] | None
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -107,7 +105,9 @@ class SqliteDb(Db):
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=30000")
-        self.utils = sqlite_utils.Database(self.conn)
+        # What sqlite_utils.Database(conn) used to set here (nothing used the rest of it, and its
+        # import cost ~90 ms per process: docs/benchmarks.md, "Process start").
+        self.conn.execute("PRAGMA recursive_triggers=ON")
         self.lock = threading.RLock()
         self._depth = 0
 

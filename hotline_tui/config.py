@@ -21,6 +21,11 @@ import yaml
 
 from .errors import ConfigError
 
+# libyaml's parser when PyYAML has it: the pure-Python one took ~100 ms of a CLI command's start
+# for roles.yaml and kb.yaml (docs/benchmarks.md, "Process start"). One parse gives both the
+# nodes (for line numbers) and the data.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: The folder of YAML shipped with the project (the demo site).
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DEMO_DIR = CONFIG_DIR / "demo"
@@ -71,8 +76,12 @@ def load_yaml(path: str | Path) -> YamlDoc:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(p), None, None, f"cannot read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
