@@ -305,7 +305,11 @@ def build_recorder(services: ConsoleServices, path: str) -> Callable[[Event], No
     fh = open(path, "w", encoding="utf-8")
     rec = EventRecorder(fh, time.time())
     services.recording = path
-    services.periodic.append(rec.flush)
+    services.periodic.append(lambda: fh.closed or rec.flush())
+
+    async def close() -> None:   # the last events reach the file when the console quits
+        fh.close()
+    services.on_exit.append(close)
     apply = services.live.apply
 
     def sink(e: Event) -> None:
