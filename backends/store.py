@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import platformdirs
-
 from . import migrate as _migrate
 from .db import Db, open_db
 
@@ -23,6 +21,8 @@ def default_db_path() -> Path:
     env = os.environ.get("HOTLINE_DB")
     if env:
         return Path(env)
+    import platformdirs   # here, not at the top: it imports tempfile, shutil and lzma (~10 ms)
+
     return Path(platformdirs.user_data_dir("hotline", appauthor=False)) / "hotline.db"
 
 
