@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -158,17 +157,14 @@ def store_info(store: Store) -> dict[str, Any]:
             + ("" if st.ok else f" (pending {st.pending})")}
 
 
-@dataclass
 class Wiring:
-    """What every command gets as ``ctx.obj`` (hotline_tui.cli.common.Wiring)."""
+    """What every command gets as ``ctx.obj`` (hotline_tui.cli.common.Wiring). A plain class:
+    ``hotline --help`` imports nothing but click, not even dataclasses."""
 
-    db: str | None = None
-    config_dir: str = ""
-    as_user: str | None = None
-    lang: str | None = None
-
-    def __post_init__(self) -> None:
-        self.config_dir = self.config_dir or _demo_dir()
+    def __init__(self, db: str | None = None, config_dir: str | None = None, as_user: str | None = None,
+                 lang: str | None = None) -> None:
+        self.db, self.as_user, self.lang = db, as_user, lang
+        self.config_dir: str = config_dir or _demo_dir()
 
     def open_store(self, *, migrate: bool = False, check: bool = True) -> Store:
         return build_store(self.db, migrate=migrate, check=check)
@@ -183,7 +179,7 @@ class Wiring:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config_dir: str | None, as_user: str | None, lang: str | None) -> None:
     """hotline — operations console and tools for a 12345 citizen service hotline."""
-    ctx.obj = Wiring(db=db, config_dir=config_dir or "", as_user=as_user, lang=lang)
+    ctx.obj = Wiring(db=db, config_dir=config_dir, as_user=as_user, lang=lang)
 
 
 # -- the console ----------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 this tree beside a peer commit (default c34c6d9, the tree before issue 13), same run, same venv.
 
 The peer is unpacked with ``git archive`` into a temporary folder (the repository is not
-touched). Both trees are run the same way, ``python TREE/hotline.py ARGS`` with ``PYTHONPATH=TREE``,
-so each imports its own ``hotline_tui``/``backends``. ``kb search`` runs one query against a demo
+touched). Both trees are run the same way, as the installed ``hotline`` script runs (``from hotline
+import main``) with ``PYTHONPATH=TREE``, so each imports its own ``hotline``/``hotline_tui``/``backends``. ``kb search`` runs one query against a demo
 store seeded once by this tree (``hotline demo seed``), copied for each tree. Before timing, every
 command runs twice per tree: the page cache is warm and bytecode is compiled (into a private
 ``PYTHONPYCACHEPREFIX``, as an installed package has its ``.pyc``; the environment of the helpers
@@ -57,9 +57,15 @@ def env_for(tree: Path, pyc: Path) -> dict[str, str]:
     return env
 
 
+# What the installed ``hotline`` script does (``from hotline import main``): hotline.py is imported
+# as a module, so its bytecode is cached like every other module's. ``python hotline.py`` would
+# compile the whole file on every start, as Python never caches the ``__main__`` script.
+ENTRY = "import sys; sys.argv[0] = 'hotline'; from hotline import main; main()"
+
+
 def run(tree: Path, args: list[str], env: dict[str, str]) -> float:
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, str(tree / "hotline.py"), *args], stdout=subprocess.DEVNULL,
+    r = subprocess.run([sys.executable, "-c", ENTRY, *args], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, env=env, cwd=tree)
     dt = time.perf_counter() - t0
     if r.returncode:
