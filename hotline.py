@@ -3,64 +3,198 @@
 Builds the ``hotline`` CLI, reads configuration, opens the store and the switch adapters and
 hands them to the core services and to the screens. The only module that imports
 ``hotline_tui``, ``backends`` and ``screens`` together.
+
+Everything is built by the small ``build_*`` functions below; the tests build their rigs with
+the same functions. Subcommands are imported on first use (``LazyGroup``), so ``hotline --help``
+loads click and this file only, and ``hotline kb search`` loads the knowledge base and the
+store, not Textual, the simulator or the event-socket codec (docs/benchmarks.md, "Process
+start").
 """
 
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
-from hotline_tui.cli.common import OneLineErrorsGroup
-from hotline_tui.config import DEMO_DIR
+if TYPE_CHECKING:  # for annotations only: importing these at run time is what LazyGroup avoids
+    import random
 
-if TYPE_CHECKING:
-    from hotline_tui.console import StoreInfo
+    from backends.freeswitch.client import NodeConfig
+    from backends.freeswitch.port import SwitchCluster
+    from backends.sim.model import CallCenter
+    from backends.store import Store
+    from hotline_tui.console import ConsoleServices, StoreInfo
+    from hotline_tui.kpi import KpiSettings
+    from hotline_tui.live.state import LiveState
+    from hotline_tui.site import Site
+    from hotline_tui.clock import Clock
+    from hotline_tui.switch import SwitchEvent as Event
+
+Echo = Callable[[str], None]
 
 
-@dataclass
+def _demo_dir() -> str:
+    """The shipped demo site's folder (imported on use: hotline_tui.config loads yaml)."""
+    from hotline_tui.config import DEMO_DIR
+
+    return str(DEMO_DIR)
+
+
+# -- lazily loaded subcommands ---------------------------------------------------------------------
+class LazyGroup(click.Group):
+    """A click group whose subcommands live in other modules and are imported only when invoked
+    (click's "Lazily Loading Subcommands" pattern).
+
+    ``lazy`` maps a command name to ``("package.module:attribute", short help)``. The short help
+    is what ``--help`` lists, so listing the commands imports none of them;
+    ``tests/test_startup.py`` checks that it equals each command's own short help.
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            self.add_command(self.load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def load(self, name: str) -> click.Command:
+        """Import the command ``name``. Raises ImportError if its module is missing and TypeError
+        if the attribute is not a click command (a wiring bug: never swallowed)."""
+        path = self.lazy[name][0]
+        module, _, attr = path.partition(":")
+        cmd = getattr(importlib.import_module(module), attr)
+        if not isinstance(cmd, click.Command):
+            raise TypeError(f"{path} is not a click command")
+        return cmd
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Every subcommand runs inside this: an error any command lets out is one line on stderr
+        # and an exit code (hotline_tui.cli.common.error_line), imported only when one happens.
+        # Click's own exceptions (usage errors, Abort, Exit) pass through to click.
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from hotline_tui.cli.common import error_line, exit_with
+
+            known = error_line(exc)
+            if known is None:
+                raise
+            exit_with(known)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click's own format_commands calls get_command for every name (importing them all);
+        # this one lists loaded commands by their help and the others by their recorded help.
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            cmd = self.commands.get(name)
+            if cmd is not None:
+                if cmd.hidden:
+                    continue
+                rows.append((name, cmd.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "calendar": ("hotline_tui.cli.db:calendar", "The working-day calendar (holidays and 调休 make-up days)."),
+    "callers": ("hotline_tui.cli.tickets:callers",
+                "Callers: history by phone number and caller classes (来电历史 / 来电客户分类)."),
+    "db": ("hotline_tui.cli.db:db", "The ticket store's schema."),
+    "config": ("hotline_tui.cli.db:config_group", "The site's configuration files."),
+    "demo": ("hotline_tui.cli.demo:demo", "The demo site."),
+    "esl": ("backends.freeswitch.cli:esl", "Engineer tools for the FreeSWITCH event socket."),
+    "kb": ("hotline_tui.cli.kb:kb", "Knowledge base (知识库): search, articles, unanswered questions."),
+    "sim": ("backends.sim.cli:sim", "Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."),
+    "staffing": ("hotline_tui.cli.staffing:staffing",
+                 "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),
+    "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
+}
+
+
+# -- the store -------------------------------------------------------------------------------------
+def build_store(db: str | None, *, migrate: bool = False, check: bool = True) -> Store:
+    """Open the store at ``db`` (SQLite path or postgresql:// DSN; None = the embedded file).
+
+    Applies pending migrations with ``migrate``; otherwise, with ``check``, raises HotlineError
+    when the schema is not current. Raises HotlineError when the database cannot be opened.
+    Blocks. psycopg is imported only for a PostgreSQL DSN."""
+    from backends.store import open_store
+
+    store = open_store(db, migrate=migrate)
+    if check and not migrate:
+        store.require_current()
+    return store
+
+
+def seed_if_empty(store: Store, config_dir: str, *, echo: Echo = lambda s: None) -> None:
+    """First run of the console: an empty store gets the demo site, so the console shows work;
+    a store seeded before the knowledge base existed gets the demo articles. Blocks (seconds)."""
+    if not store.tickets.count_by_state():
+        from hotline_tui.cli.demo import seed_all
+
+        echo("hotline: empty store — seeding the demo site (first run only)…")
+        seed_all(store, config_dir, seed=1, tickets=3000, days=30, echo=echo)
+    elif next(iter(store.kb.all()), None) is None:   # one page of articles at most
+        import random
+
+        from hotline_tui.clock import SystemClock
+        from hotline_tui.demo.kb import seed_kb
+
+        echo("hotline: empty knowledge base — seeding the demo articles (first run only)…")
+        echo(seed_kb(store, config_dir, random.Random("1:kb"), SystemClock()))
+
+
+def store_info(store: Store) -> StoreInfo:
+    """What the engineer view shows of the store: kind, where, round-trip latency, migrations.
+    Blocks (one status query); raises what ``store.status()`` raises."""
+    import time
+
+    t0 = time.perf_counter()
+    st = store.status()
+    ms = (time.perf_counter() - t0) * 1000
+    return {"kind": store.dialect, "where": store.describe, "latency_ms": ms,
+            "migrations": " ".join(f"{c}={v}" for c, v in sorted(st.applied.items()))
+            + ("" if st.ok else f" (pending {st.pending})")}
+
+
 class Wiring:
-    db: str | None = None
-    config_dir: str = str(DEMO_DIR)
-    as_user: str | None = None
-    lang: str | None = None
+    """What every command gets as ``ctx.obj`` (hotline_tui.cli.common.Wiring). A plain class:
+    ``hotline --help`` imports nothing but click, not even dataclasses."""
 
-    def open_store(self, *, migrate: bool = False, check: bool = True):
-        from backends.store import open_store
+    def __init__(self, db: str | None = None, config_dir: str | None = None, as_user: str | None = None,
+                 lang: str | None = None) -> None:
+        self.db, self.as_user, self.lang = db, as_user, lang
+        self.config_dir: str = config_dir or _demo_dir()
 
-        store = open_store(self.db, migrate=migrate)
-        if check and not migrate:
-            store.require_current()
-        return store
+    def open_store(self, *, migrate: bool = False, check: bool = True) -> Store:
+        return build_store(self.db, migrate=migrate, check=check)
 
 
-@click.group(cls=OneLineErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="HOTLINE_DB", help="SQLite file or postgresql:// DSN (default: embedded SQLite file).")
-@click.option("--config-dir", envvar="HOTLINE_CONFIG_DIR", type=click.Path(file_okay=False), default=str(DEMO_DIR),
-              show_default=True, help="Folder with the site's YAML.")
+@click.option("--config-dir", envvar="HOTLINE_CONFIG_DIR", type=click.Path(file_okay=False), default=None,
+              show_default="config/demo (the demo site)", help="Folder with the site's YAML.")
 @click.option("--as", "as_user", envvar="HOTLINE_USER", help="Acting user (default: the config's default user).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), envvar="HOTLINE_LANG", help="UI language.")
 @click.pass_context
-def cli(ctx: click.Context, db, config_dir, as_user, lang):
+def cli(ctx: click.Context, db: str | None, config_dir: str | None, as_user: str | None, lang: str | None) -> None:
     """hotline — operations console and tools for a 12345 citizen service hotline."""
     ctx.obj = Wiring(db=db, config_dir=config_dir, as_user=as_user, lang=lang)
-
-
-from hotline_tui.cli.db import calendar, config_group, db  # noqa: E402
-from hotline_tui.cli.demo import demo  # noqa: E402
-from hotline_tui.cli.tickets import callers, tickets  # noqa: E402
-from hotline_tui.cli.kb import kb  # noqa: E402
-
-from backends.freeswitch.cli import esl  # noqa: E402
-from backends.sim.cli import sim  # noqa: E402
-from hotline_tui.cli.staffing import staffing  # noqa: E402
-
-for _group in (tickets, callers, db, calendar, config_group, demo, sim, staffing, esl):
-    cli.add_command(_group)
-cli.add_command(kb)
 
 
 # -- the console ----------------------------------------------------------------------------------
@@ -84,124 +218,142 @@ def _load_console_config(path: str) -> dict:
             "lang": spec.lang, "refresh_hz": float(spec.refresh_hz), "switch": nodes, "simulate": simulate}
 
 
-def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str | None, speed: float,
-                  record: str | None, refresh_hz: float | None, seed: int, echo=print):
-    """Everything the console needs, wired: store, services, live picture, switch or replay."""
-    import random
-    import time as _time
-
+def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: str | None = None,
+                   lang: str = "zh", readonly: bool = False, refresh_hz: float = 2.0,
+                   site: Site | None = None) -> ConsoleServices:
+    """The console's core services over ``store``: tickets, callbacks, handover notes, the
+    knowledge base and an empty live picture for ``site``'s teams and queues; no switch yet
+    (``attach_switch``). Reads the YAML in ``config_dir`` (ConfigError on bad config). Blocks."""
     from hotline_tui.access import load_access
-    from hotline_tui.calls import CallbackAssigner, CallbackService, CallRecorder, HandoverNotes
-    from hotline_tui.clock import SystemClock
+    from hotline_tui.calls import CallbackService, HandoverNotes
     from hotline_tui.console import ConsoleServices
-    from screens.i18n import detect_lang
+    from hotline_tui.kb.factory import knowledge_service
     from hotline_tui.kpi import load_kpi_settings
-    from hotline_tui.live.state import LiveState
-    from hotline_tui.site import load_site
-    from hotline_tui.supervisor import Supervisor
     from hotline_tui.tickets.factory import ticket_service
 
-    cfg = _load_console_config(config) if config else {"store": None, "config_dir": None, "lang": None,
-                                                       "refresh_hz": 2.0, "switch": [], "simulate": True}
-    config_dir = cfg["config_dir"] or w.config_dir
-    db = w.db or cfg["store"]
-    store = open_store_for_console(db, config_dir, echo)
     access = load_access(config_dir)
-    user = access.user(w.as_user)
     settings = load_kpi_settings(config_dir)
-    site_path = Path(config_dir) / "site.yaml"
-    site = load_site(site_path) if site_path.exists() else None
-    clock = SystemClock()
-    live = LiveState(settings, teams=site.teams() if site else {}, queues=tuple(q.name for q in site.queues) if site else ())
-    lang = detect_lang(w.lang, cfg["lang"])
-    services = ConsoleServices(
-        user=user, access=access, live=live, settings=settings, clock=clock, lang=lang, readonly=readonly,
-        refresh_hz=refresh_hz or cfg["refresh_hz"], tickets=ticket_service(store, config_dir, clock),
+    return ConsoleServices(
+        user=access.user(user), access=access, live=build_live(settings, site), settings=settings, clock=clock,
+        lang=lang, readonly=readonly, refresh_hz=refresh_hz, tickets=ticket_service(store, config_dir, clock),
         callbacks=CallbackService(store.calls, access, clock), notes=HandoverNotes(store.calls, access, clock, settings),
+        kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
-        store_info=lambda: _store_info(store))
-    try:
-        from hotline_tui.kb.factory import knowledge_service
-        services.kb = knowledge_service(store, config_dir, clock)
-    except ImportError:
-        pass
-    sink = live.apply
-    if record:
-        from hotline_tui.live.recording import EventRecorder
-        fh = open(record, "w", encoding="utf-8")
-        rec = EventRecorder(fh, _time.time())
-        services.recording = record
-        services.periodic.append(rec.flush)
+        store_info=lambda: store_info(store))
 
-        def sink(e, _apply=live.apply, _rec=rec):
-            _apply(e)
-            _rec(e)
-    if replay:
-        _wire_replay(services, replay, speed)
-        return services
-    logged_in = lambda: [a.name for a in live.snapshot(_time.time()).agents if a.status != "Logged Out"]  # noqa: E731
-    recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in))
-    live.sinks.append(recorder)
-    services.periodic.append(recorder.flush)
-    from backends.freeswitch.client import NodeConfig
+
+def build_live(settings: KpiSettings, site: Site | None) -> LiveState:
+    """An empty live picture that knows ``site``'s teams and queues (none without a site)."""
+    from hotline_tui.live.state import LiveState
+
+    return LiveState(settings, teams=site.teams() if site else {},
+                     queues=tuple(q.name for q in site.queues) if site else ())
+
+
+def build_switch(nodes: Sequence[NodeConfig], sink: Callable[[Event], None], *,
+                 rng: random.Random | None = None) -> SwitchCluster:
+    """The switch adapter over ``nodes`` (none yet is fine: ``cluster.add`` them later). Not
+    started: ``cluster.start()`` inside the event loop connects every node."""
     from backends.freeswitch.port import SwitchCluster
 
-    if cfg["switch"] and not cfg["simulate"]:
-        nodes = [NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]]
-        services.mode = "live"
-    else:
-        nodes = [NodeConfig("sim", "127.0.0.1", 0, "ClueCon", backoff_min_s=0.2, backoff_max_s=5)]
-        services.mode = "embedded"
-    cluster = SwitchCluster(nodes, sink, rng=random.Random())
+    return SwitchCluster(list(nodes), sink, rng=rng)
+
+
+def attach_switch(services: ConsoleServices, cluster: SwitchCluster, store: Store) -> None:
+    """Give the console ``cluster`` and the supervisor actions over it (audited in ``store``)."""
+    from hotline_tui.supervisor import Supervisor
+
     services.switch = cluster
-    services.supervisor = Supervisor(cluster, access, store.audit, clock)
-    if services.mode == "embedded" and site is not None:
-        async def run_sim():
-            from backends.sim.model import CallCenter
-            from backends.sim.runner import SimRunner
-            from backends.sim.server import EslServer
-
-            cc = CallCenter(site, seed=seed, start=_time.time() - 1800, profile="peak")
-            cc.run_until(_time.time() - 1800 + 1)
-            server = await EslServer(cc, port=0).start()
-            cluster._nodes["sim"].cfg.port = server.port
-            services.on_exit.append(server.close)
-            cluster.start()
-            await cluster._nodes["sim"].connected.wait()   # so the warm-up's events reach the console
-            await SimRunner(cc, speed=1.0, catch_up_speed=600).run()
-        services.background.append(run_sim)
-    else:
-        async def run_cluster():
-            cluster.start()
-        services.background.append(run_cluster)
-    services.on_exit.append(cluster.stop)
-    return services
+    services.supervisor = Supervisor(cluster, services.access, store.audit, services.clock)
 
 
-def _wire_replay(services, path: str, speed: float) -> None:
-    """Feed a recording to the live picture at ``speed``; the screens' clock is the recording's."""
+def build_simulator(site: Site, *, seed: int, start: float, until: float | None = None,
+                    profile: str = "peak") -> CallCenter:
+    """The simulated call centre for ``site`` from epoch ``start``, run to ``until`` if given.
+    Deterministic for a seed. Blocks while it runs."""
+    from backends.sim.model import CallCenter
+
+    cc = CallCenter(site, seed=seed, start=start, profile=profile)
+    if until is not None:
+        cc.run_until(until)
+    return cc
+
+
+def build_embedded_switch(services: ConsoleServices, cluster: SwitchCluster, site: Site, *, seed: int,
+                          warm_up_s: float = 1800) -> None:
+    """The default console: the simulator on a free loopback port, reached through the real
+    adapter. Adds a background task that starts the simulator ``warm_up_s`` in the past, adds its
+    node to ``cluster`` once it listens, waits for the link and then catches up to now at 600x."""
+    import time
+
+    async def run_sim() -> None:
+        from backends.freeswitch.client import NodeConfig
+        from backends.sim.runner import SimRunner
+        from backends.sim.server import EslServer
+
+        start = time.time() - warm_up_s
+        cc = build_simulator(site, seed=seed, start=start, until=start + 1)
+        server = await EslServer(cc, port=0).start()
+        services.on_exit.append(server.close)
+        cluster.add(NodeConfig("sim", "127.0.0.1", server.port, "ClueCon", backoff_min_s=0.2, backoff_max_s=5))
+        await cluster.connected("sim")   # so the warm-up's events reach the console
+        await SimRunner(cc, speed=1.0, catch_up_speed=600).run()
+    services.background.append(run_sim)
+
+
+def build_recorder(services: ConsoleServices, path: str) -> Callable[[Event], None]:
+    """Record every switch event to ``path`` as well as applying it; returns the sink to give
+    the switch. Raises OSError if the file cannot be created."""
+    import time
+
+    from hotline_tui.live.recording import EventRecorder
+
+    fh = open(path, "w", encoding="utf-8")
+    rec = EventRecorder(fh, time.time())
+    services.recording = path
+
+    def flush() -> None:
+        if not fh.closed:
+            rec.flush()
+    services.periodic.append(flush)
+
+    async def close() -> None:   # the last events reach the file when the console quits
+        fh.close()
+    services.on_exit.append(close)
+    apply = services.live.apply
+
+    def sink(e: Event) -> None:
+        apply(e)
+        rec(e)
+    return sink
+
+
+def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
+    """Feed a recording to the live picture at ``speed``; the screens' clock is the recording's.
+    Read-only. Raises ValidationError when the file cannot be read, ConfigError-like errors from
+    ``read_recording`` for a bad file."""
     import asyncio
-    import time as _time
+    import time
 
     from hotline_tui.errors import ValidationError
     from hotline_tui.live.recording import read_recording
 
     try:
-        fh = open(path, encoding="utf-8")
-        events = list(read_recording(fh, path))
+        with open(path, encoding="utf-8") as fh:
+            events = list(read_recording(fh, path))
     except OSError as exc:
         raise ValidationError(f"cannot read recording {path}: {exc.strerror}") from None
     services.mode = "replay"
     services.readonly = True
-    first = next((e.at for e in events if e.at), _time.time())
+    first = next((e.at for e in events if e.at), time.time())
     state = {"t": first}
     services.now = lambda: state["t"]
 
-    async def play():
-        t0 = _time.monotonic()
+    async def play() -> None:
+        t0 = time.monotonic()
         for e in events:
             due = (e.at - first) / speed if e.at else 0
-            wait = due - (_time.monotonic() - t0)
+            wait = due - (time.monotonic() - t0)
             if wait > 0:
                 await asyncio.sleep(wait)
             state["t"] = max(state["t"], e.at or state["t"])
@@ -211,35 +363,55 @@ def _wire_replay(services, path: str, speed: float) -> None:
     services.background.append(play)
 
 
-def open_store_for_console(db, config_dir, echo):
-    """Open (and migrate) the store; an empty store gets the demo site so the console shows work."""
-    from backends.store import open_store
-    from hotline_tui.cli.demo import seed_all
+def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str | None, speed: float,
+                  record: str | None, refresh_hz: float | None, seed: int, echo: Echo = print) -> ConsoleServices:
+    """Everything the console needs, wired: store, services, live picture, switch or replay.
+    Blocks (opens, migrates and on first run seeds the store); raises HotlineError subclasses."""
+    import random
+    import time
 
-    store = open_store(db, migrate=True)
-    if not store.tickets.count_by_state():
-        echo("hotline: empty store — seeding the demo site (first run only)…")
-        seed_all(store, config_dir, seed=1, tickets=3000, days=30, echo=echo)
-    elif not store.db.query_row("SELECT COUNT(*) AS n FROM kb_articles")["n"]:
-        # A store seeded before the knowledge base existed: give it the demo articles too.
-        import random as _random
+    from hotline_tui.calls import CallbackAssigner, CallRecorder
+    from hotline_tui.clock import SystemClock
+    from screens.i18n import detect_lang
+    from hotline_tui.site import load_site
 
-        from hotline_tui.clock import SystemClock
-        from hotline_tui.demo.kb import seed_kb
-        echo("hotline: empty knowledge base — seeding the demo articles (first run only)…")
-        echo(seed_kb(store, config_dir, _random.Random("1:kb"), SystemClock()))
-    return store
+    cfg = _load_console_config(config) if config else {"store": None, "config_dir": None, "lang": None,
+                                                       "refresh_hz": 2.0, "switch": [], "simulate": True}
+    config_dir = cfg["config_dir"] or w.config_dir
+    store = build_store(w.db or cfg["store"], migrate=True)
+    seed_if_empty(store, config_dir, echo=echo)
+    site_path = Path(config_dir) / "site.yaml"
+    site = load_site(site_path) if site_path.exists() else None
+    lang = detect_lang(w.lang, cfg["lang"])
+    services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=lang, readonly=readonly,
+                              refresh_hz=refresh_hz or cfg["refresh_hz"], site=site)
+    live = services.live
+    sink = build_recorder(services, record) if record else live.apply
+    if replay:
+        build_replay(services, replay, speed)
+        return services
+    logged_in = lambda: [a.name for a in live.snapshot(time.time()).agents if a.status != "Logged Out"]  # noqa: E731
+    recorder = CallRecorder(store.calls, services.settings, CallbackAssigner(logged_in))
+    live.sinks.append(recorder)
+    services.periodic.append(recorder.flush)
+    from backends.freeswitch.client import NodeConfig
 
+    if cfg["switch"] and not cfg["simulate"]:
+        cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
+                               sink, rng=random.Random())
+        services.mode = "live"
+    else:
+        cluster = build_switch([], sink, rng=random.Random())
+        services.mode = "embedded"
+    attach_switch(services, cluster, store)
 
-def _store_info(store) -> StoreInfo:
-    import time as _time
-
-    t0 = _time.perf_counter()
-    st = store.status()
-    ms = (_time.perf_counter() - t0) * 1000
-    return {"kind": store.dialect, "where": store.describe, "latency_ms": ms,
-            "migrations": " ".join(f"{c}={v}" for c, v in sorted(st.applied.items()))
-            + ("" if st.ok else f" (pending {st.pending})")}
+    async def run_cluster() -> None:
+        cluster.start()
+    services.background.append(run_cluster)
+    if services.mode == "embedded" and site is not None:
+        build_embedded_switch(services, cluster, site, seed=seed)
+    services.on_exit.append(cluster.stop)
+    return services
 
 
 @cli.command()
@@ -255,7 +427,9 @@ def _store_info(store) -> StoreInfo:
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
 @click.pass_obj
-def console(w: Wiring, config, readonly, replay, speed, record, refresh_hz, start_screen, seed, console_lang, console_user):
+def console(w: Wiring, config: str | None, readonly: bool, replay: str | None, speed: float, record: str | None,
+            refresh_hz: float | None, start_screen: str, seed: int, console_lang: str | None,
+            console_user: str | None) -> None:
     """Open the supervisor console (default: embedded SQLite store + built-in switch simulator)."""
     from hotline_tui.cli.common import one_line_errors
 
@@ -263,7 +437,7 @@ def console(w: Wiring, config, readonly, replay, speed, record, refresh_hz, star
     w.as_user = console_user or w.as_user
 
     @one_line_errors
-    def run():
+    def run() -> None:
         if speed <= 0:
             raise click.BadParameter("must be > 0", param_hint="--speed")
         services = build_console(w, config=config, readonly=readonly, replay=replay, speed=speed, record=record,

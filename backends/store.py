@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import platformdirs
-
 from hotline_tui.audit import AuditLog
 from hotline_tui.calls_port import CallStore
 from hotline_tui.kb.ports import KnowledgeStore
@@ -29,6 +27,8 @@ def default_db_path() -> Path:
     env = os.environ.get("HOTLINE_DB")
     if env:
         return Path(env)
+    import platformdirs   # here, not at the top: it imports tempfile, shutil and lzma (~10 ms)
+
     return Path(platformdirs.user_data_dir("hotline", appauthor=False)) / "hotline.db"
 
 

@@ -17,7 +17,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Iterable, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel
@@ -33,6 +33,14 @@ def _shipped_config() -> Path:
     beside = Path(__file__).resolve().parent.parent / "config"
     return beside if beside.is_dir() else Path(sys.prefix) / "share" / "hotline" / "config"
 
+
+# libyaml's parser when PyYAML has it: the pure-Python one took ~100 ms of a CLI command's start
+# for roles.yaml and kb.yaml (docs/benchmarks.md, "Process start"). One parse gives both the
+# nodes (for line numbers) and the data.
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: The folder of YAML shipped with the project (the demo site).
 CONFIG_DIR = _shipped_config()
@@ -74,8 +82,8 @@ class YamlDoc:
         return ConfigError(self.path, self.line_of(keypath), key or None, message)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose bad dates (``2026-02-30``) are a marked error with a line, not a bare
+class _Loader(_BaseLoader):
+    """The (C) SafeLoader, whose bad dates (``2026-02-30``) are a marked error with a line, not a bare
     ValueError from ``datetime``."""
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
@@ -99,8 +107,12 @@ def load_yaml(path: str | Path) -> YamlDoc:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(p), None, None, f"cannot read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

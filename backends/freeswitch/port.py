@@ -37,20 +37,58 @@ def _ok(body: str, what: str) -> str:
 
 
 class SwitchCluster:
-    """Every configured switch node, merged. ``sink`` gets every node's domain events."""
+    """Every configured switch node, merged. ``sink`` gets every node's domain events.
+
+    Nodes are given at construction or added later with ``add`` (the embedded simulator's
+    port is known only once it listens)."""
 
     def __init__(self, nodes: list[NodeConfig], sink: sw.EventSink, *, rng: random.Random | None = None,
                  agent_node: Callable[[str], str | None] = lambda agent: None,
                  agent_contact: Callable[[str], str] = lambda agent: f"user/{agent}"):
-        rng = rng or random.Random()
-        self._nodes = {c.name: SwitchNode(c, sink, rng=random.Random(rng.random())) for c in nodes}
+        self._rng = rng or random.Random()
+        self._sink = sink
+        self._nodes: dict[str, SwitchNode] = {}
+        self._started = False
         self.agent_node, self.agent_contact = agent_node, agent_contact
+        for c in nodes:
+            self.add(c)
+
+    def add(self, cfg: NodeConfig) -> SwitchNode:
+        """Add a node; it connects at once if the cluster is already started (call inside the
+        event loop then). Returns the node. Raises ValidationError if the name is taken."""
+        if cfg.name in self._nodes:
+            raise ValidationError(f"switch node {cfg.name!r} is configured twice")
+        node = self._nodes[cfg.name] = SwitchNode(cfg, self._sink, rng=random.Random(self._rng.random()))
+        if self._started:
+            node.start()
+        return node
+
+    def node(self, name: str) -> SwitchNode:
+        """The node called ``name`` (its health, its live connection). Raises NotFound."""
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise NotFound(f"no switch node {name!r}") from None
+
+    async def connected(self, name: str, timeout_s: float | None = None) -> SwitchNode:
+        """Wait until node ``name`` has connected and resynced (at once if it is up now); returns
+        it. Raises NotFound for an unknown node and LinkError when ``timeout_s`` passes first."""
+        node = self.node(name)
+        try:
+            await asyncio.wait_for(node.connected.wait(), timeout_s)
+        except asyncio.TimeoutError:
+            raise LinkError(f"{name}: not connected within {timeout_s:g} s") from None
+        return node
 
     def start(self) -> None:
+        """Connect every node (each keeps reconnecting until ``stop``). Call inside the event loop."""
+        self._started = True
         for n in self._nodes.values():
-            n.start()
+            if n.task is None or n.task.done():
+                n.start()
 
     async def stop(self) -> None:
+        self._started = False
         await asyncio.gather(*(n.stop() for n in self._nodes.values()))
 
     def nodes_health(self) -> list[sw.NodeHealth]:

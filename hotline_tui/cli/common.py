@@ -82,7 +82,7 @@ def error_line(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
-def _exit_with(known: tuple[str, int]) -> NoReturn:
+def exit_with(known: tuple[str, int]) -> NoReturn:
     line, code = known
     click.echo(f"error: {line}", err=True)
     sys.exit(code)
@@ -99,24 +99,9 @@ def one_line_errors(fn: Callable) -> Callable:
             known = error_line(exc)
             if known is None:
                 raise
-            _exit_with(known)
+            exit_with(known)
 
     return wrapper
-
-
-class OneLineErrorsGroup(click.Group):
-    """The top-level group (``hotline``): every subcommand runs inside it, so an error any
-    command lets out — including the ones not wrapped in ``one_line_errors`` — is one line too.
-    Click's own exceptions (usage errors, Abort, Exit) pass through to click."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Exception as exc:
-            known = error_line(exc)
-            if known is None:
-                raise
-            _exit_with(known)
 
 
 def _default(o: Any) -> Any:

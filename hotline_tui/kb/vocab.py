@@ -56,6 +56,9 @@ class Vocabulary:
     def update(self, rows: list[VocabRow], articles: int, seq: int) -> None:
         """Merge rows (new or changed terms) and the store's article count / sequence."""
         self.articles, self.seq = articles, max(self.seq, seq)
+        if not self.rows:
+            self._load(rows)      # a process's first load: every row is new
+            return
         for r in rows:
             old = self.rows.get(r.term)
             self.rows[r.term] = r
@@ -75,6 +78,41 @@ class Vocabulary:
                 getattr(self, name).setdefault(key, []).append(r.term)
             if r.py and after:
                 self.syllables.update(r.py.split())
+        self._sorted.clear()
+
+    def _load(self, rows: list[VocabRow]) -> None:
+        """``update`` into an empty vocabulary: the same maps, built in one pass without looking
+        for old entries to remove (the whole vocabulary is loaded this way at every process
+        start, ~9,000 rows for the demo site; docs/benchmarks.md, "Process start")."""
+        known, ascii_words, syllables = self.rows, self.ascii_words, self.syllables
+        ff, ii, fi, if_, uni, by_char = self.ff, self.ii, self.fi, self.if_, self.uni, self.by_char
+        for r in rows:
+            term = r.term
+            if term in known:                  # the same term twice in one batch: merge it
+                self.update([r], self.articles, self.seq)
+                continue
+            known[term] = r
+            if r.df <= 0 or not (r.kdf > 0 or r.df >= 3):
+                continue
+            py = r.py
+            if not py:
+                if term.isascii() and term.isalpha():
+                    ascii_words.add(term)
+                continue
+            parts = py.split()
+            if len(term) == 1:
+                for syl in parts:
+                    uni.setdefault(syl, []).append(term)
+            else:
+                s1, s2 = parts
+                ff.setdefault((s1, s2), []).append(term)
+                ii.setdefault((s1[0], s2[0]), []).append(term)
+                fi.setdefault((s1, s2[0]), []).append(term)
+                if_.setdefault((s1[0], s2), []).append(term)
+                if r.kdf > 0:
+                    for c in dict.fromkeys(term):
+                        by_char.setdefault(c, []).append(term)
+            syllables.update(parts)
         self._sorted.clear()
 
     @staticmethod

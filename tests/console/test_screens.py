@@ -224,7 +224,7 @@ async def test_a_lost_link_is_shown_not_fatal(live_rig_server):
     app = HotlineApp(services)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, services)
-        node = services.switch._nodes["sim"]
+        node = services.switch.node("sim")
         # The switch stops listening, then the connection drops: the adapter cannot come back
         # (it reconnected within its 50 ms backoff before the screen looked, on a loaded machine).
         await server._stop_listening()

@@ -60,7 +60,7 @@ async def test_live_picture_equals_switch_truth_through_20_disconnects():
     state = LiveState(teams=site.teams(), queues=tuple(q.name for q in site.queues))
     cluster = SwitchCluster([NodeConfig("fs1", "127.0.0.1", server.port, timeout_s=3, backoff_min_s=0.01,
                                         backoff_max_s=0.05)], state.apply, rng=random.Random(2))
-    node = cluster._nodes["fs1"]
+    node = cluster.node("fs1")
     cluster.start()
     try:
         await wait_until_async(lambda: node.health.resyncs == 1 and node.health.link == "connected", timeout=10,
