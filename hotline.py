@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hotline_tui.cli import ranges
 from hotline_tui.cli.common import OneLineErrorsGroup
 from hotline_tui.config import DEMO_DIR
 
@@ -246,12 +247,12 @@ def _store_info(store) -> StoreInfo:
 @click.option("--config", "config", type=click.Path(dir_okay=False), help="Site config YAML (switch nodes, store, ...).")
 @click.option("--readonly", is_flag=True, help="Hide every action: a wall screen or an observer.")
 @click.option("--replay", type=click.Path(dir_okay=False, exists=True), help="Replay a recorded shift instead of a switch.")
-@click.option("--speed", default=1.0, show_default=True, type=float, help="Replay speed.")
+@click.option("--speed", default=1.0, show_default=True, type=ranges.SPEED, help="Replay speed.")
 @click.option("--record", type=click.Path(dir_okay=False), help="Record the switch's event stream to this file.")
-@click.option("--refresh", "refresh_hz", type=float, help="Repaints per second (default 2).")
+@click.option("--refresh", "refresh_hz", type=ranges.REFRESH_HZ, help="Repaints per second (default 2).")
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
               type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk"]))
-@click.option("--seed", default=12345, show_default=True, help="Simulator seed (embedded default only).")
+@click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
 @click.pass_obj
@@ -264,8 +265,6 @@ def console(w: Wiring, config, readonly, replay, speed, record, refresh_hz, star
 
     @one_line_errors
     def run():
-        if speed <= 0:
-            raise click.BadParameter("must be > 0", param_hint="--speed")
         services = build_console(w, config=config, readonly=readonly, replay=replay, speed=speed, record=record,
                                  refresh_hz=refresh_hz, seed=seed, echo=lambda s: click.echo(s, err=True))
         from screens.app import HotlineApp

@@ -112,6 +112,11 @@ class OneLineErrorsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # A bad option value or a missing argument of a subcommand: one line like every
+            # other error (click's own three-line usage text is for ``--help``), exit 2.
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            _exit_with((one_line(f"{exc.format_message()} (see: {where} --help)"), exc.exit_code))
         except Exception as exc:
             known = error_line(exc)
             if known is None:
