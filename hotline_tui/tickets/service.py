@@ -168,12 +168,12 @@ class TicketService:
         t = Ticket(
             serial="", created_at=when, channel=c.channel(intake.channel), caller_phone=phone,
             content=content, category=c.category(intake.category), caller_name=c.fits("name", intake.caller_name),
-            address=c.fits("address", intake.address), district=intake.district, subcategory=intake.subcategory,
-            urgency=c.urgency(intake.urgency), call_id=intake.call_id, recording_id=intake.recording_id,
+            address=c.fits("address", intake.address), district=c.district(intake.district),
+            subcategory=intake.subcategory, urgency=c.urgency(intake.urgency),
+            call_id=c.fits("call_id", intake.call_id), recording_id=c.fits("recording_id", intake.recording_id),
             remind_at=intake.remind_at,
         )
-        if intake.subcategory and intake.subcategory not in c.subcategories.get(t.category, ()):
-            raise ValidationError(f"unknown subcategory {intake.subcategory!r} for category {t.category}")
+        c.subcategory(t.category, intake.subcategory)
         if t.category == "todo":
             if intake.remind_at is None:
                 raise ValidationError("a to-do ticket needs a reminder time (--remind-at)")
@@ -226,7 +226,7 @@ class TicketService:
             if category:
                 t.category = self.catalog.category(category)
             if subcategory is not None:
-                t.subcategory = subcategory
+                t.subcategory = self.catalog.subcategory(t.category, subcategory)
             if urgency:
                 t.urgency = self.catalog.urgency(urgency)
         return self._act(actor, serial, "triage", change, expected_version=expected_version, at=at)
@@ -236,6 +236,7 @@ class TicketService:
         """Dispatch to a lead department (+ co-handling units); starts the 30-minute ack clock."""
         lead = self.catalog.department(department)
         cos = [self.catalog.department(d) for d in co_departments if d != lead]
+        self.catalog.fits("note", note)
 
         def change(t, when):
             t.department = lead
@@ -268,6 +269,7 @@ class TicketService:
         """The department returns a ticket that is not theirs (退单); the centre reviews it."""
         if not reason.strip():
             raise ValidationError("a return needs a reason")
+        self.catalog.fits("note", reason.strip(), label="reason")
 
         def change(t, when):
             t.returns += 1
@@ -277,6 +279,7 @@ class TicketService:
     def redispatch(self, actor, serial, department: str, *, expected_version=None, at=None, note="") -> Ticket:
         """Return accepted: dispatch to the right department (counts a justified return)."""
         new = self.catalog.department(department)
+        self.catalog.fits("note", note)
 
         def change(t, when):
             self.store.count_return(t.department, wrong=False)
@@ -287,6 +290,7 @@ class TicketService:
 
     def reject_return(self, actor, serial, note: str = "", *, expected_version=None, at=None) -> Ticket:
         """Wrong return: back to the same department, counted against it."""
+        self.catalog.fits("note", note)
         def change(t, when):
             self.store.count_return(t.department, wrong=True)
             t.acknowledged_at = None
@@ -298,6 +302,7 @@ class TicketService:
             raise ValidationError("an extension is at least 1 working day")
         if not reason.strip():
             raise ValidationError("an extension request needs a reason")
+        self.catalog.fits("note", reason.strip(), label="reason")
         return self._act(actor, serial, "extend", lambda t, w: None, expected_version=expected_version, at=at,
                          note=f"{working_days}|{reason.strip()}", note_kind="extension", dept_check=True)
 
@@ -309,6 +314,7 @@ class TicketService:
 
     def approve_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Approve: the handle deadline moves by the requested working days (recorded)."""
+        self.catalog.fits("note", note)
         # Permission, then state, then the request: each refusal tells only what the user may know.
         self._require(actor, "approve_extension", serial)
         workflow.check(self._load(serial).state, "approve_extension")
@@ -323,6 +329,7 @@ class TicketService:
 
     def refuse_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Refuse: the deadline stays."""
+        self.catalog.fits("note", note)
         return self._act(actor, serial, "refuse_extension", lambda t, w: None, expected_version=expected_version,
                          at=at, note=note or "extension refused", note_kind="extension-decision")
 
@@ -330,6 +337,7 @@ class TicketService:
         """Wait for the citizen's supplement: the handle clock stops (policy's pause states)."""
         if "waiting_supplement" not in self.policy.pause_states:
             raise IllegalTransition("handling", "pause (the SLA policy allows no pause)")
+        self.catalog.fits("note", reason, label="reason")
 
         def change(t, when):
             t.paused_at = when
@@ -361,6 +369,7 @@ class TicketService:
         action = "accept_reply" if accept else "send_back"
         if not accept and not note.strip():
             raise ValidationError("sending a reply back needs a reason")
+        self.catalog.fits("note", note)
         return self._act(actor, serial, action, lambda t, w: None, expected_version=expected_version, at=at,
                          note=note, note_kind="review")
 
@@ -369,6 +378,7 @@ class TicketService:
         for v in (handler, result):
             if v not in SATISFACTION:
                 raise ValidationError(f"callback result must be one of {', '.join(SATISFACTION)}, not {v!r}")
+        self.catalog.fits("note", note)
 
         def change(t, when):
             t.callback_attempts += 1
@@ -382,6 +392,7 @@ class TicketService:
         """Reopen (重办), e.g. after an unsatisfied callback: back to triage for a new dispatch."""
         if not reason.strip():
             raise ValidationError("reopening needs a reason")
+        self.catalog.fits("note", reason, label="reason")
 
         def change(t, when):
             t.closed_at = None
@@ -394,6 +405,8 @@ class TicketService:
         """Archive (归档) with the responsibility judgement (complaints need one)."""
         if responsibility and responsibility not in RESPONSIBILITY:
             raise ValidationError(f"responsibility must be one of {', '.join(RESPONSIBILITY)}")
+        self.catalog.fits("unit", unit)
+        self.catalog.fits("note", reason, label="reason")
 
         def change(t, when):
             if t.category == "complaint" and t.state != "closed" and not responsibility:
@@ -406,6 +419,7 @@ class TicketService:
                          note=reason, note_kind="archive")
 
     def complete_todo(self, actor, serial, note: str = "", *, expected_version=None, at=None) -> Ticket:
+        self.catalog.fits("note", note)
         def change(t, when):
             t.closed_at = when
         return self._act(actor, serial, "complete_todo", change, expected_version=expected_version, at=at,
@@ -413,6 +427,7 @@ class TicketService:
 
     def urge(self, actor, serial, note: str = "", channel: str = "message", *, expected_version=None, at=None):
         """Urge the department (催办); recorded and counted."""
+        self.catalog.fits("note", note)
         def change(t, when):
             t.urges += 1
         return self._act(actor, serial, "urge", change, expected_version=expected_version, at=at,
@@ -549,6 +564,8 @@ class TicketService:
         self.access.require(actor, "callers.classify", "classify a caller")
         phone = self.catalog.phone(phone)
         cls = self.catalog.caller_class(caller_class)
+        self.catalog.fits("name", name)
+        self.catalog.fits("note", note)
         when = self._when(at)
         with self.store.tx():
             old = self.store.caller(phone)
