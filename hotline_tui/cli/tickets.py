@@ -111,7 +111,7 @@ def show(serial, as_json):
 @click.option("--department")
 @click.option("--category")
 @click.option("--phone")
-@click.option("--text", help="Find tickets whose content contains this text.")
+@click.option("--text", help="Find tickets whose content, caller name or address contains this text (case and width folded).")
 @click.option("--limit", type=ranges.LIMIT, default=50, show_default=True)
 @click.option("--offset", type=ranges.OFFSET, default=0)
 @json_option

@@ -520,28 +520,46 @@ class TicketService:
         return self.store.links(serial)
 
     def search(self, viewer: User, **filters) -> list[Ticket]:
+        """Tickets matching ``filters`` (TicketStore.search: state, department, category,
+        phone, text folded; limit, offset), newest first; a department user sees its own only.
+        Raises PermissionDenied, StoreError. Blocks."""
         self.access.require(viewer, "tickets.read", "list tickets")
         if viewer.department:
             filters["department"] = viewer.department
         return [self.masked(t, viewer) for t in self.store.search(**filters)]
 
+    def count(self, viewer: User, **filters) -> int:
+        """How many tickets ``search`` with the same filters finds without a limit (``limit``
+        and ``offset`` are ignored): the "500 of 1,203" of a list. Raises PermissionDenied,
+        StoreError. Blocks."""
+        self.access.require(viewer, "tickets.read", "count tickets")
+        filters.pop("limit", None)
+        filters.pop("offset", None)
+        if viewer.department:
+            filters["department"] = viewer.department
+        return self.store.count(**filters)
+
     def overdue(self, viewer: User, *, light: str | None = None, department: str | None = None,
-                category: str | None = None, limit: int = 50, offset: int = 0) -> list[tuple[Ticket, str]]:
-        """Red and yellow tickets (most overdue first) with their light, from indexed columns."""
+                category: str | None = None, text: str | None = None, limit: int = 50,
+                offset: int = 0) -> list[tuple[Ticket, str]]:
+        """Red and yellow tickets (most overdue first) with their light, from indexed columns;
+        ``text`` as TicketStore.overdue's (content, name, address folded; serial; codes)."""
         self.access.require(viewer, "tickets.read", "list overdue tickets")
         if light not in (None, "red", "yellow"):
             raise ValidationError("--light must be red or yellow")
         if viewer.department:
             department = viewer.department
         now = self.clock.now()
-        rows = self.store.overdue(now, light=light, department=department, category=category, limit=limit, offset=offset)
+        rows = self.store.overdue(now, light=light, department=department, category=category, text=text,
+                                  limit=limit, offset=offset)
         return [(self.masked(t, viewer), "red" if t.current_due and t.current_due <= now else "yellow") for t in rows]
 
-    def overdue_counts(self, viewer: User) -> tuple[int, int]:
-        """(yellow, red) over every ticket ``overdue`` would list for ``viewer`` (no limit);
-        counted in the store, so the console can poll it. Raises PermissionDenied."""
+    def overdue_counts(self, viewer: User, *, text: str | None = None) -> tuple[int, int]:
+        """(yellow, red) over every ticket ``overdue`` would list for ``viewer`` (no limit; the
+        same ``text`` filter); counted in the store, so the console can poll it. Raises
+        PermissionDenied."""
         self.access.require(viewer, "tickets.read", "count overdue tickets")
-        return self.store.overdue_counts(self.clock.now(), department=viewer.department or None)
+        return self.store.overdue_counts(self.clock.now(), department=viewer.department or None, text=text)
 
     def light(self, t: Ticket) -> str:
         return self.policy.light(t.current_due, self.clock.now(), t.created_at if t.state in workflow.ACTIVE else None,
