@@ -145,3 +145,15 @@ def test_caller_name_and_note_have_limits(env):
     assert svc.caller(u("duty"), "13812341234")[0] == c
     with pytest.raises(ValidationError, match="bad phone number"):
         svc.classify_caller(u("duty"), "1" * 30, "vip")
+
+
+# -- list pages --------------------------------------------------------------------------------
+@pytest.mark.parametrize("page", [dict(limit=-1), dict(limit=0), dict(limit=10**20), dict(offset=-5),
+                                  dict(offset=10**20)], ids=str)
+def test_a_list_page_out_of_range_is_refused_before_the_store(env, page):
+    svc, u = env
+    for call in (svc.search, svc.overdue):
+        with pytest.raises(ValidationError) as exc:
+            call(u("duty"), **page)
+        assert "\n" not in str(exc.value) and "must be between" in str(exc.value)
+    assert svc.search(u("duty"), limit=10_000, offset=10**9) == []

@@ -26,6 +26,16 @@ from .model import Caller, DepartmentTask, Ticket, TicketNote
 from .ports import TicketStore
 
 SATISFACTION = ("satisfied", "unsatisfied", "unconfirmed")
+#: Bounds of a list page (the CLI's --limit/--offset ranges are the same): a negative LIMIT or
+#: one past BIGINT is refused here, not by PostgreSQL with a traceback.
+MAX_PAGE, MAX_OFFSET = 10_000, 10**9
+
+
+def _page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE:,}, not {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationError(f"offset must be between 0 and {MAX_OFFSET:,}, not {offset}")
 RESPONSIBILITY = ("at_fault", "not_at_fault")
 
 
@@ -524,6 +534,7 @@ class TicketService:
         phone, text folded; limit, offset), newest first; a department user sees its own only.
         Raises PermissionDenied, StoreError. Blocks."""
         self.access.require(viewer, "tickets.read", "list tickets")
+        _page(filters.get("limit", 50), filters.get("offset", 0))
         if viewer.department:
             filters["department"] = viewer.department
         return [self.masked(t, viewer) for t in self.store.search(**filters)]
@@ -547,6 +558,7 @@ class TicketService:
         self.access.require(viewer, "tickets.read", "list overdue tickets")
         if light not in (None, "red", "yellow"):
             raise ValidationError("--light must be red or yellow")
+        _page(limit, offset)
         if viewer.department:
             department = viewer.department
         now = self.clock.now()
