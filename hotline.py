@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
+from hotline_tui.cli import ranges   # click's IntRange/FloatRange only (docs: hotline_tui/cli/ranges.py)
+
 if TYPE_CHECKING:  # for annotations only: importing these at run time is what LazyGroup avoids
     import random
 
@@ -82,6 +84,14 @@ class LazyGroup(click.Group):
         # Click's own exceptions (usage errors, Abort, Exit) pass through to click.
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # A bad option value or a missing argument of a subcommand: one line like every
+            # other error (click's own three-line usage text is for ``--help``), exit 2.
+            from hotline_tui.cli.common import exit_with
+            from hotline_tui.errors import one_line
+
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            exit_with((one_line(f"{exc.format_message()} (see: {where} --help)"), exc.exit_code))
         except Exception as exc:
             from hotline_tui.cli.common import error_line, exit_with
 
@@ -418,12 +428,12 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
 @click.option("--config", "config", type=click.Path(dir_okay=False), help="Site config YAML (switch nodes, store, ...).")
 @click.option("--readonly", is_flag=True, help="Hide every action: a wall screen or an observer.")
 @click.option("--replay", type=click.Path(dir_okay=False, exists=True), help="Replay a recorded shift instead of a switch.")
-@click.option("--speed", default=1.0, show_default=True, type=float, help="Replay speed.")
+@click.option("--speed", default=1.0, show_default=True, type=ranges.SPEED, help="Replay speed.")
 @click.option("--record", type=click.Path(dir_okay=False), help="Record the switch's event stream to this file.")
-@click.option("--refresh", "refresh_hz", type=float, help="Repaints per second (default 2).")
+@click.option("--refresh", "refresh_hz", type=ranges.REFRESH_HZ, help="Repaints per second (default 2).")
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
               type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk"]))
-@click.option("--seed", default=12345, show_default=True, help="Simulator seed (embedded default only).")
+@click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
 @click.pass_obj
@@ -438,8 +448,6 @@ def console(w: Wiring, config: str | None, readonly: bool, replay: str | None, s
 
     @one_line_errors
     def run() -> None:
-        if speed <= 0:
-            raise click.BadParameter("must be > 0", param_hint="--speed")
         services = build_console(w, config=config, readonly=readonly, replay=replay, speed=speed, record=record,
                                  refresh_hz=refresh_hz, seed=seed, echo=lambda s: click.echo(s, err=True))
         from screens.app import HotlineApp

@@ -74,6 +74,8 @@ def migrate(db: Db, migrations: list[Migration] | None = None) -> list[Migration
             ):
                 continue
             db.executescript(m.sqlite if db.dialect == "sqlite" else m.postgres)
+            if m.backfill is not None:
+                m.backfill(db)
             db.execute(
                 "INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (:c, :v, :n, :t)",
                 {"c": m.component, "v": m.version, "n": m.name, "t": time.time()},

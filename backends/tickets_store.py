@@ -13,6 +13,7 @@ from datetime import date, datetime
 from hotline_tui.audit import AuditEntry
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, IntegrityViolation, ValidationError
+from hotline_tui.textfold import fold_fields, fold_query
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
 
@@ -23,6 +24,9 @@ _COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", 
          "district", "category", "subcategory", "urgency", "content", "call_id", "recording_id", "department",
          "current_due", "yellow_from", "updated_at", "closed_at")
 _TIME_COLS = {"created_at", "current_due", "yellow_from", "updated_at", "closed_at"}
+# Written beside the ticket's own fields: what the text search compares (textfold: NFKC +
+# case folding, computed here, so SQLite and PostgreSQL match the same tickets).
+_WRITE_COLS = _COLS + ("search_fold",)
 # A snapshot's JSON text starts with its serial (the first field of Ticket); a registration on
 # PostgreSQL sends the text after it and lets the database put the allocated serial in front.
 _SERIAL_HEAD = '{"serial": "'
@@ -52,8 +56,8 @@ def _pg_register_sql() -> str:
     audit entry. A single statement is atomic on its own (no BEGIN/COMMIT round trips outside a
     transaction); the counter row stays locked until commit, so concurrent registrations queue
     on it and get distinct, gap-free serials."""
-    cols = ", ".join(_COLS) + ", body"
-    vals = ", ".join("(SELECT serial FROM s)" if c == "serial" else f":{c}" for c in _COLS)
+    cols = ", ".join(_WRITE_COLS) + ", body"
+    vals = ", ".join("(SELECT serial FROM s)" if c == "serial" else f":{c}" for c in _WRITE_COLS)
     acols = ", ".join(audit_store.COLUMNS)
     avals = ", ".join({"subject_id": "(SELECT serial FROM t)",
                        "after_json": f"'{_SERIAL_HEAD}' || (SELECT serial FROM t) || :a_after_json"}.get(c, f":a_{c}")
@@ -65,6 +69,24 @@ def _pg_register_sql() -> str:
         "RETURNING id, serial), "
         f"a AS (INSERT INTO audit_log ({acols}) VALUES ({avals}) RETURNING id) "
         "SELECT t.id, t.serial FROM t, a")
+
+
+def _like(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _text_match(text: str | None, *, codes: bool = False) -> tuple[str, dict]:
+    """The condition for a text filter (or "" for none): the folded content, caller name or
+    address contains it -- both sides folded the same way (textfold), so case and width never
+    decide a match on either store. With ``codes`` also a serial containing it or a department
+    or category code equal to it (the console's filter box)."""
+    needle = fold_query(text) if text else ""
+    if not needle:
+        return "", {}
+    cond = "search_fold LIKE :text ESCAPE '\\'"
+    if codes:
+        cond = f"({cond} OR serial LIKE :text ESCAPE '\\' OR LOWER(department) = :code OR LOWER(category) = :code)"
+    return cond, {"text": _like(needle), "code": needle}
 
 
 class SqlTicketStore:
@@ -81,6 +103,7 @@ class SqlTicketStore:
         p = {c: getattr(t, c) for c in _COLS}
         for c in _TIME_COLS:
             p[c] = self.db.ts(p[c])
+        p["search_fold"] = fold_fields(t.content, t.caller_name, t.address)
         p["body"] = json.dumps(t.snapshot(), ensure_ascii=False)
         return p
 
@@ -132,8 +155,8 @@ class SqlTicketStore:
 
     def insert(self, ticket: Ticket) -> int:
         p = self._params(ticket)
-        cols = ", ".join(_COLS) + ", body"
-        vals = ", ".join(f":{c}" for c in _COLS) + ", :body"
+        cols = ", ".join(_WRITE_COLS) + ", body"
+        vals = ", ".join(f":{c}" for c in _WRITE_COLS) + ", :body"
         # ON CONFLICT DO NOTHING: a duplicate serial returns no row instead of aborting the
         # transaction (PostgreSQL), and costs no extra round trip.
         row = self.db.query_one(f"INSERT INTO tickets ({cols}) VALUES ({vals}) ON CONFLICT (serial) DO NOTHING RETURNING id", p)
@@ -145,8 +168,8 @@ class SqlTicketStore:
     def bulk_insert(self, tickets: list[Ticket]) -> None:
         """Insert many tickets in one transaction (demo seeding, benchmarks). Serials must be
         unique and are not taken from the serial counter: call ``set_serial_counter`` after."""
-        cols = ", ".join(_COLS) + ", body"
-        vals = ", ".join(f":{c}" for c in _COLS) + ", :body"
+        cols = ", ".join(_WRITE_COLS) + ", body"
+        vals = ", ".join(f":{c}" for c in _WRITE_COLS) + ", :body"
         sql = f"INSERT INTO tickets ({cols}) VALUES ({vals})"
         with self.db.tx():
             self.db.executemany(sql, [self._params(t) for t in tickets])
@@ -160,7 +183,7 @@ class SqlTicketStore:
     def update(self, ticket: Ticket, expected_version: int) -> None:
         p = self._params(ticket)
         p["expected"] = expected_version
-        sets = ", ".join(f"{c} = :{c}" for c in _COLS if c != "serial") + ", body = :body"
+        sets = ", ".join(f"{c} = :{c}" for c in _WRITE_COLS if c != "serial") + ", body = :body"
         n = self.db.execute(f"UPDATE tickets SET {sets} WHERE serial = :serial AND version = :expected", p)
         if n != 1:
             row = self.db.query_one("SELECT version FROM tickets WHERE serial = :s", {"s": ticket.serial})
@@ -181,20 +204,31 @@ class SqlTicketStore:
         row = self.db.query_one(sql, {"s": serial})
         return self._ticket(row) if row else None
 
-    def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):
-        where, p = [], {"limit": limit, "offset": offset}
+    @staticmethod
+    def _filters(state=None, department=None, category=None, phone=None, text=None) -> tuple[str, dict]:
+        """The WHERE clause (or "") and its parameters shared by ``search`` and ``count``."""
+        where, p = [], {}
         for col, val in (("state", state), ("department", department), ("category", category), ("caller_phone", phone)):
             if val:
                 where.append(f"{col} = :{col}")
                 p[col] = val
-        if text:
-            where.append("content LIKE :text ESCAPE '\\'")
-            p["text"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql = "SELECT id, body FROM tickets" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"
+        cond, tp = _text_match(text)
+        if cond:
+            where.append(cond)
+            p.update(tp)
+        return (" WHERE " + " AND ".join(where) if where else ""), p
+
+    def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):
+        where, p = self._filters(state, department, category, phone, text)
+        p.update(limit=limit, offset=offset)
+        sql = "SELECT id, body FROM tickets" + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
-    def overdue(self, now: datetime, *, light=None, department=None, category=None, limit=50, offset=0):
+    def count(self, *, state=None, department=None, category=None, phone=None, text=None) -> int:
+        where, p = self._filters(state, department, category, phone, text)
+        return int(self.db.query("SELECT COUNT(*) AS n FROM tickets" + where, p)[0]["n"])
+
+    def overdue(self, now: datetime, *, light=None, department=None, category=None, text=None, limit=50, offset=0):
         p = {"now": self.db.ts(now), "limit": limit, "offset": offset}
         if light == "red":
             cond = "current_due <= :now"
@@ -209,16 +243,24 @@ class SqlTicketStore:
         if category:
             sql += " AND category = :cat"
             p["cat"] = category
+        cond, tp = _text_match(text, codes=True)
+        if cond:
+            sql += " AND " + cond
+            p.update(tp)
         sql += " ORDER BY current_due, id LIMIT :limit OFFSET :offset"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
-    def overdue_counts(self, now: datetime, *, department=None) -> tuple[int, int]:
+    def overdue_counts(self, now: datetime, *, department=None, text=None) -> tuple[int, int]:
         p = {"now": self.db.ts(now)}
         sql = ("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN current_due <= :now THEN 1 ELSE 0 END), 0) AS red "
                "FROM tickets WHERE yellow_from <= :now")
         if department:
             sql += " AND department = :dep"
             p["dep"] = department
+        cond, tp = _text_match(text, codes=True)
+        if cond:
+            sql += " AND " + cond
+            p.update(tp)
         row = self.db.query(sql, p)[0]
         return int(row["n"]) - int(row["red"]), int(row["red"])
 

@@ -24,6 +24,16 @@ from .errors import ConflictError, NotFound, ValidationError
 from .kpi import CallOutcome, KpiSettings
 
 
+#: The longest callback note and agent name a task takes (characters; issue 14: every field).
+CALLBACK_NOTE_MAX, AGENT_MAX = 2000, 64
+
+
+def _fits(field: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise ValidationError(f"{field} is too long: {len(value)} characters, at most {limit}")
+    return value
+
+
 _OUTCOME = {"BREAK_OUT": "abandoned", "TIMEOUT": "timeout", "NO_AGENT_TIMEOUT": "no_agent",
             "EXIT_WITH_KEY": "exit_key"}
 
@@ -111,6 +121,7 @@ class CallbackService:
         self.access.require(actor, "callbacks.assign", "reassign a callback task")
         if not agent:
             raise ValidationError("name the agent to assign the callback to")
+        _fits("agent", agent, AGENT_MAX)
 
         def fn(t: CallbackTask) -> CallbackTask:
             if t.state != "open":
@@ -121,6 +132,7 @@ class CallbackService:
     def complete(self, actor: User, task_id: int, note: str = "", *, reached: bool = True,
                  expected_version: int | None = None) -> CallbackTask:
         self.access.require(actor, "tickets.callback", "record a callback")
+        _fits("note", note, CALLBACK_NOTE_MAX)
 
         def fn(t: CallbackTask) -> CallbackTask:
             if t.state != "open":

@@ -160,14 +160,30 @@ class CategorySpec(Schema):
     subcategories: list[str] = []
 
 
+class FieldLimits(Schema):
+    """The longest text (characters) each free-text field of a ticket, caller or note takes.
+    Every field has one; the site's file may lower or raise any of them (a misspelt key is
+    refused, never a lifted limit)."""
+
+    content: PosInt = 4000          # what the citizen asks (诉求内容)
+    name: PosInt = 50               # the caller's name
+    address: PosInt = 200
+    note: PosInt = 2000             # answers, replies, reasons, urges, supplements, caller notes
+    call_id: PosInt = 64            # the switch's call UUID
+    recording_id: PosInt = 128      # the recording's id or file name
+    unit: PosInt = 100              # the responsible unit named when archiving
+    district: PosInt = 32           # only when tickets.yaml lists no districts
+
+
 class TicketsFile(Schema):
     departments: Annotated[list[DepartmentSpec], Field(min_length=1)]
     categories: Annotated[list[CategorySpec], Field(min_length=1)]
     urgencies: list[str] = ["normal"]
     channels: list[str] = ["phone"]
-    districts: list[str] = []
+    #: A ticket's district is one of these (or empty); a department's district too.
+    districts: list[Annotated[str, Field(min_length=1, max_length=32)]] = []
     caller_classes: list[str] = []
-    limits: dict[str, PosInt] = {}
+    limits: FieldLimits = FieldLimits()
 
 
 # -- kb.yaml ----------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ticket_state": ("状态", "State"),
     "content": ("诉求内容", "Content"),
     "overdue_title": ("超时与预警工单", "Overdue and at-risk tickets"),
+    "shown_of": ("显示 {shown} / 共 {total}", "{shown} of {total}"),
     "history": ("处理记录", "History"),
     "audit": ("审计", "Audit"),
     # knowledge

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from hotline_tui.text import terminal_safe
+from hotline_tui.textfold import fold, fold_query
 
 from .base import LiveScreen
 from .context import ScreenContext
@@ -25,6 +26,9 @@ from .work import run_call
 
 LIGHT = {"red": ("●", "bold red"), "yellow": ("●", "yellow"), "green": ("●", "green")}
 LIGHTS = (None, "red", "yellow")
+#: Rows one load shows; the sub-title says "500 of 1,203" when there are more, and the filter
+#: box then searches the store too (a ticket past the first page is found by its text).
+PAGE = 500
 
 
 def _due(due: datetime | None, now: datetime) -> tuple[str, str, str]:
@@ -105,6 +109,12 @@ ACTION_BINDINGS = [
 ]
 
 
+def _of_light(counts: tuple[int, int], light: str | None) -> int:
+    """How many of (yellow, red) ``counts`` the light shown covers."""
+    yellow, red = counts
+    return red if light == "red" else yellow if light == "yellow" else yellow + red
+
+
 class TicketsScreen(TicketActions, LiveScreen):
     TITLE_KEY = "tickets"
     BINDINGS = [Binding("slash", "filter", "Filter"), Binding("f", "light", "Red/yellow"),
@@ -120,6 +130,10 @@ class TicketsScreen(TicketActions, LiveScreen):
         self.light: str | None = None
         self.filter_text = ""
         self.rows: list = []
+        self.counts = (0, 0)          # (yellow, red) in the store, every page
+        self.found: list = []         # the store's matches for ``found_for``
+        self.found_for = ""
+        self.found_total = 0          # how many the store has for it (under the light shown)
         self.loaded_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -149,20 +163,50 @@ class TicketsScreen(TicketActions, LiveScreen):
         tickets, user = self.services.tickets, self.services.user
 
         def load():         # blocks: the store
-            return tickets.overdue(user, light=light, limit=500), tickets.now()
-        run_call(self, load, then=lambda r: self._fill(*r), group="tickets", exclusive=True)
+            return tickets.overdue(user, light=light, limit=PAGE), tickets.overdue_counts(user), tickets.now()
 
-    def _fill(self, rows, now) -> None:
-        self.rows = rows
-        f = self.filter_text.lower()
+        def loaded(r) -> None:
+            self.rows, self.counts = r[0], r[1]
+            self._fill(r[2])
+        run_call(self, load, then=loaded, group="tickets", exclusive=True)
+        if self.filter_text:
+            self._search(light, self.filter_text)
+
+    def _search(self, light: str | None, text: str) -> None:
+        """Ask the store for the filter's matches beyond the loaded page (content, caller name,
+        address folded; serial; department or category code) and how many there are."""
+        tickets, user = self.services.tickets, self.services.user
+
+        def search():       # blocks: the store
+            rows = tickets.overdue(user, light=light, text=text, limit=PAGE)
+            return rows, _of_light(tickets.overdue_counts(user, text=text), light), tickets.now()
+
+        def found(r) -> None:
+            if text != self.filter_text:
+                return                       # typed on since: a newer search is under way
+            self.found, self.found_total, self.found_for = r[0], r[1], text
+            self._fill(r[2])
+        run_call(self, search, then=found, group="ticket-search", exclusive=True)
+
+    def _fill(self, now) -> None:
+        f = fold(self.filter_text)
         tr, category = self.tr, self._category_name()
         out = {}
         order = []
+        # The loaded page, narrowed by what the screen shows (labels too), and the store's matches
+        # for the filter; most overdue first.
+        found = self.found if f and self.found_for == self.filter_text else []
+        merged = {t.serial: (t, light) for t, light in found}
+        for t, light in self.rows:
+            state, cat, lit = tr(f"ts_{t.state}"), category(t.category), tr(f"light_{light}")
+            hay = fold(f"{t.serial} {t.department} {t.category} {cat} {t.state} {state} {lit} {t.content}")
+            if not f or f in hay:
+                merged.setdefault(t.serial, (t, light))
+        rows = list(merged.values())
+        if found:
+            rows.sort(key=lambda r: (r[0].current_due is None, r[0].current_due or now, r[0].serial))
         for t, light in rows:
             state, cat, lit = tr(f"ts_{t.state}"), category(t.category), tr(f"light_{light}")
-            hay = f"{t.serial} {t.department} {t.category} {cat} {t.state} {state} {lit} {t.content}".lower()
-            if f and f not in hay:
-                continue
             sym, style = LIGHT[light]
             # plain values: the table makes them terminal-safe and never reads them as markup
             out[t.serial] = ((t.serial, "", "left"), (sym + " " + lit, style, "left"), _due(t.current_due, now),
@@ -170,10 +214,16 @@ class TicketsScreen(TicketActions, LiveScreen):
                              (t.content, "", "left"))
             order.append(t.serial)
         self.query_one("#tickets", LiveTable).sync(out, order)
-        red = sum(1 for _, lt in rows if lt == "red")
-        self.sub_title = (f"{self.tr('overdue_title')} · ● {tr('light_red')} {red} · ● {tr('light_yellow')} "
-                          f"{len(rows) - red}" + (f" · {tr('light_' + self.light)}" if self.light else "")
-                          + (f" · /{self.filter_text}" if f else ""))
+        yellow, red = self.counts
+        # Every ticket there is, not only those loaded: the store's counts.
+        if f:
+            total = len(order) + max(0, self.found_total - len(found))
+        else:
+            total = _of_light(self.counts, self.light)
+        shown = (f" · {tr('shown_of', shown=f'{len(order):,}', total=f'{total:,}')}" if total > len(order) else "")
+        self.sub_title = (f"{self.tr('overdue_title')} · ● {tr('light_red')} {red:,} · ● {tr('light_yellow')} "
+                          f"{yellow:,}" + (f" · {tr('light_' + self.light)}" if self.light else "")
+                          + (f" · /{self.filter_text}" if f else "") + shown)
 
     def _category_name(self):
         """Category code -> what the table shows: the catalogue's (Chinese) name in the Chinese
@@ -188,6 +238,7 @@ class TicketsScreen(TicketActions, LiveScreen):
 
     def action_light(self) -> None:
         self.light = LIGHTS[(LIGHTS.index(self.light) + 1) % len(LIGHTS)]
+        self.found_for = ""          # the store's matches were for the other light
         self.reload()
 
     def action_filter(self) -> None:
@@ -198,8 +249,11 @@ class TicketsScreen(TicketActions, LiveScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "ticket-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
-            if self.rows:
-                self._fill(self.rows, self.services.tickets.now())
+            if self.services.tickets is None:
+                return
+            self._fill(self.services.tickets.now())     # the loaded page at once, the store after
+            if fold_query(self.filter_text):
+                self._search(self.light, self.filter_text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#tickets", LiveTable).focus()
@@ -210,8 +264,8 @@ class TicketsScreen(TicketActions, LiveScreen):
         box.value, self.filter_text = "", ""
         box.remove_class("shown")
         self.query_one("#tickets", LiveTable).focus()
-        if had and self.rows:
-            self._fill(self.rows, self.services.tickets.now())
+        if had and self.services.tickets is not None:
+            self._fill(self.services.tickets.now())
 
     def on_live_table_selected(self, event: LiveTable.Selected) -> None:
         self.action_open()

@@ -39,6 +39,7 @@ from hotline_tui.errors import ConflictError, NotFound, ValidationError
 from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_from_snapshot
 from hotline_tui.kb.terms import term_pinyin
 from hotline_tui.kb.vocab import VocabRow
+from hotline_tui.textfold import fold_fields, fold_query
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 
 
@@ -203,14 +204,22 @@ class FakeTicketStore(_FakeTable):
     def _page(self, rows: list[Ticket], limit: int, offset: int) -> list[Ticket]:
         return [copy.deepcopy(t) for t in rows[offset:offset + limit]]
 
+    def _matching(self, state=None, department=None, category=None, phone=None, text=None) -> list[Ticket]:
+        needle = fold_query(text) if text else ""
+        return [t for t in self.state["tickets"].values()
+                if (not state or t.state == state) and (not department or t.department == department)
+                and (not category or t.category == category) and (not phone or t.caller_phone == phone)
+                and (not needle or needle in fold_fields(t.content, t.caller_name, t.address))]
+
     def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):
         with self.db.lock:
-            rows = [t for t in self.state["tickets"].values()
-                    if (not state or t.state == state) and (not department or t.department == department)
-                    and (not category or t.category == category) and (not phone or t.caller_phone == phone)
-                    and (not text or text in t.content)]
+            rows = self._matching(state, department, category, phone, text)
             rows.sort(key=lambda t: (t.created_at, t.id), reverse=True)
             return self._page(rows, limit, offset)
+
+    def count(self, *, state=None, department=None, category=None, phone=None, text=None) -> int:
+        with self.db.lock:
+            return len(self._matching(state, department, category, phone, text))
 
     def _lit(self, now: datetime, light: str | None, department: str | None) -> list[Ticket]:
         out = []
@@ -225,15 +234,22 @@ class FakeTicketStore(_FakeTable):
                 out.append(t)
         return out
 
-    def overdue(self, now: datetime, *, light=None, department=None, category=None, limit=50, offset=0):
+    @staticmethod
+    def _text_hit(t: Ticket, text: str | None) -> bool:
+        needle = fold_query(text) if text else ""
+        return (not needle or needle in fold_fields(t.content, t.caller_name, t.address) or needle in t.serial
+                or needle in (t.department.lower(), t.category.lower()))
+
+    def overdue(self, now: datetime, *, light=None, department=None, category=None, text=None, limit=50, offset=0):
         with self.db.lock:
-            rows = [t for t in self._lit(now, light, department) if not category or t.category == category]
+            rows = [t for t in self._lit(now, light, department)
+                    if (not category or t.category == category) and self._text_hit(t, text)]
             rows.sort(key=lambda t: (t.current_due, t.id))
             return self._page(rows, limit, offset)
 
-    def overdue_counts(self, now: datetime, *, department=None) -> tuple[int, int]:
+    def overdue_counts(self, now: datetime, *, department=None, text=None) -> tuple[int, int]:
         with self.db.lock:
-            lit = self._lit(now, None, department)
+            lit = [t for t in self._lit(now, None, department) if self._text_hit(t, text)]
             red = sum(1 for t in lit if _le(t.current_due, now))
             return len(lit) - red, red
 

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from hotline_tui.cli import ranges
 from hotline_tui.cli.common import one_line_errors
 from hotline_tui.errors import ProtocolError
 
@@ -23,7 +24,7 @@ def esl():
 
 @esl.command("decode")
 @click.argument("source", type=click.File("rb"))
-@click.option("--max-frame", default=16 * 1024 * 1024, show_default=True, help="Largest frame accepted, bytes.")
+@click.option("--max-frame", type=ranges.FRAME_BYTES, default=16 * 1024 * 1024, show_default=True, help="Largest frame accepted, bytes.")
 @one_line_errors
 def decode(source, max_frame):
     """Print each frame of a raw capture (FILE or - for stdin) as one JSON line."""
@@ -47,7 +48,7 @@ def decode(source, max_frame):
 
 @esl.command("tail")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8021, show_default=True, type=int)
+@click.option("--port", default=8021, show_default=True, type=ranges.CONNECT_PORT)
 @click.option("--password", default="ClueCon", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
 def tail(host, port, password, as_json):

@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from ..db import Db
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class Migration:
     name: str
     sqlite: str
     postgres: str
+    #: Runs after the SQL, in the same transaction: fills a new column with what only Python
+    #: computes (the same on both stores, e.g. folded search text). Blocks.
+    backfill: Callable[[Db], object] | None = None
 
 
 def all_migrations() -> list[Migration]:

@@ -1,6 +1,15 @@
 """Schema of tickets, their department tasks, notes, links, callers and return statistics."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hotline_tui.textfold import fold_fields
+
 from . import Migration
+
+if TYPE_CHECKING:
+    from ..db import Db
 
 _COMMON = """
 CREATE TABLE tickets (
@@ -54,4 +63,26 @@ MIGRATIONS = [
         sqlite=_COMMON.format(pk="INTEGER PRIMARY KEY AUTOINCREMENT", ts="TEXT"),
         postgres=_COMMON.format(pk="BIGSERIAL PRIMARY KEY", ts="TIMESTAMPTZ"),
     ),
+    Migration(
+        "tickets", 2, "folded search text (content, name, address)",
+        sqlite="ALTER TABLE tickets ADD COLUMN search_fold TEXT NOT NULL DEFAULT ''",
+        postgres="ALTER TABLE tickets ADD COLUMN search_fold TEXT NOT NULL DEFAULT ''",
+        backfill=lambda db: backfill_search_fold(db),
+    ),
 ]
+
+
+def backfill_search_fold(db: Db, batch: int = 2000) -> int:
+    """Fill ``search_fold`` of every ticket from its content, caller name and address
+    (``textfold.fold_fields``, the same as the store writes). Returns the rows filled; joins
+    the caller's transaction. Blocks."""
+    done, last = 0, 0
+    while True:
+        rows = db.query("SELECT id, content, caller_name, address FROM tickets WHERE id > :last ORDER BY id LIMIT :n",
+                        {"last": last, "n": batch})
+        if not rows:
+            return done
+        db.executemany("UPDATE tickets SET search_fold = :f WHERE id = :id",
+                       [{"id": r["id"], "f": fold_fields(r["content"], r["caller_name"], r["address"])} for r in rows])
+        done += len(rows)
+        last = rows[-1]["id"]

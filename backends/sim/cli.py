@@ -7,6 +7,7 @@ import time
 
 import click
 
+from hotline_tui.cli import ranges
 from hotline_tui.cli.common import one_line_errors
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.site import load_site
@@ -38,24 +39,21 @@ async def serve(site_path: str, host: str, port: int, password: str, speed: floa
 @click.option("--site", "site_path", type=click.Path(dir_okay=False), default=str(DEMO_DIR / "site.yaml"),
               show_default=True, help="Site YAML: queues, agents, skills, traffic.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=8021, show_default=True, type=int)
+@click.option("--port", default=8021, show_default=True, type=ranges.LISTEN_PORT)
 @click.option("--password", default="ClueCon", show_default=True)
-@click.option("--speed", default=1.0, show_default=True, type=float, help="Simulated seconds per real second.")
-@click.option("--seed", default=12345, show_default=True, type=int, help="Same seed, same day.")
-@click.option("--warm-up", "warm_up_s", default=1800.0, show_default=True, type=float,
+@click.option("--speed", default=1.0, show_default=True, type=ranges.SPEED, help="Simulated seconds per real second.")
+@click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Same seed, same day.")
+@click.option("--warm-up", "warm_up_s", default=1800.0, show_default=True, type=ranges.SECONDS,
               help="Start this many simulated seconds in the past and catch up (speed 1 only).")
 @click.option("--traffic", type=click.Choice(["peak", "site"]), default="peak", show_default=True,
               help="peak: the busy hour at any time of day (demos); site: follow the site's intraday profile.")
-@click.option("--phone-drop-every", "phone_drop_every_s", default=7200.0, show_default=True, type=float,
+@click.option("--phone-drop-every", "phone_drop_every_s", default=7200.0, show_default=True, type=ranges.SECONDS,
               help="Mean seconds between one phone's registration drop-outs (sofia::unregister); 0: never.")
-@click.option("--phone-down", "phone_down_s", default=90.0, show_default=True, type=float,
+@click.option("--phone-down", "phone_down_s", default=90.0, show_default=True, type=ranges.POSITIVE_SECONDS,
               help="Mean seconds a dropped phone stays unregistered.")
 @one_line_errors
 def sim(site_path, host, port, password, speed, seed, warm_up_s, traffic, phone_drop_every_s, phone_down_s):
     """Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."""
-    if speed <= 0:
-        raise click.BadParameter("must be > 0", param_hint="--speed")
-
     def ready(server):
         click.echo(f"hotline sim: {server.cc.site.hostname} with {len(server.cc.agents)} agents, "
                    f"{len(server.cc.queues)} queues on {host}:{server.port} (password {password}); "

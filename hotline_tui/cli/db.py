@@ -10,6 +10,7 @@ import click
 from ..calendar import load_calendar
 from ..clock import SITE_TZ, parse_time
 from ..text import terminal_safe
+from . import ranges
 from .common import emit_json, one_line_errors, wiring
 
 
@@ -68,7 +69,7 @@ def calendar():
 
 @calendar.command()
 @click.option("--from", "start", required=True, help="Start time (ISO), e.g. 2026-09-30T16:00")
-@click.option("--working-days", type=click.IntRange(1, 1000), required=True)
+@click.option("--working-days", type=ranges.WORKING_DAYS, required=True)
 @click.option("--json", "as_json", is_flag=True)
 @one_line_errors
 def due(start, working_days, as_json):

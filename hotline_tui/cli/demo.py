@@ -15,6 +15,7 @@ import click
 from ..clock import Clock, SystemClock
 from ..demo.kb import seed_kb
 from ..demo.tickets import seed_tickets
+from . import ranges
 from .common import one_line_errors, wiring
 
 #: fn(store bundle, config dir, rng, clock) -> one-line summary; blocks.
@@ -39,9 +40,9 @@ def demo():
 
 
 @demo.command()
-@click.option("--tickets", default=10_000, show_default=True)
-@click.option("--days", default=60, show_default=True)
-@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@click.option("--tickets", type=ranges.DEMO_TICKETS, default=10_000, show_default=True)
+@click.option("--days", type=ranges.DEMO_DAYS, default=60, show_default=True)
+@click.option("--seed", type=ranges.SEED, default=1, show_default=True, help="Same seed, same data.")
 @one_line_errors
 def seed(tickets, days, seed):
     """Fill the store (migrating it first) with a realistic demo site."""

@@ -10,10 +10,11 @@ from rich.text import Text
 from ..kb.factory import knowledge_service
 from ..kb.formats import read_items, write_items
 from ..text import terminal_safe
+from . import ranges
 from .common import as_option, emit_json, one_line_errors, wiring
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-version_option = click.option("--expect-version", "expected", type=int,
+version_option = click.option("--expect-version", "expected", type=ranges.VERSION,
                               help="Fail with a conflict unless the article is still at this version.")
 
 
@@ -45,7 +46,7 @@ def kb():
 
 @kb.command("search")
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True)
+@click.option("--limit", type=ranges.SEARCH_LIMIT, default=10, show_default=True)
 @click.option("--drafts", is_flag=True, help="Include drafts and retired articles (editors).")
 @json_option
 @as_option
@@ -69,7 +70,7 @@ def search(query, limit, drafts, as_json):
 
 
 @kb.command("show")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ranges.ROW_ID)
 @json_option
 @as_option
 @one_line_errors
@@ -132,7 +133,7 @@ def add(title, body, body_file, department, category, tags, valid_from, valid_to
 
 
 @kb.command("edit")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ranges.ROW_ID)
 @_field_options
 @version_option
 @json_option
@@ -148,7 +149,7 @@ def edit(article_id, title, body, body_file, department, category, tags, valid_f
 
 
 @kb.command("publish")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ranges.ROW_ID)
 @version_option
 @json_option
 @as_option
@@ -160,7 +161,7 @@ def publish(article_id, expected, as_json):
 
 
 @kb.command("retire")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ranges.ROW_ID)
 @version_option
 @json_option
 @as_option
@@ -172,7 +173,7 @@ def retire(article_id, expected, as_json):
 
 
 @kb.command("history")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ranges.ROW_ID)
 @json_option
 @as_option
 @one_line_errors
@@ -234,7 +235,7 @@ def export(path):
 
 @kb.command("unanswered")
 @click.option("--status", type=click.Choice(["open", "answered", "dismissed", "all"]), default="open", show_default=True)
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", type=ranges.LIMIT, default=200, show_default=True)
 @json_option
 @as_option
 @one_line_errors
@@ -264,8 +265,8 @@ def flag(text):
 
 
 @kb.command("answer")
-@click.argument("unanswered_id", type=int)
-@click.argument("article_id", type=int)
+@click.argument("unanswered_id", type=ranges.ROW_ID)
+@click.argument("article_id", type=ranges.ROW_ID)
 @as_option
 @one_line_errors
 def answer(unanswered_id, article_id):
@@ -276,7 +277,7 @@ def answer(unanswered_id, article_id):
 
 
 @kb.command("dismiss")
-@click.argument("unanswered_id", type=int)
+@click.argument("unanswered_id", type=ranges.ROW_ID)
 @as_option
 @one_line_errors
 def dismiss(unanswered_id):

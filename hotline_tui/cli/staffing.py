@@ -5,15 +5,16 @@ from __future__ import annotations
 import click
 
 from ..erlang import staffing as compute
+from . import ranges
 from .common import emit_json, one_line_errors
 
 
 @click.command("staffing")
-@click.option("--calls-per-hour", type=float, required=True, help="Offered calls per hour.")
-@click.option("--aht", type=float, required=True, help="Average handling time, seconds (talk + wrap-up).")
-@click.option("--target", type=float, default=0.8, show_default=True, help="Service level target, 0..1.")
-@click.option("--within", type=float, default=20, show_default=True, help="Answered within this many seconds.")
-@click.option("--patience", type=float, help="Callers' mean patience, seconds (Erlang A); omit for Erlang C.")
+@click.option("--calls-per-hour", type=ranges.CALLS_PER_HOUR, required=True, help="Offered calls per hour.")
+@click.option("--aht", type=ranges.POSITIVE_SECONDS, required=True, help="Average handling time, seconds (talk + wrap-up).")
+@click.option("--target", type=ranges.OPEN_SHARE, default=0.8, show_default=True, help="Service level target, 0..1.")
+@click.option("--within", type=ranges.SECONDS, default=20, show_default=True, help="Answered within this many seconds.")
+@click.option("--patience", type=ranges.POSITIVE_SECONDS, help="Callers' mean patience, seconds (Erlang A); omit for Erlang C.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @one_line_errors
 def staffing(calls_per_hour, aht, target, within, patience, as_json):

@@ -8,6 +8,7 @@ from ..clock import parse_time
 from ..text import terminal_safe
 from ..tickets.factory import ticket_service
 from ..tickets.service import Intake
+from . import ranges
 from .common import as_option, emit_json, one_line_errors, wiring
 
 
@@ -41,7 +42,7 @@ def _show(svc, w, t, as_json: bool) -> None:
 
 
 at_option = click.option("--at", "at", help="When it happened (ISO time), for work entered later.")
-version_option = click.option("--expect-version", "expected", type=int, help="Fail with a conflict unless the ticket is still at this version.")
+version_option = click.option("--expect-version", "expected", type=ranges.VERSION, help="Fail with a conflict unless the ticket is still at this version.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
@@ -110,9 +111,9 @@ def show(serial, as_json):
 @click.option("--department")
 @click.option("--category")
 @click.option("--phone")
-@click.option("--text", help="Find tickets whose content contains this text.")
-@click.option("--limit", default=50, show_default=True)
-@click.option("--offset", default=0)
+@click.option("--text", help="Find tickets whose content, caller name or address contains this text (case and width folded).")
+@click.option("--limit", type=ranges.LIMIT, default=50, show_default=True)
+@click.option("--offset", type=ranges.OFFSET, default=0)
 @json_option
 @as_option
 @one_line_errors
@@ -132,8 +133,8 @@ def list_(state, department, category, phone, text, limit, offset, as_json):
 @click.option("--light", type=click.Choice(["red", "yellow"]))
 @click.option("--department")
 @click.option("--category")
-@click.option("--limit", default=50, show_default=True)
-@click.option("--offset", default=0)
+@click.option("--limit", type=ranges.LIMIT, default=50, show_default=True)
+@click.option("--offset", type=ranges.OFFSET, default=0)
 @json_option
 @as_option
 @one_line_errors
@@ -187,7 +188,7 @@ _action("redispatch", "redispatch", click.option("--department", required=True),
         help_="Accept a return and dispatch elsewhere.", arg_builder=lambda department, expected: ((department,), {}))
 _action("reject-return", "reject_return", click.option("--note", default=""), version_option,
         help_="Wrong return: back to the same department (counted).", arg_builder=lambda note, expected: ((note,), {}))
-_action("extend", "request_extension", click.option("--working-days", type=int, required=True),
+_action("extend", "request_extension", click.option("--working-days", type=ranges.WORKING_DAYS, required=True),
         click.option("--reason", required=True), version_option, help_="Department requests an extension (延期).",
         arg_builder=lambda working_days, reason, expected: ((working_days, reason), {}))
 _action("approve-extension", "approve_extension", click.option("--note", default=""), version_option,
@@ -225,7 +226,7 @@ _action("supplement", "supplement", click.option("--text", required=True), help_
 
 
 @tickets.command("escalate")
-@click.option("--limit", default=1000, show_default=True)
+@click.option("--limit", type=ranges.LIMIT, default=1000, show_default=True)
 @json_option
 @as_option
 @one_line_errors

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import load_yaml, validate
-from ..config_schema import TicketsFile
+from ..config_schema import FieldLimits, TicketsFile
 from ..errors import ValidationError
 
 _PHONE = re.compile(r"^\+?\d[\d-]{2,19}$")
@@ -55,10 +55,32 @@ class Catalog:
             raise ValidationError(f"bad phone number {value!r}")
         return v
 
-    def fits(self, field_name: str, value: str) -> str:
-        limit = self.limits.get(field_name)
-        if limit is not None and len(value) > limit:
-            raise ValidationError(f"{field_name} is too long: {len(value)} characters, at most {limit}")
+    def fits(self, field_name: str, value: str, *, label: str | None = None) -> str:
+        """``value`` if it is at most the ``field_name`` limit long (every field has one:
+        ``FieldLimits``); else ValidationError naming the field (``label``, e.g. "reason" for
+        a note-sized reason) and the limit. Never blocks."""
+        limit = self.limits[field_name]
+        if len(value) > limit:
+            raise ValidationError(f"{label or field_name} is too long: {len(value)} characters, at most {limit}")
+        return value
+
+    def district(self, value: str) -> str:
+        """A ticket's district: empty, or one of ``districts`` (when the site lists them;
+        else at most the ``district`` limit long). Raises ValidationError. Never blocks."""
+        v = value.strip()
+        if not v:
+            return ""
+        if self.districts:
+            if v not in self.districts:
+                shown = ", ".join(self.districts[:6]) + (", …" if len(self.districts) > 6 else "")
+                raise ValidationError(f"unknown district {v[:40]!r} (one of {shown}; see tickets.yaml districts)")
+            return v
+        return self.fits("district", v)
+
+    def subcategory(self, category: str, value: str) -> str:
+        """Empty, or one of ``category``'s subcategories. Raises ValidationError. Never blocks."""
+        if value and value not in self.subcategories.get(category, ()):
+            raise ValidationError(f"unknown subcategory {value[:40]!r} for category {category}")
         return value
 
 
@@ -82,11 +104,13 @@ def load_catalog(config_dir: str | Path) -> Catalog:
         raise doc.error(("departments",), "at least one department is required")
     if not cats:
         raise doc.error(("categories",), "at least one category is required")
-    limits = doc.get("limits") or {}
-    for k, v in limits.items():
-        if not isinstance(v, int) or v <= 0:
-            raise doc.error(("limits", k), "must be a positive number of characters")
+    districts = tuple(str(d) for d in doc.get("districts") or ())
+    for i, d in enumerate(doc.get("departments") or []):
+        if districts and d.get("district") and d["district"] not in districts:
+            raise doc.error(("departments", i, "district"), f"unknown district {d['district']!r} (not in districts)")
+    # Every field has a limit: the schema's defaults, the file's values over them (checked above).
+    limits = {**FieldLimits().model_dump(), **(doc.get("limits") or {})}
     return Catalog(
         deps, cats, subs, tuple(doc.get("urgencies") or ("normal",)), tuple(doc.get("channels") or ("phone",)),
-        tuple(doc.get("districts") or ()), tuple(doc.get("caller_classes") or ()), dict(limits),
+        districts, tuple(doc.get("caller_classes") or ()), limits,
     )

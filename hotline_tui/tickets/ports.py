@@ -66,20 +66,32 @@ class TicketStore(Protocol):
     def search(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
                phone: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
         """Tickets matching every given filter, newest first, at most ``limit`` from
-        ``offset``. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ``offset``. ``text`` matches inside the content, the caller's name or the address,
+        folded (``hotline_tui.textfold``: case and width never decide a match; the same on
+        every store). Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def count(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
+              phone: str | None = None, text: str | None = None) -> int:
+        """How many tickets ``search`` with the same filters would find without a limit,
+        counted in the database (nothing loaded). Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
 
     def overdue(self, now: datetime, *, light: str | None = None, department: str | None = None,
-                category: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
+                category: str | None = None, text: str | None = None, limit: int = 50,
+                offset: int = 0) -> list[Ticket]:
         """Active tickets whose running clock is red (due <= now) or yellow (yellow_from <= now
-        < due); most overdue first. Uses indexed columns only. Raises StoreUnavailable or
+        < due); most overdue first. ``text`` (the console's filter box) matches like
+        ``search``'s, or a serial containing it, or a department or category code equal to it
+        (folded). Uses indexed columns only, but for ``text``. Raises StoreUnavailable or
         StoreBusy. Blocks."""
         ...
 
-    def overdue_counts(self, now: datetime, *, department: str | None = None) -> tuple[int, int]:
-        """(yellow, red): how many tickets ``overdue`` would list under each light, counted in
-        the database (one indexed query, nothing loaded). Raises StoreUnavailable or
-        StoreBusy. Blocks."""
+    def overdue_counts(self, now: datetime, *, department: str | None = None,
+                       text: str | None = None) -> tuple[int, int]:
+        """(yellow, red): how many tickets ``overdue`` would list under each light (with the
+        same ``text`` filter), counted in the database (one query, nothing loaded). Raises
+        StoreUnavailable or StoreBusy. Blocks."""
         ...
 
     def add_note(self, note: TicketNote) -> None:

@@ -30,6 +30,17 @@ SATISFACTION = ("satisfied", "unsatisfied", "unconfirmed")
 AT_YEARS = (2000, 2100)
 #: how far ``--at`` may lie ahead of the clock (clock skew between workstations)
 AT_SKEW = timedelta(minutes=5)
+
+#: Bounds of a list page (the CLI's --limit/--offset ranges are the same): a negative LIMIT or
+#: one past BIGINT is refused here, not by PostgreSQL with a traceback.
+MAX_PAGE, MAX_OFFSET = 10_000, 10**9
+
+
+def _page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE:,}, not {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationError(f"offset must be between 0 and {MAX_OFFSET:,}, not {offset}")
 RESPONSIBILITY = ("at_fault", "not_at_fault")
 
 
@@ -234,12 +245,12 @@ class TicketService:
         t = Ticket(
             serial="", created_at=when, channel=c.channel(intake.channel), caller_phone=phone,
             content=content, category=c.category(intake.category), caller_name=c.fits("name", intake.caller_name),
-            address=c.fits("address", intake.address), district=intake.district, subcategory=intake.subcategory,
-            urgency=c.urgency(intake.urgency), call_id=intake.call_id, recording_id=intake.recording_id,
+            address=c.fits("address", intake.address), district=c.district(intake.district),
+            subcategory=intake.subcategory, urgency=c.urgency(intake.urgency),
+            call_id=c.fits("call_id", intake.call_id), recording_id=c.fits("recording_id", intake.recording_id),
             remind_at=intake.remind_at,
         )
-        if intake.subcategory and intake.subcategory not in c.subcategories.get(t.category, ()):
-            raise ValidationError(f"unknown subcategory {intake.subcategory!r} for category {t.category}")
+        c.subcategory(t.category, intake.subcategory)
         if t.category == "todo":
             if intake.remind_at is None:
                 raise ValidationError("a to-do ticket needs a reminder time (--remind-at)")
@@ -292,7 +303,7 @@ class TicketService:
             if category:
                 t.category = self.catalog.category(category)
             if subcategory is not None:
-                t.subcategory = subcategory
+                t.subcategory = self.catalog.subcategory(t.category, subcategory)
             if urgency:
                 t.urgency = self.catalog.urgency(urgency)
         return self._act(actor, serial, "triage", change, expected_version=expected_version, at=at)
@@ -302,6 +313,7 @@ class TicketService:
         """Dispatch to a lead department (+ co-handling units); starts the 30-minute ack clock."""
         lead = self.catalog.department(department)
         cos = [self.catalog.department(d) for d in co_departments if d != lead]
+        self.catalog.fits("note", note)
 
         def change(t, when):
             t.department = lead
@@ -334,6 +346,7 @@ class TicketService:
         """The department returns a ticket that is not theirs (退单); the centre reviews it."""
         if not reason.strip():
             raise ValidationError("a return needs a reason")
+        self.catalog.fits("note", reason.strip(), label="reason")
 
         def change(t, when):
             t.returns += 1
@@ -343,6 +356,7 @@ class TicketService:
     def redispatch(self, actor, serial, department: str, *, expected_version=None, at=None, note="") -> Ticket:
         """Return accepted: dispatch to the right department (counts a justified return)."""
         new = self.catalog.department(department)
+        self.catalog.fits("note", note)
 
         def change(t, when):
             self.store.count_return(t.department, wrong=False)
@@ -353,6 +367,7 @@ class TicketService:
 
     def reject_return(self, actor, serial, note: str = "", *, expected_version=None, at=None) -> Ticket:
         """Wrong return: back to the same department, counted against it."""
+        self.catalog.fits("note", note)
         def change(t, when):
             self.store.count_return(t.department, wrong=True)
             t.acknowledged_at = None
@@ -364,6 +379,7 @@ class TicketService:
             raise ValidationError("an extension is at least 1 working day")
         if not reason.strip():
             raise ValidationError("an extension request needs a reason")
+        self.catalog.fits("note", reason.strip(), label="reason")
         return self._act(actor, serial, "extend", lambda t, w: None, expected_version=expected_version, at=at,
                          note=f"{working_days}|{reason.strip()}", note_kind="extension", dept_check=True)
 
@@ -375,6 +391,7 @@ class TicketService:
 
     def approve_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Approve: the handle deadline moves by the requested working days (recorded)."""
+        self.catalog.fits("note", note)
         # Permission, visibility, version and state come first (in _act); the request last.
         requested: list[int] = []
 
@@ -390,11 +407,14 @@ class TicketService:
 
     def refuse_extension(self, actor, serial, *, expected_version=None, at=None, note="") -> Ticket:
         """Refuse: the deadline stays."""
+        self.catalog.fits("note", note)
         return self._act(actor, serial, "refuse_extension", lambda t, w: None, expected_version=expected_version,
                          at=at, note=note or "extension refused", note_kind="extension-decision")
 
     def pause(self, actor, serial, reason: str, *, expected_version=None, at=None) -> Ticket:
         """Wait for the citizen's supplement: the handle clock stops (policy's pause states)."""
+        self.catalog.fits("note", reason, label="reason")
+
         def change(t, when):
             if "waiting_supplement" not in self.policy.pause_states:
                 raise IllegalTransition(t.state, "pause (the SLA policy allows no pause)")
@@ -427,6 +447,7 @@ class TicketService:
         action = "accept_reply" if accept else "send_back"
         if not accept and not note.strip():
             raise ValidationError("sending a reply back needs a note saying why (--note)")
+        self.catalog.fits("note", note)
         return self._act(actor, serial, action, lambda t, w: None, expected_version=expected_version, at=at,
                          note=note, note_kind="review")
 
@@ -435,6 +456,7 @@ class TicketService:
         for v in (handler, result):
             if v not in SATISFACTION:
                 raise ValidationError(f"callback result must be one of {', '.join(SATISFACTION)}, not {v!r}")
+        self.catalog.fits("note", note)
 
         def change(t, when):
             t.callback_attempts += 1
@@ -448,6 +470,7 @@ class TicketService:
         """Reopen (重办), e.g. after an unsatisfied callback: back to triage for a new dispatch."""
         if not reason.strip():
             raise ValidationError("reopening needs a reason")
+        self.catalog.fits("note", reason, label="reason")
 
         def change(t, when):
             t.closed_at = None
@@ -460,6 +483,8 @@ class TicketService:
         """Archive (归档) with the responsibility judgement (complaints need one)."""
         if responsibility and responsibility not in RESPONSIBILITY:
             raise ValidationError(f"responsibility must be one of {', '.join(RESPONSIBILITY)}")
+        self.catalog.fits("unit", unit)
+        self.catalog.fits("note", reason, label="reason")
 
         def change(t, when):
             if t.category == "complaint" and t.state != "closed" and not responsibility:
@@ -472,6 +497,7 @@ class TicketService:
                          note=reason, note_kind="archive")
 
     def complete_todo(self, actor, serial, note: str = "", *, expected_version=None, at=None) -> Ticket:
+        self.catalog.fits("note", note)
         def change(t, when):
             t.closed_at = when
         return self._act(actor, serial, "complete_todo", change, expected_version=expected_version, at=at,
@@ -479,6 +505,7 @@ class TicketService:
 
     def urge(self, actor, serial, note: str = "", channel: str = "message", *, expected_version=None, at=None):
         """Urge the department (催办); recorded and counted."""
+        self.catalog.fits("note", note)
         def change(t, when):
             t.urges += 1
         return self._act(actor, serial, "urge", change, expected_version=expected_version, at=at,
@@ -573,28 +600,48 @@ class TicketService:
         return self.store.links(serial)
 
     def search(self, viewer: User, **filters) -> list[Ticket]:
+        """Tickets matching ``filters`` (TicketStore.search: state, department, category,
+        phone, text folded; limit, offset), newest first; a department user sees its own only.
+        Raises PermissionDenied, StoreError. Blocks."""
         self.access.require(viewer, "tickets.read", "list tickets")
+        _page(filters.get("limit", 50), filters.get("offset", 0))
         if viewer.department:
             filters["department"] = viewer.department
         return [self.masked(t, viewer) for t in self.store.search(**filters)]
 
+    def count(self, viewer: User, **filters) -> int:
+        """How many tickets ``search`` with the same filters finds without a limit (``limit``
+        and ``offset`` are ignored): the "500 of 1,203" of a list. Raises PermissionDenied,
+        StoreError. Blocks."""
+        self.access.require(viewer, "tickets.read", "count tickets")
+        filters.pop("limit", None)
+        filters.pop("offset", None)
+        if viewer.department:
+            filters["department"] = viewer.department
+        return self.store.count(**filters)
+
     def overdue(self, viewer: User, *, light: str | None = None, department: str | None = None,
-                category: str | None = None, limit: int = 50, offset: int = 0) -> list[tuple[Ticket, str]]:
-        """Red and yellow tickets (most overdue first) with their light, from indexed columns."""
+                category: str | None = None, text: str | None = None, limit: int = 50,
+                offset: int = 0) -> list[tuple[Ticket, str]]:
+        """Red and yellow tickets (most overdue first) with their light, from indexed columns;
+        ``text`` as TicketStore.overdue's (content, name, address folded; serial; codes)."""
         self.access.require(viewer, "tickets.read", "list overdue tickets")
         if light not in (None, "red", "yellow"):
             raise ValidationError("--light must be red or yellow")
+        _page(limit, offset)
         if viewer.department:
             department = viewer.department
         now = self.clock.now()
-        rows = self.store.overdue(now, light=light, department=department, category=category, limit=limit, offset=offset)
+        rows = self.store.overdue(now, light=light, department=department, category=category, text=text,
+                                  limit=limit, offset=offset)
         return [(self.masked(t, viewer), "red" if t.current_due and t.current_due <= now else "yellow") for t in rows]
 
-    def overdue_counts(self, viewer: User) -> tuple[int, int]:
-        """(yellow, red) over every ticket ``overdue`` would list for ``viewer`` (no limit);
-        counted in the store, so the console can poll it. Raises PermissionDenied."""
+    def overdue_counts(self, viewer: User, *, text: str | None = None) -> tuple[int, int]:
+        """(yellow, red) over every ticket ``overdue`` would list for ``viewer`` (no limit; the
+        same ``text`` filter); counted in the store, so the console can poll it. Raises
+        PermissionDenied."""
         self.access.require(viewer, "tickets.read", "count overdue tickets")
-        return self.store.overdue_counts(self.clock.now(), department=viewer.department or None)
+        return self.store.overdue_counts(self.clock.now(), department=viewer.department or None, text=text)
 
     def light(self, t: Ticket) -> str:
         return self.policy.light(t.current_due, self.clock.now(), t.created_at if t.state in workflow.ACTIVE else None,
@@ -616,6 +663,8 @@ class TicketService:
         self.access.require(actor, "callers.classify", "classify a caller")
         phone = self.catalog.phone(phone)
         cls = self.catalog.caller_class(caller_class)
+        self.catalog.fits("name", name)
+        self.catalog.fits("note", note)
         when = self._when(at)
         with self.store.tx():
             old = self.store.caller(phone)
