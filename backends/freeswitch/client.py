@@ -15,6 +15,7 @@ in a later table does no harm, and call outcomes are counted once).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections import deque
@@ -76,8 +77,12 @@ class EslConnection:
             # the connection completes (the node then could not be stopped)
             async with asyncio.timeout(cfg.timeout_s):
                 reader, writer = await asyncio.open_connection(cfg.host, cfg.port)
-        except (OSError, asyncio.TimeoutError) as exc:
-            raise LinkError(f"{cfg.name}: cannot connect to {cfg.host}:{cfg.port}: {exc or 'timeout'}") from None
+        except asyncio.TimeoutError:
+            raise LinkError(f"{cfg.name}: cannot connect to {cfg.host}:{cfg.port}: "
+                            f"no answer within {cfg.timeout_s:g} s") from None
+        except OSError as exc:
+            why = os.strerror(exc.errno).lower() if exc.errno else (str(exc) or type(exc).__name__)
+            raise LinkError(f"{cfg.name}: cannot connect to {cfg.host}:{cfg.port}: {why}") from None
         conn = cls(reader, writer, cfg, on_event)
         try:
             await conn._handshake()
