@@ -32,6 +32,7 @@ from .resync import build_resynced, parse_table
 SUBSCRIBE = ("event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE HEARTBEAT "
              "BACKGROUND_JOB CUSTOM callcenter::info")  # every token after CUSTOM is a subclass
 PICKER = HeaderPicker(READS)
+_REPLIES = frozenset(("command/reply", "api/response", "auth/request", "text/rude-rejection"))
 
 
 @dataclass
@@ -64,6 +65,7 @@ class EslConnection:
         self.lock = asyncio.Lock()
         self.task: asyncio.Task | None = None
         self.buffer: list[dict] | None = None   # events held during resync
+        self.greeted = False                     # the first non-event frame is the greeting
         self.events = 0
 
     @classmethod
@@ -171,9 +173,10 @@ class EslConnection:
             if not self.closed.done():
                 self.closed.set_result("disconnect notice from the switch")
             self.writer.close()
-        elif ct != "log/data":
-            # command/reply, api/response, the greeting (auth/request, rude-rejection) — and any
-            # other frame, so that a bad greeting is reported at once, not after the timeout
+        elif ct in _REPLIES or not self.greeted:
+            # a reply, or the greeting — whatever frame that is, so that a bad greeting is
+            # reported at once (not after the timeout); later, frames of other types are ignored
+            self.greeted = True
             if self.replies:
                 fut = self.replies.popleft()
                 if not fut.done():
@@ -341,7 +344,10 @@ class SwitchNode:
                 self.health.errors += 1
                 self.health.last_error = text
                 if was_up:
-                    self.sink(sw.LinkDown(self.cfg.name, self.now(), text))
+                    try:
+                        self.sink(sw.LinkDown(self.cfg.name, self.now(), text))
+                    except Exception as sink_exc:    # the node must go on retrying all the same
+                        self.health.last_error = f"{text}; the sink failed on LinkDown: {sink_exc!r}"
                 if give_up_unconnected and not ever_up:
                     self.health.link = "down"
                     if isinstance(exc, (HotlineError, OSError)):
