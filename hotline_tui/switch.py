@@ -203,6 +203,8 @@ class AgentRow:
     no_answer_count: int = 0
     wrap_up_time: int = 0
     last_bridge_end: float = 0.0
+    last_bridge_start: float = 0.0     # when the agent's current/last call was bridged
+    last_offered_call: float = 0.0     # when the agent was last offered a call (rang)
 
 
 @dataclass(frozen=True, slots=True)

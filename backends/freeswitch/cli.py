@@ -12,7 +12,7 @@ import click
 
 from hotline_tui.cli import ranges
 from hotline_tui.cli.common import one_line_errors
-from hotline_tui.errors import ProtocolError
+from hotline_tui.errors import ProtocolError, one_line
 
 from .codec import FrameParser
 
@@ -51,8 +51,15 @@ def decode(source, max_frame):
 @click.option("--port", default=8021, show_default=True, type=ranges.CONNECT_PORT)
 @click.option("--password", default="ClueCon", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
-def tail(host, port, password, as_json):
-    """Print the switch's live domain events (reconnects on loss) until Ctrl-C."""
+@click.option("--retry", is_flag=True,
+              help="Keep retrying when the first connection fails (saying so on stderr each time).")
+@one_line_errors
+def tail(host, port, password, as_json, retry):
+    """Print the switch's live domain events (reconnects on loss) until Ctrl-C.
+
+    When the first connection fails (no server, a bad greeting, a wrong password) it says why on
+    stderr and exits 1, unless --retry. A link lost later is retried; each retry is one line on
+    stderr."""
     from .client import NodeConfig, SwitchNode
 
     def show(e):
@@ -64,9 +71,13 @@ def tail(host, port, password, as_json):
             click.echo(f"{type(e).__name__}: {fields}")
         sys.stdout.flush()
 
+    def retrying(reason: str, delay: float) -> None:
+        click.echo(f"hotline esl tail: {one_line(reason)}; retrying in {delay:.1f} s", err=True)
+
     async def run():
         node = SwitchNode(NodeConfig("tail", host, port, password), show)
-        await node.run()
+        node.on_retry = retrying
+        await node.run(give_up_unconnected=not retry)
 
     try:
         asyncio.run(run())

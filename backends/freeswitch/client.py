@@ -15,6 +15,7 @@ in a later table does no harm, and call outcomes are counted once).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections import deque
@@ -31,6 +32,7 @@ from .resync import build_resynced, parse_table
 SUBSCRIBE = ("event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE HEARTBEAT "
              "BACKGROUND_JOB CUSTOM callcenter::info")  # every token after CUSTOM is a subclass
 PICKER = HeaderPicker(READS)
+_REPLIES = frozenset(("command/reply", "api/response", "auth/request", "text/rude-rejection"))
 
 
 @dataclass
@@ -63,31 +65,54 @@ class EslConnection:
         self.lock = asyncio.Lock()
         self.task: asyncio.Task | None = None
         self.buffer: list[dict] | None = None   # events held during resync
+        self.greeted = False                     # the first non-event frame is the greeting
         self.events = 0
 
     @classmethod
     async def open(cls, cfg: NodeConfig, on_event: Callable[[dict], None]) -> "EslConnection":
+        """Connect, read the greeting, authenticate, subscribe; return the open connection.
+        Raises LinkError (refused, timed out, denied, wrong password, subscription refused) or
+        ProtocolError (not an ESL greeting). Whatever fails, the socket and its reader task are
+        closed before the error leaves: a failed handshake leaks nothing."""
         try:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(cfg.host, cfg.port), cfg.timeout_s)
-        except (OSError, asyncio.TimeoutError) as exc:
-            raise LinkError(f"{cfg.name}: cannot connect to {cfg.host}:{cfg.port}: {exc or 'timeout'}") from None
+            # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancellation that arrives as
+            # the connection completes (the node then could not be stopped)
+            async with asyncio.timeout(cfg.timeout_s):
+                reader, writer = await asyncio.open_connection(cfg.host, cfg.port)
+        except asyncio.TimeoutError:
+            raise LinkError(f"{cfg.name}: cannot connect to {cfg.host}:{cfg.port}: "
+                            f"no answer within {cfg.timeout_s:g} s") from None
+        except OSError as exc:
+            why = os.strerror(exc.errno).lower() if exc.errno else (str(exc) or type(exc).__name__)
+            raise LinkError(f"{cfg.name}: cannot connect to {cfg.host}:{cfg.port}: {why}") from None
         conn = cls(reader, writer, cfg, on_event)
+        try:
+            await conn._handshake()
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
+
+    async def _handshake(self) -> None:
+        cfg = self.cfg
         first = asyncio.get_running_loop().create_future()
-        conn.replies.append(first)          # the greeting is the first "reply"
-        conn.task = asyncio.create_task(conn._read())
-        greeting = await conn._wait(first)
+        self.replies.append(first)          # the greeting is the first "reply"
+        self.task = asyncio.create_task(self._read())
+        try:
+            greeting = await self._wait(first)
+        except LinkError as exc:
+            why = str(exc).removeprefix(f"{cfg.name}: ")
+            raise LinkError(f"{cfg.name}: no ESL greeting from {cfg.host}:{cfg.port}: {why}") from None
         if greeting.content_type == "text/rude-rejection":
             raise LinkError(f"{cfg.name}: access denied by the switch's ACL")
         if greeting.content_type != "auth/request":
             raise ProtocolError(f"{cfg.name}: expected auth/request, got {greeting.content_type!r}")
-        reply = await conn.command(f"auth {cfg.password}")
+        reply = await self.command(f"auth {cfg.password}")
         if not reply.headers.get("Reply-Text", "").startswith("+OK"):
-            await conn.close()
             raise LinkError(f"{cfg.name}: authentication failed ({reply.headers.get('Reply-Text', '')})")
-        reply = await conn.command(SUBSCRIBE)
+        reply = await self.command(SUBSCRIBE)
         if not reply.headers.get("Reply-Text", "").startswith("+OK"):
             raise LinkError(f"{cfg.name}: subscribe refused ({reply.headers.get('Reply-Text', '')})")
-        return conn
 
     async def _wait(self, fut: asyncio.Future):
         done, _ = await asyncio.wait({fut, self.closed}, timeout=self.cfg.timeout_s, return_when=asyncio.FIRST_COMPLETED)
@@ -106,16 +131,19 @@ class EslConnection:
                     break
                 for frame in self.parser.feed(data):
                     self._frame(frame)
-        except (OSError, ProtocolError) as exc:
-            reason = str(exc) or type(exc).__name__
         except asyncio.CancelledError:
             reason = "closed"
+        except Exception as exc:
+            # A bad frame (ProtocolError), a socket error, or a sink that raised on an event: the
+            # link ends with the reason, and the node reconnects and resyncs.
+            reason = str(exc) if isinstance(exc, (OSError, HotlineError)) and str(exc) else f"{type(exc).__name__}: {exc}"
         finally:
             if not self.closed.done():
                 self.closed.set_result(reason)
             for fut in list(self.replies) + list(self.jobs.values()):
                 if not fut.done():
                     fut.set_exception(LinkError(f"{self.cfg.name}: link lost ({reason})"))
+                    fut.exception()     # retrieved: whoever still waits on it is told by `closed`
             self.replies.clear()
             self.jobs.clear()
 
@@ -145,7 +173,10 @@ class EslConnection:
             if not self.closed.done():
                 self.closed.set_result("disconnect notice from the switch")
             self.writer.close()
-        elif ct in ("command/reply", "api/response", "auth/request", "text/rude-rejection"):
+        elif ct in _REPLIES or not self.greeted:
+            # a reply, or the greeting — whatever frame that is, so that a bad greeting is
+            # reported at once (not after the timeout); later, frames of other types are ignored
+            self.greeted = True
             if self.replies:
                 fut = self.replies.popleft()
                 if not fut.done():
@@ -192,16 +223,18 @@ class EslConnection:
         raise LinkError(f"{self.cfg.name}: background job {job} did not finish in {timeout_s:g} s")
 
     async def close(self) -> None:
+        """Close the socket and end the reader task; returns when both are gone. Raises nothing
+        but the caller's own cancellation."""
         try:
             self.writer.close()
         except Exception:
             pass
         if self.task:
             self.task.cancel()
-            try:
-                await self.task
-            except (asyncio.CancelledError, Exception):
-                pass
+            # asyncio.wait, not ``await self.task``: the reader's own end (cancelled) is not
+            # raised here, and a cancellation of the caller is not swallowed with it
+            await asyncio.wait({self.task})
+        # (no wait_closed(): the transport closes its socket on the loop's next pass anyway)
 
 
 class SwitchNode:
@@ -216,10 +249,13 @@ class SwitchNode:
         self.task: asyncio.Task | None = None
         self.attempt = 0
         self._rate: deque[float] = deque()
+        # told (reason, seconds until the next attempt) before each retry: ``hotline esl tail``
+        self.on_retry: Callable[[str, float], None] | None = None
 
     def backoff(self) -> float:
         """Capped exponential backoff with full jitter: uniform(0, min(max, min * 2**attempt))."""
-        cap = min(self.cfg.backoff_max_s, self.cfg.backoff_min_s * (2 ** self.attempt))
+        # the exponent is bounded: a switch refusing for days must not overflow the float
+        cap = min(self.cfg.backoff_max_s, self.cfg.backoff_min_s * (2 ** min(self.attempt, 60)))
         return self.rng.uniform(self.cfg.backoff_min_s / 2, cap)
 
     def _on_event(self, ev: dict) -> None:
@@ -247,7 +283,7 @@ class SwitchNode:
             tiers = await conn.api("callcenter_config tier list")
             queues = await conn.api("callcenter_config queue list")
             members = {}
-            for row in parse_table(queues):
+            for row in parse_table(queues, required=("name",), what="queue list"):
                 members[row["name"]] = await conn.api(f"callcenter_config queue list members {row['name']}")
             channels = await conn.api("show channels as json")
             snapshot = build_resynced(self.cfg.name, self.now(), agents, tiers, queues, members, channels)
@@ -265,8 +301,17 @@ class SwitchNode:
             self._on_event(ev)
         self.health.resyncs += 1
 
-    async def run(self) -> None:
-        """Connect, resync, stream; on loss reconnect forever (until cancelled)."""
+    async def run(self, *, give_up_unconnected: bool = False) -> None:
+        """Connect, resync, stream; on loss reconnect forever (until cancelled). Blocks (awaits)
+        until cancelled; never returns otherwise.
+
+        Any failure while connecting, resynchronising or reading — a refused connection, a bad
+        greeting, a wrong password, a malformed table, a bad frame, a sink that raised — closes
+        the connection, is counted in ``health.errors`` with its reason in ``health.last_error``,
+        is told to ``on_retry(reason, delay_s)`` when set, and is followed by a capped backoff and
+        a new attempt. With ``give_up_unconnected`` a failure before the first successful
+        connect is raised instead (HotlineError or OSError; anything else as ProtocolError)."""
+        ever_up = False
         while True:
             try:
                 self.health.link = "reconnecting" if self.health.events_total or self.attempt else "down"
@@ -274,6 +319,7 @@ class SwitchNode:
                 self.conn = conn
                 await self.resync(conn)
                 self.attempt = 0
+                ever_up = True
                 self.health.link = "connected"
                 self.connected.set()
                 self.sink(sw.LinkUp(self.cfg.name, self.now()))
@@ -284,19 +330,33 @@ class SwitchNode:
                     await self.conn.close()
                 self.health.link = "down"
                 raise
-            except (HotlineError, OSError) as exc:
+            except Exception as exc:
+                # Not only HotlineError/OSError: a bug-shaped failure (KeyError from a table, a
+                # sink that raised) must not end the node task silently either.
                 self.connected.clear()
                 if self.conn:
                     await self.conn.close()
                     self.conn = None
+                text = str(exc) if isinstance(exc, (HotlineError, OSError)) and str(exc) else \
+                    f"{self.cfg.name}: {type(exc).__name__}: {exc}"
                 was_up = self.health.link == "connected"
                 self.health.link = "reconnecting"
                 self.health.errors += 1
-                self.health.last_error = str(exc)
+                self.health.last_error = text
                 if was_up:
-                    self.sink(sw.LinkDown(self.cfg.name, self.now(), str(exc)))
+                    try:
+                        self.sink(sw.LinkDown(self.cfg.name, self.now(), text))
+                    except Exception as sink_exc:    # the node must go on retrying all the same
+                        self.health.last_error = f"{text}; the sink failed on LinkDown: {sink_exc!r}"
+                if give_up_unconnected and not ever_up:
+                    self.health.link = "down"
+                    if isinstance(exc, (HotlineError, OSError)):
+                        raise
+                    raise ProtocolError(text) from exc
                 delay = self.backoff()
                 self.attempt += 1
+                if self.on_retry is not None:
+                    self.on_retry(text, delay)
                 await asyncio.sleep(delay)
 
     def start(self) -> asyncio.Task:
@@ -304,10 +364,9 @@ class SwitchNode:
         return self.task
 
     async def stop(self) -> None:
+        """Cancel the node task and wait until it has ended (its connection closed)."""
         if self.task:
-            self.task.cancel()
-            try:
-                await self.task
-            except asyncio.CancelledError:
-                pass
+            while not self.task.done():
+                self.task.cancel()
+                await asyncio.wait({self.task}, timeout=1.0)
         self.health.link = "down"

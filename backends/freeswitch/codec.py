@@ -164,12 +164,14 @@ class Frame:
             try:
                 # a repeated header keeps its first value, as in plain events (cJSON writes both)
                 raw = json.loads(self.body, object_pairs_hook=_first_wins)
+                if not isinstance(raw, dict):
+                    raise ProtocolError("JSON event is not an object")
+                ev = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
+                          else str(v)) for k, v in raw.items()}
             except ValueError as exc:
                 raise ProtocolError(f"bad JSON event: {exc}") from None
-            if not isinstance(raw, dict):
-                raise ProtocolError("JSON event is not an object")
-            ev = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v))
-                  for k, v in raw.items()}
+            except RecursionError:       # json nests by recursion: a hostile depth is bad data, not a crash
+                raise ProtocolError("bad JSON event: nested too deeply") from None
         else:
             raise ProtocolError(f"unsupported event format {ct}")
         self._event = ev

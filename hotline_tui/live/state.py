@@ -31,13 +31,17 @@ AVAILABLE = ("Available", "Available (On Demand)")
 
 class _Agent:
     __slots__ = ("name", "node", "status", "state", "since", "calls", "talk", "member", "caller", "bridge_end",
-                 "wrap_up", "queues", "day")
+                 "wrap_up", "queues", "day", "sw_calls", "sw_talk")
 
     def __init__(self, name, node, at):
         self.name, self.node = name, node
         self.status, self.state, self.since = "Logged Out", "Idle", at
         self.calls, self.talk, self.member, self.caller = 0, 0.0, "", ""
         self.bridge_end, self.wrap_up, self.queues, self.day = 0.0, 0, set(), None
+        # The switch's own counters (agent list calls_answered / talk_time) as far as the events
+        # tell: +1 per bridged call, back to 0 when the agent becomes Available (mod_callcenter
+        # resets them then). A resync adds what the switch counted while the link was down.
+        self.sw_calls, self.sw_talk = 0, 0.0
 
 
 class _Member:
@@ -46,6 +50,20 @@ class _Member:
     def __init__(self, uuid, node, queue, session, joined, number, name):
         self.uuid, self.node, self.queue, self.session, self.joined = uuid, node, queue, session, joined
         self.number, self.name, self.state, self.agent, self.answered = number, name, "Waiting", "", 0.0
+
+
+def _since(row: sw.AgentRow) -> float:
+    """When the agent's current status/state began, from the agent table: the last status
+    change, or — when later — the event that put the agent in its state: the bridge for "In a
+    queue call", the offer for "Receiving" (and, the table having nothing closer, for a
+    "Waiting" after a failed offer), the end of the last call for "Waiting"/"Idle". 0 if unknown."""
+    if row.state == "In a queue call":
+        started = row.last_bridge_start
+    elif row.state == "Receiving":
+        started = row.last_offered_call
+    else:
+        started = max(row.last_bridge_end, row.last_offered_call)
+    return max(row.last_status_change, started)
 
 
 class LiveState:
@@ -106,6 +124,8 @@ class LiveState:
 
     def _status(self, e: sw.AgentStatusChanged):
         a = self._agent(e.agent, e.node, e.at)
+        if e.status == "Available" and a.status != "Available":
+            a.sw_calls, a.sw_talk = 0, 0.0
         a.status, a.since = e.status, e.at
         self._occupied(a, e.at)
 
@@ -155,8 +175,11 @@ class LiveState:
         a = self._agent(e.agent, e.node, e.at)
         self._today(a, e.ended_at or e.at)
         if e.bridged:
+            talk = max((e.ended_at or e.at) - (e.answered_at or e.at), 0.0)
             a.calls += 1
-            a.talk += max((e.ended_at or e.at) - (e.answered_at or e.at), 0.0)
+            a.talk += talk
+            a.sw_calls += 1
+            a.sw_talk += talk
         a.bridge_end = e.ended_at or e.at
         a.member = a.caller = ""
         self._occupied(a, a.bridge_end)
@@ -197,19 +220,40 @@ class LiveState:
         self.heartbeats[e.node] = e.at
 
     def _resync(self, e: sw.Resynced):
-        """Replace what is known about ``e.node`` with the switch's own tables; keep the
-        console's own counters (calls and talk today) for agents it already knew."""
+        """Replace what is known about ``e.node`` with the switch's own tables (see docs/esl.md,
+        "Resync"): agents, their queues, waiting and answered callers, channels. Every agent's
+        call and caller come from the member table only, so a call that ended while the link was
+        down leaves nothing behind. Time in state is seeded from the agent table; calls and talk
+        today from its counters (for an agent already known today: plus what the switch counted
+        while the link was down)."""
         old = {n: a for n, a in self.agents.items() if a.node == e.node}
         for n in old:
             del self.agents[n]
             self.occupancy.forget(n, e.at)
+        today = datetime.fromtimestamp(e.at, SITE_TZ).date() if e.at else None
         for row in e.agents:
-            a = old.get(row.name) or _Agent(row.name, e.node, row.last_status_change or e.at)
-            if a.status != row.status or a.state != row.state:
-                a.since = row.last_status_change or e.at
+            seeded = _since(row) or e.at
+            a = old.get(row.name)
+            if a is None:
+                a = _Agent(row.name, e.node, seeded)
+            elif a.status != row.status or a.state != row.state or a.since <= seeded - 1:
+                a.since = seeded
+            # else the state began where the events said (a finer time than the table's whole
+            # seconds, and exact where the table only gives a lower bound): keep it
             a.status, a.state, a.node = row.status, row.state, e.node
             a.wrap_up, a.bridge_end = row.wrap_up_time, max(a.bridge_end, row.last_bridge_end)
             a.queues = set()
+            a.member = a.caller = ""
+            if a.day is not None and a.day == today:
+                # known today: add what the switch counted meanwhile (its counters only fall when
+                # it reset them, on Available: then all it has counted since is new to us)
+                gained = row.calls_answered - a.sw_calls if row.calls_answered >= a.sw_calls else row.calls_answered
+                gained_talk = row.talk_time - a.sw_talk if row.talk_time >= a.sw_talk else float(row.talk_time)
+                a.calls += max(gained, 0)
+                a.talk += max(gained_talk, 0.0)
+            else:
+                a.day, a.calls, a.talk = today, row.calls_answered, float(row.talk_time)
+            a.sw_calls, a.sw_talk = row.calls_answered, float(row.talk_time)
             self.agents[row.name] = a
         for t in e.tiers:
             if t.agent in self.agents:
