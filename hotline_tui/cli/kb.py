@@ -9,8 +9,8 @@ from rich.text import Text
 
 from ..kb.factory import knowledge_service
 from ..kb.formats import read_items, write_items
-from ..text import terminal_safe
-from .common import as_option, emit_json, one_line_errors, wiring
+from ..text import terminal_safe, terminal_safe_spans
+from .common import as_option, echo, emit_json, one_line_errors, wiring
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 version_option = click.option("--expect-version", "expected", type=int,
@@ -24,13 +24,12 @@ def _svc():
 
 
 def _marked(text: str, spans) -> Text:
-    # Data becomes a Text object (never markup); terminal_safe keeps the length of printable
-    # text, so spans stay valid for everything but control characters, which it makes visible.
-    safe = terminal_safe(text)
+    # Data becomes a Text object (never markup), made terminal-safe; the highlight spans are
+    # moved with it to the same characters.
+    safe, moved = terminal_safe_spans(text, spans)
     t = Text(safe)
-    if len(safe) == len(text):
-        for a, b in spans:
-            t.stylize("bold yellow", a, b)
+    for a, b in moved:
+        t.stylize("bold yellow", a, b)
     return t
 
 
@@ -58,7 +57,7 @@ def search(query, limit, drafts, as_json):
         emit_json([h.as_json() for h in hits])
         return
     if not hits:
-        click.echo("no article found (recorded as an unanswered question)")
+        echo("no article found (recorded as an unanswered question)")
         return
     console = Console(highlight=False, soft_wrap=True)
     for h in hits:
@@ -82,10 +81,10 @@ def show(article_id, as_json):
         return
     for key in ("id", "title", "status", "department", "category", "valid_from", "valid_to", "version",
                 "updated_at", "updated_by"):
-        click.echo(f"{key:>11}: {terminal_safe(getattr(a, key))}")
-    click.echo(f"{'tags':>11}: {terminal_safe(', '.join(a.tags))}")
-    click.echo("")
-    click.echo(terminal_safe(a.body, keep_newlines=True))
+        echo(f"{key:>11}: {terminal_safe(getattr(a, key))}")
+    echo(f"{'tags':>11}: {terminal_safe(', '.join(a.tags))}")
+    echo("")
+    echo(terminal_safe(a.body, keep_newlines=True))
 
 
 def _fields(title, body, body_file, department, category, tags, valid_from, valid_to) -> dict:
@@ -117,7 +116,7 @@ def _print_article(a, as_json: bool) -> None:
     if as_json:
         emit_json(_article_json(a))
     else:
-        click.echo(f"#{a.id} v{a.version} {a.status}: {terminal_safe(a.title)}")
+        echo(f"#{a.id} v{a.version} {a.status}: {terminal_safe(a.title)}")
 
 
 @kb.command("add")
@@ -185,7 +184,7 @@ def history(article_id, as_json):
                     "article": v.article.snapshot()} for v in versions])
         return
     for v in versions:
-        click.echo(f"v{v.version:<3} {v.at:%Y-%m-%d %H:%M} {v.actor:<10} {v.action:<8} {v.article.status:<9} "
+        echo(f"v{v.version:<3} {v.at:%Y-%m-%d %H:%M} {v.actor:<10} {v.action:<8} {v.article.status:<9} "
                    f"{terminal_safe(v.article.title)}")
 
 
@@ -203,7 +202,7 @@ def import_(path, publish, as_json):
     if as_json:
         emit_json(counts)
     else:
-        click.echo(f"added {counts['added']}, updated {counts['updated']}")
+        echo(f"added {counts['added']}, updated {counts['updated']}")
 
 
 @kb.command("reindex")
@@ -218,7 +217,7 @@ def reindex(as_json):
     if as_json:
         emit_json({"articles": n})
     else:
-        click.echo(f"re-indexed {n} articles")
+        echo(f"re-indexed {n} articles")
 
 
 @kb.command("export")
@@ -229,7 +228,7 @@ def export(path):
     """Export every article to a folder of Markdown files, a .csv or a .json file."""
     svc, u = _svc()
     n = write_items(path, svc.export_items(u))
-    click.echo(f"exported {n} articles to {path}")
+    echo(f"exported {n} articles to {path}")
 
 
 @kb.command("unanswered")
@@ -249,7 +248,7 @@ def unanswered(status, limit, as_json):
         return
     for q in rows:
         extra = f" -> #{q.article_id}" if q.article_id else ""
-        click.echo(f"{q.id:>5}  x{q.count:<3} {q.source:<6} {q.last_at:%m-%d %H:%M} {q.status:<9} {terminal_safe(q.text)}{extra}")
+        echo(f"{q.id:>5}  x{q.count:<3} {q.source:<6} {q.last_at:%m-%d %H:%M} {q.status:<9} {terminal_safe(q.text)}{extra}")
 
 
 @kb.command("flag")
@@ -260,7 +259,7 @@ def flag(text):
     """Flag a question the knowledge base could not answer, for the editors."""
     svc, u = _svc()
     q = svc.flag(u, text)
-    click.echo(f"flagged #{q.id} (asked {q.count}x)")
+    echo(f"flagged #{q.id} (asked {q.count}x)")
 
 
 @kb.command("answer")
@@ -272,7 +271,7 @@ def answer(unanswered_id, article_id):
     """Mark an unanswered question answered by an article."""
     svc, u = _svc()
     svc.answer(u, unanswered_id, article_id)
-    click.echo(f"question #{unanswered_id} answered by article #{article_id}")
+    echo(f"question #{unanswered_id} answered by article #{article_id}")
 
 
 @kb.command("dismiss")
@@ -283,4 +282,4 @@ def dismiss(unanswered_id):
     """Dismiss an unanswered question (noise, not for the knowledge base)."""
     svc, u = _svc()
     svc.dismiss(u, unanswered_id)
-    click.echo(f"question #{unanswered_id} dismissed")
+    echo(f"question #{unanswered_id} dismissed")

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from ..access import Access, User
 from ..audit import AuditEntry, AuditLog
 from ..clock import Clock
-from ..errors import ConflictError, IllegalTransition, NotFound, ValidationError
+from ..errors import ConflictError, IllegalTransition, NotFound, ValidationError, refuse_nul
 from . import rank as _rank
 from .model import Article, ArticleVersion, Hit, Unanswered, stored_id
 from .ports import KnowledgeStore
@@ -61,6 +61,7 @@ def _tags(value: Any) -> tuple[str, ...]:
     out: list[str] = []
     for t in value:
         t = str(t).strip()
+        refuse_nul(tags=t)
         if len(t) > LIMITS["tag"]:
             raise ValidationError(f"tags: {t[:20]!r}… is longer than {LIMITS['tag']} characters")
         if t and t not in out:
@@ -83,6 +84,7 @@ def clean_fields(fields: dict[str, Any], *, partial: bool = False) -> dict[str, 
             if v is not None and not isinstance(v, (str, int, float)):
                 raise ValidationError(f"{k}: must be text")
             v = "" if v is None else str(v)
+            refuse_nul(**{k: v})
             v = v.strip() if k != "body" else v.strip("\n")
             if len(v) > LIMITS[k]:
                 raise ValidationError(f"{k}: longer than {LIMITS[k]} characters")
@@ -158,6 +160,7 @@ class KnowledgeService:
             raise ValidationError("limit must be between 1 and 200")
         if len(query) > 200:
             raise ValidationError("a search is at most 200 characters")
+        refuse_nul(query=query)
         if not question_key(query):
             return []
         v = self._refresh()
@@ -271,6 +274,7 @@ class KnowledgeService:
     def flag(self, user: User, text: str) -> Unanswered:
         """An agent's question the knowledge base could not answer, for the editors."""
         self.access.require(user, "kb.flag", "flag an unanswered question")
+        refuse_nul(question=text)
         if not question_key(text):
             raise ValidationError("a flagged question needs text")
         if len(text) > 500:
