@@ -3,6 +3,8 @@ unanswered questions (查无) editors work through."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.console import Console
 from rich.text import Text
@@ -191,18 +193,24 @@ def history(article_id, as_json):
 @kb.command("import")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--publish", is_flag=True, help="Publish what is added (needs kb.publish).")
+@click.option("--skip-bad", is_flag=True, help="Leave out bad items (one line each on stderr) and import the rest.")
 @json_option
 @as_option
 @one_line_errors
-def import_(path, publish, as_json):
+def import_(path, publish, skip_bad, as_json):
     """Import a folder of Markdown files (YAML front matter), a .csv or a .json file. Items with
-    an id update that article. One bad item and nothing is imported."""
+    an id update that article. One bad item and nothing is imported (unless --skip-bad)."""
     svc, u = _svc()
-    counts = svc.import_items(u, read_items(path), publish=publish)
+    counts = svc.import_items(u, read_items(path), publish=publish, skip_bad=skip_bad)
+    for line in counts.get("refused", ()):
+        echo(f"refused: {line}", err=True)
     if as_json:
         emit_json(counts)
     else:
-        echo(f"added {counts['added']}, updated {counts['updated']}")
+        refused = f", refused {len(counts['refused'])}" if skip_bad else ""
+        echo(f"added {counts['added']}, updated {counts['updated']}{refused}")
+    if counts.get("refused"):
+        sys.exit(2)
 
 
 @kb.command("reindex")

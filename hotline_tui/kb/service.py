@@ -321,16 +321,21 @@ class KnowledgeService:
         return replace(q, status="dismissed")
 
     # -- import / export ---------------------------------------------------------------------
-    def import_items(self, user: User, items: Iterable[dict], publish: bool = False) -> dict[str, int]:
+    def import_items(self, user: User, items: Iterable[dict], publish: bool = False,
+                     skip_bad: bool = False) -> dict[str, Any]:
         """Add (or, with an ``id``, update) many articles in ONE transaction: any bad item
-        and nothing is imported. An item may carry ``_where`` (file:line) for messages.
-        Returns {"added": n, "updated": m}."""
+        (ValidationError naming ``_where`` — file:line — and the field; text with NUL is one) and
+        nothing is imported, so the file can be fixed and imported again without duplicates.
+        With ``skip_bad`` the bad items are left out instead and the others imported; the result
+        then carries ``"refused"``: one line per item left out. Returns {"added": n, "updated": m}
+        (+ "refused"). Blocks (one store transaction)."""
         self.access.require(user, "kb.edit", "import articles")
         if publish:
             self.access.require(user, "kb.publish", "import articles as published")
         now = self.clock.now()
         new_rows: list[tuple[Article, dict[str, int], set[str]]] = []
         updates: list[tuple[int, dict]] = []
+        refused: list[str] = []
         for n, item in enumerate(items, 1):
             where = item.get("_where") or f"item {n}"
             data = {k: v for k, v in item.items() if k not in ("_where", "id", "status", "version")}
@@ -346,6 +351,9 @@ class KnowledgeService:
                     updates.append((aid, f))
                     continue
             except ValidationError as exc:
+                if skip_bad:
+                    refused.append(f"{where}: {exc}")
+                    continue
                 raise ValidationError(f"{where}: {exc}") from None
             a = Article(None, status="published" if publish else "draft", version=1, created_at=now, updated_at=now,
                         updated_by=user.name, **f)
@@ -367,7 +375,10 @@ class KnowledgeService:
         self._dirty = True
         if ids:
             self.store.tidy_index()
-        return {"added": len(ids), "updated": updated}
+        out: dict[str, Any] = {"added": len(ids), "updated": updated}
+        if skip_bad:
+            out["refused"] = refused
+        return out
 
     def reindex(self, user: User) -> int:
         """Cut every article into index terms again and rebuild the index and vocabulary from
