@@ -17,7 +17,7 @@ from hotline_tui.kb.factory import knowledge_service
 from hotline_tui.tickets.factory import ticket_service
 from hotline_tui.tickets.model import Caller
 from hotline_tui.tickets.service import Intake
-from tests.hostile_text import STORABLE, assert_inert
+from tests.hostile_text import CORPUS, STORABLE, assert_inert
 
 NAMES = sorted(STORABLE)
 
@@ -93,3 +93,13 @@ def test_json_output_is_valid_json_of_the_stored_value_and_inert(hostile_db, nam
     shown = json.loads(out)
     assert shown["ticket"]["caller_name"] == STORABLE[name][:50]
     assert shown["ticket"]["content"] == ("投诉" + STORABLE[name])[:4000]
+
+
+def test_click_usage_errors_quote_a_hostile_value_escaped(hostile_db):
+    db, _ = hostile_db
+    r = CliRunner().invoke(cli, ["--db", db, "tickets", "overdue", "--light", CORPUS["csi_clear_screen"]])
+    assert r.exit_code == 2 and "\\x1b[2J" in r.output
+    assert_inert(r.output, where="usage error")
+    r = CliRunner().invoke(cli, ["--db", db, "tickets", "show", CORPUS["osc52_clipboard"], "--as", "duty"])
+    assert r.exit_code != 0 and r.output.count("\n") == 1
+    assert_inert(r.output, where="not found")

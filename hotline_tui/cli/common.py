@@ -113,6 +113,10 @@ class OneLineErrorsGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:
+            # click quotes the offending value ("'\x1b[2J' is not one of …"): show it escaped
+            exc.message = terminal_safe(exc.message)
+            raise
         except Exception as exc:
             known = error_line(exc)
             if known is None:
