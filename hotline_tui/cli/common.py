@@ -115,7 +115,8 @@ class OneLineErrorsGroup(click.Group):
             return super().invoke(ctx)
         except click.ClickException as exc:
             # click quotes the offending value ("'\x1b[2J' is not one of …"): show it escaped
-            exc.message = terminal_safe(exc.message)
+            # (setattr: click declares ``message`` Final for type checkers, it is a plain attribute)
+            setattr(exc, "message", terminal_safe(exc.message))
             raise
         except Exception as exc:
             known = error_line(exc)

@@ -131,7 +131,8 @@ class TicketService:
             old_version = t.version
             previous_state = t.state
             change(t, when)
-            refuse_nul(note=note, **{k: v for k, v in t.snapshot().items() if isinstance(v, str)})
+            # only what this action writes: a field stored before the rule stays actionable
+            refuse_nul(note=note, **{k: v for k, v in t.snapshot().items() if isinstance(v, str) and before.get(k) != v})
             if target is not None and t.state == previous_state and action not in ("ack",):
                 t.state = target
             if t.state != previous_state:
