@@ -92,6 +92,13 @@ class LazyGroup(click.Group):
 
             where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
             exit_with((one_line(f"{exc.format_message()} (see: {where} --help)"), exc.exit_code))
+        except click.ClickException as exc:
+            # click quotes the offending value: show it escaped (setattr: click declares
+            # ``message`` Final for type checkers, it is a plain attribute)
+            from hotline_tui.text import terminal_safe
+
+            setattr(exc, "message", terminal_safe(exc.message))
+            raise
         except Exception as exc:
             from hotline_tui.cli.common import error_line, exit_with
 

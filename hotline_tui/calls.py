@@ -11,6 +11,7 @@ store port they go through are in ``calls_port``.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
@@ -20,7 +21,8 @@ from .access import Access, User, mask_name, mask_phone, mask_text, sees_persona
 from .audit import AuditEntry
 from .calls_port import CallbackTask, CallRecord, CallStore, ShiftNote
 from .clock import SITE_TZ, Clock
-from .errors import ConflictError, NotFound, ValidationError
+from .errors import (ConflictError, DataRejected, IntegrityViolation, NotFound, StoreError, ValidationError,
+                     refuse_nul)
 from .kpi import CallOutcome, KpiSettings
 
 
@@ -64,7 +66,16 @@ class CallbackAssigner:
 
 
 class CallRecorder:
-    """LiveState sink. ``__call__`` only queues (never blocks); ``flush()`` writes (blocks)."""
+    """LiveState sink. ``__call__`` only queues (never blocks); ``flush()`` writes (blocks).
+
+    One bad record never loses the others of its batch: each record (and each callback task) is
+    checked on its own, and one the store refuses is set aside in ``rejected`` with a one-line
+    reason while the rest are written."""
+
+    #: How many refused records' reasons are kept (the newest).
+    REJECTED_KEPT = 100
+    #: Calls kept queued while the store is unavailable, at most (the oldest are dropped beyond).
+    MAX_PENDING = 50_000
 
     def __init__(self, store: CallStore, settings: KpiSettings, assigner: CallbackAssigner | None = None):
         self.store, self.settings, self.assigner = store, settings, assigner
@@ -72,25 +83,97 @@ class CallRecorder:
         self._lock = threading.Lock()
         self.written = 0
         self.callbacks_created = 0
+        self.rejected: deque[str] = deque(maxlen=self.REJECTED_KEPT)
 
     def __call__(self, outcome: CallOutcome, event: sw.MemberLeft) -> None:
         with self._lock:
             self._pending.append((outcome, event))
 
     def flush(self) -> int:
+        """Write the queued calls and their callback tasks. Returns how many calls were taken
+        from the queue. Blocks (store I/O).
+
+        Raises ``ValidationError`` — after writing everything else — when some records or tasks
+        were refused (text with NUL, a value the store rejects), naming the first and how many:
+        the console shows it in the engineer view's error list. Raises ``StoreError`` when the
+        store is unavailable or busy; the calls not yet written are queued again for the next
+        flush."""
         with self._lock:
             batch, self._pending = self._pending, []
         if not batch:
             return 0
-        self.written += self.store.add_records([record_of(o, e) for o, e in batch])
+        refused: list[str] = []
+        good: list[tuple[CallOutcome, sw.MemberLeft, CallRecord]] = []
         for o, e in batch:
+            rec = record_of(o, e)
+            reason = _refusal(rec, f"call record {rec.member_uuid}")
+            if reason:
+                refused.append(reason)
+            else:
+                good.append((o, e, rec))
+        try:
+            self._write_records(good, refused)
+        except StoreError:          # unavailable or busy: nothing of ``good`` is lost
+            self._requeue([(o, e) for o, e, _ in good])
+            raise
+        for o, e, rec in good:
             if o.abandoned and o.wait_s >= self.settings.short_abandon_s and e.caller_number:
-                if self.store.open_callback_for(e.caller_number) is None:
-                    agent = self.assigner.next() if self.assigner else ""
-                    self.store.add_callback(CallbackTask(0, e.member_uuid, o.queue, e.caller_number, e.caller_name,
-                                                         o.left_at, agent, "open", "", o.left_at))
-                    self.callbacks_created += 1
+                try:
+                    reason = self._callback_for(o, e)
+                except (DataRejected, IntegrityViolation) as exc:
+                    reason = f"callback task for {e.member_uuid}: {exc}"
+                if reason:
+                    refused.append(reason)
+        self.rejected.extend(refused)
+        if refused:
+            raise ValidationError(f"{len(refused)} of {len(batch)} call record(s)/callback task(s) refused, the others"
+                                  f" written; first: {refused[0]}")
         return len(batch)
+
+    def _write_records(self, good: list[tuple[CallOutcome, sw.MemberLeft, CallRecord]], refused: list[str]) -> None:
+        records = [rec for _, _, rec in good]
+        try:
+            self.written += self.store.add_records(records)
+            return
+        except (DataRejected, IntegrityViolation):
+            pass            # the batch was rolled back whole: write one by one, set the bad ones aside
+        kept = []
+        for item in good:
+            try:
+                self.written += self.store.add_records([item[2]])
+                kept.append(item)
+            except (DataRejected, IntegrityViolation) as exc:
+                refused.append(f"call record {item[2].member_uuid}: {exc}")
+        good[:] = kept
+
+    def _callback_for(self, o: CallOutcome, e: sw.MemberLeft) -> str:
+        """Create the caller's callback task unless one is open; returns why it was refused, or ""."""
+        if self.store.open_callback_for(e.caller_number) is not None:
+            return ""
+        task = CallbackTask(0, e.member_uuid, o.queue, e.caller_number, e.caller_name, o.left_at, "", "open", "",
+                            o.left_at)
+        reason = _refusal(task, f"callback task for {e.member_uuid}")
+        if reason:
+            return reason
+        agent = self.assigner.next() if self.assigner else ""
+        self.store.add_callback(replace(task, assigned_to=agent))
+        self.callbacks_created += 1
+        return ""
+
+    def _requeue(self, items: list[tuple[CallOutcome, sw.MemberLeft]]) -> None:
+        with self._lock:
+            self._pending[:0] = items
+            if len(self._pending) > self.MAX_PENDING:
+                del self._pending[: len(self._pending) - self.MAX_PENDING]
+
+
+def _refusal(record: CallRecord | CallbackTask, where: str) -> str:
+    """The one-line reason ``record`` is refused (text with NUL), or "" when it may be written."""
+    try:
+        refuse_nul(where, **{k: v for k, v in vars(record).items() if isinstance(v, str)})
+    except ValidationError as exc:
+        return str(exc)
+    return ""
 
 
 class CallbackService:

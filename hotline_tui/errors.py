@@ -7,7 +7,7 @@ is raised from a service call (services raise before or roll back the transactio
 
 from __future__ import annotations
 
-from .text import terminal_safe
+from .text import nul_field, terminal_safe
 
 
 class HotlineError(Exception):
@@ -31,6 +31,18 @@ class ValidationError(HotlineError):
     """Bad input value (unknown category, bad phone number, oversize field, ...)."""
 
     exit_code = 2
+
+
+def refuse_nul(where: str = "", **fields: object) -> None:
+    """Raise ``ValidationError`` naming the first field whose text holds a NUL (U+0000).
+
+    Text with NUL is refused at the service boundary, the same on both stores (PostgreSQL
+    cannot store it; SQLite could, and would then hand it to every screen): docs/text.md.
+    ``where`` (e.g. ``"call record 6f1c…"``) starts the message when given. Pure."""
+    name = nul_field(**fields)
+    if name is not None:
+        prefix = f"{where}: " if where else ""
+        raise ValidationError(f"{prefix}{name}: contains a NUL character (\\x00); text with NUL is refused")
 
 
 class NotFound(HotlineError):

@@ -10,7 +10,6 @@ hands it to the visible screen; tables update in place by key.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import time
 
@@ -24,6 +23,7 @@ from hotline_tui.alerts import alerts
 from hotline_tui.console import ConsoleServices
 from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import LiveSnapshot
+from hotline_tui.text import safe_logger, terminal_safe
 
 from . import supervise
 from .agents import AgentsScreen
@@ -41,7 +41,7 @@ from .tickets import TicketsScreen
 from .wallboard import WallboardScreen
 from .work import failure_text
 
-log = logging.getLogger("hotline.console")
+log = safe_logger("hotline.console")     # each message one terminal-safe line
 
 SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
                                  EngineerScreen, DeskScreen)))
@@ -103,7 +103,8 @@ class HotlineApp(App):
     def notify(self, message: object, *, title: str = "", severity: Severity = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Notifications never interpret markup: their text often quotes data."""
-        super().notify(str(message), title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(terminal_safe(message, keep_newlines=True), title=terminal_safe(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def report(self, text: str) -> None:
         """An error the user must see: a notification and the engineer view's error list."""

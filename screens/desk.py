@@ -18,12 +18,13 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from hotline_tui.errors import PermissionDenied, ValidationError
 from hotline_tui.tickets.service import Intake
-from hotline_tui.text import terminal_safe
+from hotline_tui.text import clip_line, terminal_safe
 
 from .base import LiveScreen
 from .context import ScreenContext
 from .fmt import fmt_duration
 from .kb_panel import KbPanel
+from .widgets import cell
 from .work import run_call
 
 CLASS_STYLE = {"vip": "bold magenta", "elderly": "bold cyan", "important": "bold yellow", "blacklist": "bold red"}
@@ -93,7 +94,7 @@ class DeskScreen(LiveScreen):
             return
         a = next((x for x in snap.agents if x.name == agent), None)
         if a is None:
-            me.update(Text(f"{agent}: —", style="dim"))
+            me.update(Text(f"{terminal_safe(agent)}: —", style="dim"))
             return
         line = Text(self.tr("desk_me", agent=agent, status=self.tr(a.status), state=self.tr(a.state),
                             since=fmt_duration(a.time_in_state_s), calls=a.calls_today,
@@ -105,7 +106,9 @@ class DeskScreen(LiveScreen):
         if a.caller_number and a.caller_number != self.on_line:
             # A new call reached me: bring up that caller (the agent can still type another number).
             self.on_line, self.call_id = a.caller_number, a.current_call
-            self.query_one("#desk-phone", Input).value = a.caller_number
+            # the switch's caller id is data: shown escaped in the box (a hostile one then has too
+            # few digits to look up, and cannot act on the terminal)
+            self.query_one("#desk-phone", Input).value = terminal_safe(a.caller_number)
         elif not a.caller_number:
             self.on_line = ""
 
@@ -148,8 +151,8 @@ class DeskScreen(LiveScreen):
                     style="dim")
         info.update(text)
         for tk in history:
-            t.add_row(tk.serial, tk.created_at.strftime("%m-%d"), self.tr(tk.state),
-                      Text(terminal_safe(tk.content)[:60]), key=tk.serial)
+            t.add_row(cell(tk.serial), cell(tk.created_at.strftime("%m-%d")), cell(self.tr(tk.state)),
+                      cell(clip_line(tk.content, 60)), key=tk.serial)
 
     # -- intake ---------------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:

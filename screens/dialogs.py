@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from hotline_tui.text import terminal_safe
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes / no. Enter or y confirms; Esc or n cancels."""
@@ -29,8 +31,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.question))
-            yield Label(Text(self.hint, style="dim"))
+            yield Label(Text(terminal_safe(self.question)))
+            yield Label(Text(terminal_safe(self.hint), style="dim"))
 
     def action_yes(self) -> None:
         self.dismiss(True)
@@ -54,8 +56,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.title_text))
-            yield Input(value=self.value, id="prompt")
+            yield Label(Text(terminal_safe(self.title_text)))
+            yield Input(value=terminal_safe(self.value), id="prompt")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

@@ -68,7 +68,7 @@ class HandoverScreen(LiveScreen):
         box.border_title = f"{self.tr('handover')} {day} {name}"
         t = Text()
         for n in notes:
-            t.append(fmt_clock(n.at, "%H:%M ") + f"{n.author}: ", style="dim")
+            t.append(fmt_clock(n.at, "%H:%M ") + f"{terminal_safe(n.author)}: ", style="dim")
             t.append(terminal_safe(n.text) + "\n")
         if not notes:
             t.append("—  (n)", style="dim")

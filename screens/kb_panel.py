@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from hotline_tui.errors import PermissionDenied
-from hotline_tui.text import terminal_safe
+from hotline_tui.text import terminal_safe, terminal_safe_spans
 
 from .context import ScreenContext
 from .work import run_call
@@ -29,8 +29,9 @@ from .work import run_call
 
 def highlighted(snippet: str, spans, style: str = "bold black on yellow") -> Text:
     """``snippet`` as plain text (never markup) with ``spans`` — [start, end) offsets — styled."""
-    t = Text(terminal_safe(snippet))
-    for a, b in spans:
+    safe, moved = terminal_safe_spans(snippet, spans)      # the spans follow escapes that lengthen text
+    t = Text(safe)
+    for a, b in moved:
         t.stylize(style, a, b)
     return t
 
@@ -181,9 +182,9 @@ class KbPanel(Vertical):
             ol.add_option(Option(Text(self.tr("no_results_recorded" if recorded else "no_results"), style="dim"),
                                  disabled=True))
         for h in hits:
-            label = Text.assemble(highlighted(h.title, h.title_spans), "\n",
-                                  highlighted(h.snippet, h.snippet_spans, "bold yellow"))
-            label.stylize("bold", 0, len(h.title))
+            title = highlighted(h.title, h.title_spans)
+            label = Text.assemble(title, "\n", highlighted(h.snippet, h.snippet_spans, "bold yellow"))
+            label.stylize("bold", 0, len(title))
             ol.add_option(Option(label, id=str(h.id)))
         if ms is not None:
             self._status(Text(self.tr("kb_hits", n=len(hits), ms=f"{ms:.0f}")))

@@ -326,11 +326,11 @@ class TicketDetailScreen(TicketActions):
             out.append(terminal_safe(v) + "\n")
         out.append(f"\n{tr('history')}\n", style="bold underline")
         for n in notes:
-            out.append(f"{n.at:%m-%d %H:%M} {n.kind:<10} {n.actor:<10} ", style="dim")
+            out.append(f"{n.at:%m-%d %H:%M} {n.kind:<10} {terminal_safe(n.actor):<10} ", style="dim")
             out.append(terminal_safe(n.text) + "\n")
         out.append(f"\n{tr('audit')}\n", style="bold underline")
         for a in hist:
-            out.append(f"{a.at:%m-%d %H:%M} {a.actor:<10} {a.action:<24}", style="dim")
+            out.append(f"{a.at:%m-%d %H:%M} {terminal_safe(a.actor):<10} {a.action:<24}", style="dim")
             after = {k: v for k, v in (a.after or {}).items() if (a.before or {}).get(k) != v}
             out.append(terminal_safe(", ".join(f"{k}={v}" for k, v in list(after.items())[:4])) + "\n")
         self.query_one("#detail", Static).update(out)

@@ -13,6 +13,7 @@ import click
 from hotline_tui.cli import ranges
 from hotline_tui.cli.common import one_line_errors
 from hotline_tui.errors import ProtocolError, one_line
+from hotline_tui.text import json_for_terminal, terminal_safe
 
 from .codec import FrameParser
 
@@ -41,9 +42,24 @@ def decode(source, max_frame):
                 out = f.as_json()
             except ProtocolError as exc:
                 raise ProtocolError(f"frame {n}: {exc}") from None
-            click.echo(json.dumps(out, ensure_ascii=False))
+            click.echo(json_for_terminal(json.dumps(out, ensure_ascii=False)))
     if parser._buf:
         click.echo(f"warning: {len(parser._buf)} bytes of an incomplete frame at the end", err=True)
+
+
+def event_line(e: object, as_json: bool = False) -> str:
+    """One domain event as the line ``esl tail`` prints: ``Type: key=value, …`` or JSON.
+
+    Header values arrive url-decoded, so a caller id may now hold real ESC, NUL or newline
+    characters: the text line shows them escaped (``\\x1b``, ``\\x00``, ``⏎``: one event, one
+    line, nothing acts on the terminal); JSON escapes them and stays valid JSON."""
+    assert dataclasses.is_dataclass(e) and not isinstance(e, type)
+    data = dataclasses.asdict(e)
+    if as_json:
+        return json_for_terminal(json.dumps({"type": type(e).__name__, **data}, ensure_ascii=False, default=str))
+    fields = ", ".join(f"{k}={terminal_safe(v)}" for k, v in data.items()
+                       if k not in ("node",) and not isinstance(v, (list, tuple)))
+    return f"{type(e).__name__}: {fields}"
 
 
 @esl.command("tail")
@@ -63,12 +79,7 @@ def tail(host, port, password, as_json, retry):
     from .client import NodeConfig, SwitchNode
 
     def show(e):
-        if as_json:
-            click.echo(json.dumps({"type": type(e).__name__, **dataclasses.asdict(e)}, ensure_ascii=False, default=str))
-        else:
-            fields = ", ".join(f"{k}={v}" for k, v in dataclasses.asdict(e).items() if k not in ("node",) and
-                               not isinstance(v, (list, tuple)))
-            click.echo(f"{type(e).__name__}: {fields}")
+        click.echo(event_line(e, as_json))
         sys.stdout.flush()
 
     def retrying(reason: str, delay: float) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Callable, NoReturn, Protocol, cast
 import click
 
 from ..errors import HotlineError, one_line
+from ..text import json_for_terminal, terminal_safe
 
 
 class Wiring(Protocol):
@@ -84,7 +85,7 @@ def error_line(exc: BaseException) -> tuple[str, int] | None:
 
 def exit_with(known: tuple[str, int]) -> NoReturn:
     line, code = known
-    click.echo(f"error: {line}", err=True)
+    echo(f"error: {line}", err=True)
     sys.exit(code)
 
 
@@ -115,8 +116,16 @@ def _default(o: Any) -> Any:
 
 
 def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, default=_default, indent=None)
+    """``data`` as one line of JSON for a terminal: non-ASCII text stays readable, but control,
+    invisible and text-moving characters are ``\\uXXXX`` escapes (``json_for_terminal``)."""
+    return json_for_terminal(json.dumps(data, ensure_ascii=False, default=_default, indent=None))
 
 
 def emit_json(data: Any) -> None:
     click.echo(dump_json(data))
+
+
+def echo(text: object = "", *, err: bool = False) -> None:
+    """Every line of CLI text output goes through here: ``terminal_safe`` (newlines kept, so a
+    caller's text may still span lines but never act on the terminal). Blocks on the pipe."""
+    click.echo(terminal_safe(text, keep_newlines=True), err=err)

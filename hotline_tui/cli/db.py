@@ -11,7 +11,7 @@ from ..calendar import load_calendar
 from ..clock import SITE_TZ, parse_time
 from ..text import terminal_safe
 from . import ranges
-from .common import emit_json, one_line_errors, wiring
+from .common import echo, emit_json, one_line_errors, wiring
 
 
 @click.group()
@@ -25,7 +25,7 @@ def migrate():
     """Apply pending migrations."""
     store = wiring().open_store(migrate=False, check=False)
     done = store.migrate()
-    click.echo(f"{store.describe}: applied {len(done)} migration(s); schema: {store.status().level}")
+    echo(f"{store.describe}: applied {len(done)} migration(s); schema: {store.status().level}")
 
 
 @db.command()
@@ -41,10 +41,10 @@ def check(as_json):
         emit_json({"store": store.describe, "applied": st.applied, "latest": st.latest, "pending": st.pending,
                    "too_new": st.too_new, "ok": st.ok})
     elif st.ok:
-        click.echo(f"{store.describe}: schema current ({st.level})")
+        echo(f"{store.describe}: schema current ({st.level})")
     if not st.ok:
         if not as_json:
-            click.echo(f"error: {store.describe}: {_problems(st)}", err=True)
+            echo(f"error: {store.describe}: {_problems(st)}", err=True)
         sys.exit(1)
 
 
@@ -83,9 +83,9 @@ def due(start, working_days, as_json):
                    "day_closes_at": cal.closes_at.isoformat(), "provisional_years": provisional,
                    "sources": {y: cal.year(y).source for y in range(t0.year, d.year + 1)}})
     else:
-        click.echo(d.isoformat())
+        echo(d.isoformat())
     if provisional and not as_json:
-        click.echo(f"warning: {cal.warning_for(provisional)}", err=True)
+        echo(f"warning: {cal.warning_for(provisional)}", err=True)
 
 
 @calendar.command("check")
@@ -106,13 +106,13 @@ def calendar_check(today, as_json):
         return
     for y in years:
         where = f" ({y.file})" if y.file else ""
-        click.echo(f"{y.year}  {y.source}{where}: {len(y.days_off)} days off, {len(y.make_up_days)} make-up days")
+        echo(f"{y.year}  {y.source}{where}: {len(y.days_off)} days off, {len(y.make_up_days)} make-up days")
         for d, name in sorted(y.days_off.items()):
-            click.echo(f"  off      {d.isoformat()} {d.strftime('%a')}  {terminal_safe(name)}")
+            echo(f"  off      {d.isoformat()} {d.strftime('%a')}  {terminal_safe(name)}")
         for d, name in sorted(y.make_up_days.items()):
-            click.echo(f"  work     {d.isoformat()} {d.strftime('%a')}  {terminal_safe(name)}")
+            echo(f"  work     {d.isoformat()} {d.strftime('%a')}  {terminal_safe(name)}")
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
 
 
 def check_config_dir(config_dir: str) -> list[str]:
@@ -150,4 +150,4 @@ def config_check():
     """Validate every YAML file of --config-dir; exit 2 with one line naming file, line and key."""
     w = wiring()
     files = check_config_dir(w.config_dir)
-    click.echo(f"{w.config_dir}: {len(files)} files valid ({', '.join(files)})")
+    echo(f"{w.config_dir}: {len(files)} files valid ({', '.join(files)})")

@@ -16,7 +16,7 @@ from ..clock import Clock, SystemClock
 from ..demo.kb import seed_kb
 from ..demo.tickets import seed_tickets
 from . import ranges
-from .common import one_line_errors, wiring
+from .common import echo, one_line_errors, wiring
 
 #: fn(store bundle, config dir, rng, clock) -> one-line summary; blocks.
 Seeder = Callable[[Any, Any, random.Random, Clock], str]
@@ -48,4 +48,4 @@ def seed(tickets, days, seed):
     """Fill the store (migrating it first) with a realistic demo site."""
     w = wiring()
     store = w.open_store(migrate=True)
-    seed_all(store, w.config_dir, seed=seed, tickets=tickets, days=days, echo=click.echo)
+    seed_all(store, w.config_dir, seed=seed, tickets=tickets, days=days, echo=echo)

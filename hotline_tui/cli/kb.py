@@ -3,15 +3,17 @@ unanswered questions (查无) editors work through."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.console import Console
 from rich.text import Text
 
 from ..kb.factory import knowledge_service
 from ..kb.formats import read_items, write_items
-from ..text import terminal_safe
+from ..text import terminal_safe, terminal_safe_spans
 from . import ranges
-from .common import as_option, emit_json, one_line_errors, wiring
+from .common import as_option, echo, emit_json, one_line_errors, wiring
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 version_option = click.option("--expect-version", "expected", type=ranges.VERSION,
@@ -25,13 +27,12 @@ def _svc():
 
 
 def _marked(text: str, spans) -> Text:
-    # Data becomes a Text object (never markup); terminal_safe keeps the length of printable
-    # text, so spans stay valid for everything but control characters, which it makes visible.
-    safe = terminal_safe(text)
+    # Data becomes a Text object (never markup), made terminal-safe; the highlight spans are
+    # moved with it to the same characters.
+    safe, moved = terminal_safe_spans(text, spans)
     t = Text(safe)
-    if len(safe) == len(text):
-        for a, b in spans:
-            t.stylize("bold yellow", a, b)
+    for a, b in moved:
+        t.stylize("bold yellow", a, b)
     return t
 
 
@@ -59,7 +60,7 @@ def search(query, limit, drafts, as_json):
         emit_json([h.as_json() for h in hits])
         return
     if not hits:
-        click.echo("no article found (recorded as an unanswered question)")
+        echo("no article found (recorded as an unanswered question)")
         return
     console = Console(highlight=False, soft_wrap=True)
     for h in hits:
@@ -83,10 +84,10 @@ def show(article_id, as_json):
         return
     for key in ("id", "title", "status", "department", "category", "valid_from", "valid_to", "version",
                 "updated_at", "updated_by"):
-        click.echo(f"{key:>11}: {terminal_safe(getattr(a, key))}")
-    click.echo(f"{'tags':>11}: {terminal_safe(', '.join(a.tags))}")
-    click.echo("")
-    click.echo(terminal_safe(a.body, keep_newlines=True))
+        echo(f"{key:>11}: {terminal_safe(getattr(a, key))}")
+    echo(f"{'tags':>11}: {terminal_safe(', '.join(a.tags))}")
+    echo("")
+    echo(terminal_safe(a.body, keep_newlines=True))
 
 
 def _fields(title, body, body_file, department, category, tags, valid_from, valid_to) -> dict:
@@ -118,7 +119,7 @@ def _print_article(a, as_json: bool) -> None:
     if as_json:
         emit_json(_article_json(a))
     else:
-        click.echo(f"#{a.id} v{a.version} {a.status}: {terminal_safe(a.title)}")
+        echo(f"#{a.id} v{a.version} {a.status}: {terminal_safe(a.title)}")
 
 
 @kb.command("add")
@@ -186,25 +187,31 @@ def history(article_id, as_json):
                     "article": v.article.snapshot()} for v in versions])
         return
     for v in versions:
-        click.echo(f"v{v.version:<3} {v.at:%Y-%m-%d %H:%M} {v.actor:<10} {v.action:<8} {v.article.status:<9} "
+        echo(f"v{v.version:<3} {v.at:%Y-%m-%d %H:%M} {v.actor:<10} {v.action:<8} {v.article.status:<9} "
                    f"{terminal_safe(v.article.title)}")
 
 
 @kb.command("import")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--publish", is_flag=True, help="Publish what is added (needs kb.publish).")
+@click.option("--skip-bad", is_flag=True, help="Leave out bad items (one line each on stderr) and import the rest.")
 @json_option
 @as_option
 @one_line_errors
-def import_(path, publish, as_json):
+def import_(path, publish, skip_bad, as_json):
     """Import a folder of Markdown files (YAML front matter), a .csv or a .json file. Items with
-    an id update that article. One bad item and nothing is imported."""
+    an id update that article. One bad item and nothing is imported (unless --skip-bad)."""
     svc, u = _svc()
-    counts = svc.import_items(u, read_items(path), publish=publish)
+    counts = svc.import_items(u, read_items(path), publish=publish, skip_bad=skip_bad)
+    for line in counts.get("refused", ()):
+        echo(f"refused: {line}", err=True)
     if as_json:
         emit_json(counts)
     else:
-        click.echo(f"added {counts['added']}, updated {counts['updated']}")
+        refused = f", refused {len(counts['refused'])}" if skip_bad else ""
+        echo(f"added {counts['added']}, updated {counts['updated']}{refused}")
+    if counts.get("refused"):
+        sys.exit(2)
 
 
 @kb.command("reindex")
@@ -219,7 +226,7 @@ def reindex(as_json):
     if as_json:
         emit_json({"articles": n})
     else:
-        click.echo(f"re-indexed {n} articles")
+        echo(f"re-indexed {n} articles")
 
 
 @kb.command("export")
@@ -230,7 +237,7 @@ def export(path):
     """Export every article to a folder of Markdown files, a .csv or a .json file."""
     svc, u = _svc()
     n = write_items(path, svc.export_items(u))
-    click.echo(f"exported {n} articles to {path}")
+    echo(f"exported {n} articles to {path}")
 
 
 @kb.command("unanswered")
@@ -250,7 +257,7 @@ def unanswered(status, limit, as_json):
         return
     for q in rows:
         extra = f" -> #{q.article_id}" if q.article_id else ""
-        click.echo(f"{q.id:>5}  x{q.count:<3} {q.source:<6} {q.last_at:%m-%d %H:%M} {q.status:<9} {terminal_safe(q.text)}{extra}")
+        echo(f"{q.id:>5}  x{q.count:<3} {q.source:<6} {q.last_at:%m-%d %H:%M} {q.status:<9} {terminal_safe(q.text)}{extra}")
 
 
 @kb.command("flag")
@@ -261,7 +268,7 @@ def flag(text):
     """Flag a question the knowledge base could not answer, for the editors."""
     svc, u = _svc()
     q = svc.flag(u, text)
-    click.echo(f"flagged #{q.id} (asked {q.count}x)")
+    echo(f"flagged #{q.id} (asked {q.count}x)")
 
 
 @kb.command("answer")
@@ -273,7 +280,7 @@ def answer(unanswered_id, article_id):
     """Mark an unanswered question answered by an article."""
     svc, u = _svc()
     svc.answer(u, unanswered_id, article_id)
-    click.echo(f"question #{unanswered_id} answered by article #{article_id}")
+    echo(f"question #{unanswered_id} answered by article #{article_id}")
 
 
 @kb.command("dismiss")
@@ -284,4 +291,4 @@ def dismiss(unanswered_id):
     """Dismiss an unanswered question (noise, not for the knowledge base)."""
     svc, u = _svc()
     svc.dismiss(u, unanswered_id)
-    click.echo(f"question #{unanswered_id} dismissed")
+    echo(f"question #{unanswered_id} dismissed")

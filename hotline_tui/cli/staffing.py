@@ -6,7 +6,7 @@ import click
 
 from ..erlang import staffing as compute
 from . import ranges
-from .common import emit_json, one_line_errors
+from .common import echo, emit_json, one_line_errors
 
 
 @click.command("staffing")
@@ -26,5 +26,5 @@ def staffing(calls_per_hour, aht, target, within, patience, as_json):
     if as_json:
         emit_json(out)
         return
-    click.echo(f"{s.agents} agents ({s.model}, {s.traffic_erlangs:.1f} Erlangs): service level {s.service_level:.1%} "
+    echo(f"{s.agents} agents ({s.model}, {s.traffic_erlangs:.1f} Erlangs): service level {s.service_level:.1%} "
                f"within {within:g} s, ASA {s.asa:.1f} s, abandon {s.abandon_rate:.1%}, occupancy {s.occupancy:.1%}")

@@ -9,7 +9,7 @@ from ..text import terminal_safe
 from ..tickets.factory import ticket_service
 from ..tickets.service import Intake
 from . import ranges
-from .common import as_option, emit_json, one_line_errors, wiring
+from .common import as_option, echo, emit_json, one_line_errors, wiring
 
 
 def _svc():
@@ -38,7 +38,7 @@ def _show(svc, w, t, as_json: bool) -> None:
     if as_json:
         emit_json(t.snapshot())
     else:
-        click.echo(_line(t, svc.light(t)))
+        echo(_line(t, svc.light(t)))
 
 
 at_option = click.option("--at", "at", help="When it happened (ISO time), for work entered later.")
@@ -97,13 +97,13 @@ def show(serial, as_json):
         return
     for key in ("serial", "state", "channel", "caller_phone", "caller_name", "address", "district", "category",
                 "subcategory", "urgency", "department", "current_due", "urges", "returns", "extensions", "version"):
-        click.echo(f"{key:>14}: {terminal_safe(getattr(t, key))}")
-    click.echo(f"{'light':>14}: {svc.light(t)}")
-    click.echo(f"{'content':>14}: {terminal_safe(t.content)}")
+        echo(f"{key:>14}: {terminal_safe(getattr(t, key))}")
+    echo(f"{'light':>14}: {svc.light(t)}")
+    echo(f"{'content':>14}: {terminal_safe(t.content)}")
     for n in notes:
-        click.echo(f"  note {n.at:%Y-%m-%d %H:%M} {n.actor} {n.kind}: {terminal_safe(n.text)}")
+        echo(f"  note {n.at:%Y-%m-%d %H:%M} {n.actor} {n.kind}: {terminal_safe(n.text)}")
     for e in trail:
-        click.echo(f"  audit {e.at:%Y-%m-%d %H:%M} {e.actor} {e.action}")
+        echo(f"  audit {e.at:%Y-%m-%d %H:%M} {e.actor} {e.action}")
 
 
 @tickets.command("list")
@@ -126,7 +126,7 @@ def list_(state, department, category, phone, text, limit, offset, as_json):
         emit_json([t.snapshot() for t in rows])
     else:
         for t in rows:
-            click.echo(_line(t, svc.light(t)))
+            echo(_line(t, svc.light(t)))
 
 
 @tickets.command("overdue")
@@ -146,7 +146,7 @@ def overdue(light, department, category, limit, offset, as_json):
         emit_json([dict(t.snapshot(), light=lamp) for t, lamp in rows])
     else:
         for t, lamp in rows:
-            click.echo(_line(t, lamp))
+            echo(_line(t, lamp))
 
 
 def _action(name: str, method: str, *params, help_: str, arg_builder):
@@ -238,8 +238,8 @@ def escalate(limit, as_json):
         emit_json([{"serial": s, "step": n} for s, n in taken])
     else:
         for s, n in taken:
-            click.echo(f"{s}  {n}")
-        click.echo(f"{len(taken)} step(s) taken", err=True)
+            echo(f"{s}  {n}")
+        echo(f"{len(taken)} step(s) taken", err=True)
 
 
 @click.group()
@@ -259,9 +259,9 @@ def callers_show(phone, as_json):
         emit_json({"phone": caller.phone, "name": caller.name, "class": caller.caller_class, "note": caller.note,
                    "tickets": [t.snapshot() for t in history]})
         return
-    click.echo(f"{terminal_safe(caller.phone)}  {terminal_safe(caller.name)}  class: {caller.caller_class or '—'}")
+    echo(f"{terminal_safe(caller.phone)}  {terminal_safe(caller.name)}  class: {caller.caller_class or '—'}")
     for t in history:
-        click.echo("  " + _line(t, svc.light(t)))
+        echo("  " + _line(t, svc.light(t)))
 
 
 @callers.command("classify")
@@ -278,4 +278,4 @@ def callers_classify(phone, caller_class, name, note, as_json):
     if as_json:
         emit_json(c.__dict__)
     else:
-        click.echo(f"{terminal_safe(c.phone)} is now {c.caller_class or 'unclassified'}")
+        echo(f"{terminal_safe(c.phone)} is now {c.caller_class or 'unclassified'}")

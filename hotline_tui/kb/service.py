@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from ..access import Access, User
 from ..audit import AuditEntry, AuditLog
 from ..clock import Clock
-from ..errors import ConflictError, IllegalTransition, NotFound, ValidationError
+from ..errors import ConflictError, IllegalTransition, NotFound, ValidationError, refuse_nul
 from . import rank as _rank
 from .model import Article, ArticleVersion, Hit, Unanswered, stored_id
 from .ports import KnowledgeStore
@@ -61,6 +61,7 @@ def _tags(value: Any) -> tuple[str, ...]:
     out: list[str] = []
     for t in value:
         t = str(t).strip()
+        refuse_nul(tags=t)
         if len(t) > LIMITS["tag"]:
             raise ValidationError(f"tags: {t[:20]!r}… is longer than {LIMITS['tag']} characters")
         if t and t not in out:
@@ -83,6 +84,7 @@ def clean_fields(fields: dict[str, Any], *, partial: bool = False) -> dict[str, 
             if v is not None and not isinstance(v, (str, int, float)):
                 raise ValidationError(f"{k}: must be text")
             v = "" if v is None else str(v)
+            refuse_nul(**{k: v})
             v = v.strip() if k != "body" else v.strip("\n")
             if len(v) > LIMITS[k]:
                 raise ValidationError(f"{k}: longer than {LIMITS[k]} characters")
@@ -158,6 +160,7 @@ class KnowledgeService:
             raise ValidationError("limit must be between 1 and 200")
         if len(query) > 200:
             raise ValidationError("a search is at most 200 characters")
+        refuse_nul(query=query)
         if not question_key(query):
             return []
         v = self._refresh()
@@ -271,6 +274,7 @@ class KnowledgeService:
     def flag(self, user: User, text: str) -> Unanswered:
         """An agent's question the knowledge base could not answer, for the editors."""
         self.access.require(user, "kb.flag", "flag an unanswered question")
+        refuse_nul(question=text)
         if not question_key(text):
             raise ValidationError("a flagged question needs text")
         if len(text) > 500:
@@ -317,16 +321,21 @@ class KnowledgeService:
         return replace(q, status="dismissed")
 
     # -- import / export ---------------------------------------------------------------------
-    def import_items(self, user: User, items: Iterable[dict], publish: bool = False) -> dict[str, int]:
+    def import_items(self, user: User, items: Iterable[dict], publish: bool = False,
+                     skip_bad: bool = False) -> dict[str, Any]:
         """Add (or, with an ``id``, update) many articles in ONE transaction: any bad item
-        and nothing is imported. An item may carry ``_where`` (file:line) for messages.
-        Returns {"added": n, "updated": m}."""
+        (ValidationError naming ``_where`` — file:line — and the field; text with NUL is one) and
+        nothing is imported, so the file can be fixed and imported again without duplicates.
+        With ``skip_bad`` the bad items are left out instead and the others imported; the result
+        then carries ``"refused"``: one line per item left out. Returns {"added": n, "updated": m}
+        (+ "refused"). Blocks (one store transaction)."""
         self.access.require(user, "kb.edit", "import articles")
         if publish:
             self.access.require(user, "kb.publish", "import articles as published")
         now = self.clock.now()
         new_rows: list[tuple[Article, dict[str, int], set[str]]] = []
         updates: list[tuple[int, dict]] = []
+        refused: list[str] = []
         for n, item in enumerate(items, 1):
             where = item.get("_where") or f"item {n}"
             data = {k: v for k, v in item.items() if k not in ("_where", "id", "status", "version")}
@@ -342,6 +351,9 @@ class KnowledgeService:
                     updates.append((aid, f))
                     continue
             except ValidationError as exc:
+                if skip_bad:
+                    refused.append(f"{where}: {exc}")
+                    continue
                 raise ValidationError(f"{where}: {exc}") from None
             a = Article(None, status="published" if publish else "draft", version=1, created_at=now, updated_at=now,
                         updated_by=user.name, **f)
@@ -363,7 +375,10 @@ class KnowledgeService:
         self._dirty = True
         if ids:
             self.store.tidy_index()
-        return {"added": len(ids), "updated": updated}
+        out: dict[str, Any] = {"added": len(ids), "updated": updated}
+        if skip_bad:
+            out["refused"] = refused
+        return out
 
     def reindex(self, user: User) -> int:
         """Cut every article into index terms again and rebuild the index and vocabulary from

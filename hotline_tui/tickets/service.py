@@ -18,7 +18,7 @@ from typing import Any, Callable
 from ..access import Access, User, mask_name, mask_phone, mask_record, mask_text, sees_personal_data
 from ..audit import AuditEntry, AuditLog
 from ..clock import SITE_TZ, Clock
-from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError
+from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenied, ValidationError, refuse_nul
 from ..sla import SlaPolicy
 from . import workflow
 from .catalog import Catalog
@@ -182,6 +182,8 @@ class TicketService:
             change(t, when)
             if callable(note):      # a note that depends on the change (approve_extension's days)
                 note = note()
+            # only what this action writes: a field stored before the rule stays actionable
+            refuse_nul(note=note, **{k: v for k, v in t.snapshot().items() if isinstance(v, str) and before.get(k) != v})
             if target is not None and t.state == previous_state and action not in ("ack",):
                 t.state = target
             if t.state != previous_state:
@@ -236,6 +238,7 @@ class TicketService:
     def register(self, actor: User, intake: Intake, *, at: datetime | None = None) -> Ticket:
         """Register a ticket (受理). Returns it with its new serial."""
         self.access.require(actor, "tickets.register", "register a ticket")
+        refuse_nul(**{k: v for k, v in vars(intake).items() if isinstance(v, str)})
         c = self.catalog
         when = self._when(at)
         phone = c.phone(intake.caller_phone)
@@ -281,6 +284,7 @@ class TicketService:
 
     # -- actions -----------------------------------------------------------------------------
     def _answer_text(self, answer: str) -> str:
+        refuse_nul(answer=answer)
         text = self.catalog.fits("note", answer.strip())
         if not text:
             raise ValidationError("the answer is required")
@@ -661,6 +665,7 @@ class TicketService:
     def classify_caller(self, actor: User, phone: str, caller_class: str, *, name: str = "", note: str = "",
                         at: datetime | None = None) -> Caller:
         self.access.require(actor, "callers.classify", "classify a caller")
+        refuse_nul(phone=phone, name=name, note=note)
         phone = self.catalog.phone(phone)
         cls = self.catalog.caller_class(caller_class)
         self.catalog.fits("name", name)

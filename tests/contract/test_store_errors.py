@@ -156,15 +156,22 @@ def test_a_number_out_of_range_raises_data_rejected(store):
 
 @pytest.mark.postgres
 def test_nul_in_text_is_data_rejected_on_postgres_and_nothing_is_registered(pg_dsn):
-    # Issue 14 decides what hotline does with NUL; until then PostgreSQL's refusal is typed.
+    # Issue 14's decision: the services refuse text with NUL (ValidationError, both stores;
+    # tests/test_text_nul.py). PostgreSQL's own refusal, reached only past the services, stays typed.
+    from hotline_tui.calls_port import CallRecord
+    from hotline_tui.errors import ValidationError
+
     store = open_store(pg_dsn, migrate=True)
     try:
         svc = ticket_service(store, DEMO_DIR, FixedClock("2026-11-23T09:00:00+08:00"))
         agent = svc.access.user("agent1001")
-        with pytest.raises(DataRejected) as caught:
+        with pytest.raises(ValidationError, match="content: contains a NUL"):
             svc.register(agent, Intake("phone", "13812341234", "噪音\x00扰民", "complaint"))
+        with pytest.raises(DataRejected) as caught:
+            store.calls.add_records([CallRecord("m1", "fs1", "q", "13812341234", "李\x00四", "", 1.0, None, 2.0,
+                                                "abandoned", 1.0)])
         _assert_typed(caught.value, DataRejected, store.describe)
         assert "NUL" in str(caught.value)
-        assert store.tickets.count_by_state() == {} and store.audit.recent() == []
+        assert store.tickets.count_by_state() == {} and store.audit.recent() == [] and store.calls.records(0) == []
     finally:
         store.close()
