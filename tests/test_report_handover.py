@@ -21,10 +21,6 @@ from hotline_tui.tickets.factory import ticket_service
 
 from .report_shift import AS_OF, fill
 
-pytestmark = pytest.mark.parametrize("db_target", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-                                     indirect=True)
-
-
 def _report(store, viewer_name: str = "duty") -> dict:
     clock = FixedClock(AS_OF)
     settings = load_kpi_settings(DEMO_DIR)

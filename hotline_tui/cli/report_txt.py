@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from rich import box
 from rich.bar import Bar as RichBar
 from rich.console import Console
 from rich.table import Table
@@ -19,11 +20,15 @@ from rich.text import Text
 from ..reports.render import layout
 from ..text import terminal_safe
 
-WIDTH = 120
+WIDTH = 160   # the call-loss table (17 columns) fits unwrapped; mail readers scroll
 
 
 def _t(s: str) -> Text:
     return Text(terminal_safe(s))
+
+
+def _numeric(cell: str) -> bool:
+    return cell == "—" or cell[:1].isdigit() and "-" not in cell[:5]
 
 
 def to_txt(d: dict[str, Any], width: int = WIDTH) -> str:
@@ -46,9 +51,11 @@ def to_txt(d: dict[str, Any], width: int = WIDTH) -> str:
         con.print(chart)
     for s in lay.sections:
         if s.columns and s.rows:
-            tab = Table(title=terminal_safe(s.title), title_justify="left", show_lines=False)
-            for c in s.columns:
-                tab.add_column(_t(c), overflow="fold")
+            tab = Table(title=terminal_safe(s.title), title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1),
+                        pad_edge=False)
+            for i, c in enumerate(s.columns):
+                numeric = bool(s.rows) and all(_numeric(r[i]) for r in s.rows)
+                tab.add_column(_t(c), overflow="fold", justify="right" if numeric else "left", min_width=len(c))
             for r in s.rows:
                 tab.add_row(*(_t(c) for c in r))
             con.print(tab)

@@ -50,6 +50,13 @@ def pct(r: dict[str, Any] | None) -> str:
     return f"{r['value'] * 100:.1f} % ({_n(r['numerator'])}/{_n(r['denominator'])})"
 
 
+def pct_short(r: dict[str, Any] | None) -> str:
+    """A rate object as a bare percentage ('28.6%'), for wide tables; '—' when undefined."""
+    if not r or r.get("value") is None:
+        return "—"
+    return f"{r['value'] * 100:.1f}%"
+
+
 def secs(r: dict[str, Any] | None) -> str:
     if not r or r.get("value") is None:
         return "—"
@@ -77,13 +84,13 @@ def layout_call_loss(d: dict[str, Any]) -> Layout:
     secs_ = [Section("Totals", _FIG_COLS, [_fig_rows("all", d["total"])]
                      + [_fig_rows(q, f) for q, f in d["queues"].items()])]
     cols = ["from", "offered", "answered", "abandoned", *bands, "timeout", "no_agent", "exit_key", "transferred",
-            "answer rate", "abandon rate"]
+            "answer", "abandon"]
     rows = []
     for r in [*d["rows"], {"from": "total", **d["total"]}]:
         rows.append([r["from"] if r["from"] == "total" else _hhmm(r["from"]) if d["by"] == "half-hour" else r["from"][:10],
                      str(r["offered"]), str(r["answered"]), str(r["abandoned"]),
                      *(str(r["abandoned_by_wait"][b]) for b in bands), *(str(v) for v in r["not_answered"].values()),
-                     pct(r["answer_rate"]), pct(r["abandon_rate"])])
+                     pct_short(r["answer_rate"]), pct_short(r["abandon_rate"])])
     secs_.append(Section(f"By {d['by']} (abandoned by wait)", cols, rows))
     secs_.append(Section("Definitions", lines=[d["definitions"]["service_level"], "abandon rate = " + d["definitions"]["abandon_rate"],
                                               "wait band: " + d["definitions"]["wait_band_rule"]]))
@@ -98,8 +105,16 @@ def _span(p: dict[str, str]) -> str:
     return f"{p['shift_date']} {p['shift']}  {s}" if p.get("shift") else s
 
 
+def _cell(key: str, v: Any) -> str:
+    if v is None or v == "":
+        return "—"
+    if key in ("due", "abandoned_at", "left_at"):
+        return str(v)[5:16].replace("T", " ")    # MM-DD HH:MM, site time (the JSON has the full time)
+    return str(v)
+
+
 def _items(title: str, block: dict[str, Any], cols: list[str]) -> Section:
-    rows = [[str(it.get(c) if it.get(c) is not None else "—") for c in cols] for it in block["items"]]
+    rows = [[_cell(c, it.get(c)) for c in cols] for it in block["items"]]
     more = block["count"] - len(block["items"])
     return Section(f"{title} ({block['count']})", cols, rows, [f"… and {more} more"] if more > 0 else [])
 
