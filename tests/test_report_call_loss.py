@@ -70,3 +70,42 @@ def test_csv_and_every_form_byte_identical(store, db_target):
 def test_bad_period_is_one_line(store, db_target):
     r = _run(db_target, "--from", "2026-11-23T10:00", "--to", "2026-11-23T09:00")
     assert r.exit_code != 0 and r.output.count("\n") == 1 and r.output.startswith("error:")
+
+
+def test_rates_follow_the_sl_variant_in_force():
+    """The same calls under each kpi.yaml denominator: numerator, denominator and rule change
+    together, and the value is the one KpiSums.figures computes (hotline_tui/kpi.py)."""
+    from hotline_tui.kpi import KpiSettings, figures
+    from hotline_tui.reports.call_loss import loss_row
+    from hotline_tui.reports.figures import outcome_of
+
+    from .report_shift import RECORDS
+
+    shift = RECORDS[:8]
+    for den, expected in (("offered", (2, 8)), ("offered_minus_short", (2, 7)), ("answered", (2, 3))):
+        s = KpiSettings(denominator=den)
+        sl = loss_row(shift, s)["service_level"]
+        assert (sl["numerator"], sl["denominator"]) == expected
+        assert sl["value"] == round(figures("x", [outcome_of(r) for r in shift], s).service_level, 4)
+        assert sl["definition"] == s.describe()
+
+
+def test_a_real_process_without_terminal_gives_the_same_bytes(store, db_target):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fill(store)
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("TERM", "COLUMNS", "LINES")}
+    cmd = [sys.executable, str(root / "hotline.py"), "--db", db_target, "report", "call-loss", "--shift", "早班",
+           "--at", AS_OF]
+    one = subprocess.run(cmd, capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    two = subprocess.run(cmd, capture_output=True, env={**env, "TERM": "dumb", "COLUMNS": "20"}, timeout=60,
+                         stdin=subprocess.DEVNULL)
+    assert one.returncode == 0, one.stderr
+    assert one.stdout == two.stdout and b"\x1b" not in one.stdout
+    assert "呼损".encode() in one.stdout
+    bad = subprocess.run(cmd[:-4] + ["--shift", "午班"], capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert bad.returncode == 2 and bad.stdout == b"" and bad.stderr.decode().count("\n") == 1
