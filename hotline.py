@@ -136,6 +136,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("hotline_tui.cli.demo:demo", "The demo site."),
     "esl": ("backends.freeswitch.cli:esl", "Engineer tools for the FreeSWITCH event socket."),
     "kb": ("hotline_tui.cli.kb:kb", "Knowledge base (知识库): search, articles, unanswered questions."),
+    "report": ("hotline_tui.cli.report:report", "Reports: the shift handover (交接班) and call loss (呼损)."),
     "sim": ("backends.sim.cli:sim", "Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."),
     "staffing": ("hotline_tui.cli.staffing:staffing",
                  "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),

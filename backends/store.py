@@ -13,6 +13,7 @@ from pathlib import Path
 from hotline_tui.audit import AuditLog
 from hotline_tui.calls_port import CallStore
 from hotline_tui.kb.ports import KnowledgeStore
+from hotline_tui.reports.ports import SignoffStore
 from hotline_tui.tickets.ports import TicketStore
 
 from . import migrate as _migrate
@@ -81,6 +82,12 @@ class Store:
         from .calls_store import SqlCallStore
 
         return SqlCallStore(self.db)
+
+    @cached_property
+    def reports(self) -> SignoffStore:
+        from .reports_store import SqlSignoffStore
+
+        return SqlSignoffStore(self.db)
 
 
 def open_store(target: str | Path | None = None, *, migrate: bool = False) -> Store:

@@ -267,6 +267,17 @@ class SqlTicketStore:
     def count_by_state(self) -> dict[str, int]:
         return {r["state"]: int(r["n"]) for r in self.db.query("SELECT state, COUNT(*) AS n FROM tickets GROUP BY state")}
 
+    def touched(self, since: datetime, until: datetime, *, limit: int = 100_000) -> list[Ticket]:
+        p = {"since": self.db.ts(since), "until": self.db.ts(until), "limit": limit}
+        sql = ("SELECT id, body FROM tickets WHERE created_at < :until AND (created_at >= :since OR updated_at >= :since)"
+               " ORDER BY created_at, id LIMIT :limit")
+        return [self._ticket(r) for r in self.db.query(sql, p)]
+
+    def due_between(self, start: datetime, end: datetime, *, limit: int = 10_000) -> list[Ticket]:
+        p = {"a": self.db.ts(start), "b": self.db.ts(end), "limit": limit}
+        sql = "SELECT id, body FROM tickets WHERE current_due >= :a AND current_due < :b ORDER BY current_due, id LIMIT :limit"
+        return [self._ticket(r) for r in self.db.query(sql, p)]
+
     # -- notes, links, returns, callers -------------------------------------------------------
     def add_note(self, note: TicketNote) -> None:
         self.db.execute(

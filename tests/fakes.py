@@ -257,6 +257,17 @@ class FakeTicketStore(_FakeTable):
         with self.db.lock:
             return dict(Counter(t.state for t in self.state["tickets"].values()))
 
+    def touched(self, since: datetime, until: datetime, *, limit: int = 100_000) -> list[Ticket]:
+        with self.db.lock:
+            rows = [t for t in self.state["tickets"].values() if t.created_at < until
+                    and (t.created_at >= since or (t.updated_at is not None and t.updated_at >= since))]
+            return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.created_at, t.id))[:limit]]
+
+    def due_between(self, start: datetime, end: datetime, *, limit: int = 10_000) -> list[Ticket]:
+        with self.db.lock:
+            rows = [t for t in self.state["tickets"].values() if t.current_due is not None and start <= t.current_due < end]
+            return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.current_due, t.id))[:limit]]
+
     def add_note(self, note: TicketNote) -> None:
         with self.db.lock:
             self.state["notes"].append(dataclasses.replace(note, at=_site(note.at)))

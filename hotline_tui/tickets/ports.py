@@ -138,3 +138,15 @@ class TicketStore(Protocol):
         """state -> number of tickets in it (states with none are left out). Raises
         StoreUnavailable or StoreBusy. Blocks."""
         ...
+
+    def touched(self, since: datetime, until: datetime, *, limit: int = 100_000) -> list[Ticket]:
+        """Tickets registered before ``until`` that were registered or last changed at or after
+        ``since`` (what a report of ``[since, until)`` reads; merged ones included), oldest
+        registration first, at most ``limit``. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def due_between(self, start: datetime, end: datetime, *, limit: int = 10_000) -> list[Ticket]:
+        """Tickets whose running clock is due in ``[start, end)`` (``current_due``; set only in
+        active states), soonest first, at most ``limit``. Raises StoreUnavailable or StoreBusy.
+        Blocks."""
+        ...

@@ -1,0 +1,24 @@
+"""Schema of the reports component: handover sign-offs (交接班签字: who handed over, who received)."""
+
+from . import Migration
+
+_COMMON = """
+CREATE TABLE handover_signoffs (
+    id {serial} PRIMARY KEY,
+    shift_date TEXT NOT NULL DEFAULT '',
+    shift_name TEXT NOT NULL DEFAULT '',
+    period_from {real} NOT NULL,
+    period_to {real} NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('handed_over', 'received')),
+    user_name TEXT NOT NULL,
+    at {real} NOT NULL,
+    UNIQUE (period_from, period_to, role)
+);
+"""
+
+MIGRATIONS = [
+    Migration("reports", 1, "handover sign-offs",
+              sqlite=_COMMON.format(serial="INTEGER", real="REAL").replace(
+                  "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+              postgres=_COMMON.format(serial="BIGSERIAL", real="DOUBLE PRECISION")),
+]

@@ -1,0 +1,263 @@
+"""Writing a report: json, md, csv and html (inline SVG bars), the same bytes for the same data.
+
+A report's data (``call_loss.call_loss`` / ``handover.handover``) is first laid out as
+``Section``s — a title, column names, rows of plain cells — which every text form prints; the
+chart is the half-hour (or day) counts. Nothing here reads a clock: a time in the output comes
+from the data. Text from callers and leads is escaped for each form (HTML, Markdown pipes); the
+txt form is drawn by ``hotline_tui.cli.report_txt`` (Rich). Never blocks.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..text import terminal_safe
+
+
+@dataclass
+class Section:
+    title: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Bar:
+    label: str
+    offered: int
+    answered: int
+    abandoned: int
+
+
+@dataclass
+class Layout:
+    title: str
+    subtitle: str
+    sections: list[Section]
+    bars: list[Bar]
+
+
+def pct(r: dict[str, Any] | None) -> str:
+    """A rate object as text: '87.5 % (7/8)', '—' when the denominator is 0."""
+    if not r or r.get("value") is None:
+        return "—"
+    return f"{r['value'] * 100:.1f} % ({_n(r['numerator'])}/{_n(r['denominator'])})"
+
+
+def pct_short(r: dict[str, Any] | None) -> str:
+    """A rate object as a bare percentage ('28.6%'), for wide tables; '—' when undefined."""
+    if not r or r.get("value") is None:
+        return "—"
+    return f"{r['value'] * 100:.1f}%"
+
+
+def secs(r: dict[str, Any] | None) -> str:
+    if not r or r.get("value") is None:
+        return "—"
+    return f"{r['value']:.1f} s"
+
+
+def _n(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _hhmm(iso: str) -> str:
+    return iso[11:16] if iso[11:16] != "00:00" or len(iso) < 16 else iso[5:10]
+
+
+def _fig_rows(name: str, f: dict[str, Any]) -> list[str]:
+    return [name, str(f["offered"]), str(f["answered"]), f"{f['abandoned']} ({f['short_abandoned']})",
+            pct(f["service_level"]), pct(f["answer_rate"]), pct(f["abandon_rate"]), secs(f["asa_s"]), secs(f["aht_s"])]
+
+
+_FIG_COLS = ["", "offered", "answered", "abandoned (short)", "SL", "answer rate", "abandon rate", "ASA", "AHT"]
+
+
+def layout_call_loss(d: dict[str, Any]) -> Layout:
+    bands = d["definitions"]["wait_bands"]
+    secs_ = [Section("Totals", _FIG_COLS, [_fig_rows("all", d["total"])]
+                     + [_fig_rows(q, f) for q, f in d["queues"].items()])]
+    cols = ["from", "offered", "answered", "abandoned", *bands, "timeout", "no_agent", "exit_key", "transferred",
+            "answer", "abandon"]
+    rows = []
+    for r in [*d["rows"], {"from": "total", **d["total"]}]:
+        rows.append([r["from"] if r["from"] == "total" else _hhmm(r["from"]) if d["by"] == "half-hour" else r["from"][:10],
+                     str(r["offered"]), str(r["answered"]), str(r["abandoned"]),
+                     *(str(r["abandoned_by_wait"][b]) for b in bands), *(str(v) for v in r["not_answered"].values()),
+                     pct_short(r["answer_rate"]), pct_short(r["abandon_rate"])])
+    secs_.append(Section(f"By {d['by']} (abandoned by wait)", cols, rows))
+    secs_.append(Section("Definitions", lines=[d["definitions"]["service_level"], "abandon rate = " + d["definitions"]["abandon_rate"],
+                                              "wait band: " + d["definitions"]["wait_band_rule"]]))
+    bars = [Bar(_hhmm(r["from"]) if d["by"] == "half-hour" else r["from"][:10], r["offered"], r["answered"], r["abandoned"])
+            for r in d["rows"]]
+    q = f", queue {d['queue']}" if d.get("queue") else ""
+    return Layout("Call loss (呼损)", _span(d["period"]) + q, secs_, bars)
+
+
+def _span(p: dict[str, str]) -> str:
+    s = f"{p['from'][:16].replace('T', ' ')} – {p['to'][:16].replace('T', ' ')}"
+    return f"{p['shift_date']} {p['shift']}  {s}" if p.get("shift") else s
+
+
+def _cell(key: str, v: Any) -> str:
+    if v is None or v == "":
+        return "—"
+    if key in ("due", "abandoned_at", "left_at"):
+        return str(v)[5:16].replace("T", " ")    # MM-DD HH:MM, site time (the JSON has the full time)
+    return str(v)
+
+
+def _items(title: str, block: dict[str, Any], cols: list[str]) -> Section:
+    rows = [[_cell(c, it.get(c)) for c in cols] for it in block["items"]]
+    more = block["count"] - len(block["items"])
+    return Section(f"{title} ({block['count']})", cols, rows, [f"… and {more} more"] if more > 0 else [])
+
+
+def layout_handover(d: dict[str, Any]) -> Layout:
+    c, t, cb, ev, oi = d["calls"], d["tickets"], d["callbacks"], d["events"], d["open_items"]
+    out = [Section("Calls", _FIG_COLS, [_fig_rows("all", c["total"])] + [_fig_rows(q, f) for q, f in c["queues"].items()],
+                   [f"longest wait {c['total']['longest_wait_s']:g} s", d["definitions"]["service_level"]])]
+    out.append(Section("Agents", ["agent", "answered", "AHT", "ASA"],
+                       [[a, str(f["answered"]), secs(f["aht_s"]), secs(f["asa_s"])] for a, f in c["agents"].items()]))
+    out.append(Section("Tickets", ["registered", "on the spot", "dispatched", "acknowledged", "ack late", "replied",
+                                   "closed", "yellow", "red"],
+                       [[str(t["registered"]), f"{t['answered_on_spot']} ({pct(t['on_spot_rate'])})", str(t["dispatched"]),
+                         str(t["acknowledged"]), str(t["acknowledged_late"]), str(t["replied"]), str(t["closed"]),
+                         str(t["overdue"]["yellow"]), str(t["overdue"]["red"])]]))
+    if t["by_category"]:
+        out.append(Section("Registered by category", ["category", "registered"], [[k, str(v)] for k, v in t["by_category"].items()]))
+    deps = sorted(set(t["by_department"]) | set(t["overdue"]["by_department"]))
+    if deps:
+        out.append(Section("By department", ["department", "dispatched", "acknowledged", "ack late", "replied", "yellow", "red"],
+                           [[dep, *(str(t["by_department"].get(dep, {}).get(k, 0))
+                                    for k in ("dispatched", "acknowledged", "acknowledged_late", "replied")),
+                             *(str(t["overdue"]["by_department"].get(dep, {}).get(k, 0)) for k in ("yellow", "red"))]
+                            for dep in deps]))
+    tc = cb["ticket_callbacks"]
+    out.append(Section("Callbacks", ["due", "done", "not reached", "open now", "satisfied", "unsatisfied", "unconfirmed",
+                                     "satisfaction"],
+                       [[str(cb["due"]), str(cb["done"]), str(cb["not_reached"]), str(cb["open"]), str(tc["satisfied"]),
+                         str(tc["unsatisfied"]), str(tc["unconfirmed"]), pct(cb["satisfaction"])]]))
+    lines = [f"callers over the wait limit ({ev['wait_limit_s']:g} s): {ev['callers_over_wait_limit']}",
+             "service-level breaches (half hours): " + (", ".join(_hhmm(x) for x in ev["service_level_breaches"]) or "none"),
+             "elderly one-touch (老年人一键通) tickets: " + (", ".join(ev["elderly_one_touch_tickets"]) or "none")]
+    if ev["provisional_calendar"]:
+        lines.append("WARNING " + ev["provisional_calendar"])
+    out.append(Section("Notable events", lines=lines))
+    out.append(Section("Lead's notes", ["at", "author", "note"],
+                       [[n["at"][11:16], n["author"], n["text"]] for n in d["notes"]], [] if d["notes"] else ["none"]))
+    tcols = ["serial", "state", "category", "owner", "due", "light"]
+    out.append(_items("Unacknowledged dispatches", oi["unacknowledged_dispatches"], tcols))
+    out.append(_items(f"Due before {oi['horizon'][:16].replace('T', ' ')}", oi["due_next_shift"], tcols))
+    out.append(_items("Overdue (red)", oi["overdue"], tcols))
+    out.append(_items("Callbacks owed", oi["callbacks_owed"], ["task", "queue", "caller", "abandoned_at", "owner"]))
+    out.append(_items("Abandoned, not called back", oi["abandoned_not_called_back"], ["queue", "caller", "left_at", "wait_s", "owner"]))
+    signs = [f"{x['role'].replace('_', ' ')}: {x['user']} at {x['at'][:16].replace('T', ' ')}" for x in d["signoffs"]]
+    out.append(Section("Sign-off (交清接明)", lines=signs or ["not signed"]))
+    bars = [Bar(_hhmm(h["from"]), h["offered"], h["answered"], h["abandoned"]) for h in c["half_hours"]]
+    return Layout("Shift handover (交接班)", _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}", out, bars)
+
+
+def layout(d: dict[str, Any]) -> Layout:
+    return layout_handover(d) if d["report"] == "handover" else layout_call_loss(d)
+
+
+# -- the forms -------------------------------------------------------------------------------------
+def to_json(d: dict[str, Any]) -> str:
+    """Stable JSON: keys in the order built (sorted where they are names), two-space indent."""
+    return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+
+
+def _md_cell(s: str) -> str:
+    return terminal_safe(s).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_md(d: dict[str, Any]) -> str:
+    lay = layout(d)
+    out = [f"# {lay.title}", "", _md_cell(lay.subtitle), ""]
+    if lay.bars:
+        out += ["## Calls by half hour" if d.get("by", "half-hour") == "half-hour" else "## Calls by day", "", "```"]
+        peak = max((b.offered for b in lay.bars), default=0) or 1
+        for b in lay.bars:
+            out.append(f"{b.label:>10} {'#' * round(b.offered * 40 / peak):<40} {b.offered} ({b.abandoned} abandoned)")
+        out += ["```", ""]
+    for s in lay.sections:
+        out += [f"## {s.title}", ""]
+        if s.columns and s.rows:
+            out.append("| " + " | ".join(_md_cell(c) for c in s.columns) + " |")
+            out.append("|" + "---|" * len(s.columns))
+            out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in s.rows]
+            out.append("")
+        out += [f"- {_md_cell(x)}" for x in s.lines]
+        if s.lines:
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_csv(d: dict[str, Any]) -> str:
+    """The main table: the call-loss rows (with total), or the handover's calls per queue."""
+    lay = layout(d)
+    sec = next(s for s in lay.sections if s.title.startswith("By ")) if d["report"] == "call-loss" else lay.sections[0]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(sec.columns)
+    w.writerows(sec.rows)
+    return buf.getvalue()
+
+
+def svg_bars(bars: list[Bar], width: int = 720, height: int = 200) -> str:
+    """An inline SVG bar chart (answered below, abandoned above, the rest of offered on top);
+    text is text (Chinese labels stay searchable); integer coordinates, so the same bars give
+    the same bytes."""
+    e = html.escape
+    if not bars:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40"><text x="4" y="24">no calls</text></svg>'
+    peak = max(b.offered for b in bars) or 1
+    left, bottom, top = 36, height - 28, 12
+    step = (width - left - 4) // len(bars)
+    bw = max(step - 2, 1)
+    scale = (bottom - top) / peak
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="10">',
+             f'<line x1="{left}" y1="{bottom}" x2="{width - 4}" y2="{bottom}" stroke="#888"/>',
+             f'<text x="2" y="{top + 8}">{peak}</text><text x="2" y="{bottom}">0</text>']
+    for i, b in enumerate(bars):
+        x = left + i * step
+        y = bottom
+        for n, colour, what in ((b.answered, "#3a7", "answered"), (b.abandoned, "#d54", "abandoned"),
+                                (b.offered - b.answered - b.abandoned, "#bbb", "other")):
+            h = round(n * scale)
+            if h:
+                y -= h
+                parts.append(f'<rect x="{x}" y="{y}" width="{bw}" height="{h}" fill="{colour}">'
+                             f'<title>{e(b.label)} {what} {n}</title></rect>')
+        if len(bars) <= 24 or i % 2 == 0:
+            parts.append(f'<text x="{x}" y="{bottom + 12}">{e(b.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def to_html(d: dict[str, Any]) -> str:
+    lay = layout(d)
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">', f"<title>{e(lay.title)}</title>",
+           "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
+           "td{text-align:right}td:first-child{text-align:left}</style></head><body>",
+           f"<h1>{e(lay.title)}</h1>", f"<p>{e(lay.subtitle)}</p>", svg_bars(lay.bars)]
+    for s in lay.sections:
+        out.append(f"<h2>{e(s.title)}</h2>")
+        if s.columns and s.rows:
+            out.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in s.columns) + "</tr>")
+            out += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in s.rows]
+            out.append("</table>")
+        out += [f"<p>{e(x)}</p>" for x in s.lines]
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+FORMS = {"json": to_json, "md": to_md, "csv": to_csv, "html": to_html}
