@@ -285,8 +285,8 @@ class SwitchNode:
             members = {}
             for row in parse_table(queues, required=("name",), what="queue list"):
                 members[row["name"]] = await conn.api(f"callcenter_config queue list members {row['name']}")
-            channels = await conn.api("show channels as json")
             registrations = await conn.api("show registrations as json")
+            channels = await conn.api("show channels as json")
             snapshot = build_resynced(self.cfg.name, self.now(), agents, tiers, queues, members, channels,
                                       registrations)
         except BaseException:
