@@ -21,6 +21,19 @@ Results = list[tuple[str, str | None]]     # (agent, None) done, (agent, error) 
 Target = str | AgentRef                     # an agent id, or the agent on its switch (several switches)
 
 
+def resolve(ctx: ScreenContext, agent: Target) -> Target:
+    """``<id>@<node>`` (how the agents table keys rows with several switches, and what a ``:``
+    command may say) → the agent on that node; anything else as given. An id that itself holds
+    an ``@`` (``1001@default``) stays an id when the picture has such an agent."""
+    if isinstance(agent, AgentRef) or "@" not in agent:
+        return agent
+    name, _, node = agent.rpartition("@")
+    nodes = {n.node for n in ctx.services.nodes()}
+    if len(nodes) > 1 and node in nodes and not ctx.services.live.nodes_of(agent):
+        return AgentRef(name, node)
+    return agent
+
+
 def allowed(ctx: ScreenContext, permission: str) -> bool:
     """Whether the acting user may do a supervisor action now; says why not (a notification)."""
     s = ctx.services
@@ -57,7 +70,8 @@ def set_status(ctx: ScreenContext, node: DOMNode, agents: list[Target], status: 
         ok = _summarise(ctx, results, ctx.tr(status))
         if done is not None:
             done(ok)
-    run_call(node, s.supervisor.set_status(s.user, agents, status, before), then=after, refused=True)
+    targets = [resolve(ctx, a) for a in agents]
+    run_call(node, s.supervisor.set_status(s.user, targets, status, before), then=after, refused=True)
 
 
 def move_to_queue(ctx: ScreenContext, node: DOMNode, agents: list[Target], queue: str) -> None:
@@ -66,7 +80,7 @@ def move_to_queue(ctx: ScreenContext, node: DOMNode, agents: list[Target], queue
         return
     s = ctx.services
     assert s.supervisor is not None
-    run_call(node, s.supervisor.move_to_queue(s.user, agents, queue),
+    run_call(node, s.supervisor.move_to_queue(s.user, [resolve(ctx, a) for a in agents], queue),
              then=lambda results: _summarise(ctx, results, queue), refused=True)
 
 
@@ -76,6 +90,7 @@ def listen(ctx: ScreenContext, node: DOMNode, agent: Target, mode: str) -> None:
         return
     s = ctx.services
     assert s.supervisor is not None
+    agent = resolve(ctx, agent)
     label = agent.label() if isinstance(agent, AgentRef) else agent
     run_call(node, s.supervisor.listen(s.user, agent, mode, s.user.contact),
              then=lambda leg: ctx.notify(ctx.tr("done", what=f"{ctx.tr(mode)} {label} ({leg[:8]})")), refused=True)
