@@ -269,12 +269,21 @@ def build_live(settings: KpiSettings, site: Site | None) -> LiveState:
 
 
 def build_switch(nodes: Sequence[NodeConfig], sink: Callable[[Event], None], *,
-                 rng: random.Random | None = None) -> SwitchCluster:
+                 rng: random.Random | None = None, live: LiveState | None = None) -> SwitchCluster:
     """The switch adapter over ``nodes`` (none yet is fine: ``cluster.add`` them later). Not
-    started: ``cluster.start()`` inside the event loop connects every node."""
+    started: ``cluster.start()`` inside the event loop connects every node. With ``live``, an
+    action given an agent id without a node goes to the one node whose picture has that agent
+    (ValidationError when several have it: the same id on two switches is two agents)."""
     from backends.freeswitch.port import SwitchCluster
+    from hotline_tui.errors import ValidationError
 
-    return SwitchCluster(list(nodes), sink, rng=rng)
+    def agent_node(agent: str) -> str | None:
+        found = live.nodes_of(agent) if live is not None else []
+        if len(found) > 1:
+            raise ValidationError(f"agent {agent} is on several switches ({', '.join(found)}): say which")
+        return found[0] if found else None
+
+    return SwitchCluster(list(nodes), sink, rng=rng, agent_node=agent_node)
 
 
 def attach_switch(services: ConsoleServices, cluster: SwitchCluster, store: Store) -> None:
@@ -416,10 +425,10 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
 
     if cfg["switch"] and not cfg["simulate"]:
         cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
-                               sink, rng=random.Random())
+                               sink, rng=random.Random(), live=live)
         services.mode = "live"
     else:
-        cluster = build_switch([], sink, rng=random.Random())
+        cluster = build_switch([], sink, rng=random.Random(), live=live)
         services.mode = "embedded"
     attach_switch(services, cluster, store)
 

@@ -35,11 +35,17 @@ def alerts(snap: LiveSnapshot, settings: KpiSettings, nodes: list[sw.NodeHealth]
                               "target": settings.sl_target}))
         if q.longest_wait_s > settings.caller_waiting_over_s:
             out.append(Alert("red", "alert_wait", {"queue": qn.get(q.name, q.name), "value": q.longest_wait_s}))
+    # The same agent id on two switches is two agents: name the node where ids collide.
+    seen: set[str] = set()
+    twice: set[str] = set()
     for a in snap.agents:
+        (twice if a.name in seen else seen).add(a.name)
+    for a in snap.agents:
+        who = f"{a.name}@{a.node}" if a.name in twice else a.name
         if a.status == "On Break" and a.time_in_state_s > settings.break_over_s:
-            out.append(Alert("yellow", "alert_break", {"agent": a.name, "value": a.time_in_state_s}))
+            out.append(Alert("yellow", "alert_break", {"agent": who, "value": a.time_in_state_s}))
         for f in a.flags:
-            out.append(Alert("yellow", "alert_flag", {"what": f"{a.name}: {f}"}))
+            out.append(Alert("yellow", "alert_flag", {"what": f"{who}: {f}"}))
     for c in snap.calls:
         for f in c.flags:
             out.append(Alert("yellow", "alert_flag", {"what": f"{c.caller_number or c.uuid[:8]}: {f}"}))

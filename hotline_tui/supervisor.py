@@ -3,18 +3,33 @@
 Every method is a coroutine. It raises PermissionDenied before touching the switch, the
 port's LinkError / NotFound / HotlineError when the switch refuses, and writes one audit entry
 per agent acted on (in a worker thread: the audit store blocks).
+
+Agents are given by id (``"1001"``) or as ``switch.AgentRef(id, node)``: with several switches
+each action goes to the node that owns the agent or call (the ``node`` of its view), and the
+audit entry names the node (``after["node"]``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Iterable
+from typing import Iterable, Union
 
 from . import switch as sw
 from .access import Access, User
 from .audit import AuditEntry, AuditLog
 from .clock import Clock
 from .errors import HotlineError, ValidationError
+
+
+Target = Union[str, sw.AgentRef]
+
+
+def _ref(agent: Target) -> sw.AgentRef:
+    return agent if isinstance(agent, sw.AgentRef) else sw.AgentRef(agent)
+
+
+def _where(ref: sw.AgentRef, after: dict) -> dict:
+    return {**after, "node": ref.node} if ref.node else after
 
 
 class Supervisor:
@@ -28,56 +43,74 @@ class Supervisor:
         await asyncio.to_thread(self.audit.append, AuditEntry(actor.name, action, "agent", subject, now, now,
                                                               before, after, note))
 
-    async def set_status(self, actor: User, agents: Iterable[str], status: str,
+    async def set_status(self, actor: User, agents: Iterable[Target], status: str,
                          before: dict[str, str] | None = None) -> list[tuple[str, str | None]]:
-        """Set each agent's status; returns (agent, None) on success or (agent, error) per agent."""
+        """Set each agent's status on its own switch; returns (label, None) on success or
+        (label, error) per agent, ``label`` being ``AgentRef.label()`` (the id for a plain id).
+        ``before``: status now by label, for the audit."""
         self.access.require(actor, "agents.control", "set agents' status")
         if status not in sw.AGENT_STATUSES:
             raise ValidationError(f"unknown agent status {status!r}")
         results: list[tuple[str, str | None]] = []
-        for agent in agents:
+        for ref in map(_ref, agents):
+            label = ref.label()
             try:
-                await self.port.set_agent_status(agent, status)
+                await self.port.set_agent_status(ref.agent, status, node=ref.node)
             except HotlineError as exc:
-                results.append((agent, str(exc)))
+                results.append((label, str(exc)))
                 continue
-            await self._audit(actor, "agent.set_status", agent, {"status": (before or {}).get(agent)}, {"status": status})
-            results.append((agent, None))
+            await self._audit(actor, "agent.set_status", ref.agent, {"status": (before or {}).get(label)},
+                              _where(ref, {"status": status}))
+            results.append((label, None))
         return results
 
-    async def move_to_queue(self, actor: User, agents: Iterable[str], queue: str, level: int = 1) -> list[tuple[str, str | None]]:
+    async def move_to_queue(self, actor: User, agents: Iterable[Target], queue: str,
+                            level: int = 1) -> list[tuple[str, str | None]]:
+        """Put each agent in ``queue`` on its own switch; returns (label, error or None) per agent."""
         self.access.require(actor, "agents.control", "move agents between queues")
         results: list[tuple[str, str | None]] = []
-        for agent in agents:
+        for ref in map(_ref, agents):
+            label = ref.label()
             try:
-                await self.port.set_agent_tier(agent, queue, level)
+                await self.port.set_agent_tier(ref.agent, queue, level, node=ref.node)
             except HotlineError as exc:
-                results.append((agent, str(exc)))
+                results.append((label, str(exc)))
                 continue
-            await self._audit(actor, "agent.set_tier", agent, None, {"queue": queue, "level": level})
-            results.append((agent, None))
+            await self._audit(actor, "agent.set_tier", ref.agent, None, _where(ref, {"queue": queue, "level": level}))
+            results.append((label, None))
         return results
 
-    async def listen(self, actor: User, agent: str, mode: sw.ListenMode, contact: str) -> str:
+    async def listen(self, actor: User, agent: Target, mode: sw.ListenMode, contact: str) -> str:
+        """Listen / whisper / barge on the agent's call from ``contact``, on the agent's switch;
+        returns the supervisor leg's uuid."""
         self.access.require(actor, "calls.listen", f"{mode} on a call")
         if not contact:
             raise ValidationError(f"user {actor.name} has no phone (contact) in roles.yaml to {mode} from")
-        leg = await self.port.listen(agent, contact, mode)
-        await self._audit(actor, f"call.{mode}", agent, None, {"supervisor_leg": leg, "contact": contact})
+        ref = _ref(agent)
+        leg = await self.port.listen(ref.agent, contact, mode, node=ref.node)
+        await self._audit(actor, f"call.{mode}", ref.agent, None, _where(ref, {"supervisor_leg": leg, "contact": contact}))
         return leg
 
-    async def hangup(self, actor: User, call_uuid: str, agent: str = "") -> None:
+    async def hangup(self, actor: User, call_uuid: str, agent: str = "", *, node: str | None = None) -> None:
+        """Hang up the call on switch ``node`` (the call view's node)."""
         self.access.require(actor, "calls.control", "hang up a call")
-        await self.port.hangup(call_uuid)
-        await self._audit(actor, "call.hangup", agent or call_uuid, None, {"call": call_uuid})
+        await self.port.hangup(call_uuid, node=node)
+        await self._audit(actor, "call.hangup", agent or call_uuid, None,
+                          _where(sw.AgentRef(agent, node), {"call": call_uuid}))
 
-    async def transfer(self, actor: User, call_uuid: str, destination: str, agent: str = "") -> None:
+    async def transfer(self, actor: User, call_uuid: str, destination: str, agent: str = "", *,
+                       node: str | None = None) -> None:
+        """Transfer the call on switch ``node`` to ``destination``."""
         self.access.require(actor, "calls.control", "transfer a call")
-        await self.port.transfer(call_uuid, destination)
-        await self._audit(actor, "call.transfer", agent or call_uuid, None, {"call": call_uuid, "to": destination})
+        await self.port.transfer(call_uuid, destination, node=node)
+        await self._audit(actor, "call.transfer", agent or call_uuid, None,
+                          _where(sw.AgentRef(agent, node), {"call": call_uuid, "to": destination}))
 
-    async def callback(self, actor: User, agent: str, number: str) -> str:
+    async def callback(self, actor: User, agent: Target, number: str) -> str:
+        """Ring the agent on its switch, then ``number``; returns the new call's uuid."""
         self.access.require(actor, "calls.control", "originate a callback")
-        uuid = await self.port.originate_callback(agent, number)
-        await self._audit(actor, "call.originate_callback", agent, None, {"number": number, "call": uuid})
+        ref = _ref(agent)
+        uuid = await self.port.originate_callback(ref.agent, number, node=ref.node)
+        await self._audit(actor, "call.originate_callback", ref.agent, None,
+                          _where(ref, {"number": number, "call": uuid}))
         return uuid

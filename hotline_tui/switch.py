@@ -170,6 +170,27 @@ class ChannelHangup:
 
 
 @dataclass(frozen=True, slots=True)
+class PhoneRegistered:
+    """A phone REGISTERed (mod_sofia ``sofia::register``, refreshes too): ``user`` is the SIP
+    user (``from-user``), the extension an agent's contact names (docs/esl.md)."""
+
+    node: str
+    at: float
+    user: str
+    contact: str = ""
+    expires_s: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneUnregistered:
+    """A phone unREGISTERed (``sofia::unregister``: REGISTER with expires 0)."""
+
+    node: str
+    at: float
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
 class Heartbeat:
     node: str
     at: float
@@ -254,12 +275,15 @@ class Resynced:
     members: tuple[MemberRow, ...] = ()
     channels: tuple[ChannelRow, ...] = ()
     queues: tuple[str, ...] = ()
+    # SIP users registered (``show registrations as json`` ``reg_user``); None when the switch
+    # would not say (then registrations stay unknown for the node and nothing is flagged)
+    registrations: tuple[str, ...] | None = None
 
 
 SwitchEvent = Union[
     AgentStatusChanged, AgentStateChanged, AgentOffered, MemberJoined, BridgeStarted, BridgeEnded,
     BridgeFailed, AgentMaxNoAnswer, MemberLeft, QueueCount, ChannelCreated, ChannelAnswered,
-    ChannelBridged, ChannelHangup, Heartbeat, LinkUp, LinkDown, Resynced,
+    ChannelBridged, ChannelHangup, Heartbeat, LinkUp, LinkDown, Resynced, PhoneRegistered, PhoneUnregistered,
 ]
 
 class EventSink(Protocol):
@@ -308,6 +332,19 @@ for _cls in (*get_args(SwitchEvent), AgentRow, TierRow, MemberRow, ChannelRow):
 del _cls
 
 
+@dataclass(frozen=True, slots=True)
+class AgentRef:
+    """An agent on one switch. The same id on two switches is two agents; ``node=None`` leaves
+    the choice to the port (the only node that has the agent, else the first node up)."""
+
+    agent: str
+    node: str | None = None
+
+    def label(self) -> str:
+        """How results and audit name it: the id, with ``@node`` when the node is given."""
+        return f"{self.agent}@{self.node}" if self.node else self.agent
+
+
 @dataclass
 class NodeHealth:
     """What an on-call engineer needs to know about one switch link."""
@@ -332,38 +369,47 @@ class SwitchPort(Protocol):
     ``ValidationError`` for an argument that cannot go on the wire (a name with spaces or
     quotes, a bad number), and ``HotlineError`` with the switch's own ``-ERR`` text for any
     other refusal. No store behind it: no ``StoreError``. Permission checks are the caller's
-    job (``hotline_tui.supervisor`` wraps these with permission and audit)."""
+    job (``hotline_tui.supervisor`` wraps these with permission and audit).
 
-    def set_agent_status(self, agent: str, status: str) -> Awaitable[None]:
+    Several switches: every agent, call and caller belongs to the node that reported it
+    (the ``node`` of its events and views), and each action goes to ``node``. ``node=None``
+    lets the port choose: the one node that has the agent (when the adapter is told), else the
+    first node that is up. A ``node`` that is not configured raises NotFound; one whose link
+    is down raises LinkError (never another node: the same agent id on another switch is
+    another agent)."""
+
+    def set_agent_status(self, agent: str, status: str, *, node: str | None = None) -> Awaitable[None]:
         """Set the agent's mod_callcenter status (one of ``AGENT_STATUSES``, else
-        ValidationError); returns nothing. Raises LinkError, HotlineError (unknown agent:
+        ValidationError) on switch ``node`` (see the class docstring); returns nothing. Raises LinkError, HotlineError (unknown agent:
         the switch's refusal). Awaits the switch, never blocks."""
         ...
 
-    def listen(self, agent: str, supervisor_contact: str, mode: ListenMode) -> Awaitable[str]:
-        """Call the supervisor's phone and attach it to the agent's current call (listen,
-        whisper or barge); returns the supervisor leg's uuid. Raises NotFound when the agent
+    def listen(self, agent: str, supervisor_contact: str, mode: ListenMode, *,
+               node: str | None = None) -> Awaitable[str]:
+        """Call the supervisor's phone (on the agent's switch ``node``) and attach it to the
+        agent's current call (listen, whisper or barge); returns the supervisor leg's uuid. Raises NotFound when the agent
         is not on a call, LinkError, HotlineError. Awaits the switch, never blocks."""
         ...
 
-    def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> Awaitable[None]:
-        """Hang the call up with ``cause``; returns nothing. Raises LinkError, HotlineError
+    def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING", *, node: str | None = None) -> Awaitable[None]:
+        """Hang the call (on switch ``node``) up with ``cause``; returns nothing. Raises LinkError, HotlineError
         (no such call). Awaits the switch, never blocks."""
         ...
 
-    def transfer(self, call_uuid: str, destination: str) -> Awaitable[None]:
-        """Transfer the call to ``destination`` (an extension or a queue's number); returns
+    def transfer(self, call_uuid: str, destination: str, *, node: str | None = None) -> Awaitable[None]:
+        """Transfer the call (on switch ``node``) to ``destination`` (an extension or a queue's number); returns
         nothing. Raises LinkError, HotlineError (no such call). Awaits the switch, never blocks."""
         ...
 
-    def originate_callback(self, agent: str, number: str) -> Awaitable[str]:
-        """Ring the agent, then the citizen at ``number``; returns the new call's uuid.
+    def originate_callback(self, agent: str, number: str, *, node: str | None = None) -> Awaitable[str]:
+        """Ring the agent (on switch ``node``), then the citizen at ``number``; returns the new call's uuid.
         Raises ValidationError (bad number), LinkError, HotlineError. Awaits the switch,
         never blocks."""
         ...
 
-    def set_agent_tier(self, agent: str, queue: str, level: int = 1, position: int = 1) -> Awaitable[None]:
-        """Put the agent in the queue (tier add, or tier set when it exists); returns nothing.
+    def set_agent_tier(self, agent: str, queue: str, level: int = 1, position: int = 1, *,
+                       node: str | None = None) -> Awaitable[None]:
+        """Put the agent in the queue on switch ``node`` (tier add, or tier set when it exists); returns nothing.
         Raises LinkError, HotlineError (unknown agent or queue). Awaits the switch, never blocks."""
         ...
 

@@ -2,6 +2,10 @@
 
 Every action is confirmed, permission-checked by the Supervisor service and done through the
 switch port. Space tags rows; actions apply to the tagged rows (or the row under the cursor).
+
+With several switches configured the table has a Node column and its rows are keyed
+``<id>@<node>`` (the same id on two switches is two agents); every action goes to the row's
+node (``AgentRef``). With one switch rows are keyed by the agent id.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from hotline_tui.access import mask_phone
+from hotline_tui.switch import AgentRef
 from hotline_tui.live.views import AgentView, LiveSnapshot
 
 from . import supervise
@@ -56,6 +61,8 @@ class AgentsScreen(LiveScreen):
         self.tagged: set[str] = set()
         self.snap: LiveSnapshot | None = None
         self._queues_text: dict[tuple[str, ...], str] = {}
+        self.multi_node = len(ctx.services.nodes()) > 1
+        self._refs: dict[str, AgentRef] = {}      # row key -> the agent it is, on its node
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -65,7 +72,8 @@ class AgentsScreen(LiveScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#agents", LiveTable)
-        for key in ("agent", "name", "team", "status", "state", "in_state", "calls_today", "talk_today", "caller",
+        cols = ("agent", "node") if self.multi_node else ("agent",)
+        for key in (*cols, "name", "team", "status", "state", "in_state", "calls_today", "talk_today", "caller",
                     "queues", "flags"):
             t.add_column(self.tr(key), key=key, max_width=40 if key == "queues" else 24)
         t.focus()          # the hidden filter box must not catch keys
@@ -76,9 +84,9 @@ class AgentsScreen(LiveScreen):
         names = self.services.agent_names
         f = self.filter_text.lower()
         agents = [a for a in snap.agents if not f or f in " ".join(
-            (a.name, names.get(a.name, ""), a.team, a.status, a.state, self.tr(a.status), self.tr(a.state),
-             " ".join(a.queues))).lower()]
-        key = {"name": lambda a: a.name, "status": lambda a: (a.status, a.state, a.name),
+            (a.name, a.node if self.multi_node else "", names.get(a.name, ""), a.team, a.status, a.state,
+             self.tr(a.status), self.tr(a.state), " ".join(a.queues))).lower()]
+        key = {"name": lambda a: (a.name, a.node), "status": lambda a: (a.status, a.state, a.name),
                "in_state": lambda a: (-a.time_in_state_s, a.name), "calls_today": lambda a: (-a.calls_today, a.name),
                "team": lambda a: (a.team, a.name)}[self.sort_by]
         agents.sort(key=key)
@@ -112,24 +120,30 @@ class AgentsScreen(LiveScreen):
         wrap = " · " + tr("wrap")
         table = self.query_one("#agents", LiveTable)
         agents = self.visible(snap)
-        order = [a.name for a in agents]
+        multi = self.multi_node
+        keys = [self.row_key(a) for a in agents]
+        if multi:
+            self._refs = {k: AgentRef(a.name, a.node) for k, a in zip(keys, agents)}
+        order = keys
         shown = table.rows
         top, height = int(table.scroll_offset.y), max(table.size.height, 1)
         live = set(order[max(top - height, 0):top + 2 * height])
         rows = {}
-        for a in agents:
-            tagged = a.name in self.tagged
-            old = shown.get(a.name)
-            if old is None or a.name in live:
+        in_state_col = 6 if multi else 5
+        for k, a in zip(keys, agents):
+            tagged = k in self.tagged
+            old = shown.get(k)
+            if old is None or k in live:
                 over = a.status == "On Break" and a.time_in_state_s > break_over
                 in_state = (fmt_duration(a.time_in_state_s), "bold red" if over else "", "right")
             else:
-                in_state = old[5]
+                in_state = old[in_state_col]
             qs = self._queues_text.get(a.queues)
             if qs is None:
                 qs = self._queues_text[a.queues] = ",".join(qn.get(q, q) for q in a.queues)
-            rows[a.name] = (
-                (a.name, "reverse" if tagged else "", "left"),
+            first = ((a.name, "reverse" if tagged else "", "left"),) + (((a.node, "", "left"),) if multi else ())
+            rows[k] = (
+                *first,
                 (("▶ " if tagged else "") + names.get(a.name, ""), "", "left"), (a.team, "", "left"),
                 (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
                 (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
@@ -178,6 +192,15 @@ class AgentsScreen(LiveScreen):
         self.group_by = GROUPS[(GROUPS.index(self.group_by) + 1) % len(GROUPS)]
         self.ctx.request_refresh(reuse=True)
 
+    def row_key(self, a: AgentView) -> str:
+        """The agent's row key: its id, or ``<id>@<node>`` with several switches configured."""
+        return f"{a.name}@{a.node}" if self.multi_node else a.name
+
+    def ref(self, key: str) -> str | AgentRef:
+        """What the supervisor actions take for the row ``key``: the id with one switch, else
+        the agent on its node."""
+        return self._refs.get(key, key) if self.multi_node else key
+
     def current(self) -> str | None:
         return self.query_one("#agents", LiveTable).cursor_key
 
@@ -203,8 +226,9 @@ class AgentsScreen(LiveScreen):
         self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._set_status(agents, status))
 
     def _set_status(self, agents: list[str], status: str) -> None:
-        before = {a.name: a.status for a in (self.snap.agents if self.snap else ())}
-        supervise.set_status(self.ctx, self, agents, status, before=before, done=self.tagged.difference_update)
+        before = {self.row_key(a): a.status for a in (self.snap.agents if self.snap else ())}
+        supervise.set_status(self.ctx, self, [self.ref(k) for k in agents], status, before=before,
+                             done=self.tagged.difference_update)
 
     def action_listen(self, mode: str) -> None:
         agent = self.current()
@@ -212,7 +236,8 @@ class AgentsScreen(LiveScreen):
             return
         contact = self.services.user.contact
         q = self.tr("confirm_listen", contact=contact or "?", mode=self.tr(mode), agent=agent)
-        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and supervise.listen(self.ctx, self, agent, mode))
+        self.app.push_screen(ConfirmScreen(q, "y / n"),
+                             lambda ok: ok and supervise.listen(self.ctx, self, self.ref(agent), mode))
 
     def action_move(self) -> None:
         agents = self.targets()
@@ -220,4 +245,5 @@ class AgentsScreen(LiveScreen):
             return
         names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
         self.app.push_screen(PromptScreen(f"{self.tr('queue')}? ({names})"),
-                             lambda q: q and supervise.move_to_queue(self.ctx, self, agents, q.strip()))
+                             lambda q: q and supervise.move_to_queue(self.ctx, self, [self.ref(k) for k in agents],
+                                                                     q.strip()))

@@ -30,7 +30,7 @@ from .mapping import READS, map_event
 from .resync import build_resynced, parse_table
 
 SUBSCRIBE = ("event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE HEARTBEAT "
-             "BACKGROUND_JOB CUSTOM callcenter::info")  # every token after CUSTOM is a subclass
+             "BACKGROUND_JOB CUSTOM callcenter::info sofia::register sofia::unregister")  # every token after CUSTOM is a subclass
 PICKER = HeaderPicker(READS)
 _REPLIES = frozenset(("command/reply", "api/response", "auth/request", "text/rude-rejection"))
 
@@ -285,8 +285,10 @@ class SwitchNode:
             members = {}
             for row in parse_table(queues, required=("name",), what="queue list"):
                 members[row["name"]] = await conn.api(f"callcenter_config queue list members {row['name']}")
+            registrations = await conn.api("show registrations as json")
             channels = await conn.api("show channels as json")
-            snapshot = build_resynced(self.cfg.name, self.now(), agents, tiers, queues, members, channels)
+            snapshot = build_resynced(self.cfg.name, self.now(), agents, tiers, queues, members, channels,
+                                      registrations)
         except BaseException:
             held, conn.buffer = conn.buffer, None
             for ev in held:

@@ -11,12 +11,15 @@ from hotline_tui import switch as sw
 # Every header ``map_event`` reads, by Event-Name (``Event-Name`` itself is read for every event;
 # any other event maps to None whatever it holds). The client's live path extracts only these
 # (``codec.HeaderPicker``); tests/esl/test_pick.py fails if map_event reads a header not listed.
+_REG = ("from-user", "username", "contact", "expires")     # sofia::register / sofia::unregister
+_REG_SUBCLASSES = frozenset(("sofia::register", "sofia::unregister"))
 _CALL_IDS = ("CC-Member-UUID", "CC-Member-Session-UUID", "CC-Member-CID-Number", "CC-Member-CID-Name")
 READS: dict[str, tuple[str, ...]] = {
     "CUSTOM": ("Event-Subclass", "Event-Date-Timestamp", "CC-Action", "CC-Agent", "CC-Agent-Status", "CC-Agent-State",
                "CC-Queue", *_CALL_IDS, "CC-Agent-UUID", "CC-Member-Joined-Time", "CC-Agent-Answered-Time",
                "CC-Agent-Bridged", "CC-Bridge-Terminated-Time", "CC-Hangup-Cause", "CC-Agent-No-Answer-Status",
-               "CC-Cause", "CC-Member-Leaving-Time", "CC-Cancel-Reason", "CC-Count"),
+               "CC-Cause", "CC-Member-Leaving-Time", "CC-Cancel-Reason", "CC-Count",
+               *_REG),
     "CHANNEL_CREATE": ("Event-Date-Timestamp", "Unique-ID", "Call-Direction", "Channel-Name", "Caller-Caller-ID-Number",
                        "Caller-Caller-ID-Name", "Caller-Destination-Number"),
     "CHANNEL_ANSWER": ("Event-Date-Timestamp", "Unique-ID"),
@@ -73,11 +76,31 @@ def _cc(ev: dict, node: str, g, at: float):
     return None
 
 
+def _reg(node: str, g, at: float, register: bool):
+    # mod_sofia names the SIP user in from-user (and username, the auth user: the same for a
+    # phone that registers as itself); an event without either is no use to the console
+    user = g("from-user", "") or g("username", "")
+    if not user:
+        return None
+    if not register:
+        return sw.PhoneUnregistered(node, at, user)
+    try:
+        expires = int(g("expires", "0") or 0)
+    except ValueError:
+        expires = 0
+    if expires == 0:      # a REGISTER with expires 0 is an unregistration, whatever it is called
+        return sw.PhoneUnregistered(node, at, user)
+    return sw.PhoneRegistered(node, at, user, g("contact", ""), expires)
+
+
 def map_event(ev: dict, node: str):
     """One event's headers → a domain event, or None when the console has no use for it."""
     g = ev.get
     name = g("Event-Name")
-    if name not in READS or name == "CUSTOM" and g("Event-Subclass") != "callcenter::info":
+    if name not in READS:
+        return None
+    sub = g("Event-Subclass") if name == "CUSTOM" else None
+    if sub is not None and sub != "callcenter::info" and sub not in _REG_SUBCLASSES:
         return None
     ts = g("Event-Date-Timestamp")     # in line (no call): every event the console maps has its time
     try:
@@ -85,7 +108,9 @@ def map_event(ev: dict, node: str):
     except ValueError:
         at = 0.0
     if name == "CUSTOM":
-        return _cc(ev, node, g, at)
+        if sub == "callcenter::info":
+            return _cc(ev, node, g, at)
+        return _reg(node, g, at, sub == "sofia::register")
     if name == "CHANNEL_CREATE":
         return sw.ChannelCreated(node, at, g("Unique-ID", ""), g("Call-Direction", ""), g("Channel-Name", ""),
                                  g("Caller-Caller-ID-Number", ""), g("Caller-Caller-ID-Name", ""),

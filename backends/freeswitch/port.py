@@ -98,28 +98,38 @@ class SwitchCluster:
     def nodes(self) -> list[sw.NodeHealth]:
         return self.nodes_health()
 
-    def _conn_for(self, agent: str | None = None) -> EslConnection:
-        """The link to the agent's switch, else to any switch that is up. Raises LinkError."""
-        name = self.agent_node(agent) if agent else None
-        node = self._nodes.get(name) if name else None
-        if node is None:
-            node = next((n for n in self._nodes.values() if n.conn is not None), None)
-        if node is None or node.conn is None:
+    def _conn_for(self, agent: str | None = None, node: str | None = None) -> EslConnection:
+        """The link to switch ``node``; with no node, to the agent's switch (``agent_node``), else
+        to the first switch that is up. Raises NotFound for a node not configured, LinkError when
+        the chosen node's link is down (an action never falls over to another switch: the same
+        agent id there is another agent)."""
+        name = node if node else (self.agent_node(agent) if agent else None)
+        if name:
+            chosen = self._nodes.get(name)
+            if chosen is None:
+                raise NotFound(f"no switch node {name!r}")
+            if chosen.conn is None:
+                raise LinkError(f"{name}: the switch link is down")
+            return chosen.conn
+        up = next((n for n in self._nodes.values() if n.conn is not None), None)
+        if up is None or up.conn is None:
             raise LinkError("no switch link is up")
-        return node.conn
+        return up.conn
 
-    async def api(self, line: str, agent: str | None = None) -> str:
-        return await self._conn_for(agent).api(line)
+    async def api(self, line: str, agent: str | None = None, node: str | None = None) -> str:
+        """Run ``api line`` on ``node`` (or the agent's / first node up, see ``_conn_for``);
+        returns the reply body. Raises NotFound, LinkError."""
+        return await self._conn_for(agent, node).api(line)
 
-    async def set_agent_status(self, agent: str, status: str) -> None:
+    async def set_agent_status(self, agent: str, status: str, *, node: str | None = None) -> None:
         if status not in sw.AGENT_STATUSES:
             raise ValidationError(f"unknown agent status {status!r}")
-        _ok(await self.api(f"callcenter_config agent set status {_token('agent', agent)} '{status}'", agent),
+        _ok(await self.api(f"callcenter_config agent set status {_token('agent', agent)} '{status}'", agent, node),
             f"set {agent} to {status}")
 
-    async def listen(self, agent: str, supervisor_contact: str, mode: sw.ListenMode) -> str:
+    async def listen(self, agent: str, supervisor_contact: str, mode: sw.ListenMode, *, node: str | None = None) -> str:
         _token("contact", supervisor_contact)
-        conn = self._conn_for(agent)
+        conn = self._conn_for(agent, node)
         body = await conn.api(f"callcenter_config agent get uuid {_token('agent', agent)}")
         target = body.strip()
         if not target or target.startswith("-ERR"):
@@ -134,26 +144,28 @@ class SwitchCluster:
         result = _ok(await conn.bgapi(f"originate {vars_}user/{supervisor_contact} {app}"), f"{mode} {agent}")
         return result.removeprefix("+OK").strip()
 
-    async def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING") -> None:
-        _ok(await self.api(f"uuid_kill {_token('uuid', call_uuid)} {_token('cause', cause)}"), f"hang up {call_uuid}")
+    async def hangup(self, call_uuid: str, cause: str = "NORMAL_CLEARING", *, node: str | None = None) -> None:
+        _ok(await self.api(f"uuid_kill {_token('uuid', call_uuid)} {_token('cause', cause)}", node=node),
+            f"hang up {call_uuid}")
 
-    async def transfer(self, call_uuid: str, destination: str) -> None:
-        _ok(await self.api(f"uuid_transfer {_token('uuid', call_uuid)} {_token('destination', destination)}"),
-            f"transfer {call_uuid}")
+    async def transfer(self, call_uuid: str, destination: str, *, node: str | None = None) -> None:
+        _ok(await self.api(f"uuid_transfer {_token('uuid', call_uuid)} {_token('destination', destination)}",
+                           node=node), f"transfer {call_uuid}")
 
-    async def originate_callback(self, agent: str, number: str) -> str:
+    async def originate_callback(self, agent: str, number: str, *, node: str | None = None) -> str:
         if not _NUMBER.match(number or ""):
             raise ValidationError(f"bad phone number {number!r}")
-        conn = self._conn_for(agent)
+        conn = self._conn_for(agent, node)
         contact = self.agent_contact(_token("agent", agent))
         result = _ok(await conn.bgapi(
             f"originate {{origination_caller_id_number=12345,hotline_callback=true}}{contact} {number} XML default"),
             f"callback {number}")
         return result.removeprefix("+OK").strip()
 
-    async def set_agent_tier(self, agent: str, queue: str, level: int = 1, position: int = 1) -> None:
+    async def set_agent_tier(self, agent: str, queue: str, level: int = 1, position: int = 1, *,
+                             node: str | None = None) -> None:
         a, q = _token("agent", agent), _token("queue", queue)
-        body = await self.api(f"callcenter_config tier add {q} {a} {int(level)} {int(position)}", agent)
+        body = await self.api(f"callcenter_config tier add {q} {a} {int(level)} {int(position)}", agent, node)
         if "already exist" in body:
-            body = await self.api(f"callcenter_config tier set level {q} {a} {int(level)}", agent)
+            body = await self.api(f"callcenter_config tier set level {q} {a} {int(level)}", agent, node)
         _ok(body, f"put {agent} in {queue}")

@@ -71,9 +71,33 @@ def parse_channels(body: str) -> list[sw.ChannelRow]:
             for r in rows]
 
 
+def parse_registrations(body: str | None) -> tuple[str, ...] | None:
+    """``show registrations as json`` → the registered SIP users (``reg_user``), in the switch's
+    order. None — registrations unknown, nothing flagged — when there is no reply or the switch
+    refuses the command (``-ERR``: a switch without the core registrations table). Raises
+    ProtocolError for JSON that is bad, too deeply nested, or not ``{"rows": [{…}, …]}``."""
+    if body is None:
+        return None
+    text = body.strip()
+    if text.startswith("-ERR") or text.startswith("-USAGE"):
+        return None
+    data: Any
+    try:
+        data = json.loads(text) if text else {"row_count": 0}
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"bad show registrations JSON: {type(exc).__name__}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(f"show registrations JSON is not an object but {type(data).__name__}")
+    rows = data.get("rows") or []
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ProtocolError("show registrations JSON: 'rows' is not a list of objects")
+    return tuple(str(r.get("reg_user", "")) for r in rows if r.get("reg_user"))
+
+
 def build_resynced(node: str, at: float, agents: str, tiers: str, queues: str, members: dict[str, str],
-                   channels: str) -> sw.Resynced:
-    """The five replies → one ``Resynced``. Raises ProtocolError for any malformed reply."""
+                   channels: str, registrations: str | None = None) -> sw.Resynced:
+    """The replies → one ``Resynced``. Raises ProtocolError for any malformed reply
+    (registrations: see ``parse_registrations``)."""
     a_rows = tuple(sw.AgentRow(r["name"], r.get("status", ""), r.get("state", ""), r.get("contact", ""),
                                float(_i(r.get("last_status_change"))), _i(r.get("calls_answered")),
                                _i(r.get("talk_time")), _i(r.get("no_answer_count")), _i(r.get("wrap_up_time")),
@@ -89,4 +113,5 @@ def build_resynced(node: str, at: float, agents: str, tiers: str, queues: str, m
             m_rows.append(sw.MemberRow(r.get("queue", q), r["uuid"], r.get("session_uuid", ""), r["state"],
                                        float(_i(r.get("joined_epoch"))), r.get("cid_number", ""), r.get("cid_name", ""),
                                        r.get("serving_agent", ""), float(_i(r.get("bridge_epoch")))))
-    return sw.Resynced(node, at, a_rows, t_rows, tuple(m_rows), tuple(parse_channels(channels)), q_names)
+    return sw.Resynced(node, at, a_rows, t_rows, tuple(m_rows), tuple(parse_channels(channels)), q_names,
+                       parse_registrations(registrations))

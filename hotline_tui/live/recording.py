@@ -17,7 +17,8 @@ from ..errors import ValidationError
 _TYPES = {cls.__name__: cls for cls in (
     sw.AgentStatusChanged, sw.AgentStateChanged, sw.AgentOffered, sw.MemberJoined, sw.BridgeStarted, sw.BridgeEnded,
     sw.BridgeFailed, sw.AgentMaxNoAnswer, sw.MemberLeft, sw.QueueCount, sw.ChannelCreated, sw.ChannelAnswered,
-    sw.ChannelBridged, sw.ChannelHangup, sw.Heartbeat, sw.LinkUp, sw.LinkDown, sw.Resynced, sw.AgentRow, sw.TierRow,
+    sw.ChannelBridged, sw.ChannelHangup, sw.Heartbeat, sw.LinkUp, sw.LinkDown, sw.Resynced, sw.PhoneRegistered,
+    sw.PhoneUnregistered, sw.AgentRow, sw.TierRow,
     sw.MemberRow, sw.ChannelRow)}
 
 

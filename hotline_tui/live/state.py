@@ -27,14 +27,28 @@ from .views import AgentView, CallView, LiveSnapshot, QueueView, WaitingCaller
 
 HISTORY_S = 1800
 AVAILABLE = ("Available", "Available (On Demand)")
+AgentKey = tuple[str, str]      # (node, agent id): the same id on two switches is two agents
+
+
+def extension(agent: str, contact: str = "") -> str:
+    """The SIP user whose registration is the agent's phone: the ``<ext>`` of a ``user/<ext>``
+    or ``user/<ext>@domain`` contact, else the agent id before any ``@`` (mod_callcenter agents
+    are often named ``1001@default``). The simulator names agent ``1001``'s contact
+    ``user/1001@<domain>`` and registers its phone as SIP user ``1001`` (docs/esl.md)."""
+    if contact.startswith("user/"):
+        ext = contact[5:].split("@", 1)[0]
+        if ext:
+            return ext
+    return agent.split("@", 1)[0]
 
 
 class _Agent:
     __slots__ = ("name", "node", "status", "state", "since", "calls", "talk", "member", "caller", "bridge_end",
-                 "wrap_up", "queues", "day", "sw_calls", "sw_talk")
+                 "wrap_up", "queues", "day", "sw_calls", "sw_talk", "contact")
 
     def __init__(self, name, node, at):
         self.name, self.node = name, node
+        self.contact = ""          # the agent table's contact (user/<ext>[@domain]), from a resync
         self.status, self.state, self.since = "Logged Out", "Idle", at
         self.calls, self.talk, self.member, self.caller = 0, 0.0, "", ""
         self.bridge_end, self.wrap_up, self.queues, self.day = 0.0, 0, set(), None
@@ -72,7 +86,10 @@ class LiveState:
         self.settings = settings or KpiSettings()
         self.teams = teams or {}
         self.known_queues = set(queues)
-        self.agents: dict[str, _Agent] = {}
+        self.agents: dict[AgentKey, _Agent] = {}
+        # SIP users registered, per node; a node is absent while its registrations are unknown
+        # (no resync yet, or the switch would not list them): nothing is flagged for it then
+        self.registered: dict[str, set[str]] = {}
         self.members: dict[str, _Member] = {}
         self.channels: dict[str, tuple[str, float]] = {}  # uuid -> (node, created)
         self.windows = QueueWindows(self.settings)     # call figures per queue, by time bucket
@@ -89,6 +106,7 @@ class LiveState:
             sw.MemberJoined: self._joined, sw.BridgeStarted: self._bridge_start, sw.BridgeEnded: self._bridge_end,
             sw.BridgeFailed: self._bridge_fail, sw.MemberLeft: self._left, sw.ChannelCreated: self._ch_create,
             sw.ChannelHangup: self._ch_hangup, sw.Heartbeat: self._heartbeat, sw.Resynced: self._resync,
+            sw.PhoneRegistered: self._registered, sw.PhoneUnregistered: self._unregistered,
         }
 
     # -- applying events -------------------------------------------------------------------
@@ -102,10 +120,14 @@ class LiveState:
             fn(event)
 
     def _agent(self, name: str, node: str, at: float) -> _Agent:
-        a = self.agents.get(name)
+        a = self.agents.get((node, name))
         if a is None:
-            a = self.agents[name] = _Agent(name, node, at)
+            a = self.agents[(node, name)] = _Agent(name, node, at)
         return a
+
+    def nodes_of(self, agent: str) -> list[str]:
+        """The nodes that have an agent with id ``agent`` (sorted; empty when none does)."""
+        return sorted(n for n, name in self.agents if name == agent)
 
     def _today(self, a: _Agent, at: float) -> None:
         day = datetime.fromtimestamp(at, SITE_TZ).date() if at else None
@@ -120,7 +142,7 @@ class LiveState:
             kind, until = "off", 0.0
         else:
             kind, until = "idle", (a.bridge_end + a.wrap_up) if a.bridge_end else 0.0
-        self.occupancy.set(a.name, at, kind, until)
+        self.occupancy.set(f"{a.node}\x00{a.name}", at, kind, until)
 
     def _status(self, e: sw.AgentStatusChanged):
         a = self._agent(e.agent, e.node, e.at)
@@ -199,7 +221,7 @@ class LiveState:
         answered_at = e.answered_at or (m.answered if m else 0.0)
         answered = e.cause == "Terminated" and answered_at > 0
         agent = e.agent or (m.agent if m else "")
-        served_by = self.agents.get(agent) if answered else None
+        served_by = self.agents.get((e.node, agent)) if answered else None
         outcome = CallOutcome(
             e.queue, joined, left, answered,
             wait_s=max((answered_at if answered else left) - joined, 0.0),
@@ -219,6 +241,16 @@ class LiveState:
     def _heartbeat(self, e: sw.Heartbeat):
         self.heartbeats[e.node] = e.at
 
+    def _registered(self, e: sw.PhoneRegistered):
+        # Before the first resync of the node nothing is known of its other phones: keep the
+        # node unknown rather than flag every other agent as unregistered.
+        if e.node in self.registered:
+            self.registered[e.node].add(e.user)
+
+    def _unregistered(self, e: sw.PhoneUnregistered):
+        if e.node in self.registered:
+            self.registered[e.node].discard(e.user)
+
     def _resync(self, e: sw.Resynced):
         """Replace what is known about ``e.node`` with the switch's own tables (see docs/esl.md,
         "Resync"): agents, their queues, waiting and answered callers, channels. Every agent's
@@ -226,10 +258,14 @@ class LiveState:
         down leaves nothing behind. Time in state is seeded from the agent table; calls and talk
         today from its counters (for an agent already known today: plus what the switch counted
         while the link was down)."""
-        old = {n: a for n, a in self.agents.items() if a.node == e.node}
+        old = {k[1]: a for k, a in self.agents.items() if k[0] == e.node}
         for n in old:
-            del self.agents[n]
-            self.occupancy.forget(n, e.at)
+            del self.agents[(e.node, n)]
+            self.occupancy.forget(f"{e.node}\x00{n}", e.at)
+        if e.registrations is None:
+            self.registered.pop(e.node, None)
+        else:
+            self.registered[e.node] = set(e.registrations)
         today = datetime.fromtimestamp(e.at, SITE_TZ).date() if e.at else None
         for row in e.agents:
             seeded = _since(row) or e.at
@@ -240,7 +276,7 @@ class LiveState:
                 a.since = seeded
             # else the state began where the events said (a finer time than the table's whole
             # seconds, and exact where the table only gives a lower bound): keep it
-            a.status, a.state, a.node = row.status, row.state, e.node
+            a.status, a.state, a.node, a.contact = row.status, row.state, e.node, row.contact
             a.wrap_up, a.bridge_end = row.wrap_up_time, max(a.bridge_end, row.last_bridge_end)
             a.queues = set()
             a.member = a.caller = ""
@@ -254,10 +290,11 @@ class LiveState:
             else:
                 a.day, a.calls, a.talk = today, row.calls_answered, float(row.talk_time)
             a.sw_calls, a.sw_talk = row.calls_answered, float(row.talk_time)
-            self.agents[row.name] = a
+            self.agents[(e.node, row.name)] = a
         for t in e.tiers:
-            if t.agent in self.agents:
-                self.agents[t.agent].queues.add(t.queue)
+            ta = self.agents.get((e.node, t.agent))
+            if ta is not None:
+                ta.queues.add(t.queue)
             self.known_queues.add(t.queue)
         self.known_queues.update(e.queues)
         for uuid in [u for u, m in self.members.items() if m.node == e.node]:
@@ -267,13 +304,14 @@ class LiveState:
                 m = _Member(r.uuid, e.node, r.queue, r.session_uuid, r.joined_at, r.caller_number, r.caller_name)
                 m.state, m.agent, m.answered = r.state, r.serving_agent, r.bridge_at
                 self.members[r.uuid] = m
-                if r.state == "Answered" and r.serving_agent in self.agents:
-                    self.agents[r.serving_agent].member = r.uuid
-                    self.agents[r.serving_agent].caller = r.caller_number
+                served = self.agents.get((e.node, r.serving_agent))
+                if r.state == "Answered" and served is not None:
+                    served.member = r.uuid
+                    served.caller = r.caller_number
         self.waiting_now = sum(1 for m in self.members.values() if m.state in ("Waiting", "Trying"))
         self._note_waiting(e.at)
         for row in e.agents:
-            self._occupied(self.agents[row.name], e.at)
+            self._occupied(self.agents[(e.node, row.name)], e.at)
         self.channels = {u: v for u, v in self.channels.items() if v[0] != e.node}
         self.channels.update({c.uuid: (e.node, c.created_at) for c in e.channels})
 
@@ -290,10 +328,17 @@ class LiveState:
     def _agent_view(self, a: _Agent, now: float, today: date | None = None) -> AgentView:
         wrap = a.status in AVAILABLE and a.state == "Waiting" and a.bridge_end and now < a.bridge_end + a.wrap_up
         flags = []
-        if a.member and a.member not in self.members:
-            flags.append("call-gone")
+        if a.member:
+            m = self.members.get(a.member)
+            if m is None:
+                flags.append("call-gone")
+            elif self.channels and m.session and m.session not in self.channels:
+                flags.append("channel-gone")     # still "answered", but the caller's channel is gone
         if a.state == "In a queue call" and not a.member:
             flags.append("in-call-without-caller")
+        regs = self.registered.get(a.node)
+        if a.status in AVAILABLE and regs is not None and extension(a.name, a.contact) not in regs:
+            flags.append("available-unregistered")
         today = today or datetime.fromtimestamp(now, SITE_TZ).date()
         calls, talk = (a.calls, a.talk) if a.day == today else (0, 0.0)
         return AgentView(a.name, a.node, a.status, a.state, a.since, max(now - a.since, 0.0), calls, talk,
@@ -304,7 +349,8 @@ class LiveState:
         finished calls of the last day; call it at the screen's refresh rate, not per event."""
         starts = self._window_starts(now)
         today = datetime.fromtimestamp(now, SITE_TZ).date()
-        agents = tuple(sorted((self._agent_view(a, now, today) for a in self.agents.values()), key=lambda v: v.name))
+        agents = tuple(sorted((self._agent_view(a, now, today) for a in self.agents.values()),
+                              key=lambda v: (v.name, v.node)))
         by_queue: dict[str, list[AgentView]] = {}     # one pass, not one per queue (50 x 1,000 at a big site)
         for a in agents:
             for q in a.queues:

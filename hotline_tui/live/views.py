@@ -1,7 +1,7 @@
 """Immutable snapshots of the live picture, as screens and reports read them.
 
 ``LiveState.snapshot(now)`` returns a ``LiveSnapshot``; screens diff successive snapshots by
-key (queue name, agent name, call uuid) to update tables in place. All times are epoch
+key (queue name, agent (node, name) — the same id on two switches is two agents —, call uuid) to update tables in place. All times are epoch
 seconds; durations are seconds.
 """
 
@@ -56,7 +56,10 @@ class AgentView:
     current_call: str = ""  # member uuid when on a call
     caller_number: str = ""
     wrap_up: bool = False
-    flags: tuple[str, ...] = ()  # contradictions, e.g. "available-not-registered"
+    # contradictions: "available-unregistered" (Available, phone not registered), "call-gone"
+    # (its call left the queue), "channel-gone" (its caller still "answered", channel gone),
+    # "in-call-without-caller"
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,7 @@ class CallView:
     started_at: float
     answered_at: float | None
     duration_s: float
-    flags: tuple[str, ...] = ()  # e.g. "channel-gone"
+    flags: tuple[str, ...] = ()  # "channel-gone": still answered, the caller's channel is gone
 
 
 @dataclass(frozen=True, slots=True)
