@@ -18,7 +18,7 @@ from typing import Callable
 from . import switch as sw
 from .access import Access, User, mask_name, mask_phone, mask_text, sees_personal_data
 from .audit import AuditEntry
-from .calls_port import CallbackTask, CallRecord, CallStore, ShiftNote
+from .calls_port import AgentInterval, CallbackTask, CallRecord, CallStore, ShiftNote
 from .clock import SITE_TZ, Clock
 from .errors import ConflictError, NotFound, ValidationError
 from .kpi import CallOutcome, KpiSettings
@@ -45,7 +45,8 @@ def record_of(o: CallOutcome, e: sw.MemberLeft) -> CallRecord:
         outcome = _OUTCOME.get(e.cancel_reason, "abandoned" if o.abandoned else "cancelled")
     answered_at = o.joined_at + o.wait_s if o.answered else None
     return CallRecord(e.member_uuid, e.node, o.queue, e.caller_number, e.caller_name, o.agent, o.joined_at,
-                      answered_at, o.left_at, outcome, o.wait_s, o.talk_s)
+                      answered_at, o.left_at, outcome, o.wait_s, o.talk_s,
+                      call_id=e.session_uuid, recording_id="", wrap_s=o.wrap_s if o.answered else 0.0)
 
 
 class CallbackAssigner:
@@ -64,7 +65,10 @@ class CallbackAssigner:
 
 
 class CallRecorder:
-    """LiveState sink. ``__call__`` only queues (never blocks); ``flush()`` writes (blocks)."""
+    """LiveState sink. ``__call__`` (finished visits) and ``interval`` (finished agent
+    status/state intervals) only queue (never block); ``flush()`` writes both (blocks; raises
+    StoreError, and then keeps the intervals for the next flush). Writes are idempotent by the
+    natural keys, so a console and ``hotline record`` on the same switch count everything once."""
 
     def __init__(self, store: CallStore, settings: KpiSettings, assigner: CallbackAssigner | None = None):
         self.store, self.settings, self.assigner = store, settings, assigner
@@ -72,12 +76,37 @@ class CallRecorder:
         self._lock = threading.Lock()
         self.written = 0
         self.callbacks_created = 0
+        self._intervals: list[AgentInterval] = []
+        self.intervals_written = 0
+
+    def interval(self, iv: AgentInterval) -> None:
+        """LiveState interval sink: queue ``iv`` for the next ``flush``. Never blocks."""
+        with self._lock:
+            self._intervals.append(iv)
+
+    def pending(self) -> tuple[int, int]:
+        """(visits, intervals) queued and not yet written. Never blocks."""
+        with self._lock:
+            return len(self._pending), len(self._intervals)
+
+    def _flush_intervals(self) -> None:
+        with self._lock:
+            ivs, self._intervals = self._intervals, []
+        if not ivs:
+            return
+        try:
+            self.intervals_written += self.store.add_intervals(ivs)
+        except Exception:
+            with self._lock:                      # keep them: the next flush tries again
+                self._intervals[:0] = ivs
+            raise
 
     def __call__(self, outcome: CallOutcome, event: sw.MemberLeft) -> None:
         with self._lock:
             self._pending.append((outcome, event))
 
     def flush(self) -> int:
+        self._flush_intervals()
         with self._lock:
             batch, self._pending = self._pending, []
         if not batch:
