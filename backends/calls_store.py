@@ -30,7 +30,7 @@ class SqlCallStore:
     def add_records(self, records: list[CallRecord]) -> int:
         if not records:
             return 0
-        conflict = "ON CONFLICT (node, member_uuid, joined_at) DO NOTHING"
+        conflict = "ON CONFLICT (node, member_uuid, joined_at, call_id) DO NOTHING"
         sql = (f"INSERT INTO call_records ({', '.join(_REC)}) VALUES ({', '.join(':' + c for c in _REC)}) {conflict}")
         n = 0
         with self.db.tx():

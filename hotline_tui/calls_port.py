@@ -33,7 +33,8 @@ class CallRecord:
     talk_s: float = 0.0
     #: The caller's call (the member's session uuid) and the switch's recording of it ("" when
     #: the switch gives none); after-call work credited to the visit (the serving agent's
-    #: wrap-up time, docs/kpi.md AHT). Natural key: (node, member_uuid, joined_at).
+    #: wrap-up time, docs/kpi.md AHT). Natural key: (node, member_uuid, joined_at, call_id): a
+    #: caller who resumes keeps member uuid and join time but calls on a new session.
     call_id: str = ""
     recording_id: str = ""
     wrap_s: float = 0.0
@@ -84,7 +85,7 @@ class CallStore(Protocol):
 
     def add_records(self, records: list[CallRecord]) -> int:
         """Insert ``records`` in one transaction, ignoring ones already stored (same node,
-        member uuid and join time: INSERT … ON CONFLICT DO NOTHING, so any number of writers
+        member uuid, join time and call id: INSERT … ON CONFLICT DO NOTHING, so any number of writers
         count a visit once); return how many were new. Raises StoreUnavailable or StoreBusy,
         DataRejected for a refused value. Blocks."""
         ...

@@ -302,10 +302,10 @@ class FakeCallStore(_FakeTable):
 
     def add_records(self, records: list[CallRecord]) -> int:
         with self.db.tx():
-            have = {(r.node, r.member_uuid, r.joined_at) for r in self.state["records"]}
+            have = {(r.node, r.member_uuid, r.joined_at, r.call_id) for r in self.state["records"]}
             n = 0
             for r in records:
-                key = (r.node, r.member_uuid, r.joined_at)
+                key = (r.node, r.member_uuid, r.joined_at, r.call_id)
                 if key not in have:
                     have.add(key)
                     self.state["records"].append(r)

@@ -48,8 +48,10 @@ CREATE INDEX shift_notes_shift ON shift_notes (shift_date, shift_name, id);
 """
 
 # v2 (issue 16, "the record"): a visit's call id, recording id and after-call work; the natural
-# key becomes (node, member_uuid, joined_at) — the switch's own identity of a visit, the same for
-# every console and recorder that saw it — and agent status/state intervals are kept. Old rows
+# key becomes (node, member_uuid, joined_at, call_id) — the switch's own identity of a visit, the
+# same for every console and recorder that saw it (a caller who resumes keeps member uuid and
+# join time, mod_callcenter's joined_epoch, but rings on a new session: the call id tells the two
+# visits apart) — and agent status/state intervals are kept. Old rows
 # are kept; should two old rows share the new key, the first stored stays.
 _INTERVALS = """
 CREATE TABLE agent_intervals (
@@ -86,7 +88,7 @@ CREATE TABLE call_records_v2 (
     call_id TEXT NOT NULL DEFAULT '',
     recording_id TEXT NOT NULL DEFAULT '',
     wrap_s REAL NOT NULL DEFAULT 0,
-    UNIQUE (node, member_uuid, joined_at)
+    UNIQUE (node, member_uuid, joined_at, call_id)
 );
 INSERT OR IGNORE INTO call_records_v2 (id, member_uuid, node, queue, caller_number, caller_name, agent, joined_at,
     answered_at, left_at, outcome, wait_s, talk_s)
@@ -103,9 +105,10 @@ ALTER TABLE call_records ADD COLUMN call_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE call_records ADD COLUMN recording_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE call_records ADD COLUMN wrap_s DOUBLE PRECISION NOT NULL DEFAULT 0;
 DELETE FROM call_records a USING call_records b
-    WHERE a.node = b.node AND a.member_uuid = b.member_uuid AND a.joined_at = b.joined_at AND a.id > b.id;
+    WHERE a.node = b.node AND a.member_uuid = b.member_uuid AND a.joined_at = b.joined_at AND a.call_id = b.call_id
+        AND a.id > b.id;
 ALTER TABLE call_records DROP CONSTRAINT IF EXISTS call_records_member_uuid_queue_left_at_key;
-ALTER TABLE call_records ADD CONSTRAINT call_records_natural UNIQUE (node, member_uuid, joined_at);
+ALTER TABLE call_records ADD CONSTRAINT call_records_natural UNIQUE (node, member_uuid, joined_at, call_id);
 """ + _INTERVALS.format(serial="BIGSERIAL", real="DOUBLE PRECISION")
 
 MIGRATIONS = [
