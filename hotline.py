@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from backends.freeswitch.port import SwitchCluster
     from backends.sim.model import CallCenter
     from backends.store import Store
+    from hotline_tui.calls import CallRecorder
     from hotline_tui.console import ConsoleServices, StoreInfo
     from hotline_tui.kpi import KpiSettings
     from hotline_tui.live.state import LiveState
@@ -277,15 +278,15 @@ def build_rebuilt_live(store: Store, settings: KpiSettings, site: Site | None, n
     return live
 
 
-def build_call_recorder(store: Store, services_live: LiveState, settings: KpiSettings,
-                        logged_in: Callable[[], list[str]]) -> Any:
-    """A ``CallRecorder`` over ``store.calls`` fed by ``services_live``: finished visits and agent
-    intervals queue in it; its ``flush()`` writes them (blocks). Returns the recorder."""
+def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
+                        logged_in: Callable[[], list[str]]) -> CallRecorder:
+    """A ``CallRecorder`` over ``store.calls`` fed by ``live``: finished visits and agent
+    intervals queue in it; its ``flush()`` writes them (blocks). Never blocks itself."""
     from hotline_tui.calls import CallbackAssigner, CallRecorder
 
     recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in))
-    services_live.sinks.append(recorder)
-    services_live.interval_sinks.append(recorder.interval)
+    live.sinks.append(recorder)
+    live.interval_sinks.append(recorder.interval)
     return recorder
 
 

@@ -13,6 +13,7 @@ midnight.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -136,13 +137,16 @@ class LiveState:
 
     def _close_interval(self, a: _Agent, at: float, reason: str = "") -> None:
         """``a``'s current status/state ends at ``at``: hand the finished interval to the
-        interval sinks (unless unknown, empty, or already in the record) and open the next."""
-        start = a.ivl_start
-        if a.known and at > start and start >= self.intervals_recorded_until.get((a.node, a.name), 0.0):
-            iv = AgentInterval(a.node, a.name, start, at, a.status, a.state, reason)
+        interval sinks (unless unknown, empty, or already in the record) and open the next.
+        Interval times are whole seconds, as the switch's agent table keeps them: a console that
+        learnt the state from the table on connect and one that saw the event then write the same
+        key (node, agent, start); a stretch shorter than that second is not written."""
+        start, end = math.floor(a.ivl_start), math.floor(at)
+        if a.known and end > start and start >= self.intervals_recorded_until.get((a.node, a.name), 0.0):
+            iv = AgentInterval(a.node, a.name, float(start), float(end), a.status, a.state, reason)
             for sink in self.interval_sinks:
                 sink(iv)
-        a.ivl_start = max(at, start)
+        a.ivl_start = max(at, a.ivl_start)
 
     def _status(self, e: sw.AgentStatusChanged):
         a = self._agent(e.agent, e.node, e.at)

@@ -155,3 +155,25 @@ def test_readonly_and_replay_consoles_write_nothing(tmp_path, monkeypatch, event
             assert services.live.sinks == [] and services.live.interval_sinks == []
     finally:
         store.close()
+
+
+def test_a_console_that_connects_later_writes_the_same_interval_keys():
+    """The second console learns each agent's current state from the switch's agent table
+    (whole seconds); the first saw the events. Both write the same (node, agent, start) for the
+    same stretch, so the store counts it once."""
+    resync_at = START + 20 * 60
+    events = sim_events(START, END, seed=3, resync_at=resync_at)
+    mid = next(i for i, e in enumerate(events) if i and isinstance(e, sw.Resynced))
+    through, late = LiveState(KpiSettings()), LiveState(KpiSettings())
+    a: list[AgentInterval] = []
+    b: list[AgentInterval] = []
+    through.interval_sinks.append(a.append)
+    late.interval_sinks.append(b.append)
+    for e in events:
+        through.apply(e)
+    for e in events[mid:]:
+        late.apply(e)
+    keys = {(i.node, i.agent, i.started_at) for i in a}
+    assert len(b) > 100
+    assert [i for i in b if (i.node, i.agent, i.started_at) not in keys] == []
+    assert len(keys) == len(a)                           # one interval per agent and start
