@@ -1,6 +1,7 @@
 """The call store port: call records and agent intervals (the record, docs/record.md),
 abandoned-call callback tasks (呼损回拨) and shift handover notes, with the records they hold.
-Implemented by ``backends.calls_store`` (SQLite and PostgreSQL); used by ``hotline_tui.calls`` (recorder, callback service, handover notes).
+Implemented by ``backends.calls_store`` (SQLite and PostgreSQL); used by ``hotline_tui.calls``
+(recorder, callback service, handover notes) and ``hotline_tui.live.rebuild``.
 
 Every method blocks (database I/O): call it from a worker thread or the console's periodic
 jobs, never the UI loop. A store outage raises ``StoreUnavailable`` (database unreachable) or
