@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from backends.freeswitch.port import SwitchCluster
     from backends.sim.model import CallCenter
     from backends.store import Store
+    from hotline_tui.calls import CallRecorder
     from hotline_tui.console import ConsoleServices, StoreInfo
     from hotline_tui.kpi import KpiSettings
     from hotline_tui.live.state import LiveState
@@ -136,6 +137,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("hotline_tui.cli.demo:demo", "The demo site."),
     "esl": ("backends.freeswitch.cli:esl", "Engineer tools for the FreeSWITCH event socket."),
     "kb": ("hotline_tui.cli.kb:kb", "Knowledge base (知识库): search, articles, unanswered questions."),
+    "record": ("hotline_tui.cli.record:record",
+               "Record every finished call and agent interval from the switch to the store (headless)."),
     "report": ("hotline_tui.cli.report:report", "Reports: the shift handover (交接班) and call loss (呼损)."),
     "sim": ("backends.sim.cli:sim", "Run the built-in switch simulator: FreeSWITCH's event socket with mod_callcenter."),
     "staffing": ("hotline_tui.cli.staffing:staffing",
@@ -202,6 +205,10 @@ class Wiring:
     def open_store(self, *, migrate: bool = False, check: bool = True) -> Store:
         return build_store(self.db, migrate=migrate, check=check)
 
+    def record(self, config: str | None, *, flush_s: float, log: Echo) -> None:
+        """``hotline record``: see ``run_record``."""
+        run_record(self, config, flush_s=flush_s, log=log)
+
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="HOTLINE_DB", help="SQLite file or postgresql:// DSN (default: embedded SQLite file).")
@@ -266,6 +273,29 @@ def build_live(settings: KpiSettings, site: Site | None) -> LiveState:
 
     return LiveState(settings, teams=site.teams() if site else {},
                      queues=tuple(q.name for q in site.queues) if site else ())
+
+
+def build_rebuilt_live(store: Store, settings: KpiSettings, site: Site | None, now: float) -> LiveState:
+    """``build_live`` seeded with today's and the shift's record from ``store`` up to ``now``
+    (hotline_tui/live/rebuild.py), so a restarted or second console shows the day's figures.
+    Raises StoreError. Blocks (two queries)."""
+    from hotline_tui.live.rebuild import rebuild
+
+    live = build_live(settings, site)
+    rebuild(live, store.calls, now)
+    return live
+
+
+def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
+                        logged_in: Callable[[], list[str]]) -> CallRecorder:
+    """A ``CallRecorder`` over ``store.calls`` fed by ``live``: finished visits and agent
+    intervals queue in it; its ``flush()`` writes them (blocks). Never blocks itself."""
+    from hotline_tui.calls import CallbackAssigner, CallRecorder
+
+    recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in))
+    live.sinks.append(recorder)
+    live.interval_sinks.append(recorder.interval)
+    return recorder
 
 
 def build_switch(nodes: Sequence[NodeConfig], sink: Callable[[Event], None], *,
@@ -397,7 +427,6 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     import random
     import time
 
-    from hotline_tui.calls import CallbackAssigner, CallRecorder
     from hotline_tui.clock import SystemClock
     from screens.i18n import detect_lang
     from hotline_tui.site import load_site
@@ -412,15 +441,21 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     lang = detect_lang(w.lang, cfg["lang"])
     services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=lang, readonly=readonly,
                               refresh_hz=refresh_hz or cfg["refresh_hz"], site=site)
-    live = services.live
-    sink = build_recorder(services, record) if record else live.apply
     if replay:
-        build_replay(services, replay, speed)
+        build_replay(services, replay, speed)     # the recording's own day: nothing rebuilt, nothing written
         return services
-    logged_in = lambda: [a.name for a in live.snapshot(time.time()).agents if a.status != "Logged Out"]  # noqa: E731
-    recorder = CallRecorder(store.calls, services.settings, CallbackAssigner(logged_in))
-    live.sinks.append(recorder)
-    services.periodic.append(recorder.flush)
+    services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
+    sink = build_recorder(services, record) if record else live.apply
+    if not readonly:    # a wall screen or an observer writes nothing (the record included)
+        logged_in = lambda: [a.name for a in live.snapshot(time.time()).agents if a.status != "Logged Out"]  # noqa: E731
+        recorder = build_call_recorder(store, live, services.settings, logged_in)
+        services.periodic.append(recorder.flush)
+
+        async def flush_at_exit() -> None:
+            import asyncio
+
+            await asyncio.to_thread(recorder.flush)
+        services.on_exit.append(flush_at_exit)
     from backends.freeswitch.client import NodeConfig
 
     if cfg["switch"] and not cfg["simulate"]:
@@ -473,6 +508,82 @@ def console(w: Wiring, config: str | None, readonly: bool, replay: str | None, s
         quiet_collector()
         app.run()
     run()
+
+
+# -- the recorder ---------------------------------------------------------------------------------
+def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo = print) -> None:
+    """``hotline record``: connect to every switch node of ``config`` (or ``--config-dir``'s
+    site without one: an error, a recorder needs a switch), write every finished visit and agent
+    interval to the store every ``flush_s`` seconds, one ``log`` line per connect, disconnect and
+    flush that wrote something. Returns on SIGTERM or SIGINT after a last flush. Raises
+    HotlineError subclasses (ConfigError, StoreError) before connecting. Blocks."""
+    import asyncio
+    import random
+    import signal
+    import time
+
+    from backends.freeswitch.client import NodeConfig
+    from hotline_tui import switch as sw
+    from hotline_tui.errors import ConfigError
+    from hotline_tui.kpi import load_kpi_settings
+    from hotline_tui.site import load_site
+
+    cfg = _load_console_config(config) if config else {"store": None, "config_dir": None, "switch": []}
+    if not cfg["switch"]:
+        raise ConfigError(config or "hotline record", None, "switch",
+                          "no switch nodes configured (give --config FILE with switch: [{host, port, password}])")
+    config_dir = cfg["config_dir"] or w.config_dir
+    settings = load_kpi_settings(config_dir)
+    site_path = Path(config_dir) / "site.yaml"
+    site = load_site(site_path) if site_path.exists() else None
+    store = build_store(w.db or cfg["store"], migrate=True)
+    live = build_rebuilt_live(store, settings, site, time.time())
+    names: list[str] = []     # who is logged in, taken on the loop (the flush runs in a thread)
+    recorder = build_call_recorder(store, live, settings, lambda: list(names))
+
+    def sink(e: Event) -> None:
+        if isinstance(e, sw.LinkUp):
+            log(f"hotline record: {e.node} connected")
+        elif isinstance(e, sw.LinkDown):
+            log(f"hotline record: {e.node} disconnected ({e.reason or 'link lost'})")
+        live.apply(e)
+
+    def flush() -> None:
+        before = (recorder.written, recorder.intervals_written)
+        visits, ivs = recorder.pending()
+        recorder.flush()
+        if visits or ivs:
+            log(f"hotline record: flushed {visits} visits ({recorder.written - before[0]} new), "
+                f"{ivs} agent intervals ({recorder.intervals_written - before[1]} new)")
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
+                               sink, rng=random.Random())
+        cluster.start()
+        try:
+            while not stop.is_set():
+                try:
+                    await asyncio.wait_for(stop.wait(), flush_s)
+                except asyncio.TimeoutError:
+                    pass
+                names[:] = [a.name for a in list(live.agents.values()) if a.status != "Logged Out"]
+                try:
+                    await asyncio.to_thread(flush)
+                except Exception as exc:   # a store outage: say so once per flush, keep recording
+                    from hotline_tui.errors import one_line
+
+                    log(one_line(f"hotline record: flush failed: {exc}"))
+        finally:
+            await cluster.stop()
+        flush()     # what arrived while stopping
+        log("hotline record: stopped")
+
+    log(f"hotline record: recording {', '.join(n['name'] for n in cfg['switch'])} into {store.describe}")
+    asyncio.run(main())
 
 
 def quiet_collector() -> None:

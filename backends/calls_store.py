@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from hotline_tui.audit import AuditEntry
-from hotline_tui.calls_port import CallbackTask, CallRecord, ShiftNote
+from hotline_tui.calls_port import AgentInterval, CallbackTask, CallRecord, ShiftNote
 from hotline_tui.errors import ConflictError
 
 from .db import Db
 
 _REC = ("member_uuid", "node", "queue", "caller_number", "caller_name", "agent", "joined_at", "answered_at",
-        "left_at", "outcome", "wait_s", "talk_s")
+        "left_at", "outcome", "wait_s", "talk_s", "call_id", "recording_id", "wrap_s")
+_IVL = ("node", "agent", "started_at", "ended_at", "status", "state", "reason")
 
 
 class SqlCallStore:
@@ -29,7 +30,7 @@ class SqlCallStore:
     def add_records(self, records: list[CallRecord]) -> int:
         if not records:
             return 0
-        conflict = "ON CONFLICT (member_uuid, queue, left_at) DO NOTHING"
+        conflict = "ON CONFLICT (node, member_uuid, joined_at, call_id) DO NOTHING"
         sql = (f"INSERT INTO call_records ({', '.join(_REC)}) VALUES ({', '.join(':' + c for c in _REC)}) {conflict}")
         n = 0
         with self.db.tx():
@@ -48,6 +49,29 @@ class SqlCallStore:
             p["queue"] = queue
         rows = self.db.query(sql + " ORDER BY left_at, id", p)
         return [CallRecord(*(r[c] for c in _REC)) for r in rows]
+
+    def add_intervals(self, intervals: list[AgentInterval]) -> int:
+        if not intervals:
+            return 0
+        sql = (f"INSERT INTO agent_intervals ({', '.join(_IVL)}) VALUES ({', '.join(':' + c for c in _IVL)})"
+               " ON CONFLICT (node, agent, started_at) DO NOTHING")
+        n = 0
+        with self.db.tx():
+            for iv in intervals:
+                n += self.db.execute(sql, dict(zip(_IVL, astuple(iv))))
+        return n
+
+    def intervals(self, since: float, until: float | None = None, agent: str | None = None) -> list[AgentInterval]:
+        sql = "SELECT * FROM agent_intervals WHERE ended_at > :since"
+        p: dict = {"since": since}
+        if until is not None:
+            sql += " AND started_at < :until"
+            p["until"] = until
+        if agent:
+            sql += " AND agent = :agent"
+            p["agent"] = agent
+        rows = self.db.query(sql + " ORDER BY started_at, node, agent", p)
+        return [AgentInterval(*(r[c] for c in _IVL)) for r in rows]
 
     @staticmethod
     def _task(r) -> CallbackTask:

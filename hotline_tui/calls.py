@@ -19,7 +19,7 @@ from typing import Callable
 from . import switch as sw
 from .access import Access, User, mask_name, mask_phone, mask_text, sees_personal_data
 from .audit import AuditEntry
-from .calls_port import CallbackTask, CallRecord, CallStore, ShiftNote
+from .calls_port import AgentInterval, CallbackTask, CallRecord, CallStore, ShiftNote
 from .clock import SITE_TZ, Clock
 from .errors import (ConflictError, DataRejected, IntegrityViolation, NotFound, StoreError, ValidationError,
                      refuse_nul)
@@ -47,7 +47,8 @@ def record_of(o: CallOutcome, e: sw.MemberLeft) -> CallRecord:
         outcome = _OUTCOME.get(e.cancel_reason, "abandoned" if o.abandoned else "cancelled")
     answered_at = o.joined_at + o.wait_s if o.answered else None
     return CallRecord(e.member_uuid, e.node, o.queue, e.caller_number, e.caller_name, o.agent, o.joined_at,
-                      answered_at, o.left_at, outcome, o.wait_s, o.talk_s)
+                      answered_at, o.left_at, outcome, o.wait_s, o.talk_s,
+                      call_id=e.session_uuid, recording_id="", wrap_s=o.wrap_s if o.answered else 0.0)
 
 
 class CallbackAssigner:
@@ -66,7 +67,10 @@ class CallbackAssigner:
 
 
 class CallRecorder:
-    """LiveState sink. ``__call__`` only queues (never blocks); ``flush()`` writes (blocks).
+    """LiveState sink. ``__call__`` (finished visits) and ``interval`` (finished agent
+    status/state intervals) only queue (never block); ``flush()`` writes both (blocks; raises
+    StoreError, and then keeps the intervals for the next flush). Writes are idempotent by the
+    natural keys, so a console and ``hotline record`` on the same switch count everything once.
 
     One bad record never loses the others of its batch: each record (and each callback task) is
     checked on its own, and one the store refuses is set aside in ``rejected`` with a one-line
@@ -84,6 +88,30 @@ class CallRecorder:
         self.written = 0
         self.callbacks_created = 0
         self.rejected: deque[str] = deque(maxlen=self.REJECTED_KEPT)
+        self._intervals: list[AgentInterval] = []
+        self.intervals_written = 0
+
+    def interval(self, iv: AgentInterval) -> None:
+        """LiveState interval sink: queue ``iv`` for the next ``flush``. Never blocks."""
+        with self._lock:
+            self._intervals.append(iv)
+
+    def pending(self) -> tuple[int, int]:
+        """(visits, intervals) queued and not yet written. Never blocks."""
+        with self._lock:
+            return len(self._pending), len(self._intervals)
+
+    def _flush_intervals(self) -> None:
+        with self._lock:
+            ivs, self._intervals = self._intervals, []
+        if not ivs:
+            return
+        try:
+            self.intervals_written += self.store.add_intervals(ivs)
+        except Exception:
+            with self._lock:                      # keep them: the next flush tries again
+                self._intervals[:0] = ivs
+            raise
 
     def __call__(self, outcome: CallOutcome, event: sw.MemberLeft) -> None:
         with self._lock:
@@ -98,6 +126,7 @@ class CallRecorder:
         the console shows it in the engineer view's error list. Raises ``StoreError`` when the
         store is unavailable or busy; the calls not yet written are queued again for the next
         flush."""
+        self._flush_intervals()
         with self._lock:
             batch, self._pending = self._pending, []
         if not batch:

@@ -1,6 +1,7 @@
-"""The call store port: call records, abandoned-call callback tasks (呼损回拨) and shift
-handover notes, with the records they hold. Implemented by ``backends.calls_store`` (SQLite
-and PostgreSQL); used by ``hotline_tui.calls`` (recorder, callback service, handover notes).
+"""The call store port: call records and agent intervals (the record, docs/record.md),
+abandoned-call callback tasks (呼损回拨) and shift handover notes, with the records they hold.
+Implemented by ``backends.calls_store`` (SQLite and PostgreSQL); used by ``hotline_tui.calls``
+(recorder, callback service, handover notes) and ``hotline_tui.live.rebuild``.
 
 Every method blocks (database I/O): call it from a worker thread or the console's periodic
 jobs, never the UI loop. A store outage raises ``StoreUnavailable`` (database unreachable) or
@@ -31,6 +32,28 @@ class CallRecord:
     outcome: str             # answered | abandoned | timeout | no_agent | exit_key | transferred
     wait_s: float
     talk_s: float = 0.0
+    #: The caller's call (the member's session uuid) and the switch's recording of it ("" when
+    #: the switch gives none); after-call work credited to the visit (the serving agent's
+    #: wrap-up time, docs/kpi.md AHT). Natural key: (node, member_uuid, joined_at, call_id): a
+    #: caller who resumes keeps member uuid and join time but calls on a new session.
+    call_id: str = ""
+    recording_id: str = ""
+    wrap_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class AgentInterval:
+    """One stretch of an agent in one status and state on one node, finished (``ended_at``).
+    ``reason`` is the not-ready reason when the switch or the console knows one, else "".
+    Natural key: (node, agent, started_at)."""
+
+    node: str
+    agent: str
+    started_at: float
+    ended_at: float
+    status: str              # Available | Available (On Demand) | On Break | Logged Out
+    state: str               # Waiting | Receiving | In a queue call | Idle | ...
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,14 +85,27 @@ class CallStore(Protocol):
     """Call records, callback tasks and shift notes."""
 
     def add_records(self, records: list[CallRecord]) -> int:
-        """Insert ``records`` in one transaction, ignoring ones already stored (same member,
-        queue and left time); return how many were new. Raises StoreUnavailable or StoreBusy,
+        """Insert ``records`` in one transaction, ignoring ones already stored (same node,
+        member uuid, join time and call id: INSERT … ON CONFLICT DO NOTHING, so any number of writers
+        count a visit once); return how many were new. Raises StoreUnavailable or StoreBusy,
         DataRejected for a refused value. Blocks."""
         ...
 
     def records(self, since: float, until: float | None = None, queue: str | None = None) -> list[CallRecord]:
         """Records with ``since <= left_at < until`` (of ``queue`` when given), oldest first.
         Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def add_intervals(self, intervals: list[AgentInterval]) -> int:
+        """Insert ``intervals`` in one transaction, ignoring ones already stored (same node,
+        agent and start: INSERT … ON CONFLICT DO NOTHING); return how many were new. Raises
+        StoreUnavailable or StoreBusy, DataRejected for a refused value. Blocks."""
+        ...
+
+    def intervals(self, since: float, until: float | None = None, agent: str | None = None) -> list[AgentInterval]:
+        """Intervals that overlap ``[since, until)`` (``ended_at > since`` and, with ``until``,
+        ``started_at < until``), of ``agent`` when given, by start then node and agent; not
+        clipped to the period. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
 
     def add_callback(self, task: CallbackTask) -> int:

@@ -34,6 +34,7 @@ from typing import Any, Iterable, Iterator
 
 from hotline_tui.audit import AuditEntry
 from hotline_tui.calls import CallbackTask, CallRecord, ShiftNote
+from hotline_tui.calls_port import AgentInterval
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, NotFound, ValidationError
 from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_from_snapshot
@@ -307,15 +308,15 @@ class FakeCallStore(_FakeTable):
     """CallStore: call records (deduplicated), callback tasks (versioned), shift notes."""
 
     def __init__(self, db: FakeDb, audit: FakeAuditLog) -> None:
-        super().__init__(db, {"records": [], "tasks": {}, "last_task": 0, "notes": [], "last_note": 0})
+        super().__init__(db, {"records": [], "intervals": [], "tasks": {}, "last_task": 0, "notes": [], "last_note": 0})
         self.audit = audit
 
     def add_records(self, records: list[CallRecord]) -> int:
         with self.db.tx():
-            have = {(r.member_uuid, r.queue, r.left_at) for r in self.state["records"]}
+            have = {(r.node, r.member_uuid, r.joined_at, r.call_id) for r in self.state["records"]}
             n = 0
             for r in records:
-                key = (r.member_uuid, r.queue, r.left_at)
+                key = (r.node, r.member_uuid, r.joined_at, r.call_id)
                 if key not in have:
                     have.add(key)
                     self.state["records"].append(r)
@@ -327,6 +328,25 @@ class FakeCallStore(_FakeTable):
             rows = [r for r in self.state["records"]
                     if r.left_at >= since and (until is None or r.left_at < until) and (not queue or r.queue == queue)]
             return sorted(rows, key=lambda r: r.left_at)          # stable: insertion (id) order breaks ties
+
+    def add_intervals(self, intervals: list[AgentInterval]) -> int:
+        with self.db.tx():
+            rows = self.state.setdefault("intervals", [])
+            have = {(i.node, i.agent, i.started_at) for i in rows}
+            n = 0
+            for iv in intervals:
+                key = (iv.node, iv.agent, iv.started_at)
+                if key not in have:
+                    have.add(key)
+                    rows.append(iv)
+                    n += 1
+            return n
+
+    def intervals(self, since: float, until: float | None = None, agent: str | None = None) -> list[AgentInterval]:
+        with self.db.lock:
+            rows = [i for i in self.state.get("intervals", [])
+                    if i.ended_at > since and (until is None or i.started_at < until) and (not agent or i.agent == agent)]
+            return sorted(rows, key=lambda i: (i.started_at, i.node, i.agent))
 
     def add_callback(self, task: CallbackTask) -> int:
         with self.db.tx():

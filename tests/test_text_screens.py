@@ -34,8 +34,9 @@ async def wait_until(pilot, pred, what: str, timeout: float = 10):
 def on_my_line(services, cc, agent: str, number: str, name: str) -> None:
     """The switch puts a caller on ``agent``'s line (member joined, bridged)."""
     at, queue = cc.now, "general@12345"
-    services.live.apply(sw.MemberJoined("fs-demo-1", at, queue, "m-hostile", "s-hostile", number, name))
-    services.live.apply(sw.BridgeStarted("fs-demo-1", at, queue, agent, "m-hostile", "s-hostile", "a-hostile", at - 5,
+    (node,) = services.live.nodes_of(agent)        # the node the rig's switch reports the agent on
+    services.live.apply(sw.MemberJoined(node, at, queue, "m-hostile", "s-hostile", number, name))
+    services.live.apply(sw.BridgeStarted(node, at, queue, agent, "m-hostile", "s-hostile", "a-hostile", at - 5,
                                          at, number, name))
 
 

@@ -30,6 +30,11 @@ class Occupancy:
             self._add(self.buckets, old, at)
         self.agents[name] = (kind, at, busy_until)
 
+    def add_closed(self, kind: str, start: float, end: float, busy_until: float = 0.0) -> None:
+        """Count a finished stretch ``[start, end)`` of one agent being ``kind`` (busy | idle |
+        off; idle is busy until ``busy_until``): how ``rebuild`` seeds the day from the record."""
+        self._add(self.buckets, (kind, start, busy_until), end)
+
     def forget(self, name: str, at: float) -> None:
         old = self.agents.pop(name, None)
         if old is not None:

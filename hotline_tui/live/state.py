@@ -13,12 +13,14 @@ midnight.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from .. import switch as sw
+from ..calls_port import AgentInterval
 from ..clock import SITE_TZ
 from ..kpi import CallOutcome, KpiSettings, KpiSums
 from .occupancy import Occupancy
@@ -44,7 +46,7 @@ def extension(agent: str, contact: str = "") -> str:
 
 class _Agent:
     __slots__ = ("name", "node", "status", "state", "since", "calls", "talk", "member", "caller", "bridge_end",
-                 "wrap_up", "queues", "day", "sw_calls", "sw_talk", "contact")
+                 "wrap_up", "queues", "day", "sw_calls", "sw_talk", "contact", "known", "ivl_start")
 
     def __init__(self, name, node, at):
         self.name, self.node = name, node
@@ -56,6 +58,9 @@ class _Agent:
         # tell: +1 per bridged call, back to 0 when the agent becomes Available (mod_callcenter
         # resets them then). A resync adds what the switch counted while the link was down.
         self.sw_calls, self.sw_talk = 0, 0.0
+        # The agent's status/state interval: known once an event or the agent table said what
+        # they are (before that the status above is a placeholder), open since ``ivl_start``.
+        self.known, self.ivl_start = False, at
 
 
 class _Member:
@@ -99,7 +104,15 @@ class LiveState:
         self.events_applied = 0
         self.last_event_at: float | None = None
         self.sinks: list[Callable[[CallOutcome, sw.MemberLeft], None]] = []
+        self.interval_sinks: list[Callable[[AgentInterval], None]] = []   # finished status/state intervals
         self.occupancy = Occupancy()
+        # What ``rebuild`` (rebuild.py) read from the record: visits that left before
+        # ``calls_recorded_until`` and an agent's intervals that started before their recorded end
+        # are already counted (only the simulator's warm-up replays such a past); occupancy from
+        # events counts from ``occupancy_floor`` on.
+        self.calls_recorded_until = 0.0
+        self.intervals_recorded_until: dict[tuple[str, str], float] = {}
+        self.occupancy_floor = 0.0
         # event type -> handler (each handler takes its own event type; Any keeps the table one dict)
         self._dispatch: dict[type, Callable[[Any], None]] = {
             sw.AgentStatusChanged: self._status, sw.AgentStateChanged: self._state, sw.AgentOffered: self._offered,
@@ -142,17 +155,35 @@ class LiveState:
             kind, until = "off", 0.0
         else:
             kind, until = "idle", (a.bridge_end + a.wrap_up) if a.bridge_end else 0.0
-        self.occupancy.set(f"{a.node}\x00{a.name}", at, kind, until)
+        self.occupancy.set(f"{a.node}\x00{a.name}", max(at, self.occupancy_floor), kind, until)
+
+    def _close_interval(self, a: _Agent, at: float, reason: str = "") -> None:
+        """``a``'s current status/state ends at ``at``: hand the finished interval to the
+        interval sinks (unless unknown, empty, or already in the record) and open the next.
+        Interval times are whole seconds, as the switch's agent table keeps them: a console that
+        learnt the state from the table on connect and one that saw the event then write the same
+        key (node, agent, start); a stretch shorter than that second is not written."""
+        start, end = math.floor(a.ivl_start), math.floor(at)
+        if a.known and end > start and start >= self.intervals_recorded_until.get((a.node, a.name), 0.0):
+            iv = AgentInterval(a.node, a.name, float(start), float(end), a.status, a.state, reason)
+            for sink in self.interval_sinks:
+                sink(iv)
+        a.ivl_start = max(at, a.ivl_start)
 
     def _status(self, e: sw.AgentStatusChanged):
         a = self._agent(e.agent, e.node, e.at)
         if e.status == "Available" and a.status != "Available":
             a.sw_calls, a.sw_talk = 0, 0.0
-        a.status, a.since = e.status, e.at
+        if not a.known or a.status != e.status:
+            self._close_interval(a, e.at)
+        a.status, a.since, a.known = e.status, e.at, True
         self._occupied(a, e.at)
 
     def _state(self, e: sw.AgentStateChanged):
         a = self._agent(e.agent, e.node, e.at)
+        if a.state != e.state or not a.known:
+            self._close_interval(a, e.at)
+            a.known = True
         if a.state != e.state:
             a.state, a.since = e.state, e.at
             self._occupied(a, e.at)
@@ -218,6 +249,8 @@ class LiveState:
             self._note_waiting(e.at)
         joined = e.joined_at or (m.joined if m else e.at)
         left = e.left_at or e.at
+        if left < self.calls_recorded_until:
+            return   # in the record already (rebuild): the simulator's warm-up replaying the past
         answered_at = e.answered_at or (m.answered if m else 0.0)
         answered = e.cause == "Terminated" and answered_at > 0
         agent = e.agent or (m.agent if m else "")
@@ -266,6 +299,10 @@ class LiveState:
             self.registered.pop(e.node, None)
         else:
             self.registered[e.node] = set(e.registrations)
+        in_table = {row.name for row in e.agents}
+        for n, gone in old.items():
+            if n not in in_table:          # gone from the switch's table: its interval ends here
+                self._close_interval(gone, e.at)
         today = datetime.fromtimestamp(e.at, SITE_TZ).date() if e.at else None
         for row in e.agents:
             seeded = _since(row) or e.at
@@ -274,6 +311,12 @@ class LiveState:
                 a = _Agent(row.name, e.node, seeded)
             elif a.status != row.status or a.state != row.state or a.since <= seeded - 1:
                 a.since = seeded
+            if a.known and (a.status != row.status or a.state != row.state):
+                # changed while the link was down: the old interval ends when the table says
+                # the new status/state began (never before it started)
+                self._close_interval(a, max(seeded, a.ivl_start))
+            elif not a.known:
+                a.ivl_start, a.known = seeded, True
             # else the state began where the events said (a finer time than the table's whole
             # seconds, and exact where the table only gives a lower bound): keep it
             a.status, a.state, a.node, a.contact = row.status, row.state, e.node, row.contact

@@ -1,0 +1,21 @@
+"""``hotline record``: the headless recorder (docs/record.md). The work — switch, store, live
+picture, recorder — is wired in ``hotline.py`` (``run_record``, reached through the Wiring), so
+this module imports no backend."""
+
+from __future__ import annotations
+
+import click
+
+from . import ranges
+from .common import one_line_errors, wiring
+
+
+@click.command("record")
+@click.option("--config", "config", type=click.Path(dir_okay=False), help="Site config YAML (switch nodes, store).")
+@click.option("--flush-every", "flush_s", default=2.0, show_default=True, type=ranges.POSITIVE_SECONDS,
+              help="Seconds between writes to the store.")
+@one_line_errors
+def record(config: str | None, flush_s: float) -> None:
+    """Record every finished call and agent interval from the switch to the store (headless)."""
+    w = wiring()
+    w.record(config, flush_s=flush_s, log=lambda line: click.echo(line, err=True))  # type: ignore[attr-defined]

@@ -1,0 +1,96 @@
+"""Rebuild the live picture's day from the record (issue 16): a console that starts — after a
+restart, or beside another console — shows the same today / shift / 30-minute figures as one
+that ran all day, because both count the same stored visits with the same arithmetic
+(``KpiSums``, hotline_tui/kpi.py) and the same occupancy meter.
+
+``rebuild(state, calls, now)`` reads ``records`` and ``intervals`` since the earlier of local
+midnight and the current shift's start (blocks: store reads) and seeds ``state``'s windows and
+occupancy. ``outcome_of`` is the one mapping from a stored ``CallRecord`` back to the
+``CallOutcome`` the figures are computed from (the inverse of ``calls.record_of``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import datetime, timedelta
+
+from ..calls_port import AgentInterval, CallRecord, CallStore
+from ..clock import SITE_TZ
+from ..kpi import CallOutcome, KpiSettings
+from .state import LiveState
+
+BUSY_STATES = ("In a queue call", "Receiving")
+OFF_STATUSES = ("Logged Out", "On Break")
+
+
+def outcome_of(r: CallRecord) -> CallOutcome:
+    """The finished visit ``r`` records, as the figures count it. Never blocks."""
+    answered = r.outcome == "answered"
+    return CallOutcome(r.queue, r.joined_at, r.left_at, answered, r.wait_s, r.talk_s if answered else 0.0,
+                       abandoned=r.outcome == "abandoned", agent=r.agent, wrap_s=r.wrap_s if answered else 0.0)
+
+
+def kind_of(iv: AgentInterval) -> str:
+    """busy | idle | off for the occupancy meter (docs/kpi.md, occupancy)."""
+    if iv.state in BUSY_STATES:
+        return "busy"
+    if iv.status in OFF_STATUSES:
+        return "off"
+    return "idle"
+
+
+def rebuild_since(now: float, settings: KpiSettings) -> float:
+    """The earliest start any anchored window (today, this shift) has at ``now``."""
+    local = datetime.fromtimestamp(now, SITE_TZ)
+    starts = [local.replace(hour=0, minute=0, second=0, microsecond=0)]
+    for _, t in settings.shift_starts:
+        s = local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+        starts.append(s if s <= local else s - timedelta(days=1))
+    return min(starts).timestamp()
+
+
+def seed(state: LiveState, records: list[CallRecord], intervals: list[AgentInterval], now: float,
+         since: float) -> None:
+    """Seed an empty ``state`` with ``records`` and ``intervals`` (the record up to ``now``).
+    Pure; never blocks."""
+    last_left = 0.0
+    for r in records:
+        if since <= r.left_at < now:
+            state.windows.add(outcome_of(r))
+            last_left = max(last_left, r.left_at)
+    state.calls_recorded_until = max(state.calls_recorded_until, last_left)
+    # after-call work after each answered call, per agent: an idle stretch right after a call is
+    # busy for the serving agent's wrap-up (as the live meter counts it from the bridge end)
+    ends: dict[str, list[tuple[float, float]]] = {}
+    for r in records:
+        if r.outcome == "answered" and r.agent:
+            ends.setdefault(r.agent, []).append((r.left_at, r.left_at + r.wrap_s))
+    for v in ends.values():
+        v.sort()
+    for iv in intervals:
+        key = (iv.node, iv.agent)
+        state.intervals_recorded_until[key] = max(state.intervals_recorded_until.get(key, 0.0), iv.ended_at)
+        start, end = max(iv.started_at, since), min(iv.ended_at, now)
+        if end <= start:
+            continue
+        kind, until = kind_of(iv), 0.0
+        if kind == "idle":
+            calls = ends.get(iv.agent, [])
+            i = bisect.bisect_right(calls, (iv.started_at + 1.0, float("inf")))   # the call that ended as this began
+            if i:
+                until = calls[i - 1][1]
+        state.occupancy.add_closed(kind, start, end, until)
+    # the live meter counts from where the record ends (a real switch's events all come later;
+    # the embedded simulator's warm-up would otherwise count the same past twice)
+    state.occupancy_floor = max([state.occupancy_floor, *(min(iv.ended_at, now) for iv in intervals)])
+
+
+def rebuild(state: LiveState, calls: CallStore, now: float) -> tuple[int, int]:
+    """Seed ``state`` from the stored record of today and the current shift up to ``now``;
+    return (visits, intervals) read. Raises StoreError (StoreUnavailable, StoreBusy) from the
+    store. Blocks."""
+    since = rebuild_since(now, state.settings)
+    records = calls.records(since, now)
+    intervals = calls.intervals(since, now)
+    seed(state, records, intervals, now, since)
+    return len(records), len(intervals)
