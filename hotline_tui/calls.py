@@ -298,8 +298,11 @@ class HandoverNotes:
     def current(self, viewer: User) -> tuple[str, str, list[ShiftNote]]:
         self.access.require(viewer, "tickets.read", "read handover notes")
         day, name = shift_of(self.clock.now(), self.settings)
-        return day, name, self.store.notes(day, name)
+        return day, name, self.for_shift(viewer, day, name)
 
     def for_shift(self, viewer: User, day: str, name: str) -> list[ShiftNote]:
+        """The shift's notes, oldest first, phone numbers in them masked for ``viewer``.
+        Raises PermissionDenied without tickets.read. Blocks (the store)."""
         self.access.require(viewer, "tickets.read", "read handover notes")
-        return self.store.notes(day, name)
+        notes = self.store.notes(day, name)
+        return notes if sees_personal_data(viewer) else [replace(n, text=mask_text(n.text, viewer)) for n in notes]

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Literal, TypedDict
 
 from . import switch as sw
-from .access import Access, User
+from .access import Access, User, mask_text
 from .calls import CallbackService, HandoverNotes
 from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
 from .live.state import LiveState
+from .live.views import LiveSnapshot
+from .masking import mask_snapshot
 from .supervisor import Supervisor
 from .tickets.service import TicketService
 
@@ -70,6 +72,18 @@ class ConsoleServices:
     def can(self, permission: str) -> bool:
         return not self.readonly and self.user.can(permission)
 
+    def snapshot(self) -> LiveSnapshot:
+        """The live picture now (``now()``), as ``user`` may see it: callers' numbers and names
+        masked without personal_data.view (``masking.mask_snapshot``). What every screen is
+        shown. Never blocks (a copy of in-memory state)."""
+        return mask_snapshot(self.live.snapshot(self.now()), self.user)
+
+    def mask(self, text: str) -> str:
+        """``text`` with phone numbers in it masked for ``user`` (errors quoting a caller's
+        number, the switch's last error). Never blocks."""
+        return mask_text(text, self.user)
+
     def error(self, text: str) -> None:
-        self.errors.append((time.time(), text))
+        """Keep ``text`` for the engineer view's error list, masked for ``user``."""
+        self.errors.append((time.time(), self.mask(text)))
 

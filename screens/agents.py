@@ -14,9 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from hotline_tui.access import mask_phone
-from hotline_tui.switch import AgentRef
 from hotline_tui.live.views import AgentView, LiveSnapshot
+from hotline_tui.switch import AgentRef
 
 from . import supervise
 from .base import LiveScreen
@@ -109,7 +108,6 @@ class AgentsScreen(LiveScreen):
         s = self.services
         qn, names = s.queue_names, s.agent_names
         break_over = s.settings.break_over_s
-        see_phone = s.user.can("personal_data.view")
         tr_memo: dict[str, str] = {}
 
         def tr(key: str) -> str:
@@ -148,7 +146,7 @@ class AgentsScreen(LiveScreen):
                 (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
                 (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
                 in_state, (str(a.calls_today), "", "right"), (fmt_duration(a.talk_time_today_s), "", "right"),
-                (a.caller_number if see_phone else mask_phone(a.caller_number, None), "", "left"),
+                (a.caller_number, "", "left"),     # masked for the role in the snapshot (masking.py)
                 (qs, "", "left"), (" ".join(a.flags), "bold red", "left"),
             )
         table.sync(rows, order)

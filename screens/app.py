@@ -109,7 +109,7 @@ class HotlineApp(App):
     def report(self, text: str) -> None:
         """An error the user must see: a notification and the engineer view's error list."""
         self.services.error(text)
-        self.notify(text, severity="error", timeout=8)
+        self.notify(self.services.mask(text), severity="error", timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker is handled: the App's own and every screen's (their
@@ -192,7 +192,7 @@ class HotlineApp(App):
             snap = self.last_snapshot
         else:
             t0 = time.perf_counter()
-            snap = self.services.live.snapshot(self.services.now())
+            snap = self.services.snapshot()       # masked for the user's role: every screen gets this
             self.last_snapshot = snap
             self._snap_mono = time.monotonic()
             self.last_refresh_ms = (time.perf_counter() - t0) * 1000

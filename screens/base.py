@@ -59,7 +59,8 @@ class LiveScreen(Screen):
 
 def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused: bool, refresh_hz: float,
                replay_speed: float) -> Text:
-    """Mode · each link's health · data age · refresh · user: what tells you to trust the screen."""
+    """Mode · each link's health · data age · refresh · a provisional calendar year · user: what
+    tells you to trust the screen."""
     s = services
     t = Text()
     mode = {"replay": tr("replay", speed=f"{replay_speed:g}")}.get(s.mode, "")
@@ -86,5 +87,8 @@ def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused
         t.append("  ● " + tr("recording"), style="red")
     if s.readonly:
         t.append("  " + tr("readonly"), style="reverse")
+    years = s.tickets.provisional_years() if s.tickets is not None else []
+    if years:   # deadlines in these years may move a day: the engineer view says what to add
+        t.append("  " + tr("calendar_provisional", years=",".join(str(y) for y in years)), style="bold yellow")
     t.append(f"  {s.user.display or s.user.name} ({s.user.role.label})", style="dim")
     return t

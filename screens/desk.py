@@ -103,7 +103,9 @@ class DeskScreen(LiveScreen):
             line.append("   ")
             line.append(terminal_safe(self.tr("desk_on_call", number=a.caller_number)), style="bold green")
         me.update(line)
-        if a.caller_number and a.caller_number != self.on_line:
+        # The snapshot's numbers are masked for a role without personal_data.view: such a number
+        # is shown above but never put in the phone box (it would look up and register a mask).
+        if a.caller_number and a.caller_number != self.on_line and self.services.user.can("personal_data.view"):
             # A new call reached me: bring up that caller (the agent can still type another number).
             self.on_line, self.call_id = a.caller_number, a.current_call
             # the switch's caller id is data: shown escaped in the box (a hostile one then has too

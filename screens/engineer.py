@@ -24,6 +24,7 @@ class EngineerScreen(LiveScreen):
     DEFAULT_CSS = """
     #nodes { height: auto; max-height: 40%; }
     #store { height: auto; border: round $primary; padding: 0 1; }
+    #calendar { height: auto; padding: 0 1; }
     #errors { height: 1fr; border: round $error; padding: 0 1; overflow-y: auto; }
     """
 
@@ -34,6 +35,7 @@ class EngineerScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield DataTable(id="nodes", cursor_type="row")
+        yield Static(id="calendar")
         yield Static(id="store")
         yield Static(id="errors")
         yield self.footer()
@@ -53,8 +55,9 @@ class EngineerScreen(LiveScreen):
             hb = fmt_duration(now - n.last_heartbeat) if n.last_heartbeat else "—"
             rows[n.node] = (cell(f"{n.node} {n.address}"), cell(self.tr(n.link), LINK_STYLE[n.link]), num(hb),
                             num(f"{n.events_per_s:.1f}"), num(n.resyncs), num(n.errors, "red" if n.errors else ""),
-                            cell(n.last_error[:80], "dim"))
+                            cell(self.services.mask(n.last_error)[:80], "dim"))
         sync_table(self.query_one("#nodes", DataTable), rows)
+        self._calendar()
         if now - self.store_checked > 5 and self.services.store_info is not None:
             self.store_checked = now
             self._store()
@@ -65,6 +68,17 @@ class EngineerScreen(LiveScreen):
         if not errs:
             errs.append("—", style="dim")
         self.query_one("#errors", Static).update(errs)
+
+    def _calendar(self) -> None:
+        """The working-day calendar: the full warning when a year in use is provisional."""
+        tickets = self.services.tickets
+        warning = tickets.calendar_warning() if tickets is not None else None
+        line = Text(self.tr("calendar") + ": ", style="bold")
+        if warning:
+            line.append(terminal_safe(warning), style="bold yellow")
+        else:
+            line.append(self.tr("calendar_known" if tickets is not None else "calendar_none"), style="dim")
+        self.query_one("#calendar", Static).update(line)
 
     def _store(self) -> None:
         info = self.services.store_info

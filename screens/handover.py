@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from hotline_tui.access import mask_phone
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
@@ -64,6 +63,7 @@ class HandoverScreen(LiveScreen):
         run_call(self, load, then=lambda r: self._fill(*r), group="handover", exclusive=True)
 
     def _fill(self, day, name, notes, tasks) -> None:
+        # notes and tasks come masked for the user's role from the services (calls.py)
         box = self.query_one("#notes", Static)
         box.border_title = f"{self.tr('handover')} {day} {name}"
         t = Text()
@@ -74,7 +74,7 @@ class HandoverScreen(LiveScreen):
             t.append("—  (n)", style="dim")
         box.update(t)
         qn = self.services.queue_names
-        rows = {str(k.id): (cell(k.id), cell(mask_phone(k.caller_number, self.services.user)), cell(qn.get(k.queue, k.queue)),
+        rows = {str(k.id): (cell(k.id), cell(k.caller_number), cell(qn.get(k.queue, k.queue)),
                             cell(fmt_clock(k.abandoned_at, "%m-%d %H:%M")), cell(k.assigned_to))
                 for k in tasks}
         sync_table(self.query_one("#callbacks", DataTable), rows)

@@ -126,6 +126,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "latency": ("延迟", "Latency"),
     "migration": ("迁移版本", "Migrations"),
     "recent_errors": ("最近错误", "Recent errors"),
+    "calendar": ("工作日历", "Working-day calendar"),
+    "calendar_known": ("所用年份均已公布（含调休）", "every year in use is announced (with make-up days)"),
+    "calendar_none": ("无工单服务", "no ticket service"),
     "connected": ("已连接", "connected"),
     "reconnecting": ("重连中", "reconnecting"),
     "down": ("断开", "down"),
@@ -137,6 +140,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "replay": ("回放 ×{speed}", "replay ×{speed}"),
     "recording": ("录制中", "recording"),
     "link_none": ("无交换机", "no switch"),
+    "calendar_provisional": ("日历 {years} 暂定", "calendar {years} provisional"),
     # actions and dialogs
     "confirm": ("确认", "Confirm"),
     "cancel": ("取消", "Cancel"),

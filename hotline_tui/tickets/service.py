@@ -81,6 +81,17 @@ class TicketService:
         """The service's current time (its clock: frozen in tests), timezone-aware. Never blocks."""
         return self.clock.now()
 
+    def calendar_warning(self) -> str | None:
+        """The working-day calendar's warning for today (the service's clock, site time): one
+        line naming the provisional years — those in use whose 调休 is not announced, statutory
+        days by rule only — and the files to add; None when every year in use is known. The
+        years themselves: ``policy.calendar.provisional_years``. Never blocks."""
+        return self.policy.calendar.warning(self.clock.now().astimezone(SITE_TZ).date())
+
+    def provisional_years(self) -> list[int]:
+        """The years ``calendar_warning`` names (sorted; empty when it is None). Never blocks."""
+        return self.policy.calendar.provisional_years(self.clock.now().astimezone(SITE_TZ).date())
+
     # -- helpers ---------------------------------------------------------------------------
     def _when(self, at: datetime | None) -> datetime:
         """When an action happened, in the site's zone: the serial's day and the working-day
