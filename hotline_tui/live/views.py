@@ -57,6 +57,7 @@ class AgentView:
     caller_number: str = ""
     wrap_up: bool = False
     flags: tuple[str, ...] = ()  # contradictions, e.g. "available-not-registered"
+    wrap_up_left_s: float = 0.0  # wrap-up: seconds until the switch offers calls again (its wrap_up_time)
 
 
 @dataclass(frozen=True, slots=True)
