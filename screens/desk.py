@@ -36,17 +36,20 @@ class DeskScreen(LiveScreen):
     BINDINGS = [
         Binding("ctrl+o", "answer", "Answer on the spot"),
         Binding("ctrl+n", "clear", "New caller"),
-        # the agent's own state: F2-F4 here are the desk's (the screens stay on 2-4)
-        Binding("f2", "ready", "Ready"),
-        Binding("f3", "not_ready", "Not ready"),
-        Binding("f4", "log_out", "Log out"),
+        # the agent's own state: F2-F4 here are the desk's (the screens stay on 2-4). Keys that
+        # move the focus or open a dialog are priority bindings: handled before the next key is
+        # given to the focused field, so keys typed right after them never land in the old one.
+        Binding("f2", "ready", "Ready", priority=True),
+        Binding("f3", "not_ready", "Not ready", priority=True),
+        Binding("f4", "log_out", "Log out", priority=True),
+        Binding("ctrl+t", "write", "Ticket text", priority=True),
         Binding("slash", "search", "Search", show=False),
         # priority: checked before the focused input, so Escape always leaves it (focus goes to
         # the screen) and a ':' typed after it opens the command line, never lands in the form
         Binding("escape", "leave_input", "Leave", show=False, priority=True),
     ]
     DEFAULT_CSS = """
-    #desk-me { height: 1; padding: 0 1; }
+    #desk-me { height: 2; padding: 0 1; }
     #desk-body { height: 1fr; }
     #desk-left { width: 2fr; }
     #desk-kb { width: 3fr; }
@@ -111,8 +114,12 @@ class DeskScreen(LiveScreen):
             sel.first().expanded = False      # the category list closes first
         self.set_focus(None)
 
+    # focus moves at once (Widget.focus defers it: keys already read would land in the old field)
     def action_search(self) -> None:
-        self.panel.action_focus_search()
+        self.set_focus(self.panel.query_one("#kb-q", Input))
+
+    def action_write(self) -> None:
+        self.set_focus(self.query_one("#desk-content", Input))
 
     # -- my state: log in, ready, not ready with a reason, log out -----------------------------
     def action_ready(self) -> None:

@@ -216,7 +216,7 @@ KEY_LABELS: dict[str, str] = {
     "Approve ext.": "批准延期", "Available": "示闲", "Back": "返回", "Barge": "强插", "Break": "小休",
     "Callback": "回访", "Cancel": "取消", "Close": "关闭", "Filter": "筛选", "Flag unanswered": "标记查无",
     "Group": "分组", "Help": "帮助", "Listen": "监听", "Log out": "签出", "Move to queue": "调整队列",
-    "New caller": "下一位", "No": "否", "Not ready": "示忙", "Ready": "示闲", "Leave": "离开输入框", "Open": "打开", "Pause": "暂停", "Quit": "退出",
+    "New caller": "下一位", "No": "否", "Not ready": "示忙", "Ticket text": "诉求内容", "Ready": "示闲", "Leave": "离开输入框", "Open": "打开", "Pause": "暂停", "Quit": "退出",
     "Re-dispatch": "重新派单", "Reassign callback": "改派回拨", "Red/yellow": "红/黄灯",
     "Refuse ext.": "驳回延期", "Search": "搜索", "Send back": "退回答复", "Sort": "排序", "Tag": "标记",
     "Urge": "催办", "Whisper": "密语", "Yes": "是", "palette": "命令面板",
