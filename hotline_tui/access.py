@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, str] = {
     "kb.flag": "flag a question the knowledge base could not answer (查无)",
     "kb.edit": "write and edit articles, answer flagged questions",
     "kb.publish": "publish and retire articles",
+    "agent.self": "at the agent desk: log in, ready, not ready with a reason, log out (one's own agent only)",
     "agents.control": "set agents' status, move agents between queues, log agents out",
     "calls.listen": "listen, whisper and barge (监听/耳语/强插)",
     "calls.control": "transfer or hang up calls, originate callbacks",

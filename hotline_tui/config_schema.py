@@ -255,6 +255,19 @@ class SiteFile(Schema):
     agents: list[AgentGroupSpec] = []
 
 
+# -- desk.yaml (the agent desk) -------------------------------------------------------------
+class NotReadyReason(Schema):
+    """One reason an agent may give for not ready (示忙): recorded with the status change."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+    zh: Annotated[str, Field(min_length=1, max_length=20)]
+    en: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class DeskFile(Schema):
+    not_ready_reasons: Annotated[list[NotReadyReason], Field(min_length=1)]
+
+
 # -- the console's --config file --------------------------------------------------------------
 class SwitchNode(Schema):
     name: str | None = None

@@ -19,9 +19,10 @@ from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
 from .live.state import LiveState
+from .config_schema import NotReadyReason
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
-from .supervisor import Supervisor
+from .supervisor import DEFAULT_NOT_READY_REASONS, Supervisor
 from .tickets.service import TicketService
 
 
@@ -57,6 +58,7 @@ class ConsoleServices:
     kb: KnowledgeService | None = None
     agent_names: dict[str, str] = field(default_factory=dict)
     queue_names: dict[str, str] = field(default_factory=dict)
+    not_ready_reasons: tuple[NotReadyReason, ...] = DEFAULT_NOT_READY_REASONS   # the desk's F3 (desk.yaml)
     store_info: Callable[[], StoreInfo] | None = None    # blocks (one round trip); raises StoreError
     now: Callable[[], float] = time.time              # the live picture's clock (replay: recording time)
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # started on mount

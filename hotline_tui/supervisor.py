@@ -12,13 +12,39 @@ audit entry names the node (``after["node"]``).
 from __future__ import annotations
 
 import asyncio
-from typing import Iterable, Union
+from pathlib import Path
+from typing import Collection, Iterable, Union
 
 from . import switch as sw
 from .access import Access, User
 from .audit import AuditEntry, AuditLog
 from .clock import Clock
-from .errors import HotlineError, ValidationError
+from .config import load_yaml, validate
+from .config_schema import DeskFile, NotReadyReason
+from .errors import HotlineError, PermissionDenied, ValidationError
+
+#: Not-ready reasons when the site's config has no desk.yaml.
+DEFAULT_NOT_READY_REASONS: tuple[NotReadyReason, ...] = tuple(
+    NotReadyReason(code=c, zh=zh, en=en) for c, zh, en in (
+        ("break", "小休", "Break"), ("meal", "用餐", "Meal"), ("training", "培训", "Training"),
+        ("meeting", "会议", "Meeting"), ("acw", "话后处理", "After-call work")))
+
+
+def load_not_ready_reasons(config_dir: str | Path) -> tuple[NotReadyReason, ...]:
+    """The agent desk's not-ready reasons from ``desk.yaml`` in ``config_dir`` (the defaults
+    when there is none). Raises ConfigError naming file, line and key (a code given twice too).
+    Blocks (reads the file)."""
+    path = Path(config_dir) / "desk.yaml"
+    if not path.exists():
+        return DEFAULT_NOT_READY_REASONS
+    doc = load_yaml(path)
+    reasons = validate(doc, DeskFile).not_ready_reasons
+    seen: set[str] = set()
+    for i, r in enumerate(reasons):
+        if r.code in seen:
+            raise doc.error(("not_ready_reasons", i, "code"), f"reason {r.code!r} appears twice")
+        seen.add(r.code)
+    return tuple(reasons)
 
 
 Target = Union[str, sw.AgentRef]
@@ -114,3 +140,26 @@ class Supervisor:
         await self._audit(actor, "call.originate_callback", ref.agent, None,
                           _where(ref, {"number": number, "call": uuid}))
         return uuid
+
+    async def set_own_status(self, actor: User, status: str, reason: str = "", *, before: str | None = None,
+                             reasons: Collection[str] | None = None) -> None:
+        """The agent at the desk sets their own status (``actor.agent``, never another agent's):
+        log in / ready = Available, not ready = On Break with a ``reason`` (a code of
+        ``reasons`` when given), log out = Logged Out. Returns when the switch took it.
+        Raises PermissionDenied (no ``agent.self``, or the user has no agent id),
+        ValidationError (unknown status, not ready without a reason or with an unknown one),
+        the port's LinkError / HotlineError. Audited as ``agent.set_status`` with before/after
+        and the reason (after's ``reason`` and the entry's note) for the reports."""
+        self.access.require(actor, "agent.self", "set your own agent status")
+        if not actor.agent:
+            raise PermissionDenied(actor.name, "agent.self", "set an agent status without an agent id in roles.yaml")
+        if status not in sw.AGENT_STATUSES:
+            raise ValidationError(f"unknown agent status {status!r}")
+        if status == "On Break" and not reason:
+            raise ValidationError("not ready needs a reason")
+        if reason and reasons is not None and reason not in reasons:
+            raise ValidationError(f"unknown not-ready reason {reason!r} (desk.yaml: {', '.join(reasons)})")
+        reason = reason if status == "On Break" else ""
+        await self.port.set_agent_status(actor.agent, status)
+        after = {"status": status, "reason": reason} if reason else {"status": status}
+        await self._audit(actor, "agent.set_status", actor.agent, {"status": before}, after, reason)

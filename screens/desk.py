@@ -22,6 +22,8 @@ from hotline_tui.text import clip_line, terminal_safe
 
 from .base import LiveScreen
 from .context import ScreenContext
+from .desk_dialogs import ChoiceScreen
+from .dialogs import ConfirmScreen, PromptScreen
 from .fmt import fmt_duration
 from .kb_panel import KbPanel
 from .widgets import cell
@@ -35,9 +37,20 @@ class DeskScreen(LiveScreen):
     BINDINGS = [
         Binding("ctrl+o", "answer", "Answer on the spot"),
         Binding("ctrl+n", "clear", "New caller"),
+        # the agent's own state: F2-F4 here are the desk's (the screens stay on 2-4). Keys that
+        # move the focus or open a dialog are priority bindings: handled before the next key is
+        # given to the focused field, so keys typed right after them never land in the old one.
+        Binding("f2", "ready", "Ready", priority=True),
+        Binding("f3", "not_ready", "Not ready", priority=True),
+        Binding("f4", "log_out", "Log out", priority=True),
+        Binding("ctrl+t", "write", "Ticket text", priority=True),
+        Binding("slash", "search", "Search", show=False),
+        # priority: checked before the focused input, so Escape always leaves it (focus goes to
+        # the screen) and a ':' typed after it opens the command line, never lands in the form
+        Binding("escape", "leave_input", "Leave", show=False, priority=True),
     ]
     DEFAULT_CSS = """
-    #desk-me { height: 1; padding: 0 1; }
+    #desk-me { height: 2; padding: 0 1; }
     #desk-body { height: 1fr; }
     #desk-left { width: 2fr; }
     #desk-kb { width: 3fr; }
@@ -52,6 +65,10 @@ class DeskScreen(LiveScreen):
         self.on_line = ""            # the caller number the live picture last showed on my call
         self.call_id = ""
         self.registered: list[str] = []   # serials registered here (tests read it)
+        self.seen_call = ""          # the call (member uuid, else number) last brought up
+        self.pending: tuple[str, str] | None = None   # (number, call id) of a call the form is not for yet
+        self.me = None               # my AgentView in the last snapshot
+        self.my_reason = ""          # the not-ready reason I gave (while On Break)
 
     @property
     def panel(self) -> KbPanel:
@@ -83,7 +100,80 @@ class DeskScreen(LiveScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "answer":
             return self.services.tickets is not None and self.services.can("tickets.register")
+        if action in ("ready", "not_ready", "log_out"):
+            return self._self_service()
         return True
+
+    def _self_service(self) -> bool:
+        s = self.services
+        return s.supervisor is not None and bool(s.user.agent) and s.can("agent.self")
+
+    # -- keys: leaving a field ---------------------------------------------------------------
+    def action_leave_input(self) -> None:
+        sel = self.query("#desk-category")
+        if sel and isinstance(sel.first(), Select) and sel.first().expanded:
+            sel.first().expanded = False      # the category list closes first
+        self.set_focus(None)
+
+    # focus moves at once (Widget.focus defers it: keys already read would land in the old field)
+    def action_search(self) -> None:
+        self.set_focus(self.panel.query_one("#kb-q", Input))
+
+    def action_write(self) -> None:
+        self.set_focus(self.query_one("#desk-content", Input))
+
+    # -- my state: log in, ready, not ready with a reason, log out -----------------------------
+    def action_ready(self) -> None:
+        if not self._self_service():
+            return
+        me = self.me
+        if me is None or me.status == "Logged Out":
+            # log in with my own number (工号): prefilled, Enter confirms; only my own is accepted
+            self.app.push_screen(PromptScreen(self.tr("desk_login_prompt"), self.services.user.agent),
+                                 lambda v: v is not None and self._login(v.strip()))
+            return
+        if me.wrap_up:
+            self.ctx.notify(self.tr("desk_wrap_up_runs", left=fmt_duration(me.wrap_up_left_s)))
+            return
+        self._set_own("Available")
+
+    def _login(self, number: str) -> None:
+        if number != self.services.user.agent:
+            self.ctx.notify(self.tr("desk_not_my_number", agent=self.services.user.agent), severity="error")
+            return
+        self._set_own("Available")
+
+    def action_not_ready(self) -> None:
+        if not self._self_service():
+            return
+        idx = 0 if self.services.lang == "zh" else 1
+        choices = [(r.code, (r.zh, r.en)[idx]) for r in self.services.not_ready_reasons]
+        self.app.push_screen(ChoiceScreen(self.tr("desk_reason_prompt"), choices, "1-9 / enter · esc"),
+                             lambda code: code and self._set_own("On Break", code))
+
+    def action_log_out(self) -> None:
+        if not self._self_service():
+            return
+        self.app.push_screen(ConfirmScreen(self.tr("desk_logout_confirm"), "y / n"),
+                             lambda ok: ok and self._set_own("Logged Out"))
+
+    def _set_own(self, status: str, reason: str = "") -> None:
+        s = self.services
+        assert s.supervisor is not None
+        before = self.me.status if self.me is not None else None
+
+        def done(_: object) -> None:
+            self.my_reason = reason
+            self.ctx.notify(self.tr("done", what=self._status_text(status, reason)))
+            self.ctx.request_refresh()
+        run_call(self, s.supervisor.set_own_status(s.user, status, reason, before=before,
+                                                   reasons=[r.code for r in s.not_ready_reasons]),
+                 then=done, refused=True, group="desk-state", exclusive=True)
+
+    def _status_text(self, status: str, reason: str = "") -> str:
+        r = next((x for x in self.services.not_ready_reasons if x.code == reason), None)
+        label = (r.zh if self.services.lang == "zh" else r.en) if r is not None else ""
+        return f"{self.tr(status)} ({label})" if label else self.tr(status)
 
     # -- the live picture: who is on my line ------------------------------------------------
     def show(self, snap, alerts) -> None:
@@ -93,26 +183,72 @@ class DeskScreen(LiveScreen):
             me.update(Text(self.tr("desk_no_agent"), style="dim"))
             return
         a = next((x for x in snap.agents if x.name == agent), None)
+        self.me = a
         if a is None:
             me.update(Text(f"{terminal_safe(agent)}: —", style="dim"))
             return
-        line = Text(self.tr("desk_me", agent=agent, status=self.tr(a.status), state=self.tr(a.state),
+        if a.status != "On Break":
+            self.my_reason = ""      # the reason belonged to that break
+        status = self._status_text(a.status, self.my_reason)
+        line = Text(self.tr("desk_me", agent=agent, status=status, state=self.tr(a.state),
                             since=fmt_duration(a.time_in_state_s), calls=a.calls_today,
                             talk=fmt_duration(a.talk_time_today_s)))
         if a.caller_number:
             line.append("   ")
             line.append(terminal_safe(self.tr("desk_on_call", number=a.caller_number)), style="bold green")
+        if a.wrap_up:
+            line.append("   ")
+            line.append(self.tr("desk_wrap_up", left=fmt_duration(a.wrap_up_left_s)), style="bold yellow")
+        if a.status == "Logged Out" and self._self_service():
+            line.append("   ")
+            line.append(self.tr("desk_login_hint"), style="dim")
         me.update(line)
         # The snapshot's numbers are masked for a role without personal_data.view: such a number
         # is shown above but never put in the phone box (it would look up and register a mask).
-        if a.caller_number and a.caller_number != self.on_line and self.services.user.can("personal_data.view"):
-            # A new call reached me: bring up that caller (the agent can still type another number).
-            self.on_line, self.call_id = a.caller_number, a.current_call
-            # the switch's caller id is data: shown escaped in the box (a hostile one then has too
-            # few digits to look up, and cannot act on the terminal)
-            self.query_one("#desk-phone", Input).value = terminal_safe(a.caller_number)
+        call = a.current_call or a.caller_number
+        if a.caller_number and call != self.seen_call and self.services.user.can("personal_data.view"):
+            self.seen_call = call
+            self._new_call(a.caller_number, a.current_call)
         elif not a.caller_number:
             self.on_line = ""
+
+    # -- the form belongs to one call ----------------------------------------------------------
+    def _new_call(self, number: str, call_id: str) -> None:
+        """A new call reached me. An empty form is for it at once (the agent can still type
+        another number); a form with text for the previous caller is never re-targeted
+        silently: the agent says whether it stays with that caller, is discarded or moves."""
+        if not self.query_one("#desk-content", Input).value.strip():
+            self._for_call(number, call_id)
+            return
+        asking = self.pending is not None
+        self.pending = (number, call_id)     # the newest call waits for the form
+        if asking:
+            return
+        prev = self.query_one("#desk-phone", Input).value.strip()
+        choices = [("keep", self.tr("desk_keep", number=prev)), ("discard", self.tr("desk_discard")),
+                   ("move", self.tr("desk_move", number=number))]
+        self.app.push_screen(ChoiceScreen(terminal_safe(self.tr("desk_new_call_question", number=number)), choices,
+                                          self.tr("desk_new_call_hint")), self._new_call_choice)
+
+    def _new_call_choice(self, choice: str | None) -> None:
+        if self.pending is None:
+            return
+        if choice == "discard":
+            self.query_one("#desk-content", Input).value = ""
+        if choice in ("discard", "move"):
+            number, call_id = self.pending
+            self.pending = None
+            self._for_call(number, call_id)
+            return
+        # keep (or escape): the form stays with the previous caller; the new call's form opens
+        # when this ticket is registered or the form is cleared (ctrl+n)
+        self.ctx.notify(terminal_safe(self.tr("desk_next_waiting", number=self.pending[0])))
+
+    def _for_call(self, number: str, call_id: str) -> None:
+        self.on_line, self.call_id = number, call_id
+        # the switch's caller id is data: shown escaped in the box (a hostile one then has too
+        # few digits to look up, and cannot act on the terminal)
+        self.query_one("#desk-phone", Input).value = terminal_safe(number)
 
     # -- caller history -----------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -172,6 +308,10 @@ class DeskScreen(LiveScreen):
         for sel in ("#desk-phone", "#desk-content"):
             self.query_one(sel, Input).value = ""
         self.call_id = ""
+        if self.pending is not None:       # a call waits for the form: it is for that caller now
+            number, call_id = self.pending
+            self.pending = None
+            self._for_call(number, call_id)
         self.query_one("#desk-phone", Input).focus()
 
     def _register(self, article) -> None:
@@ -200,6 +340,11 @@ class DeskScreen(LiveScreen):
         self.registered.append(serial)
         self.ctx.notify(terminal_safe(msg))
         self.query_one("#desk-content", Input).value = ""
+        if self.pending is not None:       # the ticket was the previous caller's: now the waiting call's
+            number, call_id = self.pending
+            self.pending = None
+            self._for_call(number, call_id)
+            return
         phone = self.query_one("#desk-phone", Input).value.strip()
         if phone:
             self._caller(phone)

@@ -385,7 +385,8 @@ class LiveState:
         today = today or datetime.fromtimestamp(now, SITE_TZ).date()
         calls, talk = (a.calls, a.talk) if a.day == today else (0, 0.0)
         return AgentView(a.name, a.node, a.status, a.state, a.since, max(now - a.since, 0.0), calls, talk,
-                         tuple(sorted(a.queues)), self.teams.get(a.name, ""), a.member, a.caller, bool(wrap), tuple(flags))
+                         tuple(sorted(a.queues)), self.teams.get(a.name, ""), a.member, a.caller, bool(wrap), tuple(flags),
+                         a.bridge_end + a.wrap_up - now if wrap else 0.0)
 
     def snapshot(self, now: float) -> LiveSnapshot:
         """The whole picture at ``now`` (epoch seconds). Cost is linear in agents + callers +

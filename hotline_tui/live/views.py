@@ -60,6 +60,7 @@ class AgentView:
     # (its call left the queue), "channel-gone" (its caller still "answered", channel gone),
     # "in-call-without-caller"
     flags: tuple[str, ...] = ()
+    wrap_up_left_s: float = 0.0  # wrap-up: seconds until the switch offers calls again (its wrap_up_time)
 
 
 @dataclass(frozen=True, slots=True)

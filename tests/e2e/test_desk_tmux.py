@@ -1,0 +1,139 @@
+"""End to end: an agent's working stretch at the real desk (``hotline console --as agent1001
+--screen desk``) in a real terminal (tmux) against the simulator: log out and log in with
+their own number, take a call the switch gives them, see the caller's number and history,
+type a ticket, see the wrap-up count down when the caller hangs up, go not ready with a reason.
+
+The simulator runs as ``hotline sim`` beside the console (the console reaches it through the
+real ESL adapter, exactly as the embedded one) so the test can hang the caller up through the
+switch instead of waiting out a 3-minute call; its random breaks are off so the agent's state is
+only what the agent sets."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import pytest
+
+from backends.freeswitch.client import EslConnection, NodeConfig
+from backends.store import open_store
+from hotline_tui.clock import SITE_TZ, FixedClock
+from hotline_tui.config import DEMO_DIR
+from hotline_tui.demo.tickets import seed_tickets
+from tests.waiting import wait_until
+
+from .test_console_tmux import ROOT, screen, tmux, wait_for  # noqa: F401 - tmux is a fixture
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def sim(tmp_path):
+    """``hotline sim`` on a free loopback port (peak traffic, warm-up, no random breaks, no phone
+    drop-outs); yields the port."""
+    site = tmp_path / "site.yaml"
+    text = (DEMO_DIR / "site.yaml").read_text(encoding="utf-8")
+    site.write_text(re.sub(r"break_every_mean_s: *\d+", "break_every_mean_s: 0", text), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "hotline.py", "sim", "--site", str(site), "--port", "0", "--seed", "5",
+                             "--phone-drop-every", "0"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline() if proc.stderr else ""
+        m = re.search(r"on 127\.0\.0\.1:(\d+)", line)
+        assert m, f"hotline sim did not start: {line!r}"
+        yield int(m.group(1))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def hang_up_callers_of(port: int, agent: str) -> int:
+    """The citizen talking to ``agent`` hangs up (uuid_kill on the caller's channel, through the
+    switch's event socket); returns how many calls were ended."""
+    async def run() -> int:
+        conn = await EslConnection.open(NodeConfig("sim", "127.0.0.1", port), lambda ev: None)
+        try:
+            rows = (await conn.api("callcenter_config queue list members")).strip().splitlines()
+            head = rows[0].split("|")
+            mine = [dict(zip(head, r.split("|"))) for r in rows[1:] if "|" in r]
+            mine = [m for m in mine if m.get("serving_agent") == agent and m.get("state") == "Answered"]
+            for m in mine:
+                await conn.api(f"uuid_kill {m['session_uuid']}")
+            return len(mine)
+        finally:
+            await conn.close()
+    return asyncio.run(run())
+
+
+def me_line(text: str) -> str:
+    """The desk's own two lines (my state, my call), as one."""
+    lines = text.splitlines()
+    i = next((i for i, ln in enumerate(lines) if "Me: 1001" in ln), None)
+    return "" if i is None else " ".join(ln.strip() for ln in lines[i:i + 2])
+
+
+@pytest.mark.timeout(300)
+def test_an_agents_stretch_at_the_desk(tmux, sim, tmp_path):
+    db = tmp_path / "hotline.db"
+    store = open_store(str(db), migrate=True)
+    seed_tickets(store, DEMO_DIR, random.Random(2), FixedClock(datetime.now(SITE_TZ) - timedelta(days=1)),
+                 tickets=200, days=20)
+    store.close()
+    cfg = tmp_path / "console.yaml"
+    cfg.write_text(f"config_dir: {DEMO_DIR}\nlang: en\nswitch:\n  - {{name: sim, host: 127.0.0.1, port: {sim}}}\n",
+                   encoding="utf-8")
+    env = f"HOTLINE_DB={db} LANG=C.UTF-8 TERM=xterm-256color"
+    tmux("new-session", "-d", "-s", "hl", "-x", "150", "-y", "44",
+         f"cd {ROOT} && env {env} {sys.executable} hotline.py console --config {cfg} --as agent1001 --screen desk;"
+         " echo CONSOLE EXITED $?; sleep 120")
+    wait_for(tmux, lambda t: "Me: 1001" in t and "sim connected" in t, timeout=60, what="the desk, connected")
+
+    # log out, then log in with my own number (工号)
+    tmux("send-keys", "-t", "hl", "F4")
+    wait_for(tmux, lambda t: "Log out?" in t, timeout=10, what="the log-out question")
+    tmux("send-keys", "-t", "hl", "y")
+    wait_for(tmux, lambda t: "Logged out" in me_line(t) and "F2 logs in" in me_line(t), what="logged out")
+    tmux("send-keys", "-t", "hl", "F2")
+    wait_for(tmux, lambda t: "your agent number" in t, timeout=10, what="the log-in prompt")
+    tmux("send-keys", "-t", "hl", "Enter")
+    wait_for(tmux, lambda t: "Available" in me_line(t), what="available")
+
+    # the switch gives me a call: its number is on the desk and in the form, with the caller's history
+    text = wait_for(tmux, lambda t: "On a call with" in me_line(t), timeout=120, what="a call for me")
+    number = re.search(r"On a call with (\d+)", me_line(text)).group(1)
+    wait_for(tmux, lambda t: "No earlier tickets" in t or "Caller history" in t, timeout=15, what="the caller's history")
+
+    tmux("send-keys", "-t", "hl", "C-t")
+    tmux("send-keys", "-t", "hl", "-l", "小区路灯不亮了")
+    wait_for(tmux, lambda t: "小区路灯不亮了" in t, timeout=10, what="the ticket text typed")
+    tmux("send-keys", "-t", "hl", "Enter")
+    text = wait_for(tmux, lambda t: "Registered ticket" in t, timeout=20, what="the ticket registered")
+    serial = re.search(r"Registered ticket (\S+)", text).group(1)
+    wait_for(tmux, lambda t: "Caller history" in t and serial in t, timeout=15, what="the new ticket in the history")
+    store = open_store(str(db))
+    try:
+        t = store.tickets.get(serial)
+        assert t.caller_phone == number and t.content == "小区路灯不亮了" and t.call_id
+    finally:
+        store.close()
+
+    # the caller hangs up: wrap-up counts down on the desk
+    wait_until(lambda: hang_up_callers_of(sim, "1001"), timeout=10, interval=0.5, what="the caller hung up")
+    wait_for(tmux, lambda t: "Wrap-up" in me_line(t) and "left" in me_line(t), timeout=15, what="the wrap-up countdown")
+
+    # not ready with a reason: on break, the reason shown
+    tmux("send-keys", "-t", "hl", "F3")
+    wait_for(tmux, lambda t: "Not ready: why?" in t and "Meal" in t, timeout=10, what="the reason picker")
+    tmux("send-keys", "-t", "hl", "2")
+    wait_for(tmux, lambda t: "On break (Meal)" in me_line(t), timeout=20, what="on break for a meal")
+
+    # ctrl+q quits from anywhere (a lone Esc followed at once by q reaches the console as alt+q)
+    tmux("send-keys", "-t", "hl", "C-q")
+    wait_for(tmux, lambda t: "CONSOLE EXITED 0" in t, timeout=15, what="the console quit")
