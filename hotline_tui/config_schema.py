@@ -8,8 +8,6 @@ department in ``tickets.yaml``) stay with the loaders, which run after this chec
 The schemas are written out for people in docs/config.md.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
