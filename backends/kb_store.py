@@ -303,8 +303,10 @@ class SqlKnowledgeStore:
 
     def vocab_since(self, seq: int) -> tuple[list[VocabRow], int, int]:
         meta = {r["key"]: int(r["value"]) for r in self.db.query("SELECT key, value FROM kb_meta")}
-        rows = self.db.query("SELECT term, df, kdf, py, seq FROM kb_vocab WHERE seq > :s", {"s": seq})
-        return ([VocabRow(r["term"], int(r["df"]), int(r["kdf"]), r["py"], int(r["seq"])) for r in rows],
+        # Tuples, not dicts: the whole vocabulary is read at every process start (~9,000 rows for
+        # the demo site; docs/benchmarks.md, "Process start").
+        rows = self.db.query_tuples("SELECT term, df, kdf, py, seq FROM kb_vocab WHERE seq > :s", {"s": seq})
+        return ([VocabRow(term, int(df), int(kdf), py, int(s)) for term, df, kdf, py, s in rows],
                 meta.get("articles", 0), meta.get("seq", 0))
 
     # -- unanswered questions ----------------------------------------------------------------

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_yaml, validate
-from .config_schema import RolesFile, TicketsFile
 from .errors import NotFound, PermissionDenied
 
 #: Every permission the project knows, with what it allows. Roles may use ``prefix.*``.
@@ -85,6 +84,8 @@ def is_department_role(role: Role) -> bool:
 
 def _department_codes(config_dir: Path) -> set[str] | None:
     """Department codes from ``tickets.yaml`` beside ``roles.yaml`` (None when there is none)."""
+    from .config_schema import TicketsFile
+
     path = config_dir / "tickets.yaml"
     if not path.exists():
         return None
@@ -117,6 +118,8 @@ class Access:
 
 def load_access(config_dir: str | Path) -> Access:
     """Read ``roles.yaml``. Raises ConfigError naming file, line and key."""
+    from .config_schema import RolesFile   # here, not at the top: only the loaders need pydantic
+
     doc = load_yaml(Path(config_dir) / "roles.yaml")
     validate(doc, RolesFile)   # types and unknown keys: a misspelt ``departmnet:`` is refused here
     roles: dict[str, Role] = {}

@@ -32,7 +32,6 @@ from typing import Literal
 
 from .clock import SITE_TZ
 from .config import load_yaml, validate
-from .config_schema import CalendarFile, SlaCountingRule
 from .errors import ConfigError, ValidationError
 
 START_RULES = ("next_working_day", "same_day_before_close")
@@ -212,6 +211,8 @@ class WorkCalendar:
 def load_calendar(config_dir: str | Path) -> WorkCalendar:
     """Read every ``calendar/*.yaml`` (none is fine: the library's years are used) and the
     counting rule from ``sla.yaml``. Raises ConfigError naming file, line and key."""
+    from .config_schema import CalendarFile, SlaCountingRule   # here: only the loaders need pydantic
+
     folder = Path(config_dir) / "calendar"
     cal = WorkCalendar(source=str(config_dir))
     for f in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:

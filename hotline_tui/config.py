@@ -20,10 +20,12 @@ from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, TypeVar, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:   # pydantic is imported by ``validate`` on first use (docs/benchmarks.md, "Process start")
+    from pydantic import BaseModel
+
 
 def _shipped_config() -> Path:
     """config/ beside the packages (a source checkout, an editable install), else where a wheel
@@ -128,7 +130,7 @@ def load_yaml(path: str | Path) -> YamlDoc:
 # names the file, the line of the offending key (pydantic's ``loc`` walked through the YAML node
 # tree) and, for an unknown key, the closest known key.
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M", bound="BaseModel")
 
 _TYPE_WORDS = {
     "int_type": "a whole number", "int_from_float": "a whole number", "int_parsing": "a whole number",
@@ -150,6 +152,8 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 
 def _step(types: list[Any], key: Any) -> list[Any]:
+    from pydantic import BaseModel
+
     out: list[Any] = []
     for t in types:
         origin = get_origin(t)
@@ -167,6 +171,8 @@ def _step(types: list[Any], key: Any) -> list[Any]:
 
 def _known_keys(model: type[BaseModel], path: tuple) -> list[str]:
     """The keys the schema allows at the mapping reached by ``path``."""
+    from pydantic import BaseModel
+
     types: list[Any] = [model]
     for key in path:
         types = _step(types, key)
@@ -222,6 +228,8 @@ def _message(err: dict, model: type[BaseModel], path: tuple) -> str:
 def validate(doc: YamlDoc, model: type[_M]) -> _M:
     """Check ``doc`` against ``model`` (strict types, unknown keys refused). Returns the model
     instance; raises ConfigError naming file, line and key of the first problem. Never blocks."""
+    from pydantic import ValidationError as PydanticValidationError
+
     try:
         return model.model_validate(doc.data)
     except PydanticValidationError as exc:

@@ -8,8 +8,6 @@ department in ``tickets.yaml``) stay with the loaders, which run after this chec
 The schemas are written out for people in docs/config.md.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -24,9 +22,14 @@ HHMM = Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}(:\d{2})?$")]
 
 
 class Schema(BaseModel):
-    """Base of every file schema: strict types, unknown keys refused."""
+    """Base of every file schema: strict types, unknown keys refused.
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    ``defer_build``: a model's validator is built on its first use, not at import, so a command
+    pays only for the files it reads (building all of them took ~60 ms of every CLI start;
+    docs/benchmarks.md, "Process start"). For the same reason a field whose default is a model
+    takes it from ``default_factory``: an instance made here would build that model at import."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, defer_build=True)
 
 
 # -- calendar/<year>.yaml ---------------------------------------------------------------------
@@ -88,14 +91,14 @@ class EscalationSpec(Schema):
 class SlaCountingRule(Schema):
     """The part of sla.yaml the calendar reads (the whole file is checked by the SLA loader)."""
 
-    model_config = ConfigDict(extra="ignore", strict=True)
-    working_days: WorkingDays = WorkingDays()
+    model_config = ConfigDict(extra="ignore", strict=True, defer_build=True)
+    working_days: WorkingDays = Field(default_factory=WorkingDays)
 
 
 class SlaFile(Schema):
-    working_days: WorkingDays = WorkingDays()
+    working_days: WorkingDays = Field(default_factory=WorkingDays)
     clocks: Clocks
-    lights: Lights = Lights()
+    lights: Lights = Field(default_factory=Lights)
     pause_states: list[str] = []
     escalation: list[EscalationSpec] = []
 
@@ -140,10 +143,10 @@ class ShiftSpec(Schema):
 
 
 class KpiFile(Schema):
-    service_level: ServiceLevel = ServiceLevel()
+    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
     short_abandon_s: NonNeg = 5
     abandon_target: Share = 0.05
-    alerts: Alerts = Alerts()
+    alerts: Alerts = Field(default_factory=Alerts)
     shifts: list[ShiftSpec] = []
 
 
@@ -183,7 +186,7 @@ class TicketsFile(Schema):
     #: A ticket's district is one of these (or empty); a department's district too.
     districts: list[Annotated[str, Field(min_length=1, max_length=32)]] = []
     caller_classes: list[str] = []
-    limits: FieldLimits = FieldLimits()
+    limits: FieldLimits = Field(default_factory=FieldLimits)
 
 
 # -- kb.yaml ----------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ class TalkSpec(Schema):
 
 class TrafficSpec(Schema):
     calls_per_hour: NonNeg = 0
-    talk_s: TalkSpec = TalkSpec()
+    talk_s: TalkSpec = Field(default_factory=TalkSpec)
     patience_s: NonNeg | None = 120
     exit_key_share: Share = 0
     vip_share: Share = 0
@@ -248,9 +251,9 @@ class SwitchSpec(Schema):
 
 
 class SiteFile(Schema):
-    switch: SwitchSpec = SwitchSpec()
+    switch: SwitchSpec = Field(default_factory=SwitchSpec)
     profile: list[list[str | float]] = []
-    behaviour: BehaviourSpec = BehaviourSpec()
+    behaviour: BehaviourSpec = Field(default_factory=BehaviourSpec)
     queues: Annotated[list[QueueSpec], Field(min_length=1)]
     agents: list[AgentGroupSpec] = []
 

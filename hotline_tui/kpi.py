@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 from .config import load_yaml, validate
-from .config_schema import KpiFile
 
 Denominator = Literal["offered", "answered", "offered_minus_short"]
 
@@ -68,6 +67,8 @@ class KpiSettings:
 
 def load_kpi_settings(config_dir: str | Path) -> KpiSettings:
     """Read ``kpi.yaml``. Raises ConfigError naming file, line and key."""
+    from .config_schema import KpiFile   # here, not at the top: only the loaders need pydantic
+
     doc = load_yaml(Path(config_dir) / "kpi.yaml")
     validate(doc, KpiFile)   # types, ranges, unknown keys
     top = doc.data if isinstance(doc.data, dict) else {}

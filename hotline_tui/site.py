@@ -12,7 +12,6 @@ from datetime import time
 from pathlib import Path
 
 from .config import YamlDoc, load_yaml, validate
-from .config_schema import SiteFile
 from .switch import AGENT_STATUSES
 
 STRATEGIES = ("ring-all", "longest-idle-agent", "round-robin", "top-down", "agent-with-least-talk-time",
@@ -137,6 +136,8 @@ def _expand_ids(doc: YamlDoc, path: tuple, ids) -> list[str]:
 
 def load_site(path: str | Path) -> Site:
     """Read a site YAML. Raises ConfigError naming file, line and key."""
+    from .config_schema import SiteFile   # here, not at the top: only the loaders need pydantic
+
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error((), "must be a mapping with queues and agents")

@@ -13,7 +13,6 @@ from typing import Literal
 
 from .calendar import WorkCalendar, load_calendar
 from .config import YamlDoc, load_yaml, validate
-from .config_schema import SlaFile
 from .errors import ValidationError
 
 CLOCKS = ("acknowledge", "handle", "review", "callback")
@@ -122,6 +121,8 @@ class SlaPolicy:
 
 def load_sla_policy(config_dir: str | Path, calendar: WorkCalendar | None = None) -> SlaPolicy:
     """Read ``sla.yaml``. Raises ConfigError naming file, line and key."""
+    from .config_schema import SlaFile   # here, not at the top: only the loaders need pydantic
+
     cal = calendar or load_calendar(config_dir)
     doc = load_yaml(Path(config_dir) / "sla.yaml")
     validate(doc, SlaFile)   # types, ranges, unknown keys; the rules below need more than one key

@@ -48,6 +48,37 @@ def test_kb_search_does_not_load_the_console_the_switch_or_postgres(tmp_path):
     assert "hotline_tui.kb.service" in mods and "backends.kb_store" in mods
     assert not under(mods, "textual", "screens", "psycopg", "sqlite_utils", "backends.freeswitch", "backends.sim",
                      "hotline_tui.live")
+    # The calendar's holiday library and rich (highlights off a terminal are plain text) neither.
+    assert not under(mods, "holidays", "rich", "hotline_tui.calendar")
+    assert "hotline_tui.config_schema" in mods and "pydantic" in mods    # the config is still validated
+
+
+def test_kb_search_output_off_a_terminal_is_what_rich_prints(tmp_path, monkeypatch):
+    """The plain path (no rich import) prints exactly what rich's Console prints to a file that is
+    not a terminal: wide characters, made-visible control characters, lines longer than COLUMNS."""
+    import json
+
+    import hotline_tui.cli.kb as kb_cli
+
+    db = str(tmp_path / "out.db")
+    runner = CliRunner()
+    assert runner.invoke(hotline.cli, ["--db", db, "db", "migrate"]).exit_code == 0
+    items = [{"title": "社保卡丢失\x1b[31m补办" + "很长的标题" * 12, "body": "社保卡\t挂失\n补办 " + "材料齐全 " * 40},
+             {"title": "社保 app 使用说明", "body": "下载 app 后登录社保账户。"}]
+    (tmp_path / "a.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(hotline.cli, ["--db", db, "kb", "import", str(tmp_path / "a.json"), "--publish",
+                                       "--as", "editor"]).exit_code == 0
+    args = ["--db", db, "kb", "search", "社保", "--as", "agent1001"]
+    monkeypatch.setenv("COLUMNS", "30")
+    for var in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(var, raising=False)
+    plain = runner.invoke(hotline.cli, args, catch_exceptions=False).output
+    monkeypatch.setattr(kb_cli, "_styled_stdout", lambda: True)        # rich's path, to a non-terminal
+    via_rich = runner.invoke(hotline.cli, args, catch_exceptions=False).output
+    assert plain == via_rich and plain.count("\n") == 4 and "\x1b" not in plain
+    monkeypatch.setenv("FORCE_COLOR", "1")                               # rich styles the highlights
+    styled = runner.invoke(hotline.cli, args, catch_exceptions=False).output
+    assert "\x1b[" in styled and styled != plain
 
 
 def test_the_codec_builds_its_tables_on_first_use_not_at_import(tmp_path):

@@ -3,17 +3,20 @@ unanswered questions (查无) editors work through."""
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from ..kb.factory import knowledge_service
 from ..kb.formats import read_items, write_items
 from ..text import terminal_safe, terminal_safe_spans
 from . import ranges
 from .common import as_option, echo, emit_json, one_line_errors, wiring
+
+if TYPE_CHECKING:   # rich is imported only to style highlights for a terminal (docs/benchmarks.md)
+    from rich.text import Text
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 version_option = click.option("--expect-version", "expected", type=ranges.VERSION,
@@ -26,12 +29,43 @@ def _svc():
     return svc, svc.access.user(w.as_user)
 
 
-def _marked(text: str, spans) -> Text:
-    # Data becomes a Text object (never markup), made terminal-safe; the highlight spans are
-    # moved with it to the same characters.
-    safe, moved = terminal_safe_spans(text, spans)
+def _styled_stdout() -> bool:
+    """Whether rich would style what it prints to stdout, by rich's own rules: TTY_COMPATIBLE
+    (0/1), else FORCE_COLOR (set and non-empty), else ``isatty()``; under IPython always (rich
+    renders for the notebook there). When it would not, rich prints the plain text, so the
+    highlights are printed without importing it (~30-50 ms of a process start)."""
+    if "IPython" in sys.modules:
+        return True
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    out = getattr(sys.stdout, "rich_proxied_file", sys.stdout)
+    try:
+        return bool(out.isatty())
+    except (AttributeError, ValueError):     # no isatty, or closed: rich says "not a terminal"
+        return False
+
+
+def _hit_lines(h) -> list[list[tuple[str, list[tuple[int, int]]]]]:
+    """The two lines printed for a hit, each a list of (text, highlight spans in that text);
+    every text is terminal_safe, its highlight spans moved with it to the same characters."""
+    def marked(text: str, spans) -> tuple[str, list[tuple[int, int]]]:
+        return terminal_safe_spans(text, spans)
+
+    return [[(f"{h.rank:>2}. #{h.id} ", []), marked(h.title, h.title_spans),
+             (f"  {h.score:.3f}" + ("" if h.status == "published" else f"  [{h.status}]"), [])],
+            [("    ", []), marked(h.snippet, h.snippet_spans)]]
+
+
+def _marked(safe: str, spans) -> Text:
+    # Data becomes a Text object (never markup).
+    from rich.text import Text
+
     t = Text(safe)
-    for a, b in moved:
+    for a, b in spans:
         t.stylize("bold yellow", a, b)
     return t
 
@@ -62,12 +96,17 @@ def search(query, limit, drafts, as_json):
     if not hits:
         echo("no article found (recorded as an unanswered question)")
         return
+    lines = [line for h in hits for line in _hit_lines(h)]
+    if not _styled_stdout():
+        for line in lines:       # what rich prints here: the text, no escapes, no wrapping
+            click.echo("".join(text for text, _ in line))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(highlight=False, soft_wrap=True)
-    for h in hits:
-        line = Text.assemble(f"{h.rank:>2}. #{h.id} ", _marked(h.title, h.title_spans),
-                             f"  {h.score:.3f}" + ("" if h.status == "published" else f"  [{h.status}]"))
-        console.print(line)
-        console.print(Text.assemble("    ", _marked(h.snippet, h.snippet_spans)))
+    for line in lines:
+        console.print(Text.assemble(*(_marked(text, spans) for text, spans in line)))
 
 
 @kb.command("show")

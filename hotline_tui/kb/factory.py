@@ -9,7 +9,6 @@ from ..access import load_access
 from ..audit import AuditLog
 from ..clock import Clock, SystemClock
 from ..config import load_yaml, validate
-from ..config_schema import KbFile
 from .ports import KnowledgeStore
 from .query import Synonyms
 from .service import KnowledgeService
@@ -30,6 +29,8 @@ class KbStores(Protocol):
 def load_synonyms(config_dir: str | Path) -> Synonyms:
     """Synonym groups from ``kb.yaml`` (``synonyms: [[社保, 社会保险], …]``). A missing file
     means no synonyms; a broken one is a ConfigError naming file, line and key."""
+    from ..config_schema import KbFile   # here, not at the top: only the loaders need pydantic
+
     path = Path(config_dir) / "kb.yaml"
     if not path.exists():
         return Synonyms([])

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import load_yaml, validate
-from ..config_schema import FieldLimits, TicketsFile
 from ..errors import ValidationError
 
 _PHONE = re.compile(r"^\+?\d[\d-]{2,19}$")
@@ -86,6 +85,8 @@ class Catalog:
 
 def load_catalog(config_dir: str | Path) -> Catalog:
     """Read ``tickets.yaml``. Raises ConfigError naming file, line and key."""
+    from ..config_schema import FieldLimits, TicketsFile   # here: only the loaders need pydantic
+
     doc = load_yaml(Path(config_dir) / "tickets.yaml")
     validate(doc, TicketsFile)   # types, ranges, unknown keys (a misspelt ``limit:`` is refused)
     deps, cats, subs = {}, {}, {}

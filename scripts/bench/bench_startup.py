@@ -4,7 +4,8 @@ this tree beside a peer commit (default c34c6d9, the tree before issue 13), same
 The peer is unpacked with ``git archive`` into a temporary folder (the repository is not
 touched). Both trees are run the same way, as the installed ``hotline`` script runs (``from hotline
 import main``) with ``PYTHONPATH=TREE``, so each imports its own ``hotline``/``hotline_tui``/``backends``. ``kb search`` runs one query against a demo
-store seeded once by this tree (``hotline demo seed``), copied for each tree. Before timing, every
+store that each tree seeds for itself (``hotline demo seed``: an older tree refuses a store
+migrated by a newer one). Before timing, every
 command runs twice per tree: the page cache is warm and bytecode is compiled (into a private
 ``PYTHONPYCACHEPREFIX``, as an installed package has its ``.pyc``; the environment of the helpers
 sets PYTHONDONTWRITEBYTECODE, which would otherwise compile every module on every start). Then
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -108,15 +108,14 @@ def main() -> None:
         envs = {name: env_for(tree, tmp / "pyc") for name, tree in trees.items()}
         for name, tree in trees.items():
             own_modules(tree, envs[name])
-        seeded = tmp / "seeded.db"
-        subprocess.run([sys.executable, str(ROOT / "hotline.py"), "--db", str(seeded), "demo", "seed", "--tickets",
-                        str(a.tickets), "--days", "30"], check=True, stdout=subprocess.DEVNULL,
-                       env=envs["this tree"], cwd=ROOT)
         commands: dict[str, dict[str, list[str]]] = {"--help": {}, "kb search": {}}
-        for name in trees:
+        for name, tree in trees.items():
+            # Each tree seeds its own store: a store migrated by a newer tree is refused by an
+            # older one ("database schema is newer than this hotline").
             db = tmp / f"{name.split()[0]}.db"
-            with sqlite3.connect(seeded) as src, sqlite3.connect(db) as dst:
-                src.backup(dst)
+            subprocess.run([sys.executable, str(tree / "hotline.py"), "--db", str(db), "demo", "seed", "--tickets",
+                            str(a.tickets), "--days", "30"], check=True, stdout=subprocess.DEVNULL,
+                           env=envs[name], cwd=tree)
             commands["--help"][name] = ["--help"]
             commands["kb search"][name] = ["--db", str(db), "kb", "search", a.query]
         for cmd in commands.values():                  # warm-up: page cache, bytecode
