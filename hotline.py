@@ -234,13 +234,27 @@ def _load_console_config(path: str) -> dict:
     if not isinstance(doc.data, dict):
         raise doc.error((), "must be a mapping (store, config_dir, switch, ...)")
     spec = validate(doc, ConsoleFile)
-    nodes = [{"name": n.name or f"fs{i + 1}", "host": n.host, "port": n.port, "password": n.password}
-             for i, n in enumerate(spec.switch)]
     base = Path(path).resolve().parent
+    nodes = [{"name": n.name or f"fs{i + 1}", "host": n.host, "port": n.port, "password": n.password,
+              "site": str((base / n.site).resolve()) if n.site else None}
+             for i, n in enumerate(spec.switch)]
     cfg_dir = spec.config_dir
     simulate = spec.simulate if spec.simulate is not None else not nodes
     return {"store": spec.store, "config_dir": str((base / cfg_dir).resolve()) if cfg_dir else None,
             "lang": spec.lang, "refresh_hz": float(spec.refresh_hz), "switch": nodes, "simulate": simulate}
+
+
+def node_agent_names(nodes: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Display names from each switch node's own site file (``switch: [{site: …}]`` in the
+    console file), keyed ``<agent>@<node>``: the same agent id on two switches may be two people.
+    Raises ConfigError naming the file, line and key. Blocks (reads the files)."""
+    from hotline_tui.site import load_site
+
+    names: dict[str, str] = {}
+    for n in nodes:
+        if n.get("site"):
+            names.update({f"{agent}@{n['name']}": shown for agent, shown in load_site(n["site"]).displays().items()})
+    return names
 
 
 def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: str | None = None,
@@ -460,6 +474,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     from backends.freeswitch.client import NodeConfig
 
     if cfg["switch"] and not cfg["simulate"]:
+        services.agent_names.update(node_agent_names(cfg["switch"]))
         cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
                                sink, rng=random.Random(), live=live)
         services.mode = "live"

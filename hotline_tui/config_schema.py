@@ -277,6 +277,8 @@ class SwitchNode(Schema):
     host: str
     port: Annotated[int, Field(gt=0, lt=65536)] = 8021
     password: str = "ClueCon"
+    #: this node's own site file (agents' display names), relative to the console file
+    site: str | None = None
 
 
 class ConsoleFile(Schema):

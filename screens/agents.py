@@ -30,6 +30,12 @@ SORTS = ("name", "status", "in_state", "calls_today", "team")
 GROUPS = ("none", "team", "queue")
 
 
+def display_name(names: dict[str, str], a: AgentView) -> str:
+    """The agent's name from its own node's site file when the console has one for that node
+    (``<id>@<node>``), else from the console's site file (by id)."""
+    return names.get(f"{a.name}@{a.node}") or names.get(a.name, "")
+
+
 class AgentsScreen(LiveScreen):
     TITLE_KEY = "agents"
     BINDINGS = [
@@ -83,7 +89,7 @@ class AgentsScreen(LiveScreen):
         names = self.services.agent_names
         f = self.filter_text.lower()
         agents = [a for a in snap.agents if not f or f in " ".join(
-            (a.name, a.node if self.multi_node else "", names.get(a.name, ""), a.team, a.status, a.state,
+            (a.name, a.node if self.multi_node else "", display_name(names, a), a.team, a.status, a.state,
              self.tr(a.status), self.tr(a.state), " ".join(a.queues))).lower()]
         key = {"name": lambda a: (a.name, a.node), "status": lambda a: (a.status, a.state, a.name),
                "in_state": lambda a: (-a.time_in_state_s, a.name), "calls_today": lambda a: (-a.calls_today, a.name),
@@ -142,7 +148,7 @@ class AgentsScreen(LiveScreen):
             first = ((a.name, "reverse" if tagged else "", "left"),) + (((a.node, "", "left"),) if multi else ())
             rows[k] = (
                 *first,
-                (("▶ " if tagged else "") + names.get(a.name, ""), "", "left"), (a.team, "", "left"),
+                (("▶ " if tagged else "") + display_name(names, a), "", "left"), (a.team, "", "left"),
                 (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
                 (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
                 in_state, (str(a.calls_today), "", "right"), (fmt_duration(a.talk_time_today_s), "", "right"),
