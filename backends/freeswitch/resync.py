@@ -44,22 +44,29 @@ def _i(v: str | None) -> int:
         return 0
 
 
+def _json_rows(text: str, what: str) -> list[dict]:
+    """The ``rows`` of a ``show … as json`` reply (none for an empty reply). Raises ProtocolError
+    for JSON that is bad, too deeply nested, or not ``{"rows": [{…}, …]}``."""
+    data: Any
+    try:
+        data = json.loads(text) if text else {"row_count": 0}
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"bad {what} JSON: {type(exc).__name__}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{what} JSON is not an object but {type(data).__name__}")
+    rows = data.get("rows") or []
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ProtocolError(f"{what} JSON: 'rows' is not a list of objects")
+    return rows
+
+
 def parse_channels(body: str) -> list[sw.ChannelRow]:
     """``show channels as json`` → rows. Raises ProtocolError for ``-ERR``, bad or too deeply
     nested JSON, or anything but an object whose ``rows`` is a list of objects."""
     text = body.strip()
     if text.startswith("-ERR"):
         raise ProtocolError(f"switch refused show channels: {text.splitlines()[0]}")
-    data: Any
-    try:
-        data = json.loads(text) if text else {"row_count": 0}
-    except (ValueError, RecursionError) as exc:
-        raise ProtocolError(f"bad show channels JSON: {type(exc).__name__}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ProtocolError(f"show channels JSON is not an object but {type(data).__name__}")
-    rows = data.get("rows") or []
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ProtocolError("show channels JSON: 'rows' is not a list of objects")
+    rows = _json_rows(text, "show channels")
 
     def s(r: dict, k: str) -> str:
         v = r.get(k, "")
@@ -81,16 +88,7 @@ def parse_registrations(body: str | None) -> tuple[str, ...] | None:
     text = body.strip()
     if text.startswith("-ERR") or text.startswith("-USAGE"):
         return None
-    data: Any
-    try:
-        data = json.loads(text) if text else {"row_count": 0}
-    except (ValueError, RecursionError) as exc:
-        raise ProtocolError(f"bad show registrations JSON: {type(exc).__name__}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ProtocolError(f"show registrations JSON is not an object but {type(data).__name__}")
-    rows = data.get("rows") or []
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ProtocolError("show registrations JSON: 'rows' is not a list of objects")
+    rows = _json_rows(text, "show registrations")
     return tuple(str(r.get("reg_user", "")) for r in rows if r.get("reg_user"))
 
 
