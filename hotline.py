@@ -85,6 +85,10 @@ class LazyGroup(click.Group):
         # Click's own exceptions (usage errors, Abort, Exit) pass through to click.
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            from hotline_tui.cli.common import reader_gone
+
+            reader_gone()
         except click.UsageError as exc:
             # A bad option value or a missing argument of a subcommand: one line like every
             # other error (click's own three-line usage text is for ``--help``), exit 2.

@@ -1,6 +1,7 @@
 """No traceback reaches a user for what a store, a socket or a config file can do: the CLI
 prints one line on stderr and exits non-zero with the error's code."""
 
+import os
 import shutil
 import socket
 import sqlite3
@@ -141,3 +142,13 @@ def test_socket_and_file_errors_from_any_command_are_one_line(exc, line, code):
 def test_a_bug_keeps_its_traceback():
     r = CliRunner().invoke(_group_raising(KeyError("bug")), ["go"])
     assert isinstance(r.exception, KeyError)
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    # `hotline … | head`: the pipe closes early; no "error: connection lost" on stderr.
+    env = {**os.environ, "HOTLINE_DB": str(tmp_path / "p.db")}
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parents[1] / "hotline.py"), "db", "migrate"],
+                   env=env, check=True, capture_output=True, timeout=120)
+    p = subprocess.run(f"'{sys.executable}' '{Path(__file__).resolve().parents[1] / 'hotline.py'}' calendar check"
+                       " | head -c 1", shell=True, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and p.stderr.count("error:") == 0, p.stderr

@@ -83,6 +83,15 @@ def error_line(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
+def reader_gone() -> NoReturn:
+    """stdout's reader went away (``hotline report … | head``): not an error of ours. Point
+    stdout at /dev/null so the interpreter's final flush cannot fail again, and stop quietly."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(1)
+
+
 def exit_with(known: tuple[str, int]) -> NoReturn:
     line, code = known
     echo(f"error: {line}", err=True)
@@ -96,6 +105,8 @@ def one_line_errors(fn: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except BrokenPipeError:
+            reader_gone()
         except Exception as exc:
             known = error_line(exc)
             if known is None:
