@@ -192,6 +192,9 @@ class TicketsFile(Schema):
 # -- kb.yaml ----------------------------------------------------------------------------------
 class KbFile(Schema):
     synonyms: list[Annotated[list[Word], Field(min_length=2)]] = []
+    spoken: dict[Word, Word] = {}
+    fillers: list[Word] = []
+    endings: list[Word] = []
 
 
 # -- site.yaml (the call centre) --------------------------------------------------------------

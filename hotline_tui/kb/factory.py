@@ -27,8 +27,9 @@ class KbStores(Protocol):
 
 
 def load_synonyms(config_dir: str | Path) -> Synonyms:
-    """Synonym groups from ``kb.yaml`` (``synonyms: [[社保, 社会保险], …]``). A missing file
-    means no synonyms; a broken one is a ConfigError naming file, line and key."""
+    """The query-time word lists of ``kb.yaml``: synonym groups (``synonyms: [[社保, 社会保险],
+    …]``), the spoken register (``spoken: {闺女: 子女, …}``), ``fillers`` and ``endings``. A
+    missing file means none; a broken one is a ConfigError naming file, line and key."""
     from ..config_schema import KbFile   # here, not at the top: only the loaders need pydantic
 
     path = Path(config_dir) / "kb.yaml"
@@ -55,8 +56,24 @@ def load_synonyms(config_dir: str | Path) -> Synonyms:
             seen[w] = i
             words.append(w)
         groups.append(words)
+    spoken = doc.get("spoken") or {}
+    if not isinstance(spoken, dict):
+        raise doc.error(("spoken",), "must be a mapping of spoken word: the term articles use")
+    for k, w in spoken.items():
+        if not isinstance(w, (str, int)) or not str(w).strip() or not str(k).strip():
+            raise doc.error(("spoken", k), "must be a non-empty word (the term articles use)")
+    lists: dict[str, list[str]] = {}
+    for key in ("fillers", "endings"):
+        raw_list = doc.get(key) or []
+        if not isinstance(raw_list, list):
+            raise doc.error((key,), "must be a list of words")
+        for j, w in enumerate(raw_list):
+            if not isinstance(w, (str, int)) or not str(w).strip():
+                raise doc.error((key, j), "must be a non-empty word")
+        lists[key] = [str(w).strip() for w in raw_list]
     validate(doc, KbFile)   # after the checks above (their messages say more): unknown keys
-    return Synonyms(groups)
+    return Synonyms(groups, {str(k).strip(): str(w).strip() for k, w in spoken.items()},
+                    lists["fillers"], lists["endings"])
 
 
 def knowledge_service(store: KbStores, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:

@@ -15,6 +15,9 @@ from .vocab import Vocabulary
 
 # How much an alternative reading is worth next to what was typed.
 W_EXACT, W_SYNONYM, W_PINYIN, W_INITIALS, W_TYPO, W_FUZZY = 1.0, 0.95, 0.9, 0.8, 0.75, 0.65
+# A spoken word read as the article's term (老板不给钱 -> 拖欠工资): as sure as a synonym, a
+# little below it because the spoken form may also mean something else.
+W_SPOKEN = 0.9
 MAX_ALTS = 10
 MAX_QUERY_TERMS = 40
 CHAR_PAIRS = 6          # pairs a one-character segment is looked up through
@@ -24,7 +27,7 @@ CHAR_PAIRS = 6          # pairs a one-character segment is looked up through
 class Alt:
     text: str                   # words separated by spaces (a pinyin token may become two words)
     weight: float
-    kind: str                   # exact | synonym | pinyin | initials | typo | fuzzy
+    kind: str                   # exact | synonym | spoken | pinyin | initials | typo | fuzzy
     terms: tuple[str, ...]
 
     @property
@@ -50,9 +53,13 @@ class Plan:
 
 
 class Synonyms:
-    """Groups of interchangeable words from config (社保 = 社会保险)."""
+    """The query-time word lists of ``kb.yaml``: groups of interchangeable words (社保 =
+    社会保险), the spoken register read as the articles' terms (one way: 闺女 -> 子女, 老板不给钱
+    -> 拖欠工资), and the fillers and question words that say nothing about the topic (俺, 请问,
+    我想问一下; ``endings`` only at the end of a phrase: 能报销不 -> 能报销)."""
 
-    def __init__(self, groups: list[list[str]] | None = None):
+    def __init__(self, groups: list[list[str]] | None = None, spoken: dict[str, str] | None = None,
+                 fillers: list[str] | None = None, endings: list[str] | None = None):
         self.groups = [[norm(w) for w in g] for g in (groups or [])]
         self.by_word: dict[str, list[str]] = {}
         for g in self.groups:
@@ -60,6 +67,10 @@ class Synonyms:
                 self.by_word.setdefault(w, [])
                 self.by_word[w] += [o for o in g if o != w and o not in self.by_word[w]]
         self.words = sorted(self.by_word, key=lambda w: (-len(w), w))
+        self.spoken = {norm(k): norm(v) for k, v in (spoken or {}).items() if k and v and k != v}
+        self.spoken_words = sorted(self.spoken, key=lambda w: (-len(w), w))
+        self.fillers = sorted({norm(f) for f in (fillers or ()) if f}, key=lambda w: (-len(w), w))
+        self.endings = sorted({norm(e) for e in (endings or ()) if e}, key=lambda w: (-len(w), w))
 
     def variants(self, text: str) -> list[str]:
         """``text`` with the longest synonym it contains replaced by each other member."""
@@ -67,6 +78,43 @@ class Synonyms:
             if w in text:
                 return [text.replace(w, o) for o in self.by_word[w]]
         return []
+
+    def spoken_variant(self, text: str) -> str:
+        """``text`` with every spoken word in it (longest first, left to right, never
+        overlapping) replaced by the term articles use; '' when it holds none."""
+        if not self.spoken_words:
+            return ""
+        out, i, hit = [], 0, False
+        while i < len(text):
+            for w in self.spoken_words:
+                if text.startswith(w, i):
+                    out.append(" " + self.spoken[w] + " ")
+                    i += len(w)
+                    hit = True
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return " ".join("".join(out).split()) if hit else ""
+
+    def without_fillers(self, query: str) -> str:
+        """``query`` (normalised) with fillers cut out (each leaves a space, so the words on
+        either side do not fuse into a pair no article has) and an ending dropped from the end
+        of each phrase. Spoken words are kept whole even when a filler is inside one."""
+        if not self.fillers and not self.endings:
+            return query
+        text = query
+        for f in self.fillers:
+            if f in text and not any(f in w and w in text for w in self.spoken_words):
+                text = text.replace(f, " ")
+        words = []
+        for word in text.split():
+            for e in self.endings:
+                if len(word) > len(e) and word.endswith(e):
+                    word = word[: -len(e)]
+                    break
+            words.append(word)
+        return " ".join(words)
 
 
 def terms_of(text: str) -> tuple[str, ...]:
@@ -241,13 +289,36 @@ def _tokens(v: Vocabulary, q: str) -> list[str]:
     return out
 
 
+def _separable(v: Vocabulary, run: str) -> str:
+    """``run`` with the 个 of a split verb-object word taken out (转个学 -> 转学, 献个血 -> 献血,
+    办个证 -> 办证: spoken Chinese puts 个 inside such words), where the joined pair is a word
+    the index knows; '' when there is none."""
+    if "个" not in run[1:-1]:
+        return ""
+    out, hit = [], False
+    for i, ch in enumerate(run):
+        if ch == "个" and 0 < i < len(run) - 1 and v.df(run[i - 1] + run[i + 1]) > 0:
+            hit = True
+            continue
+        out.append(ch)
+    return "".join(out) if hit else ""
+
+
 def plan(v: Vocabulary, query: str, synonyms: Synonyms | None = None) -> Plan:
     """Turn ``query`` into segments and weighted terms. Never touches the store."""
     q = norm(query).strip()
+    if synonyms:
+        q = synonyms.without_fillers(q) or q      # a query of fillers only is searched as typed
     segments: list[Segment] = []
     for tok in _tokens(v, q):
         alts = _cjk_segment(v, tok) if is_cjk(tok) else _latin_segment(v, tok)
+        joined = _separable(v, tok) if is_cjk(tok) else ""
+        if joined and all(joined != b.text for b in alts):
+            alts.insert(1, _alt(joined, W_SPOKEN, "spoken"))
         if synonyms:
+            said = synonyms.spoken_variant(joined or tok)
+            if said and all(said != b.text for b in alts):
+                alts.insert(1, _alt(said, W_SPOKEN, "spoken"))
             for a in list(alts):
                 for variant in synonyms.variants(a.text):
                     if all(variant != b.text for b in alts):

@@ -35,7 +35,7 @@ from _ranking import recall_at, summarise  # noqa: E402
 from hotline_tui.demo.kb import demo_articles  # noqa: E402
 
 QUERIES = ROOT / "tests" / "kb" / "queries.yaml"
-KINDS = ("chinese", "phrase", "pinyin", "initials", "typo", "synonym", "partial")
+KINDS = ("chinese", "phrase", "pinyin", "initials", "typo", "synonym", "partial", "spoken")
 TOP = 10
 
 
@@ -47,7 +47,10 @@ def load_queries(path: Path = QUERIES) -> list[dict]:
         if not isinstance(q, dict) or not str(q.get("q", "")).strip() or not q.get("expect") \
                 or q.get("kind") not in KINDS:
             raise ValueError(f"{path.name}: query {i + 1} needs q, expect and a kind in {KINDS}: {q!r}")
-        out.append({"q": str(q["q"]), "expect": [str(t) for t in q["expect"]], "kind": q["kind"]})
+        # row: the table row it counts in; held-out queries (never used to tune the word lists)
+        # get their own row beside their kind's.
+        row = q["kind"] + (" (held out)" if q.get("held_out") else "")
+        out.append({"q": str(q["q"]), "expect": [str(t) for t in q["expect"]], "kind": q["kind"], "row": row})
     return out
 
 
@@ -136,7 +139,7 @@ def measure(queries: list[dict], *, postgres: str | None = None, ours: bool = Tr
     runs["FTS5 trigram"] = fts5_search(articles, queries, "trigram")
     systems = {}
     for name, ranked in runs.items():
-        rows = [(q["kind"], ranked[q["q"]], q["expect"]) for q in queries]
+        rows = [(q["row"], ranked[q["q"]], q["expect"]) for q in queries]
         misses = [{"q": q["q"], "kind": q["kind"], "expect": q["expect"], "got": ranked[q["q"]][:5]}
                   for q in queries if recall_at(ranked[q["q"]], q["expect"], 5) < 1.0]
         systems[name] = {"summary": summarise(rows), "misses": misses}
@@ -148,7 +151,8 @@ def markdown(result: dict) -> str:
     head = "| kind | n | " + " | ".join(f"{n} R@5 / MRR@10" for n in names) + " |"
     lines = [head, "| --- | ---: | " + " | ".join("---" for _ in names) + " |"]
     first = result["systems"][names[0]]["summary"]
-    for kind in [k for k in KINDS if k in first] + ["all"]:
+    rows = [r for k in KINDS for r in (k, k + " (held out)")]
+    for kind in [k for k in rows if k in first] + ["all"]:
         cells = []
         for n in names:
             s = result["systems"][n]["summary"][kind]
