@@ -23,7 +23,7 @@ from hotline_tui.kb.vocab import VocabRow
 from .db import Db, from_ts
 
 _COLS = ("title", "body", "department", "category", "tags", "status", "valid_from", "valid_to", "version",
-         "created_at", "updated_at", "updated_by")
+         "created_at", "updated_at", "updated_by", "questions", "source_key")
 
 
 def _blob(terms: dict[str, int], keywords: set[str]) -> str:
@@ -64,13 +64,15 @@ class SqlKnowledgeStore:
                 "valid_from": a.valid_from.isoformat() if a.valid_from else None,
                 "valid_to": a.valid_to.isoformat() if a.valid_to else None, "version": a.version,
                 "created_at": self.db.ts(a.created_at), "updated_at": self.db.ts(a.updated_at),
-                "updated_by": a.updated_by}
+                "updated_by": a.updated_by, "questions": json.dumps(list(a.questions), ensure_ascii=False),
+                "source_key": a.source_key}
 
     def _article(self, r) -> Article:
         return Article(int(r["id"]), r["title"], r["body"], r["department"], r["category"], tuple(json.loads(r["tags"])),
                        r["status"], date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,
                        date.fromisoformat(r["valid_to"]) if r["valid_to"] else None, int(r["version"]),
-                       from_ts(r["created_at"]), from_ts(r["updated_at"]), r["updated_by"])
+                       from_ts(r["created_at"]), from_ts(r["updated_at"]), r["updated_by"],
+                       tuple(json.loads(r["questions"] or "[]")), r["source_key"] or "")
 
     def insert(self, article: Article) -> int:
         p = self._params(article)
@@ -101,6 +103,16 @@ class SqlKnowledgeStore:
         ph = ", ".join(f":i{n}" for n in range(len(ids)))
         rows = self.db.query(self._SELECT + f" WHERE id IN ({ph})", {f"i{n}": int(i) for n, i in enumerate(ids)})
         return [self._article(r) for r in rows]
+
+    def by_source_keys(self, keys: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            ph = ", ".join(f":k{n}" for n in range(len(part)))
+            for r in self.db.query(f"SELECT id, source_key FROM kb_articles WHERE source_key IN ({ph})",
+                                   {f"k{n}": k for n, k in enumerate(part)}):
+                out[r["source_key"]] = int(r["id"])
+        return out
 
     def all(self):
         last = 0

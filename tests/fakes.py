@@ -437,6 +437,11 @@ class FakeKnowledgeStore(_FakeTable):
             return [copy.deepcopy(self.state["articles"][i]) for i in sorted(set(map(int, ids)))
                     if i in self.state["articles"]]
 
+    def by_source_keys(self, keys: list[str]) -> dict[str, int]:
+        with self.db.lock:
+            want = set(keys)
+            return {a.source_key: aid for aid, a in self.state["articles"].items() if a.source_key and a.source_key in want}
+
     def all(self) -> Iterable[Article]:
         with self.db.lock:
             rows = [copy.deepcopy(a) for _, a in sorted(self.state["articles"].items())]

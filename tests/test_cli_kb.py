@@ -69,7 +69,8 @@ def test_export_then_import_updates(run, tmp_path, name):
     r = run("kb", "export", str(out), "--as", "editor")
     assert r.exit_code == 0 and "exported 25" in r.output
     r = run("kb", "import", str(out), "--json", "--as", "editor")
-    assert json.loads(r.output) == {"added": 0, "updated": 25}
+    # nothing changed since the export: importing it writes nothing (no new versions)
+    assert json.loads(r.output) == {"added": 0, "updated": 0, "unchanged": 25}
 
 
 def test_malformed_import_is_one_line_and_imports_nothing(run, tmp_path):

@@ -24,6 +24,17 @@ TEXT_FIELDS = [f for f in FIELDS if f in LIMITS]
 
 def test_every_text_field_of_an_article_has_a_limit():
     assert set(TEXT_FIELDS) == {"title", "body", "department", "category"} and LIMITS["tag"] > 0
+    assert LIMITS["question"] > 0 and LIMITS["questions_per_article"] > 0 and LIMITS["source_key"] > 0
+
+
+def test_a_similar_question_over_its_limit_is_refused_and_so_are_too_many(kb):
+    svc, editor = kb
+    with pytest.raises(ValidationError, match=f"questions: .* longer than {LIMITS['question']} characters"):
+        svc.add(editor, title="标题", body="正文", questions=["问" * (LIMITS["question"] + 1)])
+    with pytest.raises(ValidationError, match=f"more than {LIMITS['questions_per_article']}"):
+        svc.add(editor, title="标题", body="正文", questions=[f"问题{i}" for i in range(LIMITS["questions_per_article"] + 1)])
+    a = svc.add(editor, title="标题", body="正文", questions=["问" * LIMITS["question"]])
+    assert svc.get(editor, a.id).questions == ("问" * LIMITS["question"],)
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS)

@@ -148,6 +148,6 @@ def test_kb_import_cli_skip_bad_prints_the_refused_item_and_imports_the_rest(db_
     r = go("kb", "import", str(path), "--as", "editor")
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "kb.json[1]: body: contains a NUL" in r.output
     r = go("kb", "import", str(path), "--skip-bad", "--as", "editor")
-    assert r.exit_code == 2 and "added 9, updated 0, refused 1" in r.output
+    assert r.exit_code == 2 and "added 9, updated 0, unchanged 0, refused 1" in r.output
     assert "refused: kb.json[1]: body: contains a NUL" in r.output and "\x00" not in r.output
     assert CORPUS["nul"] not in r.output

@@ -83,9 +83,18 @@ CREATE TABLE kb_terms (
 );
 """
 
+# The source key is unique where there is one: importing the same outside id again updates.
+_V2 = """
+ALTER TABLE kb_articles ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE kb_articles ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX kb_articles_source_key ON kb_articles (source_key) WHERE source_key <> '';
+"""
+
 MIGRATIONS = [
     Migration("kb", 1, "knowledge base: articles, versions, term index, vocabulary, unanswered questions",
               sqlite=_COMMON.format(serial="INTEGER", ts="TEXT", collate="").replace(
                   "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT") + _TERMS_SQLITE,
               postgres=_COMMON.format(serial="BIGSERIAL", ts="TIMESTAMPTZ", collate='COLLATE "C"') + _TERMS_PG),
+    Migration("kb", 2, "similar questions (相似问法) and the source key of imported articles",
+              sqlite=_V2, postgres=_V2),
 ]

@@ -125,6 +125,10 @@ def show(article_id, as_json):
                 "updated_at", "updated_by"):
         echo(f"{key:>11}: {terminal_safe(getattr(a, key))}")
     echo(f"{'tags':>11}: {terminal_safe(', '.join(a.tags))}")
+    if a.source_key:
+        echo(f"{'source key':>11}: {terminal_safe(a.source_key)}")
+    for i, q in enumerate(a.questions):
+        echo(f"{'asked as' if i == 0 else '':>11}: {terminal_safe(q)}")
     echo("")
     echo(terminal_safe(a.body, keep_newlines=True))
 
@@ -248,7 +252,7 @@ def import_(path, publish, skip_bad, as_json):
         emit_json(counts)
     else:
         refused = f", refused {len(counts['refused'])}" if skip_bad else ""
-        echo(f"added {counts['added']}, updated {counts['updated']}{refused}")
+        echo(f"added {counts['added']}, updated {counts['updated']}, unchanged {counts['unchanged']}{refused}")
     if counts.get("refused"):
         sys.exit(2)
 
@@ -313,13 +317,30 @@ def flag(text):
 @kb.command("answer")
 @click.argument("unanswered_id", type=ranges.ROW_ID)
 @click.argument("article_id", type=ranges.ROW_ID)
+@click.option("--as-question", is_flag=True,
+              help="Also keep the question's words as a similar question (相似问法) of the article.")
 @as_option
 @one_line_errors
-def answer(unanswered_id, article_id):
+def answer(unanswered_id, article_id, as_question):
     """Mark an unanswered question answered by an article."""
     svc, u = _svc()
-    svc.answer(u, unanswered_id, article_id)
-    echo(f"question #{unanswered_id} answered by article #{article_id}")
+    svc.answer(u, unanswered_id, article_id, as_question=as_question)
+    kept = " (kept as a similar question)" if as_question else ""
+    echo(f"question #{unanswered_id} answered by article #{article_id}{kept}")
+
+
+@kb.command("question")
+@click.argument("article_id", type=ranges.ROW_ID)
+@click.argument("text")
+@version_option
+@json_option
+@as_option
+@one_line_errors
+def question(article_id, text, expected, as_json):
+    """Add a similar question (相似问法): a way people ask for this article. Search matches it
+    like the title; the same question again changes nothing."""
+    svc, u = _svc()
+    _print_article(svc.add_question(u, article_id, text, expected), as_json)
 
 
 @kb.command("dismiss")

@@ -79,4 +79,17 @@ def load_synonyms(config_dir: str | Path) -> Synonyms:
 def knowledge_service(store: KbStores, config_dir: str | Path, clock: Clock | None = None) -> KnowledgeService:
     """Reads roles.yaml and kb.yaml (ConfigError on bad config)."""
     return KnowledgeService(store.kb, store.audit, load_access(config_dir), load_synonyms(config_dir),
-                            clock or SystemClock())
+                            clock or SystemClock(), catalogue_names(config_dir))
+
+
+def catalogue_names(config_dir: str | Path) -> dict[str, dict[str, str]]:
+    """{"department": {name: code}, "category": {name: code}} from the site's tickets.yaml, so
+    an import may name a department or category either way; {} without the file. Raises
+    ConfigError for a broken file."""
+    if not (Path(config_dir) / "tickets.yaml").exists():
+        return {}
+    from ..tickets.catalog import load_catalog
+
+    cat = load_catalog(config_dir)
+    return {"department": {name: code for code, name in cat.departments.items()},
+            "category": {name: code for code, name in cat.categories.items()}}

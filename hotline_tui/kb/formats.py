@@ -18,7 +18,8 @@ import yaml
 
 from ..errors import ValidationError
 
-FIELDS = ("id", "title", "department", "category", "tags", "status", "valid_from", "valid_to", "version", "body")
+FIELDS = ("id", "source_key", "title", "department", "category", "tags", "questions", "status", "valid_from",
+          "valid_to", "version", "body")
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 
@@ -118,12 +119,12 @@ def write_items(path: str | Path, items: list[dict]) -> int:
             w = csv.DictWriter(fh, fieldnames=FIELDS)
             w.writeheader()
             for it in items:
-                w.writerow({k: (" ".join(it[k]) if k == "tags" else ("" if it.get(k) is None else it.get(k)))
-                            for k in FIELDS})
+                w.writerow({k: (" ".join(it[k]) if k == "tags" else "\n".join(it.get(k) or ()) if k == "questions"
+                                else ("" if it.get(k) is None else it.get(k))) for k in FIELDS})
     else:
         p.mkdir(parents=True, exist_ok=True)
         for it in items:
-            meta = {k: it[k] for k in FIELDS if k != "body" and it.get(k) not in (None, "")}
+            meta = {k: it[k] for k in FIELDS if k != "body" and it.get(k) not in (None, "", [])}
             meta["tags"] = list(it.get("tags") or [])
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False).strip()
             (p / f"{int(it['id']):06d}.md").write_text(f"---\n{front}\n---\n\n{it['body']}\n", encoding="utf-8")

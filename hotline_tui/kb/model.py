@@ -24,6 +24,8 @@ class Article:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     updated_by: str = ""
+    questions: tuple[str, ...] = ()     # similar questions (相似问法): how people ask for it
+    source_key: str = ""                # the id it has in the system it was imported from
 
     def is_current(self, today: date) -> bool:
         """Published and inside its validity window on ``today``."""
@@ -37,7 +39,8 @@ class Article:
         return {"id": self.id, "title": self.title, "body": self.body, "department": self.department,
                 "category": self.category, "tags": list(self.tags), "status": self.status,
                 "valid_from": iso(self.valid_from), "valid_to": iso(self.valid_to), "version": self.version,
-                "created_at": iso(self.created_at), "updated_at": iso(self.updated_at), "updated_by": self.updated_by}
+                "created_at": iso(self.created_at), "updated_at": iso(self.updated_at), "updated_by": self.updated_by,
+                "questions": list(self.questions), "source_key": self.source_key}
 
 
 def stored_id(a: Article) -> int:
@@ -58,7 +61,8 @@ def article_from_snapshot(d: dict[str, Any]) -> Article:
     return Article(d.get("id"), d["title"], d["body"], d.get("department", ""), d.get("category", ""),
                    tuple(d.get("tags") or ()), d.get("status", "draft"), day(d.get("valid_from")),
                    day(d.get("valid_to")), int(d.get("version", 1)), ts(d.get("created_at")),
-                   ts(d.get("updated_at")), d.get("updated_by", ""))
+                   ts(d.get("updated_at")), d.get("updated_by", ""), tuple(d.get("questions") or ()),
+                   d.get("source_key", "") or "")
 
 
 @dataclass(frozen=True)

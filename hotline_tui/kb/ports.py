@@ -47,6 +47,12 @@ class KnowledgeStore(Protocol):
         StoreUnavailable or StoreBusy. Blocks."""
         ...
 
+    def by_source_keys(self, keys: list[str]) -> dict[str, int]:
+        """{source key: article id} for the keys some article was imported with (outside ids,
+        ``KB-2023-017``); keys no article has are left out. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
+
     def all(self) -> Iterable[Article]:
         """Every article, by id (read lazily: the store may be read while this is consumed).
         Raises StoreUnavailable or StoreBusy. Blocks."""

@@ -46,21 +46,23 @@ class _Fields:
     meta: str
     body: str
     words: set[str]            # ASCII words of every field
+    asked: str = ""            # the similar questions (相似问法), one per line: they count as the title
 
     @classmethod
     def of(cls, a: Article, body: str) -> "_Fields":
         tags = [norm(t) for t in a.tags]
         title, meta, body = norm(a.title), norm(f"{a.department} {a.category}"), norm(body)
-        words = set(LATIN.findall(" ".join((title, *tags, meta, body))))
-        return cls(title, tags, "\n".join(tags), meta, body, words)
+        asked = "\n".join(norm(q) for q in a.questions)
+        words = set(LATIN.findall(" ".join((title, *tags, meta, body, asked))))
+        return cls(title, tags, "\n".join(tags), meta, body, words, asked)
 
     def field_factor(self, term: str) -> float:
         if term.isascii():
             if term not in self.words:
                 return 0.0
-            return max(F_TITLE if term in LATIN.findall(self.title) else 0, F_TAG if term in LATIN.findall(self.tagtext) else 0,
+            return max(F_TITLE if term in LATIN.findall(self.title + " " + self.asked) else 0, F_TAG if term in LATIN.findall(self.tagtext) else 0,
                        F_META if term in LATIN.findall(self.meta) else 0, F_BODY)
-        if term in self.title:
+        if term in self.title or term in self.asked:
             return F_TITLE
         if term in self.tagtext:
             return F_TAG
@@ -72,12 +74,13 @@ class _Fields:
         """Whether ``word`` appears whole in any field."""
         if word.isascii():
             return word in self.words
-        return word in self.title or word in self.tagtext or word in self.body or word in self.meta
+        return (word in self.title or word in self.tagtext or word in self.body or word in self.meta
+                or word in self.asked)
 
     def phrase(self, word: str) -> float:
         if len(word) < 2:
             return 0.0
-        if word in self.title:
+        if word in self.title or word in self.asked:
             return P_TITLE
         if word in self.tags:
             return P_TAG

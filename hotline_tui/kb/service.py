@@ -25,8 +25,9 @@ from .query import Plan, Synonyms, plan
 from .terms import article_terms, norm
 from .vocab import Vocabulary
 
-FIELDS = ("title", "body", "department", "category", "tags", "valid_from", "valid_to")
-LIMITS = {"title": 200, "body": 100_000, "department": 64, "category": 64, "tag": 32}
+FIELDS = ("title", "body", "department", "category", "tags", "valid_from", "valid_to", "questions")
+LIMITS = {"title": 200, "body": 100_000, "department": 64, "category": 64, "tag": 32, "question": 200,
+          "questions_per_article": 50, "source_key": 100}
 CANDIDATES, PER_TERM = 60, 500
 #: What may become what: publish a draft (or bring back a retired article), retire either.
 TRANSITIONS = {("draft", "publish"): "published", ("retired", "publish"): "published",
@@ -69,6 +70,56 @@ def _tags(value: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _questions(value: Any) -> tuple[str, ...]:
+    """Similar questions: a list, or text with one per line. The same question twice (by
+    ``question_key``: case, width, spaces, punctuation) is kept once."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(f"questions: must be a list of questions, not {type(value).__name__}")
+    out: list[str] = []
+    keys: set[str] = set()
+    for q in value:
+        if not isinstance(q, (str, int, float)):
+            raise ValidationError("questions: each question must be text")
+        q = " ".join(str(q).split())
+        refuse_nul(questions=q)
+        if len(q) > LIMITS["question"]:
+            raise ValidationError(f"questions: {q[:20]!r}… is longer than {LIMITS['question']} characters")
+        k = question_key(q)
+        if k and k not in keys:
+            keys.add(k)
+            out.append(q)
+    if len(out) > LIMITS["questions_per_article"]:
+        raise ValidationError(f"questions: more than {LIMITS['questions_per_article']} for one article")
+    return tuple(out)
+
+
+def _import_id(raw_id: Any, raw_key: Any) -> tuple[int | None, str]:
+    """(our article id, outside source key) of an imported item. A number (``17``, ``"17"``)
+    is one of our ids; any other id (``"KB-2023-017"``) is the id the item has in the system it
+    comes from, kept as the article's source key — as is an explicit ``source_key``, which wins
+    over a number given beside it (an export carries both; only the outside id means the same
+    article in another store)."""
+    key = "" if raw_key in (None, "") else str(raw_key).strip()
+    if raw_id in (None, ""):
+        aid = None
+    elif isinstance(raw_id, bool) or not str(raw_id).strip().isdigit():
+        if key and key != str(raw_id).strip():
+            raise ValidationError(f"id: {raw_id!r} and source_key {key!r} disagree")
+        key, aid = str(raw_id).strip(), None
+    else:
+        aid = int(str(raw_id).strip())
+    refuse_nul(source_key=key)
+    if len(key) > LIMITS["source_key"]:
+        raise ValidationError(f"id: longer than {LIMITS['source_key']} characters")
+    if key:
+        aid = None        # an exported article carries both: the outside id is the stable one
+    return aid, key
+
+
 def clean_fields(fields: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Checked, normalised article fields. Raises ValidationError naming the field."""
     unknown = set(fields) - set(FIELDS)
@@ -78,6 +129,8 @@ def clean_fields(fields: dict[str, Any], *, partial: bool = False) -> dict[str, 
     for k, v in fields.items():
         if k == "tags":
             out[k] = _tags(v)
+        elif k == "questions":
+            out[k] = _questions(v)
         elif k in ("valid_from", "valid_to"):
             out[k] = _day(v, k)
         else:
@@ -99,8 +152,11 @@ def clean_fields(fields: dict[str, Any], *, partial: bool = False) -> dict[str, 
 
 
 class KnowledgeService:
-    def __init__(self, store: KnowledgeStore, audit: AuditLog, access: Access, synonyms: Synonyms, clock: Clock):
+    def __init__(self, store: KnowledgeStore, audit: AuditLog, access: Access, synonyms: Synonyms, clock: Clock,
+                 names: dict[str, dict[str, str]] | None = None):
         self.store, self.audit, self.access, self.synonyms, self.clock = store, audit, access, synonyms, clock
+        # {"department": {name: code}, "category": {name: code}}: imports may name them either way
+        self.names = names or {}
         self.vocab = Vocabulary()
         self._vocab_lock = threading.Lock()
         self._vocab_checked = float("-inf")
@@ -120,7 +176,7 @@ class KnowledgeService:
             return self.vocab
 
     def _index(self, a: Article) -> None:
-        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body)
+        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, a.questions)
         self.store.index(stored_id(a), terms, keywords, a.status == "published")
         self._dirty = True
 
@@ -232,6 +288,20 @@ class KnowledgeService:
             return new
         return self._change(user, article_id, expected_version, "edit", "kb.edit", apply)
 
+    def add_question(self, user: User, article_id: int, text: str, expected_version: int | None = None) -> Article:
+        """Add one similar question (相似问法) to an article: a new version, audited as
+        ``kb.edit``. The same question again (by ``question_key``) changes nothing and returns
+        the article as it is. Raises ValidationError for empty or over-long text, NotFound,
+        ConflictError on a stale ``expected_version``. Needs kb.edit. Blocks."""
+        self.access.require(user, "kb.edit", f"add a question to article {article_id}")
+        found = _questions([text])
+        if not found:
+            raise ValidationError("questions: the question is empty")
+        a = self._load(article_id)
+        if question_key(found[0]) in {question_key(x) for x in a.questions}:
+            return a
+        return self.edit(user, article_id, expected_version, questions=(*a.questions, found[0]))
+
     def _transition(self, user, article_id, expected_version, action) -> Article:
         def apply(a: Article) -> Article:
             target = TRANSITIONS.get((a.status, action))
@@ -292,8 +362,10 @@ class KnowledgeService:
             raise ValidationError("status must be open, answered or dismissed")
         return self.store.questions(status, limit)
 
-    def answer(self, user: User, unanswered_id: int, article_id: int) -> Unanswered:
-        """Mark a question answered by an article (written for it or already there)."""
+    def answer(self, user: User, unanswered_id: int, article_id: int, *, as_question: bool = False) -> Unanswered:
+        """Mark a question answered by an article (written for it or already there). With
+        ``as_question`` the question's text also becomes a similar question (相似问法) of the
+        article, in the same transaction, so the next caller who asks it that way finds it."""
         self.access.require(user, "kb.edit", "answer an unanswered question")
         with self.store.tx():
             q = self.store.question(int(unanswered_id))
@@ -303,6 +375,8 @@ class KnowledgeService:
             if q.status == "answered" and q.article_id == int(article_id):
                 raise IllegalTransition(q.status, "answer", "question")
             self.store.close_question(int(unanswered_id), "answered", int(article_id))
+            if as_question:
+                self.add_question(user, int(article_id), q.text)
             self._audit(user, "kb.answer", "kb_question", q.id, {"status": q.status},
                         {"status": "answered", "article_id": int(article_id)})
         return replace(q, status="answered", article_id=int(article_id))
@@ -335,19 +409,23 @@ class KnowledgeService:
         now = self.clock.now()
         new_rows: list[tuple[Article, dict[str, int], set[str]]] = []
         updates: list[tuple[int, dict]] = []
+        by_key: list[tuple[str, dict, str]] = []      # (source key, fields, where)
         refused: list[str] = []
+        seen_keys: dict[str, str] = {}
         for n, item in enumerate(items, 1):
             where = item.get("_where") or f"item {n}"
-            data = {k: v for k, v in item.items() if k not in ("_where", "id", "status", "version")}
+            data = {k: v for k, v in item.items() if k not in ("_where", "id", "status", "version", "source_key")}
             try:
-                f = clean_fields(data)
+                f = self.resolve_names(clean_fields(data))
                 self._check_validity(f.get("valid_from"), f.get("valid_to"))
-                aid = item.get("id")
-                if aid not in (None, ""):
-                    try:
-                        aid = int(aid)
-                    except (TypeError, ValueError):
-                        raise ValidationError(f"id: not a number: {aid!r}") from None
+                aid, key = _import_id(item.get("id"), item.get("source_key"))
+                if key:
+                    if key in seen_keys:
+                        raise ValidationError(f"id: {key!r} is already used by {seen_keys[key]}")
+                    seen_keys[key] = where
+                    by_key.append((key, f, where))
+                    continue
+                if aid is not None:
                     updates.append((aid, f))
                     continue
             except ValidationError as exc:
@@ -355,29 +433,57 @@ class KnowledgeService:
                     refused.append(f"{where}: {exc}")
                     continue
                 raise ValidationError(f"{where}: {exc}") from None
-            a = Article(None, status="published" if publish else "draft", version=1, created_at=now, updated_at=now,
-                        updated_by=user.name, **f)
-            terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body)
-            new_rows.append((a, terms, keywords))
+            new_rows.append(self._new_row(user, f, publish, now))
+        unchanged = 0
         with self.store.tx():
+            known = self.store.by_source_keys([k for k, _, _ in by_key]) if by_key else {}
+            for key, f, _where in by_key:
+                if key in known:
+                    updates.append((known[key], f))
+                else:
+                    new_rows.append(self._new_row(user, {**f, "source_key": key}, publish, now))
             updated = 0
             for aid, f in updates:
-                if self.store.get(aid) is None:
+                current = self.store.get(aid)
+                if current is None:
                     raise NotFound(f"import: no article {aid} to update")
-                a = self.edit(user, aid, None, **f)
+                same = all(getattr(current, k) == v for k, v in f.items())
+                if same and (not publish or current.status == "published"):
+                    unchanged += 1          # importing the same file again writes nothing
+                    continue
+                a = current if same else self.edit(user, aid, None, **f)
                 if publish and a.status != "published":
                     self.publish(user, aid)
                 updated += 1
             ids = self.store.bulk_add(new_rows, "import", user.name, now) if new_rows else []
-            self._audit(user, "kb.import", "article", "*", None,
-                        {"added": len(ids), "updated": updated, "first_id": ids[0] if ids else None,
-                         "last_id": ids[-1] if ids else None, "published": publish})
+            if ids or updated:
+                self._audit(user, "kb.import", "article", "*", None,
+                            {"added": len(ids), "updated": updated, "unchanged": unchanged,
+                             "first_id": ids[0] if ids else None, "last_id": ids[-1] if ids else None,
+                             "published": publish})
         self._dirty = True
         if ids:
             self.store.tidy_index()
-        out: dict[str, Any] = {"added": len(ids), "updated": updated}
+        out: dict[str, Any] = {"added": len(ids), "updated": updated, "unchanged": unchanged}
         if skip_bad:
             out["refused"] = refused
+        return out
+
+    def _new_row(self, user: User, f: dict, publish: bool, now: datetime) -> tuple[Article, dict[str, int], set[str]]:
+        a = Article(None, status="published" if publish else "draft", version=1, created_at=now, updated_at=now,
+                    updated_by=user.name, **f)
+        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, a.questions)
+        return a, terms, keywords
+
+    def resolve_names(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """``fields`` with a department or category given by name replaced by its code, from
+        the site's catalogue (市人力资源和社会保障局 -> RSJ); a code, or a name the catalogue does
+        not know, stays as given. Never blocks."""
+        out = dict(fields)
+        for k in ("department", "category"):
+            v = out.get(k)
+            if v and v in self.names.get(k, {}):
+                out[k] = self.names[k][v]
         return out
 
     def reindex(self, user: User) -> int:
@@ -389,7 +495,7 @@ class KnowledgeService:
 
         def rows():
             for a in list(self.store.all()):
-                terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body)
+                terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, a.questions)
                 yield a.id, terms, keywords, a.status == "published"
         with self.store.tx():
             n = self.store.replace_index(rows())
@@ -410,7 +516,8 @@ class KnowledgeService:
             if a.status != "published" and not include_drafts:
                 continue
             out.append({"id": a.id, "title": a.title, "body": a.body, "department": a.department,
-                        "category": a.category, "tags": list(a.tags), "status": a.status,
+                        "category": a.category, "tags": list(a.tags), "questions": list(a.questions),
+                        "source_key": a.source_key, "status": a.status,
                         "valid_from": a.valid_from.isoformat() if a.valid_from else None,
                         "valid_to": a.valid_to.isoformat() if a.valid_to else None, "version": a.version})
         return out

@@ -60,6 +60,7 @@ def bigrams(run: str) -> list[str]:
 W_TITLE = 30
 W_TAG = 24
 W_META = 10             # department and category
+W_QUESTION = 24         # similar questions (相似问法): how callers ask for the article, like a tag
 W_BODY = 4              # + up to 4 more for repeats
 BODY_TERMS = 48         # distinct body terms kept per article (bounds the index size)
 QUOTED_TERMS = 24       # ... plus this many from quoted text anywhere in the body
@@ -98,7 +99,8 @@ def _body_terms(body: str) -> list[str]:
     return seq
 
 
-def article_terms(title: str, tags, department: str, category: str, body: str) -> tuple[dict[str, int], set[str]]:
+def article_terms(title: str, tags, department: str, category: str, body: str,
+                  questions=()) -> tuple[dict[str, int], set[str]]:
     """(term -> weight, keyword terms) for an article: the postings to store, and the words of
     the title, tags, department and category, which feed the pinyin/initials vocabulary. The
     single characters of the title and tags are keywords only — in the vocabulary (so ``ka``
@@ -118,6 +120,10 @@ def article_terms(title: str, tags, department: str, category: str, body: str) -
     _short_field(out, set(), department, W_META)
     _short_field(out, set(), category, W_META)
     keywords = set(out) | chars
+    for q in questions:
+        # A question's pairs are postings but not keywords: a sentence's 俺家, 咋办 … would
+        # become readings of pinyin and initials.
+        _short_field(out, set(), q, W_QUESTION)
     counts = Counter(_body_terms(body))
     get = out.get
     kept = list(islice(counts, BODY_TERMS))

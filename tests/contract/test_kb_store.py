@@ -188,7 +188,7 @@ def test_import_export_round_trip(env, tmp_path, fmt):
         == (SAMPLE[0]["title"], SAMPLE[0]["body"])
     for i in items:
         i["body"] += "（已更新）"
-    assert svc.import_items(ed, items) == {"added": 0, "updated": 5}
+    assert svc.import_items(ed, items) == {"added": 0, "updated": 5, "unchanged": 0}
     after = svc.export_items(ed)
     assert [a["body"] for a in after] == [s["body"] + "（已更新）" for s in SAMPLE[:5]]
     assert [a["tags"] for a in after] == [s["tags"] for s in SAMPLE[:5]]

@@ -137,7 +137,7 @@ def test_an_import_is_all_or_nothing(env):
                                        {"id": 999, "title": "x", "body": "y"}])
     assert store.kb.get(a.id).title == CARD["title"] and len(list(store.kb.all())) == 1
     assert svc.import_items(u("editor"), [{"title": "新文章", "body": "正文"}, {"id": a.id, **CARD, "body": "新正文"}],
-                            publish=True) == {"added": 1, "updated": 1}
+                            publish=True) == {"added": 1, "updated": 1, "unchanged": 0}
     assert sorted((x.title, x.status) for x in store.kb.all()) == [("新文章", "published"), (CARD["title"], "published")]
 
 
