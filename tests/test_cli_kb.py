@@ -88,3 +88,27 @@ def test_reindex_rebuilds_the_index_and_needs_kb_edit(run):
     r = run("kb", "reindex", "--json", "--as", "editor")
     assert r.exit_code == 0 and json.loads(r.output) == {"articles": 25}
     assert run("kb", "search", "社保卡", "--limit", "3", "--json", "--as", "agent1001").output == before
+
+
+def test_similar_questions_from_the_cli(run):
+    """`kb question` adds a way people ask; `kb answer --as-question` keeps a 查无 question's
+    words on the article it was answered by; `kb show` lists them; agents may not add them."""
+    assert run("kb", "question", "25", "老人坐车不要钱那个卡", "--as", "agent1001").exit_code == 3
+    r = run("kb", "question", "25", "老人坐车不要钱那个卡", "--json", "--as", "editor")
+    assert r.exit_code == 0 and json.loads(r.output)["questions"] == ["老人坐车不要钱那个卡"]
+    assert run("kb", "flag", "办个啥证能白坐公交", "--as", "agent1001").exit_code == 0
+    qid = json.loads(run("kb", "unanswered", "--json", "--as", "editor").output)[0]["id"]
+    r = run("kb", "answer", str(qid), "25", "--as-question", "--as", "editor")
+    assert r.exit_code == 0 and "kept as a similar question" in r.output
+    shown = run("kb", "show", "25", "--as", "editor").output
+    assert "asked as: 老人坐车不要钱那个卡" in shown and "办个啥证能白坐公交" in shown
+
+
+def test_importing_outside_ids_twice_changes_nothing(run, tmp_path):
+    src = tmp_path / "outside.json"
+    src.write_text(json.dumps([{"id": "KB-2023-017", "title": "外来文章", "body": "正文",
+                                "department": "市人力资源和社会保障局"}], ensure_ascii=False), encoding="utf-8")
+    first = json.loads(run("kb", "import", str(src), "--json", "--as", "editor").output)
+    again = run("kb", "import", str(src), "--as", "editor")
+    assert first == {"added": 1, "updated": 0, "unchanged": 0}
+    assert again.exit_code == 0 and again.output.strip() == "added 0, updated 0, unchanged 1"

@@ -175,8 +175,14 @@ class KnowledgeService:
                 self._vocab_checked, self._dirty = now, False
             return self.vocab
 
+    def asked(self, a: Article) -> tuple[str, ...]:
+        """The article's similar questions as search reads them: the fillers and endings of
+        kb.yaml cut out, as they are from a query (咋, 俺 … would match any caller's filler).
+        Never blocks."""
+        return tuple(self.synonyms.without_fillers(norm(q)) for q in a.questions)
+
     def _index(self, a: Article) -> None:
-        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, a.questions)
+        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, self.asked(a))
         self.store.index(stored_id(a), terms, keywords, a.status == "published")
         self._dirty = True
 
@@ -227,7 +233,8 @@ class KnowledgeService:
                                           limit=CANDIDATES)
             scores = dict(found)
             arts = self.store.get_many(list(scores))
-            hits = _rank.rank(v, p, [(a, scores[stored_id(a)]) for a in arts], self.clock.now().date(), limit)
+            hits = _rank.rank(v, p, [(replace(a, questions=self.asked(a)) if a.questions else a, scores[stored_id(a)])
+                                     for a in arts], self.clock.now().date(), limit)
         if record and (not hits or hits[0].score < _rank.USEFUL):
             self._record(user, query, "search")
         return hits
@@ -472,7 +479,7 @@ class KnowledgeService:
     def _new_row(self, user: User, f: dict, publish: bool, now: datetime) -> tuple[Article, dict[str, int], set[str]]:
         a = Article(None, status="published" if publish else "draft", version=1, created_at=now, updated_at=now,
                     updated_by=user.name, **f)
-        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, a.questions)
+        terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, self.asked(a))
         return a, terms, keywords
 
     def resolve_names(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -495,7 +502,7 @@ class KnowledgeService:
 
         def rows():
             for a in list(self.store.all()):
-                terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, a.questions)
+                terms, keywords = article_terms(a.title, a.tags, a.department, a.category, a.body, self.asked(a))
                 yield a.id, terms, keywords, a.status == "published"
         with self.store.tx():
             n = self.store.replace_index(rows())
