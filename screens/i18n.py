@@ -130,6 +130,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "desk_new_call_hint": ("1 / 2 / 3 · Esc = 留给上一位", "1 / 2 / 3 · Esc = keep for the previous caller"),
     "desk_next_waiting": ("新来电 {number} 等待：登记或 ctrl+n 后切换", "New call {number} waits: register or ctrl+n to take it"),
     "kb_unanswered_n": ("待解答的查无问题：{n}", "Unanswered questions waiting for editors: {n}"),
+    # knowledge editing (issue 22)
+    "kb_f_title": ("标题", "Title"), "kb_f_department": ("承办单位代码或名称", "Department (code or name)"),
+    "kb_f_category": ("分类", "Category"), "kb_f_tags": ("标签（空格分隔）", "Tags (separated by spaces)"),
+    "kb_f_questions": ("相似问法（每行一个）", "Similar questions (one per line)"),
+    "kb_f_body": ("正文（Markdown）· ctrl+s 保存 · Esc 取消", "Body (Markdown) · ctrl+s save · Esc cancel"),
+    "kb_new": ("新建知识", "New article"), "kb_edit": ("编辑知识 #{id}（第 {v} 版）", "Edit article #{id} (version {v})"),
+    "kb_saved": ("已保存 #{id} 第 {v} 版：{title}", "Saved #{id} version {v}: {title}"),
+    "kb_refused": ("未保存（输入的内容都还在）：{why}", "Not saved (everything typed is kept): {why}"),
+    "kb_no_article_shown": ("先打开一篇知识", "Open an article first"),
+    "kb_add_question": ("为「{title}」添加相似问法", "A similar question for “{title}”"),
+    "kb_confirm_publish": ("发布 #{id}「{title}」？坐席将能查到", "Publish #{id} “{title}”? Agents will find it"),
+    "kb_confirm_retire": ("下线 #{id}「{title}」？历史保留", "Retire #{id} “{title}”? Its history stays"),
+    "kb_queue": ("查无问题（按被问次数）· l 关联到当前知识 · k 关联并存为相似问法 · n 新建 · d 忽略",
+                 "Unanswered (most asked first) · l link to the article · k link + keep as question · n new · d dismiss"),
+    "kb_queue_empty": ("没有待解答的查无问题", "No unanswered questions"),
+    "kb_link_target": ("当前知识：#{id} {title}", "Article shown: #{id} {title}"),
+    "kb_linked": ("已关联：{text}", "Linked: {text}"), "kb_linked_kept": ("已关联并存为相似问法：{text}", "Linked and kept as a similar question: {text}"),
+    "kb_dismissed": ("已忽略：{text}", "Dismissed: {text}"),
     # engineer
     "node": ("节点", "Node"),
     "link": ("链路", "Link"),
@@ -224,6 +242,9 @@ KEY_LABELS: dict[str, str] = {
     "Re-dispatch": "重新派单", "Reassign callback": "改派回拨", "Red/yellow": "红/黄灯",
     "Refuse ext.": "驳回延期", "Search": "搜索", "Send back": "退回答复", "Sort": "排序", "Tag": "标记",
     "Urge": "催办", "Whisper": "密语", "Yes": "是", "palette": "命令面板",
+    "New article": "新建知识", "Edit article": "编辑", "Add question": "相似问法", "Publish": "发布", "Retire": "下线",
+    "Unanswered": "查无", "Save": "保存", "Link to article": "关联", "Link + keep question": "关联并存问法",
+    "Dismiss": "忽略",
 }
 
 

@@ -102,6 +102,10 @@ class KbPanel(Vertical):
             return
         self._flag(text)
 
+    def show(self, article) -> None:
+        """Show ``article`` (just saved: its new version) beside the results."""
+        self._open(article.id)
+
     def search_for(self, text: str) -> None:
         """Put ``text`` in the search box and search (as if typed)."""
         self.query_one("#kb-q", Input).value = text
