@@ -61,5 +61,10 @@ class SqlAuditLog:
             "SELECT * FROM audit_log WHERE subject_type = :st AND subject_id = :sid ORDER BY id",
             {"st": subject_type, "sid": subject_id}))
 
+    def by_action(self, action: str, after_id: int = 0, limit: int = 1000) -> list[AuditEntry]:
+        return self._rows(self.db.query(
+            "SELECT * FROM audit_log WHERE action = :a AND id > :after ORDER BY id LIMIT :n",
+            {"a": action, "after": int(after_id), "n": int(limit)}))
+
     def recent(self, limit: int = 100) -> list[AuditEntry]:
         return self._rows(self.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT :n", {"n": limit}))

@@ -16,7 +16,7 @@ from typing import Any
 from operator import itemgetter
 
 from hotline_tui.errors import ConflictError, NotFound
-from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_from_snapshot
+from hotline_tui.kb.model import Article, ArticleVersion, Suggestion, Unanswered, article_from_snapshot
 from hotline_tui.kb.terms import term_pinyin
 from hotline_tui.kb.vocab import VocabRow
 
@@ -351,3 +351,38 @@ class SqlKnowledgeStore:
     def close_question(self, qid: int, status: str, article_id: int | None) -> None:
         self.db.execute("UPDATE kb_questions SET status = :st, article_id = :a WHERE id = :id",
                         {"st": status, "a": article_id, "id": qid})
+
+    # -- suggested similar questions ----------------------------------------------------------
+    def learn_cursor(self) -> int:
+        r = self.db.query_one("SELECT value FROM kb_meta WHERE key = 'learn_cursor'")
+        return int(r["value"]) if r else 0
+
+    def set_learn_cursor(self, value: int) -> None:
+        self.db.execute("UPDATE kb_meta SET value = :v WHERE key = 'learn_cursor'", {"v": int(value)})
+
+    def add_suggestion(self, s: Suggestion, key: str) -> bool:
+        n = self.db.execute(
+            "INSERT INTO kb_suggestions (article_id, qkey, text, source, found_at, status) "
+            "VALUES (:a, :k, :t, :src, :at, 'open') ON CONFLICT (article_id, qkey) DO NOTHING",
+            {"a": s.article_id, "k": key, "t": s.text, "src": s.source, "at": self.db.ts(s.found_at)})
+        return n == 1
+
+    @staticmethod
+    def _suggestion(r) -> Suggestion:
+        return Suggestion(int(r["id"]), int(r["article_id"]), r["text"], r["source"], from_ts(r["found_at"]),
+                          r["status"], r["decided_by"], from_ts(r["decided_at"]) if r["decided_at"] else None)
+
+    def suggestions(self, status: str | None = "open", limit: int = 200) -> list[Suggestion]:
+        where, p = "", {"n": int(limit), "st": status or ""}
+        if status:
+            where = "WHERE status = :st"
+        return [self._suggestion(r) for r in self.db.query(
+            f"SELECT * FROM kb_suggestions {where} ORDER BY id LIMIT :n", p)]
+
+    def suggestion(self, sid: int) -> Suggestion | None:
+        r = self.db.query_one("SELECT * FROM kb_suggestions WHERE id = :id", {"id": int(sid)})
+        return self._suggestion(r) if r else None
+
+    def decide_suggestion(self, sid: int, status: str, by: str, at: datetime) -> None:
+        self.db.execute("UPDATE kb_suggestions SET status = :st, decided_by = :by, decided_at = :at WHERE id = :id",
+                        {"st": status, "by": by, "at": self.db.ts(at), "id": int(sid)})

@@ -43,6 +43,11 @@ class AuditLog(Protocol):
         """Entries about one subject, oldest first. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
 
+    def by_action(self, action: str, after_id: int = 0, limit: int = 1000) -> list[AuditEntry]:
+        """At most ``limit`` entries of ``action`` with an id above ``after_id``, oldest first
+        (read on from the last id seen). Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
     def recent(self, limit: int = 100) -> list[AuditEntry]:
         """At most ``limit`` entries, newest first. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...

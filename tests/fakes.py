@@ -37,7 +37,7 @@ from hotline_tui.calls import CallbackTask, CallRecord, ShiftNote
 from hotline_tui.calls_port import AgentInterval
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, NotFound, ValidationError
-from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_from_snapshot
+from hotline_tui.kb.model import Article, ArticleVersion, Suggestion, Unanswered, article_from_snapshot
 from hotline_tui.kb.terms import term_pinyin
 from hotline_tui.kb.vocab import VocabRow
 from hotline_tui.textfold import fold_fields, fold_query
@@ -123,6 +123,10 @@ class FakeAuditLog(_FakeTable):
         with self.db.lock:
             return [copy.deepcopy(e) for e in self.state["entries"]
                     if e.subject_type == subject_type and e.subject_id == subject_id]
+
+    def by_action(self, action: str, after_id: int = 0, limit: int = 1000) -> list[AuditEntry]:
+        with self.db.lock:
+            return [copy.deepcopy(e) for e in self.state["entries"] if e.action == action and (e.id or 0) > after_id][:limit]
 
     def recent(self, limit: int = 100) -> list[AuditEntry]:
         with self.db.lock:
@@ -574,6 +578,41 @@ class FakeKnowledgeStore(_FakeTable):
             if qid in self.state["questions"]:
                 key, q = self.state["questions"][qid]
                 self.state["questions"][qid] = (key, dataclasses.replace(q, status=status, article_id=article_id))
+
+    # suggested similar questions
+    def learn_cursor(self) -> int:
+        with self.db.lock:
+            return int(self.state.get("learn_cursor", 0))
+
+    def set_learn_cursor(self, value: int) -> None:
+        with self.db.lock:
+            self.state["learn_cursor"] = int(value)
+
+    def add_suggestion(self, s: Suggestion, key: str) -> bool:
+        with self.db.lock:
+            rows = self.state.setdefault("suggestions", {})
+            if any(r.article_id == s.article_id and k == key for k, r in rows.values()):
+                return False
+            sid = len(rows) + 1
+            rows[sid] = (key, dataclasses.replace(s, id=sid, status="open", found_at=_site(s.found_at)))
+            return True
+
+    def suggestions(self, status: str | None = "open", limit: int = 200) -> list[Suggestion]:
+        with self.db.lock:
+            rows = [copy.deepcopy(r) for _, (_, r) in sorted(self.state.get("suggestions", {}).items())]
+            return [r for r in rows if status is None or r.status == status][:limit]
+
+    def suggestion(self, sid: int) -> Suggestion | None:
+        with self.db.lock:
+            row = self.state.get("suggestions", {}).get(int(sid))
+            return copy.deepcopy(row[1]) if row else None
+
+    def decide_suggestion(self, sid: int, status: str, by: str, at: datetime) -> None:
+        with self.db.lock:
+            rows = self.state.get("suggestions", {})
+            if int(sid) in rows:
+                key, r = rows[int(sid)]
+                rows[int(sid)] = (key, dataclasses.replace(r, status=status, decided_by=by, decided_at=_site(at)))
 
 
 class FakeStore:

@@ -112,3 +112,10 @@ def test_importing_outside_ids_twice_changes_nothing(run, tmp_path):
     again = run("kb", "import", str(src), "--as", "editor")
     assert first == {"added": 1, "updated": 0, "unchanged": 0}
     assert again.exit_code == 0 and again.output.strip() == "added 0, updated 0, unchanged 1"
+
+
+def test_suggestions_list_and_refusals(run):
+    assert json.loads(run("kb", "suggestions", "--json", "--as", "editor").output) == []
+    assert run("kb", "suggestions", "--as", "agent1001").exit_code == 3
+    r = run("kb", "accept", "99", "--as", "editor")
+    assert r.exit_code != 0 and r.output.strip() == "error: no suggestion 99"

@@ -90,6 +90,27 @@ ALTER TABLE kb_articles ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX kb_articles_source_key ON kb_articles (source_key) WHERE source_key <> '';
 """
 
+# A citizen's words from a ticket answered on the spot citing an article: a candidate similar
+# question for the editors, never live until accepted. One per (article, question key): learning
+# twice, or from two tickets saying the same, suggests it once. ``learn_cursor``: the last audit
+# entry read.
+_V3 = """
+CREATE TABLE kb_suggestions (
+    id {serial},
+    article_id BIGINT NOT NULL,
+    qkey TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    found_at {ts} NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    decided_by TEXT NOT NULL DEFAULT '',
+    decided_at {ts},
+    UNIQUE (article_id, qkey)
+);
+CREATE INDEX kb_suggestions_status ON kb_suggestions (status, id);
+INSERT INTO kb_meta (key, value) VALUES ('learn_cursor', 0);
+"""
+
 MIGRATIONS = [
     Migration("kb", 1, "knowledge base: articles, versions, term index, vocabulary, unanswered questions",
               sqlite=_COMMON.format(serial="INTEGER", ts="TEXT", collate="").replace(
@@ -97,4 +118,7 @@ MIGRATIONS = [
               postgres=_COMMON.format(serial="BIGSERIAL", ts="TIMESTAMPTZ", collate='COLLATE "C"') + _TERMS_PG),
     Migration("kb", 2, "similar questions (相似问法) and the source key of imported articles",
               sqlite=_V2, postgres=_V2),
+    Migration("kb", 3, "suggested similar questions, learnt from tickets answered on the spot",
+              sqlite=_V3.format(serial="INTEGER PRIMARY KEY AUTOINCREMENT", ts="TEXT"),
+              postgres=_V3.format(serial="BIGSERIAL PRIMARY KEY", ts="TIMESTAMPTZ")),
 ]

@@ -303,6 +303,48 @@ def unanswered(status, limit, as_json):
         echo(f"{q.id:>5}  x{q.count:<3} {q.source:<6} {q.last_at:%m-%d %H:%M} {q.status:<9} {terminal_safe(q.text)}{extra}")
 
 
+@kb.command("suggestions")
+@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]), default="open", show_default=True)
+@click.option("--limit", type=ranges.LIMIT, default=200, show_default=True)
+@json_option
+@as_option
+@one_line_errors
+def suggestions(status, limit, as_json):
+    """Similar questions learnt from tickets answered on the spot (the citizen's words and the
+    article the agent cited), for editors to accept or reject; reads what was answered since
+    the last look first."""
+    svc, u = _svc()
+    rows = svc.suggestions(u, None if status == "all" else status, limit)
+    if as_json:
+        emit_json([{"id": x.id, "article_id": x.article_id, "text": x.text, "ticket": x.source, "found_at": x.found_at,
+                    "status": x.status, "decided_by": x.decided_by, "decided_at": x.decided_at} for x in rows])
+        return
+    for x in rows:
+        echo(f"{x.id:>5}  #{x.article_id:<6} {x.status:<9} {terminal_safe(x.source):<14} {terminal_safe(x.text)}")
+
+
+@kb.command("accept")
+@click.argument("suggestion_id", type=ranges.ROW_ID)
+@as_option
+@one_line_errors
+def accept(suggestion_id):
+    """Accept a suggested question: it becomes a similar question of its article."""
+    svc, u = _svc()
+    x = svc.decide(u, suggestion_id, accept=True)
+    echo(f"suggestion #{x.id} accepted: article #{x.article_id} is also asked as {terminal_safe(x.text)!r}")
+
+
+@kb.command("reject")
+@click.argument("suggestion_id", type=ranges.ROW_ID)
+@as_option
+@one_line_errors
+def reject(suggestion_id):
+    """Reject a suggested question (it is not suggested again)."""
+    svc, u = _svc()
+    x = svc.decide(u, suggestion_id, accept=False)
+    echo(f"suggestion #{x.id} rejected")
+
+
 @kb.command("flag")
 @click.argument("text")
 @as_option

@@ -102,6 +102,22 @@ class Hit:
 
 
 @dataclass
+class Suggestion:
+    """A candidate similar question: what a citizen said in a ticket answered on the spot that
+    cited the article. Editors accept it (it becomes one of the article's questions) or reject
+    it; nothing goes live unreviewed."""
+
+    id: int | None
+    article_id: int
+    text: str
+    source: str                    # the ticket serial it came from
+    found_at: datetime
+    status: str = "open"           # open | accepted | rejected
+    decided_by: str = ""
+    decided_at: datetime | None = None
+
+
+@dataclass
 class Unanswered:
     """A question the knowledge base could not answer (查无): from a fruitless search or flagged."""
 

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Iterable, Protocol
 
-from .model import Article, ArticleVersion, Unanswered
+from .model import Article, ArticleVersion, Suggestion, Unanswered
 from .vocab import VocabRow
 
 
@@ -128,5 +128,35 @@ class KnowledgeStore(Protocol):
     def close_question(self, qid: int, status: str, article_id: int | None) -> None:
         """Set the question's status ("answered" with the answering ``article_id``, or
         "dismissed" with None); an unknown ``qid`` changes nothing. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
+
+    # suggested similar questions (learnt from tickets answered on the spot)
+    def learn_cursor(self) -> int:
+        """The id of the last audit entry learning has read (0 before the first run). Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def set_learn_cursor(self, value: int) -> None:
+        """Keep ``value`` as the last audit entry read (inside the caller's transaction).
+        Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def add_suggestion(self, s: Suggestion, key: str) -> bool:
+        """Store ``s`` (status open) unless the article already has a suggestion with question
+        key ``key``; returns whether it was added. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def suggestions(self, status: str | None = "open", limit: int = 200) -> list[Suggestion]:
+        """Suggestions with ``status`` (None: all), oldest first. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
+
+    def suggestion(self, sid: int) -> Suggestion | None:
+        """One suggestion, None when there is none. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def decide_suggestion(self, sid: int, status: str, by: str, at: datetime) -> None:
+        """Mark a suggestion accepted or rejected by ``by`` at ``at``. Raises StoreUnavailable or
         StoreBusy. Blocks."""
         ...

@@ -19,7 +19,7 @@ from ..audit import AuditEntry, AuditLog
 from ..clock import Clock
 from ..errors import ConflictError, IllegalTransition, NotFound, ValidationError, refuse_nul
 from . import rank as _rank
-from .model import Article, ArticleVersion, Hit, Unanswered, stored_id
+from .model import Article, ArticleVersion, Hit, Suggestion, Unanswered, stored_id
 from .ports import KnowledgeStore
 from .query import Plan, Synonyms, plan
 from .terms import article_terms, norm
@@ -400,6 +400,65 @@ class KnowledgeService:
             self.store.close_question(int(unanswered_id), "dismissed", None)
             self._audit(user, "kb.dismiss", "kb_question", q.id, {"status": q.status}, {"status": "dismissed"})
         return replace(q, status="dismissed")
+
+    # -- learning from the hotline's own answers ---------------------------------------------
+    def learn(self, user: User, batch: int = 1000) -> int:
+        """Read the audit log from where the last run stopped for tickets answered on the spot
+        that cited an article (``ticket.answer`` with ``cited_article``) and keep each ticket's
+        words (mobile numbers masked, at most one question long) as a suggested similar question
+        of that article — unless the article already has it, or it was suggested (and accepted
+        or rejected) before. Nothing goes live: editors accept or reject. Idempotent: a second
+        run over the same entries adds nothing. Returns how many were added. Needs kb.edit.
+        Blocks (the store)."""
+        self.access.require(user, "kb.edit", "learn similar questions from answered tickets")
+        added = 0
+        now = self.clock.now()
+        with self.store.tx():
+            cursor = self.store.learn_cursor()
+            while True:
+                entries = self.audit.by_action("ticket.answer", after_id=cursor, limit=batch)
+                for e in entries:
+                    cursor = max(cursor, e.id or cursor)
+                    after = e.after or {}
+                    aid, words = after.get("cited_article"), str(after.get("content") or "")
+                    if not isinstance(aid, int) or not words.strip():
+                        continue
+                    text = " ".join(_MOBILE.sub(r"\1****\2", words).split())[:LIMITS["question"]]
+                    key = question_key(text)
+                    article = self.store.get(aid)
+                    if not key or article is None or key in {question_key(q) for q in article.questions}:
+                        continue
+                    added += self.store.add_suggestion(Suggestion(None, aid, text, e.subject_id, now), key)
+                if len(entries) < batch:
+                    break
+            self.store.set_learn_cursor(cursor)
+        return added
+
+    def suggestions(self, user: User, status: str | None = "open", limit: int = 200) -> list[Suggestion]:
+        """Suggested similar questions (open by default), learning first from what was answered
+        since the last look. Needs kb.edit. Blocks."""
+        self.learn(user)
+        return self.store.suggestions(status, limit)
+
+    def decide(self, user: User, suggestion_id: int, accept: bool) -> Suggestion:
+        """Accept (the words become one of the article's similar questions, a new version) or
+        reject an open suggestion; audited as ``kb.suggestion``. Raises NotFound,
+        IllegalTransition when it was decided already, PermissionDenied. Blocks."""
+        self.access.require(user, "kb.edit", "decide a suggested question")
+        with self.store.tx():
+            s = self.store.suggestion(int(suggestion_id))
+            if s is None:
+                raise NotFound(f"no suggestion {suggestion_id}")
+            status = "accepted" if accept else "rejected"
+            if s.status != "open":
+                raise IllegalTransition(s.status, "accept" if accept else "reject", "suggestion")
+            if accept:
+                self.add_question(user, s.article_id, s.text)
+            now = self.clock.now()
+            self.store.decide_suggestion(s.id or 0, status, user.name, now)
+            self._audit(user, "kb.suggestion", "kb_suggestion", s.id, {"status": s.status},
+                        {"status": status, "article_id": s.article_id, "text": s.text})
+        return replace(s, status=status, decided_by=user.name, decided_at=now)
 
     # -- import / export ---------------------------------------------------------------------
     def import_items(self, user: User, items: Iterable[dict], publish: bool = False,

@@ -8,7 +8,7 @@ import pytest
 
 from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
-from hotline_tui.errors import PermissionDenied, ValidationError
+from hotline_tui.errors import IllegalTransition, PermissionDenied, ValidationError
 from hotline_tui.kb.factory import knowledge_service
 from hotline_tui.kb.formats import read_items, write_items
 
@@ -115,3 +115,43 @@ def test_questions_and_source_keys_survive_export_and_import(env, tmp_path, name
     result = svc.import_items(ed, items)
     assert result["added"] == 0 and result["updated"] == 0 and result["unchanged"] == len(items)
     assert svc.get(ed, ids["居住证办理"]).questions == ("外地人在这住要办啥证",)
+
+
+# -- learning from the hotline's own answers -------------------------------------------------
+def _answer_citing(store, article_id: int, content: str, phone: str = "13812341234"):
+    from hotline_tui.tickets.factory import ticket_service
+    from hotline_tui.tickets.service import Intake
+    tickets = ticket_service(store, DEMO_DIR, FixedClock("2026-12-06T10:00:00+08:00"))
+    intake = Intake(channel="phone", caller_phone=phone, content=content, category="consult", subcategory="办事指南")
+    return tickets.register_and_answer(tickets.access.user("agent1001"), intake, "按知识库当即答复。", article_id=article_id)
+
+
+def test_answers_citing_an_article_become_suggestions_only_an_editor_makes_live(env):
+    svc, u, ids, store = env
+    ed = u("editor")
+    work = ids["工伤认定申请"]
+    t1 = _answer_citing(store, work, "干活时候手被机器压了，老板不管，电话13912345678")
+    _answer_citing(store, work, "干活时候手被机器压了，老板不管，电话13912345678")     # the same words again
+    _answer_citing(store, ids["居住证办理"], "外地来的在这儿住要办啥证")
+    # nothing is live before an editor says so
+    assert svc.get(ed, work).questions == ()
+    with pytest.raises(PermissionDenied):
+        svc.learn(u("agent1001"))
+    rows = svc.suggestions(ed)
+    assert [(r.article_id, r.text) for r in rows] == [
+        (work, "干活时候手被机器压了，老板不管，电话139****5678"), (ids["居住证办理"], "外地来的在这儿住要办啥证")]
+    assert rows[0].source == t1.serial
+    assert svc.learn(ed) == 0 and len(svc.suggestions(ed)) == 2          # learnt once: idempotent
+    accepted = svc.decide(ed, rows[0].id, accept=True)
+    assert accepted.status == "accepted" and accepted.decided_by == "editor"
+    assert svc.get(ed, work).questions == ("干活时候手被机器压了，老板不管，电话139****5678",)
+    assert _top(svc, u, "干活时候手被机器压了老板不管") == ["工伤认定申请"]
+    svc.decide(ed, rows[1].id, accept=False)
+    with pytest.raises(IllegalTransition):
+        svc.decide(ed, rows[1].id, accept=True)
+    # the same words answered again later are not suggested again (accepted or rejected)
+    _answer_citing(store, ids["居住证办理"], "外地来的在这儿住要办啥证")
+    _answer_citing(store, work, "干活时候手被机器压了，老板不管，电话13912345678")
+    assert svc.suggestions(ed) == []
+    assert [e.action for e in store.audit.recent(3)][:2] == ["ticket.answer", "ticket.register"]
+    assert {e.after["status"] for e in store.audit.by_action("kb.suggestion")} == {"accepted", "rejected"}
