@@ -306,12 +306,19 @@ def build_rebuilt_live(store: Store, settings: KpiSettings, site: Site | None, n
 
 
 def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
-                        logged_in: Callable[[], list[str]]) -> CallRecorder:
+                        logged_in: Callable[[], list[str]] | None = None) -> CallRecorder:
     """A ``CallRecorder`` over ``store.calls`` fed by ``live``: finished visits and agent
-    intervals queue in it; its ``flush()`` writes them (blocks). Never blocks itself."""
-    from hotline_tui.calls import CallbackAssigner, CallRecorder
+    intervals queue in it; its ``flush()`` writes them (blocks), gives new callback tasks
+    round-robin to the agents Available (``logged_in``, else ``live``'s), and writes agent
+    presence from ``live`` (docs/callbacks.md). Never blocks itself."""
+    from hotline_tui.calls import AVAILABLE, CallbackAssigner, CallRecorder
 
-    recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in))
+    def available() -> list[str]:    # logged in and not on break
+        return [a.name for a in list(live.agents.values()) if a.status in AVAILABLE]
+
+    def roster() -> list[tuple[str, str, str]]:
+        return [(a.node, a.name, a.status) for a in list(live.agents.values())]
+    recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in or available, roster))
     live.sinks.append(recorder)
     live.interval_sinks.append(recorder.interval)
     return recorder
@@ -466,8 +473,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
     sink = build_recorder(services, record) if record else live.apply
     if not readonly:    # a wall screen or an observer writes nothing (the record included)
-        logged_in = lambda: [a.name for a in live.snapshot(time.time()).agents if a.status != "Logged Out"]  # noqa: E731
-        recorder = build_call_recorder(store, live, services.settings, logged_in)
+        recorder = build_call_recorder(store, live, services.settings)
         services.periodic.append(recorder.flush)
 
         async def flush_at_exit() -> None:
@@ -544,6 +550,7 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
 
     from backends.freeswitch.client import NodeConfig
     from hotline_tui import switch as sw
+    from hotline_tui.calls import AVAILABLE
     from hotline_tui.errors import ConfigError
     from hotline_tui.kpi import load_kpi_settings
     from hotline_tui.site import load_site
@@ -590,7 +597,7 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
                     await asyncio.wait_for(stop.wait(), flush_s)
                 except asyncio.TimeoutError:
                     pass
-                names[:] = [a.name for a in list(live.agents.values()) if a.status != "Logged Out"]
+                names[:] = [a.name for a in list(live.agents.values()) if a.status in AVAILABLE]
                 try:
                     await asyncio.to_thread(flush)
                 except Exception as exc:   # a store outage: say so once per flush, keep recording
