@@ -268,7 +268,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     knowledge base and an empty live picture for ``site``'s teams and queues; no switch yet
     (``attach_switch``). Reads the YAML in ``config_dir`` (ConfigError on bad config). Blocks."""
     from hotline_tui.access import load_access
-    from hotline_tui.calls import CallbackService, HandoverNotes
+    from hotline_tui.calls import HandoverNotes
     from hotline_tui.console import ConsoleServices
     from hotline_tui.kb.factory import knowledge_service
     from hotline_tui.kpi import load_kpi_settings
@@ -277,13 +277,28 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
 
     access = load_access(config_dir)
     settings = load_kpi_settings(config_dir)
-    return ConsoleServices(
+    services = ConsoleServices(
         user=access.user(user), access=access, live=build_live(settings, site), settings=settings, clock=clock,
         lang=lang, readonly=readonly, refresh_hz=refresh_hz, tickets=ticket_service(store, config_dir, clock),
-        callbacks=CallbackService(store.calls, access, clock), notes=HandoverNotes(store.calls, access, clock, settings),
+        notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
         store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+    add_callbacks(services, store, config_dir)
+    return services
+
+
+def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """The callbacks' two services (issue 17, docs/callbacks.md): the supervisors' list, which
+    checks agent presence as desk.yaml says, and the agents' desk list over the same store and
+    ticket service. Raises ConfigError (desk.yaml). Blocks (reads it)."""
+    from hotline_tui.callback_desk import CallbackDesk, load_callback_settings
+    from hotline_tui.calls import CallbackService
+
+    cb = load_callback_settings(config_dir)
+    services.callbacks = CallbackService(store.calls, services.access, services.clock, fresh_s=cb.presence_fresh_s)
+    services.callback_desk = CallbackDesk(store.calls, services.tickets, services.access, services.clock, cb,
+                                          store.audit)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:
