@@ -6,7 +6,7 @@ An agent's callback list holds two kinds of work, worked the same way: the aband
 rings the agent's own phone through the switch port, then the citizen; ``record`` stores the
 attempt (``callback_attempts``) with what it did to the task or ticket:
 
-- abandoned task: ``reached`` closes it done, ``wrong_number`` / ``refused`` close it
+- abandoned task: ``reached`` / ``refused`` close it done, ``wrong_number`` closes it
   cancelled, any other result keeps it open until ``retry_after`` has passed; the ``tries``-th
   failed attempt closes it ``unreachable``;
 - ticket: satisfied / unsatisfied / unconfirmed go into the ticket through
@@ -33,7 +33,8 @@ from .errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from .tickets.service import TicketService
 
 #: What a result does to an abandoned-call task ("retry": stays open, tried again later).
-RESULT_ENDS = {"reached": "done", "wrong_number": "cancelled", "refused": "cancelled"}
+#: ``refused``: the citizen was reached and wants no more calls — called back, so done.
+RESULT_ENDS = {"reached": "done", "refused": "done", "wrong_number": "cancelled"}
 #: The results of a ticket callback (回访), as the ticket keeps them.
 TICKET_RESULTS = ("satisfied", "unsatisfied", "unconfirmed")
 NOTE_MAX = 2000
