@@ -92,3 +92,36 @@ async def test_a_ticket_callback_due_is_recorded_into_the_ticket(live_rig):
         assert (t.callback_result, t.callback_handler) == ("satisfied", "satisfied")
         assert [a.result for a in store.calls.attempts("ticket", [serial])] == ["satisfied"]
         await wait_until(pilot, lambda: key not in screen.items, "off the list")
+
+
+async def test_handover_reassigns_only_to_an_agent_logged_in_on_the_live_picture(db_copy):
+    from textual.widgets import Input
+
+    from screens.dialogs import PromptScreen
+    from .conftest import build
+
+    services, cc, store = build(db_copy)              # duty: callbacks.assign
+    snap = services.live.snapshot(services.now())
+    logged_in = next(a.name for a in snap.agents if a.status != "Logged Out" and a.name != "1001")
+    logged_out = next((a.name for a in snap.agents if a.status == "Logged Out"), None)
+    tid = my_task(store, services)
+    app = HotlineApp(services, start_screen="handover")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        table = screen.query_one("#callbacks", DataTable)
+        await wait_until(pilot, lambda: table.row_count and screen.roster, "the tasks and the live picture")
+        table.move_cursor(row=table.get_row_index(str(tid)))
+        for agent in ["9999"] + ([logged_out] if logged_out else []):
+            await pilot.press("R")
+            await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), "the agent prompt")
+            app.screen.query_one(Input).value = agent
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.screen is screen, "the prompt closed")
+            await pilot.pause()
+            assert store.calls.callback(tid).assigned_to == "1001"          # refused: nothing written
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), "the agent prompt")
+        app.screen.query_one(Input).value = logged_in
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: store.calls.callback(tid).assigned_to == logged_in, "reassigned")
+    assert [e.action for e in store.audit.for_subject("callback", str(tid))] == ["callback.reassign"]
