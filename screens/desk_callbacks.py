@@ -78,8 +78,10 @@ class DeskCallbacksScreen(LiveScreen):
 
     def _fill(self, items: list[WorkItem]) -> None:
         self.items = {f"{i.kind}:{i.ref}": i for i in items}
-        qn = self.services.queue_names
-        rows = {key: (cell(self.tr("cb_" + i.kind)), cell(i.number), cell(i.name), cell(qn.get(i.where, i.where)),
+        # the queue's display name, or the ticket category's name
+        tickets = self.services.tickets
+        names = {**(tickets.categories() if tickets is not None else {}), **self.services.queue_names}
+        rows = {key: (cell(self.tr("cb_" + i.kind)), cell(i.number), cell(i.name), cell(names.get(i.where, i.where)),
                       cell(fmt_clock(i.since, "%m-%d %H:%M")), num(i.attempts))
                 for key, i in self.items.items()}
         sync_table(self.query_one("#cb-list", DataTable), rows)
