@@ -69,3 +69,20 @@ def test_list_assign_and_record_from_the_shell(run):
     actions = [e.action for e in store.audit.for_subject("callback", str(tid))]
     store.close()
     assert actions == ["callback.reassign", "callback.attempt"]
+
+
+def test_config_check_reads_desk_yamls_callbacks(tmp_path):
+    import shutil
+
+    from hotline_tui.config import DEMO_DIR
+
+    site = tmp_path / "site"
+    shutil.copytree(DEMO_DIR, site)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["--config-dir", str(site), "config", "check"], catch_exceptions=False)
+    assert ok.exit_code == 0, ok.output
+    text = (site / "desk.yaml").read_text(encoding="utf-8").replace("results: [reached, ", "results: [")
+    (site / "desk.yaml").write_text(text, encoding="utf-8")
+    bad = runner.invoke(cli, ["--config-dir", str(site), "config", "check"], catch_exceptions=False)
+    line = next(ln for ln, t in enumerate(text.splitlines(), 1) if t.strip().startswith("results:"))
+    assert bad.exit_code == 2 and f"desk.yaml:{line}:" in bad.output and "must include 'reached'" in bad.output
