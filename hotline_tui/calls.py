@@ -212,7 +212,14 @@ class CallRecorder:
             return reason
         tid = self.store.add_callback(task)
         self.callbacks_created += 1
-        if self.assigner is not None and not self.store.assign_callback(tid, self.assigner.candidates(), o.left_at):
+        if self.assigner is None:
+            return ""
+        try:
+            agent = self.store.assign_callback(tid, self.assigner.candidates(), o.left_at)
+        except StoreError:
+            self._unassigned = True               # stored but not assigned: the next flush assigns it
+            raise
+        if not agent:
             self._unassigned = True               # nobody available: assigned when someone is
         return ""
 
