@@ -113,3 +113,28 @@ def test_an_attempt_is_recorded_once_with_the_task_and_audit(store):
     saved = store.calls.callback(tid)
     assert (saved.attempts, saved.due_at, saved.version) == (1, T + 1860, task.version + 1)
     assert [e.action for e in store.audit.for_subject("callback", str(tid))] == ["callback.attempt"]
+
+
+def test_the_callbacks_migration_keeps_tasks_stored_before_it(db_target):
+    from backends.db import open_db
+    from backends.migrate import migrate
+    from backends.schema import all_migrations
+
+    # everything up to (not including) this migration, found by its name: the lead renumbers
+    mine = next(m for m in all_migrations() if m.component == "calls" and m.name.startswith("callbacks from the desk"))
+    db = open_db(db_target)
+    try:
+        migrate(db, [m for m in all_migrations() if not (m.component == "calls" and m.version >= mine.version)])
+        with db.tx():
+            db.execute("INSERT INTO callback_tasks (member_uuid, queue, caller_number, abandoned_at, assigned_to,"
+                       " state, updated_at) VALUES ('m1', 'q', '13800000001', :t, '', 'open', :t)", {"t": T})
+    finally:
+        db.close()
+    store = open_store(db_target, migrate=True)
+    try:
+        [old] = store.calls.callbacks()
+        assert (old.attempts, old.due_at, old.assigned_to) == (0, 0.0, "")
+        assert store.calls.assign_callback(old.id, ["1002", "1001"], T) == "1001"     # the cursor starts empty
+        assert store.calls.presence() == [] and store.calls.attempts("abandoned", [str(old.id)]) == []
+    finally:
+        store.close()
