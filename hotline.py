@@ -148,6 +148,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "staffing": ("hotline_tui.cli.staffing:staffing",
                  "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),
     "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
+    "callbacks": ("hotline_tui.cli.callbacks:callbacks", "Callbacks (呼损回拨 / 回访): list, assign, record a result."),
 }
 
 
@@ -268,7 +269,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     knowledge base and an empty live picture for ``site``'s teams and queues; no switch yet
     (``attach_switch``). Reads the YAML in ``config_dir`` (ConfigError on bad config). Blocks."""
     from hotline_tui.access import load_access
-    from hotline_tui.calls import CallbackService, HandoverNotes
+    from hotline_tui.calls import HandoverNotes
     from hotline_tui.console import ConsoleServices
     from hotline_tui.kb.factory import knowledge_service
     from hotline_tui.kpi import load_kpi_settings
@@ -277,13 +278,28 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
 
     access = load_access(config_dir)
     settings = load_kpi_settings(config_dir)
-    return ConsoleServices(
+    services = ConsoleServices(
         user=access.user(user), access=access, live=build_live(settings, site), settings=settings, clock=clock,
         lang=lang, readonly=readonly, refresh_hz=refresh_hz, tickets=ticket_service(store, config_dir, clock),
-        callbacks=CallbackService(store.calls, access, clock), notes=HandoverNotes(store.calls, access, clock, settings),
+        notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
         store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+    add_callbacks(services, store, config_dir)
+    return services
+
+
+def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """The callbacks' two services (issue 17, docs/callbacks.md): the supervisors' list, which
+    checks agent presence as desk.yaml says, and the agents' desk list over the same store and
+    ticket service. Raises ConfigError (desk.yaml). Blocks (reads it)."""
+    from hotline_tui.callback_desk import CallbackDesk, load_callback_settings
+    from hotline_tui.calls import CallbackService
+
+    cb = load_callback_settings(config_dir)
+    services.callbacks = CallbackService(store.calls, services.access, services.clock, fresh_s=cb.presence_fresh_s)
+    services.callback_desk = CallbackDesk(store.calls, services.tickets, services.access, services.clock, cb,
+                                          store.audit)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:
@@ -306,12 +322,19 @@ def build_rebuilt_live(store: Store, settings: KpiSettings, site: Site | None, n
 
 
 def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
-                        logged_in: Callable[[], list[str]]) -> CallRecorder:
+                        logged_in: Callable[[], list[str]] | None = None) -> CallRecorder:
     """A ``CallRecorder`` over ``store.calls`` fed by ``live``: finished visits and agent
-    intervals queue in it; its ``flush()`` writes them (blocks). Never blocks itself."""
-    from hotline_tui.calls import CallbackAssigner, CallRecorder
+    intervals queue in it; its ``flush()`` writes them (blocks), gives new callback tasks
+    round-robin to the agents Available (``logged_in``, else ``live``'s), and writes agent
+    presence from ``live`` (docs/callbacks.md). Never blocks itself."""
+    from hotline_tui.calls import AVAILABLE, CallbackAssigner, CallRecorder
 
-    recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in))
+    def available() -> list[str]:    # logged in and not on break
+        return [a.name for a in list(live.agents.values()) if a.status in AVAILABLE]
+
+    def roster() -> list[tuple[str, str, str]]:
+        return [(a.node, a.name, a.status) for a in list(live.agents.values())]
+    recorder = CallRecorder(store.calls, settings, CallbackAssigner(logged_in or available, roster))
     live.sinks.append(recorder)
     live.interval_sinks.append(recorder.interval)
     return recorder
@@ -466,8 +489,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
     sink = build_recorder(services, record) if record else live.apply
     if not readonly:    # a wall screen or an observer writes nothing (the record included)
-        logged_in = lambda: [a.name for a in live.snapshot(time.time()).agents if a.status != "Logged Out"]  # noqa: E731
-        recorder = build_call_recorder(store, live, services.settings, logged_in)
+        recorder = build_call_recorder(store, live, services.settings)
         services.periodic.append(recorder.flush)
 
         async def flush_at_exit() -> None:
@@ -544,6 +566,7 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
 
     from backends.freeswitch.client import NodeConfig
     from hotline_tui import switch as sw
+    from hotline_tui.calls import AVAILABLE
     from hotline_tui.errors import ConfigError
     from hotline_tui.kpi import load_kpi_settings
     from hotline_tui.site import load_site
@@ -590,7 +613,7 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
                     await asyncio.wait_for(stop.wait(), flush_s)
                 except asyncio.TimeoutError:
                     pass
-                names[:] = [a.name for a in list(live.agents.values()) if a.status != "Logged Out"]
+                names[:] = [a.name for a in list(live.agents.values()) if a.status in AVAILABLE]
                 try:
                     await asyncio.to_thread(flush)
                 except Exception as exc:   # a store outage: say so once per flush, keep recording

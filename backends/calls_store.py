@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from hotline_tui.audit import AuditEntry
-from hotline_tui.calls_port import AgentInterval, CallbackTask, CallRecord, ShiftNote
+from hotline_tui.calls_port import (AgentInterval, AgentPresence, CallbackAttempt, CallbackTask, CallRecord,
+                                    ShiftNote)
 from hotline_tui.errors import ConflictError
 
 from .db import Db
@@ -76,7 +77,8 @@ class SqlCallStore:
     @staticmethod
     def _task(r) -> CallbackTask:
         return CallbackTask(r["id"], r["member_uuid"], r["queue"], r["caller_number"], r["caller_name"],
-                            r["abandoned_at"], r["assigned_to"], r["state"], r["note"], r["updated_at"], r["version"])
+                            r["abandoned_at"], r["assigned_to"], r["state"], r["note"], r["updated_at"], r["version"],
+                            r["attempts"], r["due_at"])
 
     def add_callback(self, task: CallbackTask) -> int:
         with self.db.tx():
@@ -91,13 +93,19 @@ class SqlCallStore:
                               {"n": number})
         return self._task(r) if r else None
 
-    def callbacks(self, state: str | None = "open", limit: int = 200) -> list[CallbackTask]:
+    def callbacks(self, state: str | None = "open", limit: int = 200, *,
+                  assigned_to: str | None = None) -> list[CallbackTask]:
+        where: list[str] = []
+        p: dict[str, object] = {"l": limit}
         if state:
-            rows = self.db.query("SELECT * FROM callback_tasks WHERE state = :s ORDER BY abandoned_at, id LIMIT :l",
-                                 {"s": state, "l": limit})
-        else:
-            rows = self.db.query("SELECT * FROM callback_tasks ORDER BY abandoned_at DESC, id LIMIT :l", {"l": limit})
-        return [self._task(r) for r in rows]
+            where.append("state = :s")
+            p["s"] = state
+        if assigned_to is not None:
+            where.append("assigned_to = :a")
+            p["a"] = assigned_to
+        sql = "SELECT * FROM callback_tasks" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY abandoned_at, id LIMIT :l" if state else " ORDER BY abandoned_at DESC, id LIMIT :l"
+        return [self._task(r) for r in self.db.query(sql, p)]
 
     def callback(self, task_id: int) -> CallbackTask | None:
         r = self.db.query_one("SELECT * FROM callback_tasks WHERE id = :i", {"i": task_id})
@@ -106,15 +114,79 @@ class SqlCallStore:
     def update_callback(self, task: CallbackTask, expected_version: int, audit: AuditEntry) -> CallbackTask:
         with self.db.tx():
             n = self.db.execute(
-                "UPDATE callback_tasks SET assigned_to = :a, state = :s, note = :note, updated_at = :u, version = :v"
-                " WHERE id = :i AND version = :ev",
+                "UPDATE callback_tasks SET assigned_to = :a, state = :s, note = :note, updated_at = :u, version = :v,"
+                " attempts = :n, due_at = :d WHERE id = :i AND version = :ev",
                 {"a": task.assigned_to, "s": task.state, "note": task.note, "u": task.updated_at, "v": task.version,
-                 "i": task.id, "ev": expected_version})
+                 "n": task.attempts, "d": task.due_at, "i": task.id, "ev": expected_version})
             if n != 1:
                 row = self.db.query_one("SELECT version FROM callback_tasks WHERE id = :i", {"i": task.id})
                 raise ConflictError(f"callback task {task.id}", expected_version, row["version"] if row else None)
             self.audit.append(audit)
         return task
+
+    def assign_callback(self, task_id: int, agents: list[str], at: float) -> str:
+        names = sorted(set(agents))
+        if not names:
+            return ""
+        with self.db.tx():
+            # Touch the cursor row first: on PostgreSQL that takes its row lock, so a second
+            # writer waits here and then reads the cursor this one left (SQLite's BEGIN
+            # IMMEDIATE already serialises writers).
+            self.db.execute("UPDATE callback_cursor SET updated_at = :at WHERE name = 'callbacks'", {"at": at})
+            row = self.db.query_one("SELECT last_agent FROM callback_cursor WHERE name = 'callbacks'")
+            last = row["last_agent"] if row else ""
+            later = [n for n in names if n > last]
+            agent = later[0] if later else names[0]
+            n = self.db.execute("UPDATE callback_tasks SET assigned_to = :a, version = version + 1, updated_at = :at"
+                                " WHERE id = :i AND state = 'open' AND assigned_to = ''",
+                                {"a": agent, "at": at, "i": task_id})
+            if n != 1:
+                return ""
+            self.db.execute("UPDATE callback_cursor SET last_agent = :a WHERE name = 'callbacks'", {"a": agent})
+        return agent
+
+    def record_attempt(self, attempt: CallbackAttempt, task: CallbackTask | None, expected_version: int,
+                       audit: AuditEntry | None) -> bool:
+        with self.db.tx():
+            n = self.db.execute(
+                "INSERT INTO callback_attempts (kind, ref, attempt, agent, at, result, note, call_id)"
+                " VALUES (:k, :r, :n, :a, :at, :res, :note, :c) ON CONFLICT (kind, ref, attempt) DO NOTHING",
+                {"k": attempt.kind, "r": attempt.ref, "n": attempt.attempt, "a": attempt.agent, "at": attempt.at,
+                 "res": attempt.result, "note": attempt.note, "c": attempt.call_id})
+            if n != 1:
+                return False
+            if task is not None and audit is not None:
+                self.update_callback(task, expected_version, audit)
+            elif audit is not None:
+                self.audit.append(audit)
+        return True
+
+    def attempts(self, kind: str, refs: list[str]) -> list[CallbackAttempt]:
+        out: list[CallbackAttempt] = []
+        for i in range(0, len(refs), 500):          # bound the IN list
+            chunk = refs[i:i + 500]
+            names = {f"r{j}": r for j, r in enumerate(chunk)}
+            if not names:
+                continue
+            rows = self.db.query(f"SELECT * FROM callback_attempts WHERE kind = :k AND ref IN "
+                                 f"({', '.join(':' + k for k in names)}) ORDER BY ref, attempt", {"k": kind, **names})
+            out += [CallbackAttempt(r["kind"], r["ref"], r["attempt"], r["agent"], r["at"], r["result"], r["note"],
+                                    r["call_id"]) for r in rows]
+        return sorted(out, key=lambda a: (a.ref, a.attempt))
+
+    def save_presence(self, rows: list[AgentPresence]) -> int:
+        if not rows:
+            return 0
+        sql = ("INSERT INTO agent_presence (node, agent, status, seen_at) VALUES (:n, :a, :s, :t)"
+               " ON CONFLICT (node, agent) DO UPDATE SET status = excluded.status, seen_at = excluded.seen_at")
+        with self.db.tx():
+            for p in rows:
+                self.db.execute(sql, {"n": p.node, "a": p.agent, "s": p.status, "t": p.seen_at})
+        return len(rows)
+
+    def presence(self) -> list[AgentPresence]:
+        rows = self.db.query("SELECT * FROM agent_presence ORDER BY agent, node")
+        return [AgentPresence(r["node"], r["agent"], r["status"], r["seen_at"]) for r in rows]
 
     def add_note(self, note: ShiftNote, audit: AuditEntry) -> int:
         with self.db.tx():

@@ -11,15 +11,16 @@ store port they go through are in ``calls_port``.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Mapping
 
 from . import switch as sw
 from .access import Access, User, mask_name, mask_phone, mask_text, sees_personal_data
 from .audit import AuditEntry
-from .calls_port import AgentInterval, CallbackTask, CallRecord, CallStore, ShiftNote
+from .calls_port import AgentInterval, AgentPresence, CallbackTask, CallRecord, CallStore, ShiftNote
 from .clock import SITE_TZ, Clock
 from .errors import (ConflictError, DataRejected, IntegrityViolation, NotFound, StoreError, ValidationError,
                      refuse_nul)
@@ -51,14 +52,28 @@ def record_of(o: CallOutcome, e: sw.MemberLeft) -> CallRecord:
                       call_id=e.session_uuid, recording_id="", wrap_s=o.wrap_s if o.answered else 0.0)
 
 
-class CallbackAssigner:
-    """Round-robin over the agents logged in at the time (callable giving their names)."""
+#: The statuses in which an agent is given new callback tasks (logged in and not on break).
+AVAILABLE = ("Available", "Available (On Demand)")
 
-    def __init__(self, logged_in: Callable[[], list[str]]):
-        self.logged_in, self._last = logged_in, ""
+
+class CallbackAssigner:
+    """Who new callback tasks go to: ``available`` gives the ids of the agents logged in and
+    not on break (Available) now. The turn is kept in the store (``CallStore.assign_callback``:
+    restart-proof, shared by every console and recorder); ``next()`` is the same round robin
+    in memory, for callers without a store. ``roster``, when given, gives every agent's
+    (node, id, status) on the switch: the recorder writes it to the store as agent presence,
+    which the CLI checks before it reassigns a task."""
+
+    def __init__(self, available: Callable[[], list[str]],
+                 roster: Callable[[], list[tuple[str, str, str]]] | None = None):
+        self.logged_in, self.roster, self._last = available, roster, ""
+
+    def candidates(self) -> list[str]:
+        """The agents a task may go to now, by id. Never blocks."""
+        return sorted(set(self.logged_in()))
 
     def next(self) -> str:
-        names = sorted(self.logged_in())
+        names = self.candidates()
         if not names:
             return ""
         later = [n for n in names if n > self._last]
@@ -81,8 +96,17 @@ class CallRecorder:
     #: Calls kept queued while the store is unavailable, at most (the oldest are dropped beyond).
     MAX_PENDING = 50_000
 
-    def __init__(self, store: CallStore, settings: KpiSettings, assigner: CallbackAssigner | None = None):
-        self.store, self.settings, self.assigner = store, settings, assigner
+    #: Presence rows are rewritten at least this often (seconds) even when nothing changed,
+    #: so the store's "last seen" stays fresh for the CLI's check.
+    PRESENCE_REFRESH_S = 60.0
+
+    def __init__(self, store: CallStore, settings: KpiSettings, assigner: CallbackAssigner | None = None,
+                 now: Callable[[], float] = time.time):
+        self.store, self.settings, self.assigner, self.now = store, settings, assigner, now
+        self._unassigned = True                   # tasks left from before a restart: look once
+        self._last_candidates: tuple[str, ...] = ()
+        self._presence: dict[tuple[str, str], str] = {}
+        self._presence_at = 0.0
         self._pending: list[tuple[CallOutcome, sw.MemberLeft]] = []
         self._lock = threading.Lock()
         self.written = 0
@@ -127,6 +151,8 @@ class CallRecorder:
         store is unavailable or busy; the calls not yet written are queued again for the next
         flush."""
         self._flush_intervals()
+        self._save_presence()
+        self._assign_waiting()
         with self._lock:
             batch, self._pending = self._pending, []
         if not batch:
@@ -184,10 +210,50 @@ class CallRecorder:
         reason = _refusal(task, f"callback task for {e.member_uuid}")
         if reason:
             return reason
-        agent = self.assigner.next() if self.assigner else ""
-        self.store.add_callback(replace(task, assigned_to=agent))
+        tid = self.store.add_callback(task)
         self.callbacks_created += 1
+        if self.assigner is None:
+            return ""
+        try:
+            agent = self.store.assign_callback(tid, self.assigner.candidates(), o.left_at)
+        except StoreError:
+            self._unassigned = True               # stored but not assigned: the next flush assigns it
+            raise
+        if not agent:
+            self._unassigned = True               # nobody available: assigned when someone is
         return ""
+
+    def _assign_waiting(self) -> None:
+        """Give unassigned open tasks to the agents available now, when someone became
+        available or tasks were left unassigned. Blocks; raises StoreError."""
+        if self.assigner is None:
+            return
+        cands = tuple(self.assigner.candidates())
+        if not cands or (cands == self._last_candidates and not self._unassigned):
+            self._last_candidates = cands
+            return
+        self._last_candidates = cands
+        waiting = self.store.callbacks("open", limit=500, assigned_to="")
+        at = self.now()
+        for t in waiting:
+            self.store.assign_callback(t.id, list(cands), at)
+        self._unassigned = len(waiting) == 500
+
+    def _save_presence(self) -> None:
+        """Write who is on the switch (changed rows, all of them every PRESENCE_REFRESH_S).
+        Blocks; raises StoreError (the rows are written again at the next flush)."""
+        if self.assigner is None or self.assigner.roster is None:
+            return
+        now = self.now()
+        seen = {(node, agent): status for node, agent, status in self.assigner.roster()}
+        full = now - self._presence_at >= self.PRESENCE_REFRESH_S
+        rows = [AgentPresence(node, agent, status, now) for (node, agent), status in seen.items()
+                if full or self._presence.get((node, agent)) != status]
+        if rows:
+            self.store.save_presence(rows)
+        self._presence = seen
+        if full:
+            self._presence_at = now
 
     def _requeue(self, items: list[tuple[CallOutcome, sw.MemberLeft]]) -> None:
         with self._lock:
@@ -206,8 +272,35 @@ def _refusal(record: CallRecord | CallbackTask, where: str) -> str:
 
 
 class CallbackService:
-    def __init__(self, store: CallStore, access: Access, clock: Clock):
-        self.store, self.access, self.clock = store, access, clock
+    """Abandoned-call tasks for supervisors: list, reassign, complete. ``fresh_s``: how old the
+    agent presence in the store may be when a reassignment is checked against it (the CLI)."""
+
+    def __init__(self, store: CallStore, access: Access, clock: Clock, *, fresh_s: float = 180.0):
+        self.store, self.access, self.clock, self.fresh_s = store, access, clock, fresh_s
+
+    def check_agent(self, agent: str, roster: Mapping[str, str] | None = None) -> None:
+        """Refuse ``agent`` unless it is an agent on the switch and logged in. ``roster`` is
+        agent id → status from the live picture (the console); without it, the agent presence
+        that consoles and ``hotline record`` write to the store, no older than ``fresh_s``.
+        Raises NotFound (no such agent), ValidationError (logged out, or presence too old).
+        Blocks (the store, without ``roster``)."""
+        if roster is None:
+            rows = [p for p in self.store.presence() if p.agent == agent]
+            if not rows:
+                raise NotFound(f"agent {agent} is not an agent on the switch (no console or recorder has seen it)")
+            now = self.clock.now().timestamp()
+            fresh = [p for p in rows if now - p.seen_at <= self.fresh_s]
+            if not fresh:
+                age = int(now - max(p.seen_at for p in rows))
+                raise ValidationError(f"agent {agent} was last seen {age} s ago (at most {int(self.fresh_s)} s): is a"
+                                      " console or `hotline record` connected to the switch?")
+            status = next((p.status for p in fresh if p.status != "Logged Out"), "Logged Out")
+        else:
+            if agent not in roster:
+                raise NotFound(f"agent {agent} is not an agent on the switch")
+            status = roster[agent]
+        if status == "Logged Out":
+            raise ValidationError(f"agent {agent} is logged out: callbacks go to a logged-in agent")
 
     def list(self, viewer: User, state: str | None = "open") -> list[CallbackTask]:
         """Callback tasks in ``state`` (None: all), masked for ``viewer``. Raises PermissionDenied."""
@@ -229,11 +322,16 @@ class CallbackService:
                            {"assigned_to": new.assigned_to, "state": new.state}, note)
         return self.store.update_callback(new, task.version, entry)
 
-    def reassign(self, actor: User, task_id: int, agent: str, *, expected_version: int | None = None) -> CallbackTask:
+    def reassign(self, actor: User, task_id: int, agent: str, *, expected_version: int | None = None,
+                 roster: Mapping[str, str] | None = None) -> CallbackTask:
+        """Give the open task to ``agent``, which must exist and be logged in (``check_agent``:
+        ``roster`` from the live picture, else the store's fresh presence). Raises
+        PermissionDenied, ValidationError, NotFound, ConflictError, StoreError. Blocks."""
         self.access.require(actor, "callbacks.assign", "reassign a callback task")
         if not agent:
             raise ValidationError("name the agent to assign the callback to")
         _fits("agent", agent, AGENT_MAX)
+        self.check_agent(agent, roster)
 
         def fn(t: CallbackTask) -> CallbackTask:
             if t.state != "open":

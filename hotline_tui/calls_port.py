@@ -65,10 +65,39 @@ class CallbackTask:
     caller_name: str
     abandoned_at: float
     assigned_to: str
-    state: str               # open | done | cancelled
+    state: str               # open | done | cancelled | unreachable (tries used up)
     note: str
     updated_at: float
     version: int = 1
+    #: attempts made so far, and the epoch before which the task is not tried again (0: now)
+    attempts: int = 0
+    due_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class CallbackAttempt:
+    """One try at calling a citizen back: of an abandoned-call task (``kind`` "abandoned",
+    ``ref`` the task id) or of a ticket's callback (回访, ``kind`` "ticket", ``ref`` the serial).
+    Natural key: (kind, ref, attempt), attempt counting from 1."""
+
+    kind: str
+    ref: str
+    attempt: int
+    agent: str
+    at: float
+    result: str              # a code of desk.yaml callbacks.results (or satisfied | unsatisfied | unconfirmed)
+    note: str = ""
+    call_id: str = ""
+
+
+@dataclass(frozen=True)
+class AgentPresence:
+    """An agent's status as a console or recorder last saw it on the switch ``node``."""
+
+    node: str
+    agent: str
+    status: str              # Available | Available (On Demand) | On Break | Logged Out
+    seen_at: float
 
 
 @dataclass(frozen=True)
@@ -118,9 +147,11 @@ class CallStore(Protocol):
         Blocks."""
         ...
 
-    def callbacks(self, state: str | None = "open", limit: int = 200) -> list[CallbackTask]:
+    def callbacks(self, state: str | None = "open", limit: int = 200, *,
+                  assigned_to: str | None = None) -> list[CallbackTask]:
         """Tasks in ``state``, oldest abandon first (None: every task, newest first); at most
-        ``limit``. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ``limit``; only those assigned to ``assigned_to`` when given ("" = unassigned). Raises
+        StoreUnavailable or StoreBusy. Blocks."""
         ...
 
     def callback(self, task_id: int) -> CallbackTask | None:
@@ -128,9 +159,42 @@ class CallStore(Protocol):
         ...
 
     def update_callback(self, task: CallbackTask, expected_version: int, audit: AuditEntry) -> CallbackTask:
-        """Save ``task`` (version already bumped) and append ``audit`` in one transaction;
-        return ``task``. Raises ConflictError when the stored version is no longer
-        ``expected_version``, StoreUnavailable or StoreBusy on an outage. Blocks."""
+        """Save ``task`` (assignee, state, note, attempts, due time; version already bumped)
+        and append ``audit`` in one transaction; return ``task``. Raises ConflictError when the
+        stored version is no longer ``expected_version``, StoreUnavailable or StoreBusy on an
+        outage. Blocks."""
+        ...
+
+    def assign_callback(self, task_id: int, agents: list[str], at: float) -> str:
+        """Give the open, unassigned task ``task_id`` to the next of ``agents`` (by id order)
+        after the stored round-robin cursor, wrapping round, and move the cursor to it, in one
+        transaction (the task's version goes up). Returns the agent, or "" when ``agents`` is
+        empty or the task is no longer open and unassigned (then nothing changes: assigning
+        twice is harmless). Two writers never give two tasks the same turn. Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def record_attempt(self, attempt: CallbackAttempt, task: CallbackTask | None, expected_version: int,
+                       audit: AuditEntry | None) -> bool:
+        """Store ``attempt`` and, when given, save ``task`` as ``update_callback`` does, with
+        ``audit``, in one transaction. Returns False when that attempt (kind, ref, attempt) was
+        already stored (nothing is changed then). Raises ConflictError (task version),
+        StoreUnavailable or StoreBusy, DataRejected. Blocks."""
+        ...
+
+    def attempts(self, kind: str, refs: list[str]) -> list[CallbackAttempt]:
+        """The attempts of ``kind`` at each of ``refs``, by ref then attempt. Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def save_presence(self, rows: list[AgentPresence]) -> int:
+        """Upsert each agent's presence (by node and agent) in one transaction; returns how many
+        rows were given. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def presence(self) -> list[AgentPresence]:
+        """Every agent's last known presence, by agent then node. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
         ...
 
     def add_note(self, note: ShiftNote, audit: AuditEntry) -> int:

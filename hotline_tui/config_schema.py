@@ -270,8 +270,26 @@ class NotReadyReason(Schema):
     en: Annotated[str, Field(min_length=1, max_length=40)]
 
 
+#: What a callback (呼损回拨) attempt may end in (desk.yaml callbacks.results picks and orders them;
+#: hotline_tui/callback_desk.py says what each does to the task).
+CallbackResult = Literal["reached", "no_answer", "busy", "switched_off", "wrong_number", "refused"]
+CALLBACK_RESULTS: tuple[CallbackResult, ...] = ("reached", "no_answer", "busy", "switched_off", "wrong_number",
+                                                "refused")
+
+
+class CallbackSpec(Schema):
+    """Callbacks worked from the desk (docs/callbacks.md)."""
+
+    tries: Annotated[int, Field(ge=1, le=20)] = 3
+    retry_after_min: Annotated[float, Field(ge=0, le=1440)] = 30
+    results: Annotated[list[CallbackResult], Field(min_length=1)] = list(CALLBACK_RESULTS)
+    #: how old the agent presence in the store may be when the CLI reassigns (seconds)
+    presence_fresh_s: Annotated[int, Field(ge=10, le=86400)] = 180
+
+
 class DeskFile(Schema):
     not_ready_reasons: Annotated[list[NotReadyReason], Field(min_length=1)]
+    callbacks: CallbackSpec = Field(default_factory=CallbackSpec)
 
 
 # -- the console's --config file --------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Awaitable, Callable, Literal, TypedDict
 
 from . import switch as sw
 from .access import Access, User, mask_text
+from .callback_desk import CallbackDesk
 from .calls import CallbackService, HandoverNotes
 from .clock import Clock
 from .kb.service import KnowledgeService
@@ -67,6 +68,7 @@ class ConsoleServices:
     errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=200))   # (epoch, text)
     mode: Literal["live", "replay", "embedded"] = "live"
     recording: str = ""               # path when recording the event stream
+    callback_desk: CallbackDesk | None = None   # the desk's callback list (F8, docs/callbacks.md)
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

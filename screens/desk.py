@@ -48,6 +48,7 @@ class DeskScreen(LiveScreen):
         # priority: checked before the focused input, so Escape always leaves it (focus goes to
         # the screen) and a ':' typed after it opens the command line, never lands in the form
         Binding("escape", "leave_input", "Leave", show=False, priority=True),
+        Binding("f8", "callbacks", "Callbacks", priority=True),      # screens/desk_callbacks.py
     ]
     DEFAULT_CSS = """
     #desk-me { height: 2; padding: 0 1; }
@@ -102,7 +103,14 @@ class DeskScreen(LiveScreen):
             return self.services.tickets is not None and self.services.can("tickets.register")
         if action in ("ready", "not_ready", "log_out"):
             return self._self_service()
+        if action == "callbacks":
+            return self.services.callback_desk is not None and bool(self.services.user.agent)
         return True
+
+    def action_callbacks(self) -> None:
+        from .desk_callbacks import DeskCallbacksScreen
+
+        self.app.push_screen(DeskCallbacksScreen(self.ctx))
 
     def _self_service(self) -> bool:
         s = self.services

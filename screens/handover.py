@@ -30,6 +30,7 @@ class HandoverScreen(LiveScreen):
     def __init__(self, ctx: ScreenContext):
         super().__init__(ctx)
         self.loaded_at = 0.0
+        self.roster: dict[str, str] = {}      # agent → status in the live picture
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -45,6 +46,12 @@ class HandoverScreen(LiveScreen):
         self.reload()
 
     def show(self, snap, alerts) -> None:
+        # who is on the switch now: a task is reassigned only to an agent here and logged in
+        roster: dict[str, str] = {}
+        for a in snap.agents:
+            if roster.get(a.name, "Logged Out") == "Logged Out":
+                roster[a.name] = a.status
+        self.roster = roster
         if time.time() - self.loaded_at > 15:
             self.reload()
 
@@ -103,4 +110,6 @@ class HandoverScreen(LiveScreen):
 
     def _reassign(self, task_id: int, agent: str) -> None:
         s = self.services
-        run_call(self, lambda: s.callbacks.reassign(s.user, task_id, agent), then=lambda _: self.reload(), refused=True)
+        roster = self.roster or None          # no live picture: the store's agent presence
+        run_call(self, lambda: s.callbacks.reassign(s.user, task_id, agent, roster=roster), then=lambda _: self.reload(),
+                 refused=True)

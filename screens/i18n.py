@@ -228,6 +228,36 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help_escape": ("离开筛选框、关闭对话框（{ms} 毫秒后生效，ESCDELAY 可调）",
                     "leave a filter box, close a dialog (acts after {ms} ms; ESCDELAY sets it)"),
     "help_quit": ("退出", "quit"),
+    # the desk's callback list (F8, issue 17: docs/callbacks.md)
+    "desk_callbacks": ("我的回拨", "My callbacks"),
+    "cb_kind": ("类型", "Kind"),
+    "cb_abandoned": ("呼损回拨", "Abandoned"),
+    "cb_ticket": ("回访", "Ticket callback"),
+    "cb_number": ("号码", "Number"),
+    "cb_name": ("姓名", "Name"),
+    "cb_where": ("队列/类别", "Queue/category"),
+    "cb_since": ("时间", "Since"),
+    "cb_attempts": ("已拨", "Tries"),
+    "cb_none": ("暂无到期的回拨", "No callbacks due"),
+    "cb_count": ("到期回拨 {n} 条 · c 回拨 · r 记录结果 · Esc 返回", "{n} callbacks due · c call back · r record result · Esc back"),
+    "cb_calling": ("正在回拨 {number}：您的话机先振铃", "Calling {number} back: your phone rings first"),
+    "cb_result_prompt": ("回拨结果", "Result of the callback"),
+    "cb_note_prompt": ("备注（可空，回车确认）", "Note (may be empty; Enter saves)"),
+    "cb_recorded": ("已记录：{result}（{state}）", "Recorded: {result} ({state})"),
+    "cb_no_agent": ("回拨需要坐席工号（roles.yaml 的 agent）", "Callbacks need an agent id (agent: in roles.yaml)"),
+    "cb_reached": ("已联系上", "Reached"),
+    "cb_no_answer": ("无人接听", "No answer"),
+    "cb_busy": ("占线", "Busy"),
+    "cb_switched_off": ("关机", "Switched off"),
+    "cb_wrong_number": ("号码错误", "Wrong number"),
+    "cb_refused": ("拒绝沟通", "Refused"),
+    "cb_satisfied": ("满意", "Satisfied"),
+    "cb_unsatisfied": ("不满意", "Unsatisfied"),
+    "cb_unconfirmed": ("无法确认", "Could not confirm"),
+    "cb_state_open": ("稍后再拨", "to try again"),
+    "cb_state_done": ("已完成", "done"),
+    "cb_state_cancelled": ("已关闭", "closed"),
+    "cb_state_unreachable": ("多次未联系上，已关闭", "closed as unreachable"),
 }
 
 
@@ -245,6 +275,7 @@ KEY_LABELS: dict[str, str] = {
     "New article": "新建知识", "Edit article": "编辑", "Add question": "相似问法", "Publish": "发布", "Retire": "下线",
     "Unanswered": "查无", "Save": "保存", "Link to article": "关联", "Link + keep question": "关联并存问法",
     "Dismiss": "忽略",
+    "Callbacks": "回拨", "Call back": "回拨", "Record result": "记录结果",
 }
 
 

@@ -366,9 +366,10 @@ class FakeCallStore(_FakeTable):
             return next((t for t in self.state["tasks"].values() if t.caller_number == number and t.state == "open"),
                         None)
 
-    def callbacks(self, state: str | None = "open", limit: int = 200) -> list[CallbackTask]:
+    def callbacks(self, state: str | None = "open", limit: int = 200, *,
+                  assigned_to: str | None = None) -> list[CallbackTask]:
         with self.db.lock:
-            tasks = list(self.state["tasks"].values())
+            tasks = [t for t in self.state["tasks"].values() if assigned_to is None or t.assigned_to == assigned_to]
             if state:
                 rows = sorted((t for t in tasks if t.state == state), key=lambda t: (t.abandoned_at, t.id))
             else:
@@ -386,7 +387,7 @@ class FakeCallStore(_FakeTable):
                 raise ConflictError(f"callback task {task.id}", expected_version, old.version if old else None)
             self.state["tasks"][task.id] = dataclasses.replace(
                 old, assigned_to=task.assigned_to, state=task.state, note=task.note, updated_at=task.updated_at,
-                version=task.version)
+                version=task.version, attempts=task.attempts, due_at=task.due_at)
             self.audit.append(audit)
         return task
 
@@ -400,6 +401,52 @@ class FakeCallStore(_FakeTable):
     def notes(self, shift_date: str, shift_name: str) -> list[ShiftNote]:
         with self.db.lock:
             return [n for n in self.state["notes"] if n.shift_date == shift_date and n.shift_name == shift_name]
+
+    # -- callbacks from the desk (issue 17): cursor, attempts, presence, as the SQL ----------
+    def assign_callback(self, task_id: int, agents: list[str], at: float) -> str:
+        names = sorted(set(agents))
+        if not names:
+            return ""
+        with self.db.tx():
+            last = self.state.setdefault("cursor", "")
+            later = [n for n in names if n > last]
+            agent = later[0] if later else names[0]
+            t = self.state["tasks"].get(task_id)
+            if t is None or t.state != "open" or t.assigned_to:
+                return ""
+            self.state["tasks"][task_id] = dataclasses.replace(t, assigned_to=agent, version=t.version + 1,
+                                                               updated_at=at)
+            self.state["cursor"] = agent
+        return agent
+
+    def record_attempt(self, attempt, task, expected_version: int, audit) -> bool:
+        with self.db.tx():
+            rows = self.state.setdefault("attempts", [])
+            if any((a.kind, a.ref, a.attempt) == (attempt.kind, attempt.ref, attempt.attempt) for a in rows):
+                return False
+            rows.append(attempt)
+            if task is not None and audit is not None:
+                self.update_callback(task, expected_version, audit)
+            elif audit is not None:
+                self.audit.append(audit)
+        return True
+
+    def attempts(self, kind: str, refs: list[str]) -> list:
+        with self.db.lock:
+            want = set(refs)
+            rows = [a for a in self.state.get("attempts", []) if a.kind == kind and a.ref in want]
+            return sorted(rows, key=lambda a: (a.ref, a.attempt))
+
+    def save_presence(self, rows: list) -> int:
+        with self.db.tx():
+            have = self.state.setdefault("presence", {})
+            for p in rows:
+                have[(p.node, p.agent)] = p
+        return len(rows)
+
+    def presence(self) -> list:
+        with self.db.lock:
+            return sorted(self.state.get("presence", {}).values(), key=lambda p: (p.agent, p.node))
 
 
 # -- knowledge -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from hotline_tui.access import load_access
 from hotline_tui.calls import AGENT_MAX, CALLBACK_NOTE_MAX, CallbackService
-from hotline_tui.calls_port import CallbackTask
+from hotline_tui.calls_port import AgentPresence, CallbackTask
 from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.errors import ValidationError
@@ -19,6 +19,7 @@ def env(store):
     svc = CallbackService(store.calls, access, FixedClock("2026-11-23T10:30:00+08:00"))
     task_id = store.calls.add_callback(CallbackTask(0, "m1", "general@12345", "13800000001", "王", 1795402800.0,
                                                     "1001", "open", "", 1795402800.0))
+    store.calls.save_presence([AgentPresence("fs1", "1002", "Available", 1795402800.0)])   # reassign checks it
     return svc, access.user("duty"), task_id, store
 
 

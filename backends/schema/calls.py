@@ -111,6 +111,43 @@ ALTER TABLE call_records DROP CONSTRAINT IF EXISTS call_records_member_uuid_queu
 ALTER TABLE call_records ADD CONSTRAINT call_records_natural UNIQUE (node, member_uuid, joined_at, call_id);
 """ + _INTERVALS.format(serial="BIGSERIAL", real="DOUBLE PRECISION")
 
+# v3 (issue 17, callbacks worked from the desk): a task's tries and the time it may be tried
+# again; the round-robin cursor (one row, so a restart or a second writer goes on where the
+# last assignment stopped); every attempt, of an abandoned-call task or a ticket's callback
+# (回访), keyed by (kind, ref, attempt) so an attempt is recorded once; and agent presence
+# (who is logged in, by node, and when a console or recorder last saw it) for the CLI.
+_V3 = """
+ALTER TABLE callback_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE callback_tasks ADD COLUMN due_at {real} NOT NULL DEFAULT 0;
+CREATE INDEX callback_assigned ON callback_tasks (assigned_to, state, abandoned_at);
+CREATE TABLE callback_cursor (
+    name TEXT PRIMARY KEY,
+    last_agent TEXT NOT NULL DEFAULT '',
+    updated_at {real} NOT NULL DEFAULT 0
+);
+INSERT INTO callback_cursor (name, last_agent, updated_at) VALUES ('callbacks', '', 0);
+CREATE TABLE callback_attempts (
+    id {serial} PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    agent TEXT NOT NULL,
+    at {real} NOT NULL,
+    result TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    call_id TEXT NOT NULL DEFAULT '',
+    UNIQUE (kind, ref, attempt)
+);
+CREATE INDEX callback_attempts_agent ON callback_attempts (agent, at);
+CREATE TABLE agent_presence (
+    node TEXT NOT NULL DEFAULT '',
+    agent TEXT NOT NULL,
+    status TEXT NOT NULL,
+    seen_at {real} NOT NULL,
+    PRIMARY KEY (node, agent)
+);
+"""
+
 MIGRATIONS = [
     Migration("calls", 1, "call records, callback tasks, shift notes",
               sqlite=_COMMON.format(serial="INTEGER", real="REAL").replace(
@@ -118,4 +155,8 @@ MIGRATIONS = [
               postgres=_COMMON.format(serial="BIGSERIAL", real="DOUBLE PRECISION")),
     Migration("calls", 2, "the record: call and recording ids, natural key, agent intervals",
               sqlite=_V2_SQLITE, postgres=_V2_POSTGRES),
+    Migration("calls", 3, "callbacks from the desk: tries, round-robin cursor, attempts, agent presence",
+              sqlite=_V3.format(serial="INTEGER", real="REAL").replace(
+                  "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+              postgres=_V3.format(serial="BIGSERIAL", real="DOUBLE PRECISION")),
 ]

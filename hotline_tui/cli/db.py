@@ -136,6 +136,11 @@ def check_config_dir(config_dir: str) -> list[str]:
     load_synonyms(root)
     if (root / "site.yaml").exists():
         load_site(root / "site.yaml")
+    from ..callback_desk import load_callback_settings
+    from ..supervisor import load_not_ready_reasons
+
+    load_not_ready_reasons(root)     # desk.yaml: the not-ready reasons, then the callbacks block
+    load_callback_settings(root)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.yaml"))
 
 

@@ -151,7 +151,9 @@ def _callbacks(inp: HandoverInput) -> dict[str, Any]:
     sat_n, sat_d = results.get("satisfied", 0), results.get("satisfied", 0) + results.get("unsatisfied", 0)
     return {
         "due": len(due), "done": sum(k.state == "done" for k in finished),
-        "not_reached": sum(k.state == "cancelled" for k in finished),
+        # closed without reaching the caller: cancelled (wrong number, or by a supervisor) or
+        # unreachable (the desk's tries used up, docs/callbacks.md)
+        "not_reached": sum(k.state in ("cancelled", "unreachable") for k in finished),
         "open": sum(k.state == "open" for k in inp.tasks),
         "ticket_callbacks": {r: results.get(r, 0) for r in ("satisfied", "unsatisfied", "unconfirmed")},
         "satisfaction": rate(f.satisfaction, sat_n, sat_d, "satisfied ÷ (satisfied + unsatisfied)"),

@@ -6,6 +6,7 @@ import pytest
 
 from hotline_tui import switch as sw
 from hotline_tui.access import load_access
+from hotline_tui.calls_port import AgentPresence
 from hotline_tui.calls import CallbackAssigner, CallbackService, CallRecorder, HandoverNotes, shift_of
 from hotline_tui.clock import SITE_TZ, FixedClock
 from hotline_tui.config import DEMO_DIR
@@ -52,6 +53,7 @@ def test_reassign_is_permission_checked_versioned_and_audited(store):
     access = load_access(DEMO_DIR)
     clock = FixedClock("2026-11-23T10:30:00+08:00")
     svc = CallbackService(store.calls, access, clock)
+    store.calls.save_presence([AgentPresence("fs1", a, "Available", clock.now().timestamp()) for a in ("1002", "1003")])
     rec = CallRecorder(store.calls, KpiSettings(), CallbackAssigner(lambda: ["1001"]))
     e = left("m9", "13900000009")
     rec(outcome(e), e)

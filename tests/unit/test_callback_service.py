@@ -9,6 +9,7 @@ import pytest
 
 from hotline_tui import switch as sw
 from hotline_tui.access import load_access
+from hotline_tui.calls_port import AgentPresence
 from hotline_tui.calls import CallbackAssigner, CallbackService, CallRecorder, HandoverNotes
 from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
@@ -35,6 +36,9 @@ def env():
     access = load_access(DEMO_DIR)
     logged_in = ["1003", "1001", "1002"]
     recorder = CallRecorder(store.calls, KpiSettings(short_abandon_s=5), CallbackAssigner(lambda: logged_in))
+    # the switch's agents as a console saw them (reassign checks them: issue 17)
+    store.calls.save_presence([AgentPresence("fs1", a, "Available", clock.now().timestamp())
+                               for a in ("1001", "1002", "1003")])
     return store, clock, access.user, recorder, CallbackService(store.calls, access, clock), logged_in
 
 
@@ -76,14 +80,15 @@ def test_reassign_and_complete_with_permission_version_and_audit(env):
     with pytest.raises(PermissionDenied, match="callbacks.assign"):
         svc.reassign(u("agent1001"), task.id, "1003")
     moved = svc.reassign(u("lead1"), task.id, "1003", expected_version=task.version)
-    assert (moved.assigned_to, moved.version, moved.updated_at) == ("1003", 2, clock.now().timestamp())
+    # the automatic assignment was a write too (version 2): the reassignment makes it 3
+    assert (moved.assigned_to, moved.version, moved.updated_at) == ("1003", task.version + 1, clock.now().timestamp())
     with pytest.raises(ConflictError) as err:                       # a screen still showing version 1
         svc.reassign(u("duty"), task.id, "1002", expected_version=task.version)
-    assert (err.value.expected, err.value.actual) == (1, 2)
+    assert (err.value.expected, err.value.actual) == (task.version, task.version + 1)
     assert store.calls.callback(task.id).assigned_to == "1003"
 
     done = svc.complete(u("agent1001"), task.id, "已回电，市民已解决")
-    assert (done.state, done.note, done.version) == ("done", "已回电，市民已解决", 3)
+    assert (done.state, done.note, done.version) == ("done", "已回电，市民已解决", task.version + 2)
     assert svc.list(u("lead1")) == [] and [t.state for t in svc.list(u("lead1"), state=None)] == ["done"]
     with pytest.raises(ValidationError, match="already done"):
         svc.complete(u("agent1001"), task.id)

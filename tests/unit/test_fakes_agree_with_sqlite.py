@@ -15,6 +15,7 @@ from backends.store import open_store
 from hotline_tui.access import load_access
 from hotline_tui.audit import AuditEntry
 from hotline_tui.calls import CallbackService, CallbackTask, CallRecord, ShiftNote
+from hotline_tui.calls_port import AgentPresence, CallbackAttempt
 from hotline_tui.clock import FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.kb.factory import knowledge_service
@@ -140,11 +141,28 @@ def calls_scenario(store) -> dict:
     for n, (uuid, number, at) in enumerate((("m1", "138001", t0 + 60), ("m2", "138002", t0), ("m3", "138003", t0))):
         store.calls.add_callback(CallbackTask(0, uuid, "q1", number, "王", at, f"100{n}", "ignored", "ignored", 0.0))
     out["open_for"] = [store.calls.open_callback_for("138002"), store.calls.open_callback_for("139")]
+    out["presence"] = [store.calls.save_presence([AgentPresence("fs1", a, "Available", t0) for a in ("1008", "1009")]
+                                                 + [AgentPresence("fs2", "1008", "Logged Out", t0 - 9)]),
+                       store.calls.save_presence([AgentPresence("fs1", "1009", "On Break", t0)]),
+                       store.calls.presence()]
     out["moved"] = svc.reassign(access.user("lead1"), 1, "1009", expected_version=1)
     out["refusals"] = [attempt(lambda: svc.reassign(access.user("lead1"), 1, "1008", expected_version=1)),
                        attempt(lambda: svc.complete(access.user("agent1001"), 7)),
                        attempt(lambda: svc.reassign(access.user("agent1001"), 2, "1008"))]
     svc.complete(access.user("agent1001"), 2, "已回电")
+    out["rr"] = [store.calls.add_callback(CallbackTask(0, "m9", "q1", "138009", "王", t0 + 70, "", "x", "", 0.0)),
+                 store.calls.assign_callback(4, ["1009", "1008"], t0 + 71), store.calls.assign_callback(4, ["1008"], t0),
+                 store.calls.callbacks("open", assigned_to="1008"), store.calls.callbacks("open", assigned_to="")]
+    a1 = CallbackAttempt("abandoned", "4", 1, "1008", t0 + 80, "no_answer")
+    task4 = store.calls.callback(4)
+    bumped = dataclasses.replace(task4, attempts=1, due_at=t0 + 1880, version=task4.version + 1)
+    entry4 = AuditEntry("agent1001", "callback.attempt", "callback", "4", clock.now(), clock.now(), None, {"r": 1})
+    out["attempts"] = [store.calls.record_attempt(a1, bumped, task4.version, entry4),
+                       store.calls.record_attempt(a1, bumped, task4.version, entry4),
+                       store.calls.record_attempt(CallbackAttempt("ticket", "S1", 1, "1008", t0, "satisfied"), None, 0,
+                                                  None),
+                       store.calls.attempts("abandoned", ["4", "5"]), store.calls.attempts("ticket", ["S1"]),
+                       store.calls.callback(4)]
     out["lists"] = [store.calls.callbacks("open"), store.calls.callbacks(None), store.calls.callbacks("done", limit=1)]
     entry = AuditEntry("lead1", "handover.note", "shift", "2026-11-23 早班", clock.now(), clock.now() + timedelta(seconds=1))
     out["note_ids"] = [store.calls.add_note(ShiftNote(0, "2026-11-23", "早班", "lead1", t0, text), entry)
