@@ -117,6 +117,17 @@ class Db:
         """Run several statements (DDL) inside the current transaction. Blocks."""
         raise NotImplementedError
 
+    def errors(self) -> "_DriverErrors":
+        """The choke point for a driver call made outside this class (a listening
+        connection's ``notifies``): ``with db.errors():`` raises the typed StoreError."""
+        return self._errors
+
+    def listen(self, channel: str):
+        """A separate connection that LISTENs on ``channel`` (PostgreSQL only; it has
+        ``notifies(timeout=, stop_after=)`` and ``close()``). Raises StoreUnavailable when the
+        server cannot be reached, NotImplementedError on SQLite. Blocks."""
+        raise NotImplementedError
+
     def executemany(self, sql: str, rows: list) -> None:
         """Run one statement for many parameter sets (bulk loads). Blocks."""
         raise NotImplementedError
@@ -278,6 +289,15 @@ class SqliteDb(Db):
 
 
 class PostgresDb(Db):
+
+    def listen(self, channel: str):
+        import psycopg
+        from psycopg import sql
+
+        with self._errors:
+            conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S)
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        return conn
     dialect = "postgres"
 
     def __init__(self, dsn: str):

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from hotline_tui.audit import AuditLog
+from hotline_tui.feed import TicketFeed
 from hotline_tui.calls_port import CallStore
 from hotline_tui.kb.ports import KnowledgeStore
 from hotline_tui.reports.ports import SignoffStore
@@ -59,6 +60,12 @@ class Store:
 
     # Component stores are built on first use so a process that needs one pays for one. Each is
     # typed as the core's port, so mypy checks that the SQL class satisfies it.
+    @cached_property
+    def feed(self) -> TicketFeed:
+        from .feed_store import SqlTicketFeed
+
+        return SqlTicketFeed(self.db)
+
     @cached_property
     def audit(self) -> AuditLog:
         from .audit_store import SqlAuditLog

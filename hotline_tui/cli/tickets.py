@@ -242,6 +242,42 @@ def escalate(limit, as_json):
         echo(f"{len(taken)} step(s) taken", err=True)
 
 
+@tickets.command("watch")
+@click.option("--since", "since", type=click.IntRange(min=0), default=None,
+              help="Print the changes after this sequence number first (0: the whole feed); default: from now.")
+@click.option("--once", is_flag=True, help="Print what is there and exit instead of waiting for more.")
+@click.option("--for", "seconds", type=click.FloatRange(min=0), default=None, help="Stop after this many seconds.")
+@json_option
+@as_option
+@one_line_errors
+def watch(since, once, seconds, as_json):
+    """The ticket change feed as it grows: one line (or JSON object) per change — sequence,
+    serial, kind, time — for scripts and integrations. Remember the last sequence and pass it
+    as --since next time: nothing is missed across restarts."""
+    import time
+
+    svc, w = _svc()
+    svc.access.require(_user(svc, w), "tickets.read", "watch the ticket changes")
+    feed = w.open_store().feed
+    seq = feed.head() if since is None else since
+    end = None if seconds is None else time.monotonic() + seconds
+    try:
+        while True:
+            for change in feed.since(seq):
+                seq = change.seq
+                if as_json:
+                    emit_json(change.as_json())
+                else:
+                    echo(f"{change.seq:>8}  {change.serial}  {change.kind:<24} {change.at:%Y-%m-%d %H:%M:%S}")
+            if once or (end is not None and time.monotonic() >= end):
+                return
+            feed.wait(seq, 1.0 if end is None else max(0.0, min(1.0, end - time.monotonic())))
+    except KeyboardInterrupt:
+        return
+    finally:
+        feed.close()
+
+
 @click.group()
 def callers():
     """Callers: history by phone number and caller classes (来电历史 / 来电客户分类)."""

@@ -39,7 +39,10 @@ QUERIES = ["社保卡丢了", "shebaoka", "sbk", "社宝卡", "gongjijin tiqu", 
            "医保 门诊报销", "yidi jiuyi", "jiazhao", "户籍迁移", "夜间施工", "噪声扰民", "失业金", "讨薪", "etc", "12315",
            "低保申请", "暖气费", "营业执", "wangyueche", "身份证换领", "居住证", "hukou qianyi", "养老金", "退休",
            "天然气开户", "停水", "行政复议", "公交卡充值", "老年卡", "办理", "投诉", "怎么办", "sb", "yb", "医疗保险",
-           "缴费基数", "拖欠工资"]
+           "缴费基数", "拖欠工资",
+           # issue 22: callers' words — spoken vocabulary, fillers and endings are read (kb.yaml)
+           "俺家咋又没电了", "干了半年活老板不给钱", "我想问一下电瓶车咋上牌子", "在外地住院了能报销不",
+           "想给孩子转个学", "楼下饭馆油烟熏得受不了"]
 CHUNK = 20_000
 
 
@@ -58,8 +61,11 @@ def generator(seed: int):
     def article(i: int) -> dict:
         title = "".join(word()[:6] for _ in range(rng.randint(2, 3)))
         body = "".join(word() + rng.choice("，，。") for _ in range(rng.randint(18, 30)))
-        return {"title": title, "body": body, "department": rng.choice(deps), "category": rng.choice(cats),
-                "tags": rng.sample(tags, 2)}
+        out = {"title": title, "body": body, "department": rng.choice(deps), "category": rng.choice(cats),
+               "tags": rng.sample(tags, 2)}
+        if rng.random() < 0.2:          # issue 22: a fifth of the articles carry similar questions
+            out["questions"] = ["".join(word()[:6] for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(1, 3))]
+        return out
     return article
 
 
