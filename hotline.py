@@ -277,13 +277,25 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
 
     access = load_access(config_dir)
     settings = load_kpi_settings(config_dir)
-    return ConsoleServices(
+    services = ConsoleServices(
         user=access.user(user), access=access, live=build_live(settings, site), settings=settings, clock=clock,
         lang=lang, readonly=readonly, refresh_hz=refresh_hz, tickets=ticket_service(store, config_dir, clock),
         callbacks=CallbackService(store.calls, access, clock), notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
         store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+    build_desk(services, store, config_dir)
+    return services
+
+
+def build_desk(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """The agent desk's reads (issue 17): "my work" over the ticket service and the call store,
+    and the caller classes' notes from desk.yaml. Raises ConfigError on a bad desk.yaml. Blocks."""
+    from hotline_tui.desk import DeskService, load_class_notes
+
+    services.desk = DeskService(services.tickets, store.calls, services.access, services.clock)
+    classes = services.tickets.catalog.caller_classes if services.tickets is not None else ()
+    services.class_notes = load_class_notes(config_dir, classes)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:

@@ -267,8 +267,17 @@ class NotReadyReason(Schema):
     en: Annotated[str, Field(min_length=1, max_length=40)]
 
 
+class CallerClassNote(Schema):
+    """What the desk's screen pop says about a caller class (issue 17): the agent's reminder."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+    zh: Annotated[str, Field(min_length=1, max_length=80)]
+    en: Annotated[str, Field(min_length=1, max_length=160)]
+
+
 class DeskFile(Schema):
     not_ready_reasons: Annotated[list[NotReadyReason], Field(min_length=1)]
+    caller_classes: list[CallerClassNote] = []
 
 
 # -- the console's --config file --------------------------------------------------------------

@@ -19,7 +19,8 @@ from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
 from .live.state import LiveState
-from .config_schema import NotReadyReason
+from .config_schema import CallerClassNote, NotReadyReason
+from .desk import DeskService
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
 from .supervisor import DEFAULT_NOT_READY_REASONS, Supervisor
@@ -67,6 +68,8 @@ class ConsoleServices:
     errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=200))   # (epoch, text)
     mode: Literal["live", "replay", "embedded"] = "live"
     recording: str = ""               # path when recording the event stream
+    desk: DeskService | None = None   # the agent desk's "my work" (issue 17)
+    class_notes: dict[str, CallerClassNote] = field(default_factory=dict)   # desk.yaml caller_classes
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []
