@@ -77,6 +77,14 @@ class TicketService:
         """Departments tickets are dispatched to, code -> display name. Never blocks."""
         return dict(self.catalog.departments)
 
+    def districts(self) -> tuple[str, ...]:
+        """The site's districts (the desk's picker; empty: free text). Never blocks."""
+        return tuple(self.catalog.districts)
+
+    def urgencies(self) -> tuple[str, ...]:
+        """Urgency levels, the default first. Never blocks."""
+        return tuple(self.catalog.urgencies)
+
     def now(self) -> datetime:
         """The service's current time (its clock: frozen in tests), timezone-aware. Never blocks."""
         return self.clock.now()
