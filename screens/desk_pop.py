@@ -95,7 +95,7 @@ class DeskPop(Vertical):
         cls = services.class_notes.get(caller.caller_class) if caller.caller_class else None
         parts = []
         if cls is not None:
-            parts.append(cls.zh if services.lang == "zh" else cls.en)
+            parts.append(terminal_safe(cls.zh if services.lang == "zh" else cls.en))
         if caller.note:
             parts.append(terminal_safe(caller.note))
         return Text(clip_line(" · ".join(parts), 200), style="bold") if parts else Text("")

@@ -157,6 +157,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "mywork_number": ("号码", "Number"),
     "mywork_queue": ("队列", "Queue"),
     "mywork_note": ("备注", "Note"),
+    "help_desk_form": ("受理台：登记并直派到所选（文章建议的）承办单位 / 把文章的答复口径插入答复",
+                       "desk: register and dispatch to the department picked (the article's suggestion) / insert the article's answer into the reply"),
+    "help_desk_mywork": ("受理台：标记查无（知识库未收录的问题）/ 我的工作（我的工单、回拨、今日通话）",
+                         "desk: flag the question as not found (查无) / my work (my tickets, callbacks, today's calls)"),
     "kb_unanswered_n": ("待解答的查无问题：{n}", "Unanswered questions waiting for editors: {n}"),
     # engineer
     "node": ("节点", "Node"),
