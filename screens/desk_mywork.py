@@ -83,7 +83,7 @@ class MyWorkScreen(ModalScreen[None]):
         t.clear()
         for tk in work.tickets:
             t.add_row(cell(tk.serial), cell(tk.created_at.astimezone(SITE_TZ).strftime("%m-%d %H:%M")),
-                      cell(self.tr(tk.state)), cell(cats.get(tk.category, tk.category)),
+                      cell(self.tr(f"ts_{tk.state}")), cell(cats.get(tk.category, tk.category)),
                       cell(clip_line(tk.content, 50)), key=tk.serial)
         c = self.query_one("#mywork-callbacks", DataTable)
         c.clear()

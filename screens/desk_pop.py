@@ -87,7 +87,7 @@ class DeskPop(Vertical):
         info.update(text)
         note.update(self._note(caller))
         for tk in history:
-            t.add_row(cell(tk.serial), cell(tk.created_at.strftime("%m-%d")), cell(self.tr(tk.state)),
+            t.add_row(cell(tk.serial), cell(tk.created_at.strftime("%m-%d")), cell(self.tr(f"ts_{tk.state}")),
                       cell(clip_line(tk.content, 60)), key=tk.serial)
 
     def _note(self, caller) -> Text:

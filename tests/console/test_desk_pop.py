@@ -86,3 +86,18 @@ async def test_a_new_call_empties_what_the_last_caller_left(kb_copy):
         await wait_until(pilot, lambda: name.value == "" and "[VIP]" not in plain(desk.query_one("#desk-caller", Static)),
                          "the last caller's name and badge gone")
     store.close()
+
+
+async def test_a_hostile_name_and_note_are_shown_as_text(kb_copy):
+    services, store = with_kb(kb_copy, user="agent1001")
+    services.tickets.classify_caller(services.access.user("duty"), NUMBER, "blacklist", name="[bold]王\x1b[31m",
+                                     note="[link=x]点我[/link]")
+    app = HotlineApp(services, start_screen="desk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = app.screen
+        call_reaches_me(services, NUMBER, "m-h")
+        caller = desk.query_one("#desk-caller", Static)
+        await wait_until(pilot, lambda: "[blacklisted]" in plain(caller), "the badge")
+        shown = plain(caller) + plain(desk.query_one("#desk-note", Static)) + desk.query_one("#desk-name", Input).value
+        assert "\x1b" not in shown and "[bold]王" in shown and "[link=x]点我[/link]" in shown
+    store.close()
