@@ -80,3 +80,15 @@ def test_class_notes_from_the_demo_and_refused_ones(tmp_path):
                    "caller_classes:\n  - {code: royal, zh: 一, en: one}\n")
     with pytest.raises(ConfigError, match=r"desk.yaml:3.*unknown caller class 'royal'"):
         load_class_notes(tmp_path, ("vip",))
+
+
+def test_my_callbacks_are_masked_for_a_role_without_personal_data(env):
+    import dataclasses
+
+    store, clock, tickets, desk = env
+    now = clock.now().timestamp()
+    store.calls.add_callback(_task("x", "1001", now - 100))
+    qa = dataclasses.replace(tickets.access.user("qa"), agent="1001")     # callers.read, no personal_data.view
+    work = desk.my_work(qa)
+    assert [t.caller_number for t in work.callbacks] != ["13900001111"] and work.callbacks[0].caller_number.endswith("1111")
+    assert work.callbacks[0].caller_name != "李"
