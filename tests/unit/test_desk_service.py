@@ -87,8 +87,8 @@ def test_my_callbacks_are_masked_for_a_role_without_personal_data(env):
 
     store, clock, tickets, desk = env
     now = clock.now().timestamp()
-    store.calls.add_callback(_task("x", "1001", now - 100))
+    store.calls.add_callback(dataclasses.replace(_task("x", "1001", now - 100), caller_name="李明"))
     qa = dataclasses.replace(tickets.access.user("qa"), agent="1001")     # callers.read, no personal_data.view
     work = desk.my_work(qa)
     assert [t.caller_number for t in work.callbacks] != ["13900001111"] and work.callbacks[0].caller_number.endswith("1111")
-    assert work.callbacks[0].caller_name != "李"
+    assert work.callbacks[0].caller_name not in ("李明", "")        # masked by the callback rules (mask_name)
