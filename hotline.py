@@ -286,6 +286,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
         store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
     add_callbacks(services, store, config_dir)
+    build_desk(services, store, config_dir)
     return services
 
 
@@ -300,6 +301,16 @@ def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Pat
     services.callbacks = CallbackService(store.calls, services.access, services.clock, fresh_s=cb.presence_fresh_s)
     services.callback_desk = CallbackDesk(store.calls, services.tickets, services.access, services.clock, cb,
                                           store.audit)
+
+
+def build_desk(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """The agent desk's reads (issue 17): "my work" over the ticket service and the call store,
+    and the caller classes' notes from desk.yaml. Raises ConfigError on a bad desk.yaml. Blocks."""
+    from hotline_tui.desk import DeskService, load_class_notes
+
+    services.desk = DeskService(services.tickets, store.calls, services.access, services.clock)
+    classes = services.tickets.catalog.caller_classes if services.tickets is not None else ()
+    services.class_notes = load_class_notes(config_dir, classes)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:

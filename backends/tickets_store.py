@@ -22,7 +22,7 @@ from .db import Db, from_ts
 
 _COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", "caller_name", "address",
          "district", "category", "subcategory", "urgency", "content", "call_id", "recording_id", "department",
-         "current_due", "yellow_from", "updated_at", "closed_at")
+         "current_due", "yellow_from", "updated_at", "closed_at", "registered_by", "cited_article")
 _TIME_COLS = {"created_at", "current_due", "yellow_from", "updated_at", "closed_at"}
 # Written beside the ticket's own fields: what the text search compares (textfold: NFKC +
 # case folding, computed here, so SQLite and PostgreSQL match the same tickets).
@@ -227,6 +227,15 @@ class SqlTicketStore:
     def count(self, *, state=None, department=None, category=None, phone=None, text=None) -> int:
         where, p = self._filters(state, department, category, phone, text)
         return int(self.db.query("SELECT COUNT(*) AS n FROM tickets" + where, p)[0]["n"])
+
+    def registered_by(self, user: str, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:
+        p: dict = {"u": user, "limit": limit}
+        sql = "SELECT id, body FROM tickets WHERE registered_by = :u"
+        if since is not None:
+            sql += " AND created_at >= :since"
+            p["since"] = self.db.ts(since)
+        sql += " ORDER BY created_at DESC, id DESC LIMIT :limit"
+        return [self._ticket(r) for r in self.db.query(sql, p)]
 
     def overdue(self, now: datetime, *, light=None, department=None, category=None, text=None, limit=50, offset=0):
         p = {"now": self.db.ts(now), "limit": limit, "offset": offset}

@@ -285,11 +285,18 @@ class CallbackSpec(Schema):
     results: Annotated[list[CallbackResult], Field(min_length=1)] = list(CALLBACK_RESULTS)
     #: how old the agent presence in the store may be when the CLI reassigns (seconds)
     presence_fresh_s: Annotated[int, Field(ge=10, le=86400)] = 180
+class CallerClassNote(Schema):
+    """What the desk's screen pop says about a caller class (issue 17): the agent's reminder."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+    zh: Annotated[str, Field(min_length=1, max_length=80)]
+    en: Annotated[str, Field(min_length=1, max_length=160)]
 
 
 class DeskFile(Schema):
     not_ready_reasons: Annotated[list[NotReadyReason], Field(min_length=1)]
     callbacks: CallbackSpec = Field(default_factory=CallbackSpec)
+    caller_classes: list[CallerClassNote] = []
 
 
 # -- the console's --config file --------------------------------------------------------------

@@ -20,7 +20,8 @@ from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
 from .live.state import LiveState
-from .config_schema import NotReadyReason
+from .config_schema import CallerClassNote, NotReadyReason
+from .desk import DeskService
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
 from .supervisor import DEFAULT_NOT_READY_REASONS, Supervisor
@@ -69,6 +70,8 @@ class ConsoleServices:
     mode: Literal["live", "replay", "embedded"] = "live"
     recording: str = ""               # path when recording the event stream
     callback_desk: CallbackDesk | None = None   # the desk's callback list (F8, docs/callbacks.md)
+    desk: DeskService | None = None   # the agent desk's "my work" (issue 17)
+    class_notes: dict[str, CallerClassNote] = field(default_factory=dict)   # desk.yaml caller_classes
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

@@ -1,10 +1,13 @@
 """The agent desk (坐席台): what an agent needs while a citizen is on the line.
 
 Top: the agent's own status, state and the caller on the line (from the live picture, by the
-user's ``agent`` id in roles.yaml). Left: the caller's class and earlier tickets (filled in when
-a call reaches this agent, or typed), and the intake — category and what the caller asks; Enter
-registers the ticket through the ticket service. Right: the knowledge-base search panel;
-``ctrl+o`` registers and answers on the spot (当即答复) citing the article on screen.
+user's ``agent`` id in roles.yaml). Left: the screen pop (``desk_pop``: the caller's class as a
+badge with its note, the call, the last tickets) and the intake form (``desk_form``); Enter
+registers the ticket through the ticket service (to triage), ``ctrl+g`` registers and sends it
+straight to the department picked (the article's suggested one). Right: the knowledge-base
+search panel; ``ctrl+o`` registers and answers on the spot (当即答复) citing the article on
+screen, ``ctrl+y`` inserts its answer into the reply, ``ctrl+f`` flags the question as not
+found (查无). ``F5``: my work (``desk_mywork``).
 Every store call runs in a worker thread; permissions and audit are the services'.
 """
 
@@ -14,22 +17,22 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from hotline_tui.errors import PermissionDenied, ValidationError
 from hotline_tui.tickets.service import Intake
-from hotline_tui.text import clip_line, terminal_safe
+from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
 from .context import ScreenContext
 from .desk_dialogs import ChoiceScreen
+from .desk_form import DeskForm
+from .desk_mywork import MyWorkScreen
+from .desk_pop import DeskPop
 from .dialogs import ConfirmScreen, PromptScreen
 from .fmt import fmt_duration
 from .kb_panel import KbPanel
-from .widgets import cell
 from .work import run_call
-
-CLASS_STYLE = {"vip": "bold magenta", "elderly": "bold cyan", "important": "bold yellow", "blacklist": "bold red"}
 
 
 class DeskScreen(LiveScreen):
@@ -44,6 +47,11 @@ class DeskScreen(LiveScreen):
         Binding("f3", "not_ready", "Not ready", priority=True),
         Binding("f4", "log_out", "Log out", priority=True),
         Binding("ctrl+t", "write", "Ticket text", priority=True),
+        # issue 17: the form's keys act from any field (priority: before the focused input)
+        Binding("ctrl+g", "dispatch", "Dispatch", priority=True),
+        Binding("ctrl+y", "insert_answer", "Insert answer", priority=True),
+        Binding("ctrl+f", "flag", "Flag unanswered", priority=True),
+        Binding("f5", "my_work", "My work", priority=True),
         Binding("slash", "search", "Search", show=False),
         # priority: checked before the focused input, so Escape always leaves it (focus goes to
         # the screen) and a ':' typed after it opens the command line, never lands in the form
@@ -53,12 +61,8 @@ class DeskScreen(LiveScreen):
     DEFAULT_CSS = """
     #desk-me { height: 2; padding: 0 1; }
     #desk-body { height: 1fr; }
-    #desk-left { width: 2fr; }
-    #desk-kb { width: 3fr; }
-    #desk-phone, #desk-content { height: 3; }
-    #desk-caller { height: 1; padding: 0 1; }
-    #desk-history { height: 1fr; }
-    #desk-category { height: 3; }
+    #desk-left { width: 1fr; }
+    #desk-kb { width: 1fr; }
     """
 
     def __init__(self, ctx: ScreenContext):
@@ -75,26 +79,25 @@ class DeskScreen(LiveScreen):
     def panel(self) -> KbPanel:
         return self.query_one(KbPanel)
 
+    @property
+    def pop(self) -> DeskPop:
+        return self.query_one(DeskPop)
+
+    @property
+    def form(self) -> DeskForm:
+        return self.query_one(DeskForm)
+
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield Static("", id="desk-me")
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
-                yield Input(placeholder=self.tr("desk_phone"), id="desk-phone", max_length=20)
-                yield Static("", id="desk-caller")
-                yield DataTable(id="desk-history", cursor_type="row", zebra_stripes=True)
-                tickets = self.services.tickets
-                cats = list(tickets.categories().items()) if tickets is not None else []
-                yield Select([(name, code) for code, name in cats], id="desk-category", allow_blank=False,
-                             value=cats[0][0] if cats else Select.BLANK) if cats else Static("")
-                yield Input(placeholder=self.tr("desk_content"), id="desk-content", max_length=4000)
+                yield DeskPop(self.ctx, id="desk-pop")
+                yield DeskForm(self.ctx, id="desk-form")
             yield KbPanel(self.ctx, id="desk-kb", classes="stacked")
         yield self.footer()
 
     def on_mount(self) -> None:
-        t = self.query_one("#desk-history", DataTable)
-        for key in ("serial", "created", "ticket_state", "content"):
-            t.add_column(self.tr(key), key=key)
         super().on_mount()
         self.panel.query_one("#kb-q", Input).focus()
 
@@ -105,6 +108,12 @@ class DeskScreen(LiveScreen):
             return self._self_service()
         if action == "callbacks":
             return self.services.callback_desk is not None and bool(self.services.user.agent)
+        if action == "dispatch":
+            return self.services.tickets is not None and self.services.can("tickets.dispatch")
+        if action == "flag":
+            return self.services.kb is not None and self.services.can("kb.flag")
+        if action == "my_work":
+            return self.services.desk is not None
         return True
 
     def action_callbacks(self) -> None:
@@ -118,9 +127,10 @@ class DeskScreen(LiveScreen):
 
     # -- keys: leaving a field ---------------------------------------------------------------
     def action_leave_input(self) -> None:
-        sel = self.query("#desk-category")
-        if sel and isinstance(sel.first(), Select) and sel.first().expanded:
-            sel.first().expanded = False      # the category list closes first
+        for sel in self.form.query(Select):
+            if sel.expanded:
+                sel.expanded = False          # an open picker closes first
+                return
         self.set_focus(None)
 
     # focus moves at once (Widget.focus defers it: keys already read would land in the old field)
@@ -192,6 +202,8 @@ class DeskScreen(LiveScreen):
             return
         a = next((x for x in snap.agents if x.name == agent), None)
         self.me = a
+        mine = next((c for c in snap.calls if c.uuid == a.current_call), None) if a and a.current_call else None
+        self.pop.show_call(a, mine)
         if a is None:
             me.update(Text(f"{terminal_safe(agent)}: —", style="dim"))
             return
@@ -225,7 +237,7 @@ class DeskScreen(LiveScreen):
         """A new call reached me. An empty form is for it at once (the agent can still type
         another number); a form with text for the previous caller is never re-targeted
         silently: the agent says whether it stays with that caller, is discarded or moves."""
-        if not self.query_one("#desk-content", Input).value.strip():
+        if not self.form.has_text():
             self._for_call(number, call_id)
             return
         asking = self.pending is not None
@@ -241,18 +253,19 @@ class DeskScreen(LiveScreen):
     def _new_call_choice(self, choice: str | None) -> None:
         if self.pending is None:
             return
-        if choice == "discard":
-            self.query_one("#desk-content", Input).value = ""
         if choice in ("discard", "move"):
             number, call_id = self.pending
             self.pending = None
-            self._for_call(number, call_id)
+            self._for_call(number, call_id, keep=choice == "move")
             return
         # keep (or escape): the form stays with the previous caller; the new call's form opens
         # when this ticket is registered or the form is cleared (ctrl+n)
         self.ctx.notify(terminal_safe(self.tr("desk_next_waiting", number=self.pending[0])))
 
-    def _for_call(self, number: str, call_id: str) -> None:
+    def _for_call(self, number: str, call_id: str, *, keep: bool = False) -> None:
+        """The form is for this call now: empty (what was typed moves only when ``keep``)."""
+        if not keep:
+            self.form.clear()
         self.on_line, self.call_id = number, call_id
         # the switch's caller id is data: shown escaped in the box (a hostile one then has too
         # few digits to look up, and cannot act on the terminal)
@@ -276,29 +289,9 @@ class DeskScreen(LiveScreen):
                  group="desk-caller", exclusive=True)
 
     def _show_caller(self, caller, history, problem: str = "") -> None:
-        info = self.query_one("#desk-caller", Static)
-        t = self.query_one("#desk-history", DataTable)
-        t.clear()
-        if problem:
-            info.update(Text(terminal_safe(problem), style="yellow"))
-            return
-        if caller is None:
-            info.update("")
-            return
-        text = Text()
-        if caller.caller_class:
-            text.append(self.tr("desk_class", cls=self.tr(caller.caller_class)),
-                        style=CLASS_STYLE.get(caller.caller_class, "bold"))
-            text.append("  ")
-        if caller.name:
-            text.append(terminal_safe(caller.name))
-            text.append("  ")
-        text.append(self.tr("desk_history") + f" {len(history)}" if history else self.tr("desk_no_history"),
-                    style="dim")
-        info.update(text)
-        for tk in history:
-            t.add_row(cell(tk.serial), cell(tk.created_at.strftime("%m-%d")), cell(self.tr(tk.state)),
-                      cell(clip_line(tk.content, 60)), key=tk.serial)
+        self.pop.show_caller(caller, history, problem)
+        if caller is not None and not problem:
+            self.form.known_name(caller.name)
 
     # -- intake ---------------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -313,8 +306,7 @@ class DeskScreen(LiveScreen):
         self._register(a)
 
     def action_clear(self) -> None:
-        for sel in ("#desk-phone", "#desk-content"):
-            self.query_one(sel, Input).value = ""
+        self.form.clear()
         self.call_id = ""
         if self.pending is not None:       # a call waits for the form: it is for that caller now
             number, call_id = self.pending
@@ -322,32 +314,64 @@ class DeskScreen(LiveScreen):
             self._for_call(number, call_id)
         self.query_one("#desk-phone", Input).focus()
 
-    def _register(self, article) -> None:
-        phone = self.query_one("#desk-phone", Input).value.strip()
-        content = self.query_one("#desk-content", Input).value.strip()
-        if not content and article is not None:
-            content = article.title
-        cat = self.query("#desk-category")
-        category = cat.first().value if cat and isinstance(cat.first(), Select) else "consult"
-        self._do_register(Intake(channel="phone", caller_phone=phone, content=content, category=str(category),
-                                 call_id=self.call_id), article)
+    def _register(self, article, department: str = "") -> None:
+        intake = self.form.intake(self.call_id)
+        if not intake.content and article is not None:
+            intake.content = article.title
+        self._do_register(intake, article, department, self.form.reply())
 
-    def _do_register(self, intake: Intake, article) -> None:
+    def action_dispatch(self) -> None:
+        dept = self.form.department()
+        if not dept:
+            self.ctx.notify(self.tr("desk_need_department"), severity="warning")
+            return
+        self._register(None, dept)
+
+    def action_insert_answer(self) -> None:
+        a = self.panel.article
+        if a is None:
+            self.ctx.notify(self.tr("desk_need_article"), severity="warning")
+            return
+        self.form.insert_answer(a)
+
+    def action_flag(self) -> None:
+        """The question is not in the knowledge base (查无): the search typed, else the ticket
+        text, goes to the editors' unanswered list (KnowledgeService.flag)."""
+        s = self.services
+        text = self.panel.query_text.strip() or self.form.value("#desk-content")
+        if s.kb is None or not text:
+            self.ctx.notify(self.tr("desk_need_question"), severity="warning")
+            return
+        kb = s.kb
+        run_call(self, lambda: kb.flag(s.user, text), group="desk-flag", exclusive=True,
+                 then=lambda q: self.ctx.notify(self.tr("kb_flagged", n=q.count, text=terminal_safe(q.text))))
+
+    def action_my_work(self) -> None:
+        self.app.push_screen(MyWorkScreen(self.ctx))
+
+    def on_kb_panel_article_shown(self, event: KbPanel.ArticleShown) -> None:
+        self.form.suggest(getattr(event.article, "department", ""))
+
+    def _do_register(self, intake: Intake, article, department: str = "", reply: str = "") -> None:
         s = self.services
 
         def register():     # blocks: one transaction in the store
-            if article is None:
-                t = s.tickets.register(s.user, intake)
-                return t.serial, self.tr("desk_registered", serial=t.serial)
-            t = s.tickets.register_and_answer(s.user, intake, f"依据知识库《{article.title}》（#{article.id}）当即答复。",
-                                              article_id=article.id)
-            return t.serial, self.tr("desk_answered", serial=t.serial, title=article.title)
+            if article is not None:
+                cite = f"依据知识库《{article.title}》（#{article.id}）"
+                answer = f"{reply}（{cite}）" if reply else f"{cite}当即答复。"
+                t = s.tickets.register_and_answer(s.user, intake, answer, article_id=article.id)
+                return t.serial, self.tr("desk_answered", serial=t.serial, title=article.title)
+            if department:
+                t = s.tickets.register_and_dispatch(s.user, intake, department)
+                return t.serial, self.tr("desk_dispatched", serial=t.serial, dept=department)
+            t = s.tickets.register(s.user, intake)
+            return t.serial, self.tr("desk_registered", serial=t.serial)
         run_call(self, register, then=lambda r: self._registered(*r), group="desk-register", exclusive=True)
 
     def _registered(self, serial: str, msg: str) -> None:
         self.registered.append(serial)
         self.ctx.notify(terminal_safe(msg))
-        self.query_one("#desk-content", Input).value = ""
+        self.form.clear(keep_phone=True)       # the ticket is filed: nothing typed for it stays
         if self.pending is not None:       # the ticket was the previous caller's: now the waiting call's
             number, call_id = self.pending
             self.pending = None

@@ -117,7 +117,8 @@ class HelpScreen(ModalScreen[None]):
                 ("p", tr("help_pause")), ("r", tr("help_refresh")), ("+ -", tr("help_rate")), ("t", tr("help_theme")),
                 ("space", tr("help_tag")), ("a b o", tr("help_agent")), ("l w B", tr("help_listen")),
                 ("m", tr("help_queue")), ("u e E r v V c", tr("help_ticket")), ("n", tr("help_note")),
-                ("f", tr("help_flag")), ("ctrl+o ctrl+n", tr("help_desk")), ("q", tr("help_quit"))]
+                ("f", tr("help_flag")), ("ctrl+o ctrl+n", tr("help_desk")),
+                ("ctrl+g ctrl+y", tr("help_desk_form")), ("ctrl+f F5", tr("help_desk_mywork")), ("q", tr("help_quit"))]
         t.append("\n")
         for k, v in rows:
             t.append(f"  {k:<16}", style="bold cyan")

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -37,6 +38,13 @@ def highlighted(snippet: str, spans, style: str = "bold black on yellow") -> Tex
 
 
 class KbPanel(Vertical):
+    class ArticleShown(Message):
+        """An article is on screen (the desk suggests its department and inserts its answer)."""
+
+        def __init__(self, article: Any) -> None:
+            super().__init__()
+            self.article = article
+
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("escape", "leave_search", "Results", show=False),
@@ -171,6 +179,7 @@ class KbPanel(Vertical):
     def _show_article(self, article, md: str) -> None:
         self.article = article
         self.query_one("#kb-md", Markdown).update(md)
+        self.post_message(self.ArticleShown(article))
 
     def _status(self, text: Text) -> None:
         self.query_one("#kb-status", Static).update(text)

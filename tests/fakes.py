@@ -226,6 +226,13 @@ class FakeTicketStore(_FakeTable):
         with self.db.lock:
             return len(self._matching(state, department, category, phone, text))
 
+    def registered_by(self, user: str, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:
+        with self.db.lock:
+            rows = [t for t in self.state["tickets"].values()
+                    if t.registered_by == user and (since is None or t.created_at >= since)]
+            rows.sort(key=lambda t: (t.created_at, t.id), reverse=True)
+            return self._page(rows, limit, 0)
+
     def _lit(self, now: datetime, light: str | None, department: str | None) -> list[Ticket]:
         out = []
         for t in self.state["tickets"].values():

@@ -66,6 +66,8 @@ class Ticket:
     updated_at: datetime | None = None
     version: int = 1
     id: int | None = None
+    registered_by: str = ""             # the user who registered it (受理人; the desk's "my work")
+    cited_article: int | None = None    # the knowledge article an on-the-spot answer cited
 
     def snapshot(self) -> dict[str, Any]:
         """A JSON-able dict of the whole record (for audit before/after and ``--json``)."""

@@ -77,6 +77,12 @@ class TicketStore(Protocol):
         counted in the database (nothing loaded). Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
 
+    def registered_by(self, user: str, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:
+        """Tickets ``user`` (a user name) registered, at or after ``since`` when given, newest
+        first, at most ``limit`` (an indexed column). Raises StoreUnavailable or StoreBusy.
+        Blocks."""
+        ...
+
     def overdue(self, now: datetime, *, light: str | None = None, department: str | None = None,
                 category: str | None = None, text: str | None = None, limit: int = 50,
                 offset: int = 0) -> list[Ticket]:

@@ -77,6 +77,14 @@ class TicketService:
         """Departments tickets are dispatched to, code -> display name. Never blocks."""
         return dict(self.catalog.departments)
 
+    def districts(self) -> tuple[str, ...]:
+        """The site's districts (the desk's picker; empty: free text). Never blocks."""
+        return tuple(self.catalog.districts)
+
+    def urgencies(self) -> tuple[str, ...]:
+        """Urgency levels, the default first. Never blocks."""
+        return tuple(self.catalog.urgencies)
+
     def now(self) -> datetime:
         """The service's current time (its clock: frozen in tests), timezone-aware. Never blocks."""
         return self.clock.now()
@@ -262,7 +270,7 @@ class TicketService:
             address=c.fits("address", intake.address), district=c.district(intake.district),
             subcategory=intake.subcategory, urgency=c.urgency(intake.urgency),
             call_id=c.fits("call_id", intake.call_id), recording_id=c.fits("recording_id", intake.recording_id),
-            remind_at=intake.remind_at,
+            remind_at=intake.remind_at, registered_by=actor.name,
         )
         c.subcategory(t.category, intake.subcategory)
         if t.category == "todo":
@@ -281,7 +289,7 @@ class TicketService:
                             at: datetime | None = None) -> Ticket:
         """Register a ticket and answer it on the spot (受理 + 当即答复结案) in ONE store
         transaction: both or nothing, an audit entry for each, the cited knowledge article's id
-        (``article_id``) kept in the answer's audit entry as ``cited_article``. Returns the
+        (``article_id``) kept as the ticket's ``cited_article`` (so in the answer's audit entry too). Returns the
         closed ticket with its new serial. Raises PermissionDenied, ValidationError (bad
         intake or empty answer, before anything is written), StoreError (StoreUnavailable,
         StoreBusy, ...: nothing written, the serial given back). Blocks."""
@@ -290,8 +298,33 @@ class TicketService:
         when = self._when(at)                # one moment for both steps
         with self.store.tx():
             t = self.register(actor, intake, at=when)
-            return self._answer(actor, t.serial, text, expected_version=t.version, at=when,
-                                details=None if article_id is None else {"cited_article": int(article_id)})
+            # the cited article is a field of the ticket (and so of the answer's audit entry)
+            return self._answer(actor, t.serial, text, expected_version=t.version, at=when, article_id=article_id)
+
+    def register_and_dispatch(self, actor: User, intake: Intake, department: str, *, note: str = "",
+                              at: datetime | None = None) -> Ticket:
+        """Register a ticket and dispatch it straight to ``department`` (受理 + 直派: the
+        department the agent was shown as the suggestion, e.g. the cited article's) in ONE
+        store transaction: both or nothing, an audit entry for each, the acknowledge clock
+        started. Returns the dispatched ticket with its new serial. Raises PermissionDenied
+        (tickets.register and tickets.dispatch, both checked before anything is written),
+        ValidationError (bad intake, unknown department), StoreError (nothing written).
+        Blocks."""
+        self.access.require(actor, "tickets.register", "register a ticket")
+        self.access.require(actor, "tickets.dispatch", "dispatch a ticket")
+        self.catalog.department(department)
+        when = self._when(at)
+        with self.store.tx():
+            t = self.register(actor, intake, at=when)
+            return self.dispatch(actor, t.serial, department, expected_version=t.version, at=when, note=note)
+
+    def mine(self, viewer: User, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:
+        """The tickets ``viewer`` registered (the desk's "my work"), newest first, at or after
+        ``since`` when given; masked like every ticket. Raises PermissionDenied without
+        tickets.read, ValidationError for a bad ``limit``, StoreError. Blocks."""
+        self.access.require(viewer, "tickets.read", "list my tickets")
+        _page(limit, 0)
+        return [self.masked(t, viewer) for t in self.store.registered_by(viewer.name, since=since, limit=limit)]
 
     # -- actions -----------------------------------------------------------------------------
     def _answer_text(self, answer: str) -> str:
@@ -302,9 +335,11 @@ class TicketService:
         return text
 
     def _answer(self, actor: User, serial: str, text: str, *, expected_version: int | None, at: datetime | None,
-                details: dict[str, Any] | None = None) -> Ticket:
+                details: dict[str, Any] | None = None, article_id: int | None = None) -> Ticket:
         def change(t: Ticket, when: datetime) -> None:
             t.answer, t.closed_at = text, when
+            if article_id is not None:
+                t.cited_article = int(article_id)
         return self._act(actor, serial, "answer", change, expected_version=expected_version, at=at,
                          note=text, note_kind="answer", details=details)
 

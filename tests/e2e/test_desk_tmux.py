@@ -1,7 +1,9 @@
 """End to end: an agent's working stretch at the real desk (``hotline console --as agent1001
 --screen desk``) in a real terminal (tmux) against the simulator: log out and log in with
 their own number, take a call the switch gives them, see the caller's number and history,
-type a ticket, see the wrap-up count down when the caller hangs up, go not ready with a reason.
+search the knowledge base and register a ticket meanwhile, see the caller's class and its note,
+find the ticket in "my work", see the wrap-up count down when the caller hangs up, go not ready
+with a reason, and the desk still usable at 80×24.
 
 The simulator runs as ``hotline sim`` beside the console (the console reaches it through the
 real ESL adapter, exactly as the embedded one) so the test can hang the caller up through the
@@ -24,6 +26,7 @@ from backends.store import open_store
 from hotline_tui.clock import SITE_TZ, FixedClock
 from hotline_tui.config import DEMO_DIR
 from hotline_tui.demo.tickets import seed_tickets
+from hotline_tui.tickets.factory import ticket_service
 from tests.waiting import wait_until
 
 from .test_console_tmux import ROOT, screen, tmux, wait_for  # noqa: F401 - tmux is a fixture
@@ -110,6 +113,19 @@ def test_an_agents_stretch_at_the_desk(tmux, sim, tmp_path):
     number = re.search(r"On a call with (\d+)", me_line(text)).group(1)
     wait_for(tmux, lambda t: "No earlier tickets" in t or "Caller history" in t, timeout=15, what="the caller's history")
 
+    # the caller is known to the centre as elderly (classified meanwhile by the duty supervisor)
+    store = open_store(str(db))
+    try:
+        svc = ticket_service(store, DEMO_DIR, FixedClock(datetime.now(SITE_TZ)))
+        svc.classify_caller(svc.access.user("duty"), number, "elderly", name="张大爷")
+    finally:
+        store.close()
+
+    # search the knowledge base while the caller talks: the article suggests its department
+    # (the search box has had the focus since the desk opened; no Escape first: Esc followed at
+    # once by a key reaches the console as alt+key)
+    tmux("send-keys", "-t", "hl", "-l", "shebaoka")
+    wait_for(tmux, lambda t: "suggested RSJ" in t, timeout=20, what="an article and its suggested department")
     tmux("send-keys", "-t", "hl", "C-t")
     tmux("send-keys", "-t", "hl", "-l", "小区路灯不亮了")
     wait_for(tmux, lambda t: "小区路灯不亮了" in t, timeout=10, what="the ticket text typed")
@@ -117,12 +133,22 @@ def test_an_agents_stretch_at_the_desk(tmux, sim, tmp_path):
     text = wait_for(tmux, lambda t: "Registered ticket" in t, timeout=20, what="the ticket registered")
     serial = re.search(r"Registered ticket (\S+)", text).group(1)
     wait_for(tmux, lambda t: "Caller history" in t and serial in t, timeout=15, what="the new ticket in the history")
+    # the history, read again, shows the caller's class as a badge in words, its note and name
+    wait_for(tmux, lambda t: "[elderly]" in t and "Elderly caller" in t and "张大爷" in t, timeout=15,
+             what="the caller's class, its note and the known name")
     store = open_store(str(db))
     try:
         t = store.tickets.get(serial)
         assert t.caller_phone == number and t.content == "小区路灯不亮了" and t.call_id
+        assert t.registered_by == "agent1001" and t.state == "registered"      # to triage
     finally:
         store.close()
+
+    # my work: the ticket I registered, today's calls
+    tmux("send-keys", "-t", "hl", "F5")
+    wait_for(tmux, lambda t: "Tickets I registered" in t and serial in t and "Today:" in t, timeout=15, what="my work")
+    tmux("send-keys", "-t", "hl", "Escape")
+    wait_for(tmux, lambda t: "Tickets I registered" not in t, timeout=10, what="back at the desk")
 
     # the caller hangs up: wrap-up counts down on the desk
     wait_until(lambda: hang_up_callers_of(sim, "1001"), timeout=10, interval=0.5, what="the caller hung up")
@@ -133,6 +159,12 @@ def test_an_agents_stretch_at_the_desk(tmux, sim, tmp_path):
     wait_for(tmux, lambda t: "Not ready: why?" in t and "Meal" in t, timeout=10, what="the reason picker")
     tmux("send-keys", "-t", "hl", "2")
     wait_for(tmux, lambda t: "On break (Meal)" in me_line(t), timeout=20, what="on break for a meal")
+
+    # at 80×24 the desk keeps my line, the pop, the form and the keys on screen
+    tmux("resize-window", "-t", "hl", "-x", "80", "-y", "24")
+    wait_for(tmux, lambda t: len(t.splitlines()[0]) <= 80 and "On break (Meal)" in me_line(t)
+             and "Caller history" in t and "Address" in t and "Answer on the spot" in t, timeout=15,
+             what="the desk at 80×24")
 
     # ctrl+q quits from anywhere (a lone Esc followed at once by q reaches the console as alt+q)
     tmux("send-keys", "-t", "hl", "C-q")

@@ -85,6 +85,14 @@ def tickets_scenario(store) -> dict:
     out["returns"] = store.tickets.return_stats()
     out["caller"] = store.tickets.caller("13812341234")
     out["escalated"] = svc.escalate(u("duty"))
+    # the desk (issue 17): answer citing an article, register + dispatch, my tickets
+    out["desk"] = (svc.register_and_answer(u("agent1001"), Intake("phone", "13812341234", "社保卡", "consult"), "答复",
+                                           article_id=7).snapshot(),
+                   svc.register_and_dispatch(u("handler"), Intake("phone", "13812341234", "噪音", "complaint"),
+                                             "ZJJ").snapshot(),
+                   attempt(lambda: svc.register_and_dispatch(u("agent1001"), Intake("phone", "1", "x", "consult"), "ZJJ")),
+                   [t.serial for t in store.tickets.registered_by("agent1001", limit=3)],
+                   [t.serial for t in store.tickets.registered_by("handler", since=clock.now())])
     out["audit"] = audit_rows(store)
     return out
 
