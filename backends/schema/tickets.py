@@ -57,6 +57,11 @@ CREATE TABLE department_returns (department TEXT PRIMARY KEY, returns INTEGER NO
 CREATE TABLE callers (phone TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', caller_class TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '')
 """
 
+_SEARCH_INDEXES = """
+CREATE INDEX tickets_dept_created ON tickets (department, created_at);
+CREATE INDEX tickets_category_created ON tickets (category, created_at)
+"""
+
 MIGRATIONS = [
     Migration(
         "tickets", 1, "tickets, notes, links, callers",
@@ -68,6 +73,10 @@ MIGRATIONS = [
         sqlite="ALTER TABLE tickets ADD COLUMN search_fold TEXT NOT NULL DEFAULT ''",
         postgres="ALTER TABLE tickets ADD COLUMN search_fold TEXT NOT NULL DEFAULT ''",
         backfill=lambda db: backfill_search_fold(db),
+    ),
+    Migration(
+        "tickets", 3, "indexes of the console's every-ticket search (department, category, newest first)",
+        sqlite=_SEARCH_INDEXES, postgres=_SEARCH_INDEXES,
     ),
 ]
 
