@@ -227,6 +227,28 @@ KEY_LABELS: dict[str, str] = {
 }
 
 
+# -- h18b: every ticket, keys and habits, read-only, replay ------------------------------------
+CATALOG.update({
+    "address": ("地址", "Address"), "district": ("区县", "District"), "channel": ("渠道", "Channel"),
+    "urgency": ("紧急程度", "Urgency"), "answer": ("答复", "Answer"), "reply": ("部门回复", "Reply"),
+    "callback_result": ("回访结果", "Callback"), "closed": ("结案", "Closed"),
+    "links": ("并单 / 案件关联", "Merges and links"), "merged_into": ("已并入", "Merged into"),
+    "link_merged": ("并单", "Merged"), "link_related": ("案件关联", "Related"), "none": ("无", "none"),
+    "actions": ("操作", "Actions"), "urge": ("催办次数", "Urges"),
+    "all_tickets": ("全部工单", "All tickets"),
+    "search_all_hint": ("搜索全部工单：文字 单号: 电话: 部门: 类别: 状态: 灯:红|黄|绿 自:日期 至:日期（回车）",
+                        "search every ticket: words serial: phone: dept: cat: state: light:red|yellow|green "
+                        "from:DATE to:DATE (Enter)"),
+    "range_of": ("第 {first}–{last} 条 / 共 {total}", "{first}–{last} of {total}"),
+    "page_of": ("第 {page}/{pages} 页", "page {page}/{pages}"),
+    "no_more_pages": ("没有更多页", "no more pages"),
+    "detail_q": ("Esc 返回；在主画面按 q 退出", "Esc goes back; q quits from a main screen"),
+})
+KEY_LABELS.update({
+    "All tickets": "全部工单", "Next page": "下一页", "Prev. page": "上一页",
+})
+
+
 def key_label(lang: str, label: str) -> str:
     """The footer label for a key in ``lang``: the Chinese one when there is one, else as given."""
     return KEY_LABELS.get(label, label) if lang == "zh" else label
