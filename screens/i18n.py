@@ -245,7 +245,8 @@ CATALOG.update({
     "detail_q": ("Esc 返回；在主画面按 q 退出", "Esc goes back; q quits from a main screen"),
 })
 KEY_LABELS.update({
-    "All tickets": "全部工单", "Next page": "下一页", "Prev. page": "上一页",
+    "All tickets": "全部工单", "Next page": "下一页", "Prev. page": "上一页", "Screens": "切换画面",
+    "more": "更多",
 })
 
 
