@@ -36,7 +36,7 @@ from .engineer import EngineerScreen
 from .handover import HandoverScreen
 from .i18n import key_label, strings
 from .knowledge import KnowledgeScreen
-from .palette import ScreensProvider
+from .palette import KeysProvider, ScreensProvider
 from .tickets import TicketsScreen
 from .wallboard import WallboardScreen
 from .work import failure_text
@@ -49,7 +49,7 @@ SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, K
 
 class HotlineApp(App):
     TITLE = "hotline 12345"
-    COMMANDS = App.COMMANDS | {ScreensProvider}
+    COMMANDS = App.COMMANDS | {ScreensProvider, KeysProvider}
     BINDINGS = [
         Binding("1,f1", "go('wallboard')", "Wallboard", show=False),
         Binding("2,f2", "go('agents')", "Agents", show=False),
@@ -234,7 +234,7 @@ class HotlineApp(App):
         self.switch_to(name)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.tr, SCREEN_KEYS))
+        self.push_screen(HelpScreen(self.tr, SCREEN_KEYS, readonly=self.services.readonly))
 
     def action_cursor(self, where: str) -> None:
         from textual.widgets import DataTable, OptionList
@@ -249,6 +249,33 @@ class HotlineApp(App):
         names = [t for t in self.THEMES if t in self.available_themes]
         cur = self.theme if self.theme in names else names[0]
         self.theme = names[(names.index(cur) + 1) % len(names)]
+
+    # -- h18b: :lang relabels everything, :theme says when it does not know the name ----------
+    def set_lang(self, lang: str) -> None:
+        """Every label in ``lang`` at once: the screens are built anew in it (their columns,
+        titles and hints are drawn when they are made) and the one shown comes back; footers
+        ask ``key_label`` each time they draw. What a screen held (a filter) starts afresh."""
+        self.services.lang = lang
+        self._tr = strings(lang)
+        base = self.screen_stack[1] if len(self.screen_stack) > 1 else None
+        current = next((n for n, sc in self._installed_screens.items() if sc is base), self.start_screen)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        for name, cls in SCREENS.items():
+            old = self._installed_screens.get(name)
+            self.uninstall_screen(name)
+            if isinstance(old, LiveScreen) and old is not base and old.is_attached:
+                old.remove()            # popped earlier: nothing else removes it now
+            self.install_screen(cls(self), name=name)
+        self.push_screen(current)
+        self.notify(self.tr("lang_switched"))
+
+    def set_theme(self, name: str) -> None:
+        if name in self.available_themes:
+            self.theme = name
+            return
+        themes = ", ".join(t for t in self.THEMES if t in self.available_themes)
+        self.report(self.tr("unknown_theme", name=name, themes=themes))
 
     def action_command_line(self) -> None:
         self.push_screen(CommandLine(self.tr("command_prompt")), lambda v: v and self.run_command(v))
@@ -274,11 +301,9 @@ class HotlineApp(App):
         elif cmd.kind == "refresh":
             self.set_rate(cmd.hz)
         elif cmd.kind == "lang":
-            self.services.lang = cmd.name
-            self._tr = strings(cmd.name)
-            self.notify(f"lang {cmd.name} (new screens)")
-        elif cmd.kind == "theme" and cmd.name in self.available_themes:
-            self.theme = cmd.name
+            self.set_lang(cmd.name)
+        elif cmd.kind == "theme":
+            self.set_theme(cmd.name)
         elif cmd.kind == "quit":
             self.exit()
         elif cmd.kind == "help":

@@ -16,6 +16,17 @@ ALIASES = {
     "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
     "desk": "desk", "dk": "desk", "intake": "desk",
 }
+# -- h18b: Chinese names of the screens and of the console's own commands ----------------------
+ALIASES.update({
+    "总览": "wallboard", "大屏": "wallboard", "队列": "wallboard", "坐席": "agents", "工单": "tickets",
+    "超时": "tickets", "知识库": "knowledge", "知识": "knowledge", "交接班": "handover", "交接": "handover",
+    "回拨": "handover", "运维": "engineer", "节点": "engineer", "受理台": "desk", "受理": "desk",
+})
+#: a Chinese command word -> the English one ``parse`` knows
+ZH_WORDS = {"暂停": "pause", "恢复": "resume", "继续": "resume", "刷新": "refresh", "语言": "lang",
+            "主题": "theme", "退出": "quit", "帮助": "help"}
+LANG_WORDS = {"中文": "zh", "英文": "en", "english": "en", "chinese": "zh"}
+
 STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out"}
 LANGS = ("zh", "en")
 # What the command palette offers besides the screens.
@@ -41,6 +52,9 @@ def parse(line: str) -> Command | None:
     if not words:
         return None
     cmd, args = words[0].lower(), words[1:]
+    cmd = ZH_WORDS.get(cmd, cmd)
+    if cmd == "lang" and args:
+        args = [LANG_WORDS.get(args[0].lower(), args[0].lower()), *args[1:]]
     if cmd in ALIASES and not args:
         return Command("go", line, ALIASES[cmd])
     if cmd in STATUSES and args:

@@ -242,6 +242,13 @@ CATALOG.update({
     "range_of": ("第 {first}–{last} 条 / 共 {total}", "{first}–{last} of {total}"),
     "page_of": ("第 {page}/{pages} 页", "page {page}/{pages}"),
     "no_more_pages": ("没有更多页", "no more pages"),
+    "lang_switched": ("界面语言：中文", "UI language: English"),
+    "unknown_theme": ("未知主题：{name}（可用：{themes}）", "Unknown theme: {name} (there are: {themes})"),
+    "help_aliases": ("中文命令：工单 坐席 总览 知识库 交接班 运维 受理台 · 暂停 恢复 刷新 语言 中文|英文 主题 退出 帮助",
+                     "Chinese commands: 工单 坐席 总览 知识库 交接班 运维 受理台 · 暂停 恢复 刷新 语言 主题 退出 帮助"),
+    "help_all_tickets": ("工单：搜索全部工单（单号: 电话: 部门: 类别: 状态: 灯: 自: 至:）、翻页",
+                         "tickets: search every ticket (serial: phone: dept: cat: state: light: from: to:), pages"),
+    "palette_key_help": ("本画面的按键操作", "a key of this screen"),
     "detail_q": ("Esc 返回；在主画面按 q 退出", "Esc goes back; q quits from a main screen"),
 })
 KEY_LABELS.update({
