@@ -453,8 +453,13 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     cfg = _load_console_config(config) if config else {"store": None, "config_dir": None, "lang": None,
                                                        "refresh_hz": 2.0, "switch": [], "simulate": True}
     config_dir = cfg["config_dir"] or w.config_dir
-    store = build_store(w.db or cfg["store"], migrate=True)
-    seed_if_empty(store, config_dir, echo=echo)
+    # A read-only console (a wall screen, an observer, a replay) writes nothing to the store:
+    # no migration (a store behind is one error line: migrate it from a console that may
+    # write) and no first-run seeding.
+    writes = not (readonly or replay)
+    store = build_store(w.db or cfg["store"], migrate=writes)
+    if writes:
+        seed_if_empty(store, config_dir, echo=echo)
     site_path = Path(config_dir) / "site.yaml"
     site = load_site(site_path) if site_path.exists() else None
     lang = detect_lang(w.lang, cfg["lang"])

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from hotline_tui.text import terminal_safe
 from hotline_tui.textfold import fold, fold_query
 
-from .base import LiveScreen
+from .base import LiveScreen, hidden_when_readonly
 from .context import ScreenContext
 from .dialogs import PromptScreen
 from .fmt import fmt_duration
@@ -49,6 +49,10 @@ class TicketActions(Screen):
 
     def ticket_serial(self) -> str | None:  # pragma: no cover - overridden
         return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The ticket actions are hidden in a read-only console (and refused by ``_run``)."""
+        return not hidden_when_readonly(self.ctx.services, action)
 
     def _run(self, label: str, fn) -> None:
         s = self.ctx.services
