@@ -405,14 +405,17 @@ def build_recorder(services: ConsoleServices, path: str) -> Callable[[Event], No
 
 
 def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
-    """Feed a recording to the live picture at ``speed``; the screens' clock is the recording's.
-    Read-only. Raises ValidationError when the file cannot be read, ConfigError-like errors from
+    """Feed a recording to the live picture at ``speed`` through a ``ReplayPlayer``
+    (``services.replay``: pause, seek, end); the screens' clock and the ticket service's are the
+    recording's, so the ticket figures are those of the recorded day. Read-only. Raises ValidationError when the file cannot be read, ConfigError-like errors from
     ``read_recording`` for a bad file."""
     import asyncio
     import time
 
     from hotline_tui.errors import ValidationError
     from hotline_tui.live.recording import read_recording
+    from hotline_tui.live.replay import ReplayPlayer
+    from hotline_tui.live.state import LiveState
 
     try:
         with open(path, encoding="utf-8") as fh:
@@ -421,21 +424,27 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
         raise ValidationError(f"cannot read recording {path}: {exc.strerror}") from None
     services.mode = "replay"
     services.readonly = True
-    first = next((e.at for e in events if e.at), time.time())
-    state = {"t": first}
-    services.now = lambda: state["t"]
+    first_live = services.live
+
+    def fresh() -> LiveState:     # a seek back builds the picture again, like the first one
+        return LiveState(services.settings, teams=dict(first_live.teams), queues=tuple(first_live.known_queues))
+
+    player = ReplayPlayer(events, lambda: first_live, speed=speed, on_live=lambda live: setattr(services, "live", live))
+    player.make_live = fresh
+    services.replay = player
+    services.now = lambda: player.t
+    # The recorded time is the clock of everything shown: the ticket figures of the recorded day.
+    services.clock = player
+    if services.tickets is not None:
+        services.tickets.clock = player
 
     async def play() -> None:
-        t0 = time.monotonic()
-        for e in events:
-            due = (e.at - first) / speed if e.at else 0
-            wait = due - (time.monotonic() - t0)
-            if wait > 0:
-                await asyncio.sleep(wait)
-            state["t"] = max(state["t"], e.at or state["t"])
-            services.live.apply(e)
-        while True:   # the recording ended: keep the clock still, the picture stays
-            await asyncio.sleep(3600)
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.1)
+            now = time.monotonic()
+            player.advance(now - last)
+            last = now
     services.background.append(play)
 
 

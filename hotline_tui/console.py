@@ -18,6 +18,7 @@ from .calls import CallbackService, HandoverNotes
 from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
+from .live.replay import ReplayPlayer
 from .live.state import LiveState
 from .config_schema import NotReadyReason
 from .live.views import LiveSnapshot
@@ -67,6 +68,7 @@ class ConsoleServices:
     errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=200))   # (epoch, text)
     mode: Literal["live", "replay", "embedded"] = "live"
     recording: str = ""               # path when recording the event stream
+    replay: ReplayPlayer | None = None   # a replay's player: its recorded time, pause, seek, end
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

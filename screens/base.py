@@ -87,6 +87,13 @@ def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused
     if mode:
         t.append(f" {mode} ", style="reverse magenta")
         t.append(" ")
+    player = s.replay
+    if player is not None:     # the recorded time, and whether it stands still or has ended
+        t.append(f"{player.now():%Y-%m-%d %H:%M:%S} ", style="bold magenta")
+        if player.ended:
+            t.append(tr("replay_end") + " ", style="reverse yellow")
+        elif player.paused:
+            t.append(tr("replay_paused") + " ", style="reverse yellow")
     nodes = s.nodes()
     if not nodes and s.mode != "replay":
         t.append(tr("link_none"), style="dim")

@@ -122,7 +122,7 @@ class HelpScreen(ModalScreen[None]):
                 ("p", "help_pause"), ("r", "help_refresh"), ("+ -", "help_rate"), ("t", "help_theme"),
                 ("space", "help_tag"), ("a b o", "help_agent"), ("l w B", "help_listen"),
                 ("m", "help_queue"), ("u e E r v V c", "help_ticket"), ("n", "help_note"),
-                ("f", "help_flag"), ("ctrl+o ctrl+n", "help_desk"), ("q", "help_quit")]
+                ("f", "help_flag"), ("ctrl+o ctrl+n", "help_desk"), ("p < >", "help_replay"), ("q", "help_quit")]
         params = {"help_cmdline": {"commands": tr("help_commands")}, "help_escape": {"ms": ms}}
         t.append("\n")
         for k, key in rows:

@@ -248,12 +248,19 @@ CATALOG.update({
                      "Chinese commands: 工单 坐席 总览 知识库 交接班 运维 受理台 · 暂停 恢复 刷新 语言 主题 退出 帮助"),
     "help_all_tickets": ("工单：搜索全部工单（单号: 电话: 部门: 类别: 状态: 灯: 自: 至:）、翻页",
                          "tickets: search every ticket (serial: phone: dept: cat: state: light: from: to:), pages"),
+    "replay_end": ("录像已结束", "recording ended"),
+    "replay_ended": ("录像在 {at} 结束", "The recording ends at {at}"),
+    "replay_paused": ("回放已暂停", "replay paused"),
+    "replay_only": ("仅回放可用", "only in a replay"),
+    "bad_seek": ("跳转到哪里？{arg}（例：+10m、-30s、10:42）", "seek where? {arg} (e.g. +10m, -30s, 10:42)"),
+    "help_replay": ("回放：暂停 / 后退、前进 1 分钟；:seek +10m | -30s | 10:42",
+                    "replay: pause / back, forward 1 min; :seek +10m | -30s | 10:42"),
     "palette_key_help": ("本画面的按键操作", "a key of this screen"),
     "detail_q": ("Esc 返回；在主画面按 q 退出", "Esc goes back; q quits from a main screen"),
 })
 KEY_LABELS.update({
     "All tickets": "全部工单", "Next page": "下一页", "Prev. page": "上一页", "Screens": "切换画面",
-    "more": "更多",
+    "more": "更多", "-1 min": "后退1分", "+1 min": "前进1分",
 })
 
 
