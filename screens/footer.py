@@ -88,9 +88,14 @@ class KeyFooter(Footer):
                 screen_keys.append(row)
         tail = []
         active = self.screen.active_bindings
-        for hint in (SCREENS_HINT, SCREENS_HINT_F):
+        for hint, prefix in ((SCREENS_HINT, ""), (SCREENS_HINT_F, "f")):
             if hint[0] in active and "go(" in active[hint[0]].binding.action:
+                # as many screens as there are number keys: 1-7 today, 1-8 with one more
+                # (the highest: on the desk F2-F4 are the agent's own keys, F7 still a screen)
+                n = max(i for i in range(1, 13) if f"{prefix}{i}" in active
+                        and "go(" in active[f"{prefix}{i}"].binding.action)
                 key, shown, desc, action = hint
+                shown = shown.replace("7", str(n))
                 tail.append((key, shown, self.label(desc), action, True, "", ""))
                 break
         tail += [essential[a] for a in ESSENTIAL if a in essential]
