@@ -71,6 +71,9 @@ def parse_query(line: str) -> dict[str, object]:
             filters[field] = value.upper() if field == "department" else value
         else:
             filters[field] = value
+    since, until = filters.get("since"), filters.get("until")
+    if isinstance(since, datetime) and isinstance(until, datetime) and since >= until:
+        raise ValueError("the date range ends before it starts")
     if words:
         filters["text"] = " ".join(words)
     return filters
