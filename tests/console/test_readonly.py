@@ -117,3 +117,28 @@ def test_a_readonly_console_neither_migrates_nor_seeds(tmp_path):
     with pytest.raises(HotlineError, match="needs migrating"):
         _console(db, readonly=True)
     assert _rows(db) == {} or set(_rows(db)) <= {"schema_migrations"} and not any(_rows(db).values())
+
+
+async def test_readonly_enter_in_the_desk_form_or_the_knowledge_search_writes_nothing(kb_copy):
+    from textual.widgets import Input
+
+    from tests.console.conftest import with_kb
+
+    services, store = with_kb(kb_copy, user="agent1001", readonly=True)
+    before = _rows(kb_copy)
+    app = HotlineApp(services, start_screen="desk")
+    async with app.run_test(size=(150, 44)) as pilot:
+        desk = app.screen
+        desk.query_one("#desk-phone", Input).value = "13812341234"
+        desk.query_one("#desk-content", Input).value = "小区夜间施工噪音扰民"
+        desk.query_one("#desk-content", Input).focus()
+        await pilot.press("enter")                               # would register a ticket
+        await _until(pilot, lambda: any("read-only" in str(n.message) for n in app._notifications), "refused")
+        assert not desk.registered
+        app.switch_to("knowledge")
+        await pilot.pause()
+        await pilot.press(*"zzqqxx", "enter")                    # a fruitless search: would be 查无
+        await pilot.pause(0.5)
+        await _until(pilot, lambda: not app.screen.workers, "the search done")
+    store.close()
+    assert _rows(kb_copy) == before
