@@ -93,3 +93,22 @@ async def test_every_key_of_the_screen_is_in_the_palette(db_copy):
         assert screen.query_one("#ticket-search").has_class("shown")
         assert CommandPalette  # the palette is Textual's: the provider is in the App's COMMANDS
         assert KeysProvider in app.COMMANDS
+
+
+async def test_the_real_palette_offers_and_runs_a_screen_key(db_copy):
+    from textual.command import CommandList
+
+    from screens.dialogs import PromptScreen
+
+    services, _, _ = build(db_copy, minutes=1)
+    app = HotlineApp(services, start_screen="tickets")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _until(pilot, lambda: app.screen.query_one("#tickets", LiveTable).row_count > 0, "the tickets")
+        await pilot.press("ctrl+p")
+        await _until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"urge")
+        cl = await _until(pilot, lambda: (lambda c: c.option_count and c)(app.screen.query_one(CommandList)),
+                          "the palette's hits")
+        assert str(cl.get_option_at_index(0).prompt).startswith("Urge (u)")
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, PromptScreen), "the urge prompt, as the key opens it")
