@@ -439,14 +439,17 @@ def build_recorder(services: ConsoleServices, path: str) -> Callable[[Event], No
 
 
 def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
-    """Feed a recording to the live picture at ``speed``; the screens' clock is the recording's.
-    Read-only. Raises ValidationError when the file cannot be read, ConfigError-like errors from
+    """Feed a recording to the live picture at ``speed`` through a ``ReplayPlayer``
+    (``services.replay``: pause, seek, end); the screens' clock and the ticket service's are the
+    recording's, so the ticket figures are those of the recorded day. Read-only. Raises ValidationError when the file cannot be read, ConfigError-like errors from
     ``read_recording`` for a bad file."""
     import asyncio
     import time
 
     from hotline_tui.errors import ValidationError
     from hotline_tui.live.recording import read_recording
+    from hotline_tui.live.replay import ReplayPlayer
+    from hotline_tui.live.state import LiveState
 
     try:
         with open(path, encoding="utf-8") as fh:
@@ -455,21 +458,27 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
         raise ValidationError(f"cannot read recording {path}: {exc.strerror}") from None
     services.mode = "replay"
     services.readonly = True
-    first = next((e.at for e in events if e.at), time.time())
-    state = {"t": first}
-    services.now = lambda: state["t"]
+    first_live = services.live
+
+    def fresh() -> LiveState:     # a seek back builds the picture again, like the first one
+        return LiveState(services.settings, teams=dict(first_live.teams), queues=tuple(first_live.known_queues))
+
+    player = ReplayPlayer(events, lambda: first_live, speed=speed, on_live=lambda live: setattr(services, "live", live))
+    player.make_live = fresh
+    services.replay = player
+    services.now = lambda: player.t
+    # The recorded time is the clock of everything shown: the ticket figures of the recorded day.
+    services.clock = player
+    if services.tickets is not None:
+        services.tickets.clock = player
 
     async def play() -> None:
-        t0 = time.monotonic()
-        for e in events:
-            due = (e.at - first) / speed if e.at else 0
-            wait = due - (time.monotonic() - t0)
-            if wait > 0:
-                await asyncio.sleep(wait)
-            state["t"] = max(state["t"], e.at or state["t"])
-            services.live.apply(e)
-        while True:   # the recording ended: keep the clock still, the picture stays
-            await asyncio.sleep(3600)
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.1)
+            now = time.monotonic()
+            player.advance(now - last)
+            last = now
     services.background.append(play)
 
 
@@ -487,8 +496,13 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     cfg = _load_console_config(config) if config else {"store": None, "config_dir": None, "lang": None,
                                                        "refresh_hz": 2.0, "switch": [], "simulate": True}
     config_dir = cfg["config_dir"] or w.config_dir
-    store = build_store(w.db or cfg["store"], migrate=True)
-    seed_if_empty(store, config_dir, echo=echo)
+    # A read-only console (a wall screen, an observer, a replay) writes nothing to the store:
+    # no migration (a store behind is one error line: migrate it from a console that may
+    # write) and no first-run seeding.
+    writes = not (readonly or replay)
+    store = build_store(w.db or cfg["store"], migrate=writes)
+    if writes:
+        seed_if_empty(store, config_dir, echo=echo)
     site_path = Path(config_dir) / "site.yaml"
     site = load_site(site_path) if site_path.exists() else None
     lang = detect_lang(w.lang, cfg["lang"])

@@ -89,6 +89,12 @@ def _text_match(text: str | None, *, codes: bool = False) -> tuple[str, dict]:
     return cond, {"text": _like(needle), "code": needle}
 
 
+# The lights as conditions on the stored clock columns (as ``overdue`` lists them): green is
+# every ticket no clock of which has turned yellow (closed ones have no running clock).
+_LIGHT_COND = {"red": "current_due <= :now", "yellow": "(yellow_from <= :now AND current_due > :now)",
+               "green": "(yellow_from IS NULL OR yellow_from > :now)"}
+
+
 class SqlTicketStore:
     def __init__(self, db: Db, audit: audit_store.SqlAuditLog | None = None):
         self.db = db
@@ -204,28 +210,46 @@ class SqlTicketStore:
         row = self.db.query_one(sql, {"s": serial})
         return self._ticket(row) if row else None
 
-    @staticmethod
-    def _filters(state=None, department=None, category=None, phone=None, text=None) -> tuple[str, dict]:
+    def _filters(self, state=None, department=None, category=None, phone=None, text=None, *, serial=None,
+                 light=None, now=None, since=None, until=None) -> tuple[str, dict]:
         """The WHERE clause (or "") and its parameters shared by ``search`` and ``count``."""
         where, p = [], {}
         for col, val in (("state", state), ("department", department), ("category", category), ("caller_phone", phone)):
             if val:
                 where.append(f"{col} = :{col}")
                 p[col] = val
+        if serial:
+            where.append("serial LIKE :serial ESCAPE '\\'")
+            p["serial"] = _like(serial.strip())
+        if light:
+            if now is None:
+                raise ValueError("a light filter needs now")
+            where.append(_LIGHT_COND[light])
+            p["now"] = self.db.ts(now)
+        if since is not None:
+            where.append("created_at >= :since")
+            p["since"] = self.db.ts(since)
+        if until is not None:
+            where.append("created_at < :until")
+            p["until"] = self.db.ts(until)
         cond, tp = _text_match(text)
         if cond:
             where.append(cond)
             p.update(tp)
         return (" WHERE " + " AND ".join(where) if where else ""), p
 
-    def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):
-        where, p = self._filters(state, department, category, phone, text)
+    def search(self, *, state=None, department=None, category=None, phone=None, text=None, serial=None, light=None,
+               now=None, since=None, until=None, limit=50, offset=0):
+        where, p = self._filters(state, department, category, phone, text, serial=serial, light=light, now=now,
+                                 since=since, until=until)
         p.update(limit=limit, offset=offset)
         sql = "SELECT id, body FROM tickets" + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
-    def count(self, *, state=None, department=None, category=None, phone=None, text=None) -> int:
-        where, p = self._filters(state, department, category, phone, text)
+    def count(self, *, state=None, department=None, category=None, phone=None, text=None, serial=None, light=None,
+              now=None, since=None, until=None) -> int:
+        where, p = self._filters(state, department, category, phone, text, serial=serial, light=light, now=now,
+                                 since=since, until=until)
         return int(self.db.query("SELECT COUNT(*) AS n FROM tickets" + where, p)[0]["n"])
 
     def registered_by(self, user: str, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:

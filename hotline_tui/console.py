@@ -19,6 +19,7 @@ from .calls import CallbackService, HandoverNotes
 from .clock import Clock
 from .kb.service import KnowledgeService
 from .kpi import KpiSettings
+from .live.replay import ReplayPlayer
 from .live.state import LiveState
 from .config_schema import CallerClassNote, NotReadyReason
 from .desk import DeskService
@@ -72,6 +73,7 @@ class ConsoleServices:
     callback_desk: CallbackDesk | None = None   # the desk's callback list (F8, docs/callbacks.md)
     desk: DeskService | None = None   # the agent desk's "my work" (issue 17)
     class_notes: dict[str, CallerClassNote] = field(default_factory=dict)   # desk.yaml caller_classes
+    replay: ReplayPlayer | None = None   # a replay's player: its recorded time, pause, seek, end
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

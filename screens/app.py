@@ -28,7 +28,7 @@ from hotline_tui.text import safe_logger, terminal_safe
 from . import supervise
 from .agents import AgentsScreen
 from .base import LiveScreen, trust_text
-from .commands import SCREEN_KEYS, parse
+from .commands import SCREEN_KEYS, parse, seek_seconds
 from .context import Severity
 from .desk import DeskScreen
 from .dialogs import CommandLine, HelpScreen
@@ -36,7 +36,7 @@ from .engineer import EngineerScreen
 from .handover import HandoverScreen
 from .i18n import key_label, strings
 from .knowledge import KnowledgeScreen
-from .palette import ScreensProvider
+from .palette import KeysProvider, ScreensProvider
 from .tickets import TicketsScreen
 from .wallboard import WallboardScreen
 from .work import failure_text
@@ -49,7 +49,7 @@ SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, K
 
 class HotlineApp(App):
     TITLE = "hotline 12345"
-    COMMANDS = App.COMMANDS | {ScreensProvider}
+    COMMANDS = App.COMMANDS | {ScreensProvider, KeysProvider}
     BINDINGS = [
         Binding("1,f1", "go('wallboard')", "Wallboard", show=False),
         Binding("2,f2", "go('agents')", "Agents", show=False),
@@ -69,6 +69,9 @@ class HotlineApp(App):
         Binding("k", "cursor('up')", show=False),
         Binding("G", "cursor('end')", show=False),
         Binding("q", "quit", "Quit"),
+        # a replay's own keys (shown only in a replay: check_action)
+        Binding("less_than_sign", "seek(-60)", "-1 min"),
+        Binding("greater_than_sign", "seek(60)", "+1 min"),
     ]
     THEMES = ("textual-dark", "nord", "gruvbox", "textual-light", "monokai")
 
@@ -86,6 +89,7 @@ class HotlineApp(App):
         self.last_snapshot: LiveSnapshot | None = None
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
+        self._told_end = False           # a replay said once that its recording ended
 
     # -- the screens' context (ScreenContext) ------------------------------------------------
     def tr(self, key: str, **params: object) -> str:
@@ -198,6 +202,7 @@ class HotlineApp(App):
             self.last_refresh_ms = (time.perf_counter() - t0) * 1000
         al = alerts(snap, self.services.settings, self.services.nodes(), tickets_yellow=self.ticket_counts[0],
                     tickets_red=self.ticket_counts[1], queue_names=self.services.queue_names)
+        self._tell_replay_end()
         screen.update_trust(trust_text(self.services, self.tr, snap, paused=self.paused, refresh_hz=self.refresh_hz,
                                        replay_speed=self.replay_speed))
         screen.show(snap, al)
@@ -209,8 +214,36 @@ class HotlineApp(App):
         self.paused = was
 
     def action_pause(self) -> None:
-        self.paused = not self.paused
+        if self.services.replay is not None:       # a replay pauses the recording's clock
+            self.services.replay.toggle_pause()
+        else:
+            self.paused = not self.paused
         self.refresh_now()
+
+    # -- h18b: a replay's keys -----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "seek":
+            return self.services.replay is not None
+        return True
+
+    def action_seek(self, seconds: float) -> None:
+        self.seek_to(None if self.services.replay is None else self.services.replay.t + seconds)
+
+    def seek_to(self, at: float | None) -> None:
+        player = self.services.replay
+        if player is None or at is None:
+            self.report(self.tr("replay_only"))
+            return
+        player.seek_to(at)
+        self.last_snapshot = None
+        self._told_end = player.ended and self._told_end
+        self.refresh_now()
+
+    def _tell_replay_end(self) -> None:
+        player = self.services.replay
+        if player is not None and player.ended and not getattr(self, "_told_end", False):
+            self._told_end = True
+            self.notify(self.tr("replay_ended", at=f"{player.now():%H:%M:%S}"), timeout=10)
 
     def action_rate(self, factor: float) -> None:
         self.set_rate(self.refresh_hz * factor)
@@ -234,7 +267,7 @@ class HotlineApp(App):
         self.switch_to(name)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.tr, SCREEN_KEYS))
+        self.push_screen(HelpScreen(self.tr, SCREEN_KEYS, readonly=self.services.readonly))
 
     def action_cursor(self, where: str) -> None:
         from textual.widgets import DataTable, OptionList
@@ -249,6 +282,46 @@ class HotlineApp(App):
         names = [t for t in self.THEMES if t in self.available_themes]
         cur = self.theme if self.theme in names else names[0]
         self.theme = names[(names.index(cur) + 1) % len(names)]
+
+    # -- h18b: :lang relabels everything, :theme says when it does not know the name ----------
+    def set_lang(self, lang: str) -> None:
+        """Every label in ``lang`` at once: the screens are built anew in it (their columns,
+        titles and hints are drawn when they are made) and the one shown comes back; footers
+        ask ``key_label`` each time they draw. What a screen held (a filter) starts afresh."""
+        self.services.lang = lang
+        self._tr = strings(lang)
+        base = self.screen_stack[1] if len(self.screen_stack) > 1 else None
+        current = next((n for n, sc in self._installed_screens.items() if sc is base), self.start_screen)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        for name, cls in SCREENS.items():
+            old = self._installed_screens.get(name)
+            self.uninstall_screen(name)
+            if isinstance(old, LiveScreen) and old is not base and old.is_attached:
+                old.remove()            # popped earlier: nothing else removes it now
+            self.install_screen(cls(self), name=name)
+        self.push_screen(current)
+        self.notify(self.tr("lang_switched"))
+
+    def _seek_command(self, arg: str) -> None:
+        player = self.services.replay
+        if player is None:
+            self.report(self.tr("replay_only"))
+            return
+        day = player.now().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+        try:
+            at = seek_seconds(arg, player.t, day)
+        except ValueError:
+            self.report(self.tr("bad_seek", arg=arg))
+            return
+        self.seek_to(at)
+
+    def set_theme(self, name: str) -> None:
+        if name in self.available_themes:
+            self.theme = name
+            return
+        themes = ", ".join(t for t in self.THEMES if t in self.available_themes)
+        self.report(self.tr("unknown_theme", name=name, themes=themes))
 
     def action_command_line(self) -> None:
         self.push_screen(CommandLine(self.tr("command_prompt")), lambda v: v and self.run_command(v))
@@ -267,18 +340,20 @@ class HotlineApp(App):
             supervise.set_status(self, self, list(cmd.agents), cmd.name, before=before)
         elif cmd.kind == "move":
             supervise.move_to_queue(self, self, list(cmd.agents), cmd.name)
+        elif cmd.kind in ("pause", "resume") and self.services.replay is not None:
+            self.services.replay.paused = cmd.kind == "pause"
         elif cmd.kind == "pause":
             self.paused = True
         elif cmd.kind == "resume":
             self.paused = False
+        elif cmd.kind == "seek":
+            self._seek_command(cmd.name)
         elif cmd.kind == "refresh":
             self.set_rate(cmd.hz)
         elif cmd.kind == "lang":
-            self.services.lang = cmd.name
-            self._tr = strings(cmd.name)
-            self.notify(f"lang {cmd.name} (new screens)")
-        elif cmd.kind == "theme" and cmd.name in self.available_themes:
-            self.theme = cmd.name
+            self.set_lang(cmd.name)
+        elif cmd.kind == "theme":
+            self.set_theme(cmd.name)
         elif cmd.kind == "quit":
             self.exit()
         elif cmd.kind == "help":

@@ -17,6 +17,22 @@ from .footer import KeyFooter
 from .widgets import TrustLine
 
 
+#: The actions of keys that change something (tickets, agents, notes, callbacks, the desk, the
+#: knowledge base) or prepare such a change (tag): a read-only console (``--readonly``, a
+#: replay) hides them from the footer, the palette and help, and refuses them.
+WRITE_ACTIONS = frozenset({
+    "urge", "approve", "refuse", "redispatch", "accept_reply", "send_back", "callback",        # tickets
+    "status", "listen", "move", "tag",                                                         # agents
+    "note", "reassign",                                                                        # handover
+    "answer", "ready", "not_ready", "log_out", "flag",                                         # desk, knowledge
+})
+
+
+def hidden_when_readonly(services: ConsoleServices, action: str) -> bool:
+    """Whether ``action`` is a key a read-only console hides. Does not block."""
+    return services.readonly and action in WRITE_ACTIONS
+
+
 class LiveScreen(Screen):
     """A screen the app refreshes: ``show(snapshot, alerts)`` is called at the refresh rate.
     It is given its ``ScreenContext`` and uses nothing else of the App."""
@@ -40,6 +56,10 @@ class LiveScreen(Screen):
 
     def footer(self) -> KeyFooter:
         return KeyFooter(self.ctx.key_label)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """False (hidden, inactive) for a writing key in a read-only console."""
+        return not hidden_when_readonly(self.services, action)
 
     def on_mount(self) -> None:
         self.sub_title = self.tr(self.TITLE_KEY)
@@ -67,6 +87,13 @@ def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused
     if mode:
         t.append(f" {mode} ", style="reverse magenta")
         t.append(" ")
+    player = s.replay
+    if player is not None:     # the recorded time, and whether it stands still or has ended
+        t.append(f"{player.now():%Y-%m-%d %H:%M:%S} ", style="bold magenta")
+        if player.ended:
+            t.append(tr("replay_end") + " ", style="reverse yellow")
+        elif player.paused:
+            t.append(tr("replay_paused") + " ", style="reverse yellow")
     nodes = s.nodes()
     if not nodes and s.mode != "replay":
         t.append(tr("link_none"), style="dim")

@@ -16,17 +16,51 @@ ALIASES = {
     "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
     "desk": "desk", "dk": "desk", "intake": "desk",
 }
+# -- h18b: Chinese names of the screens and of the console's own commands ----------------------
+ALIASES.update({
+    "总览": "wallboard", "大屏": "wallboard", "队列": "wallboard", "坐席": "agents", "工单": "tickets",
+    "超时": "tickets", "知识库": "knowledge", "知识": "knowledge", "交接班": "handover", "交接": "handover",
+    "回拨": "handover", "运维": "engineer", "节点": "engineer", "受理台": "desk", "受理": "desk",
+})
+#: a Chinese command word -> the English one ``parse`` knows
+ZH_WORDS = {"暂停": "pause", "恢复": "resume", "继续": "resume", "刷新": "refresh", "语言": "lang",
+            "主题": "theme", "退出": "quit", "帮助": "help", "跳转": "seek", "跳到": "seek"}
+LANG_WORDS = {"中文": "zh", "英文": "en", "english": "en", "chinese": "zh"}
+
+
+
+def seek_seconds(arg: str, now: float, day_start: float) -> float:
+    """The recorded time ``seek ARG`` asks for: ``+10m``/``-30s``/``+1h``/``-90`` relative to
+    ``now``; ``HH:MM[:SS]`` that time of the recorded day (``day_start`` its midnight). Raises
+    ValueError for anything else."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    if arg[:1] in "+-":
+        body, unit = (arg[1:-1], arg[-1]) if arg[-1:] in units else (arg[1:], "s")
+        value = float(body) * units[unit]
+        if not math.isfinite(value):
+            raise ValueError(arg)
+        return now + (value if arg[0] == "+" else -value)
+    parts = arg.split(":")
+    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(arg)
+    h, m, sec = (int(p) for p in (parts + ["0"])[:3])
+    if h > 23 or m > 59 or sec > 59:
+        raise ValueError(arg)
+    return day_start + h * 3600 + m * 60 + sec
+
+
 STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out"}
 LANGS = ("zh", "en")
 # What the command palette offers besides the screens.
-PALETTE_COMMANDS = ("pause", "resume", "refresh 1", "refresh 2", "refresh 5", "lang zh", "lang en")
+PALETTE_COMMANDS = ("pause", "resume", "refresh 1", "refresh 2", "refresh 5", "lang zh", "lang en",
+                    "seek -10m", "seek +10m")
 
 
 @dataclass(frozen=True)
 class Command:
     """One parsed line. ``kind``: go (``name`` a screen), status (``name`` the switch's status
     word, ``agents``), move (``name`` the queue, ``agents``), pause, resume, refresh (``hz``),
-    lang (``name``), theme (``name``), quit, help, or unknown (``line`` as typed)."""
+    lang (``name``), theme (``name``), seek (``name`` the offset or time), quit, help, or unknown (``line`` as typed)."""
 
     kind: str
     line: str
@@ -41,6 +75,9 @@ def parse(line: str) -> Command | None:
     if not words:
         return None
     cmd, args = words[0].lower(), words[1:]
+    cmd = ZH_WORDS.get(cmd, cmd)
+    if cmd == "lang" and args:
+        args = [LANG_WORDS.get(args[0].lower(), args[0].lower()), *args[1:]]
     if cmd in ALIASES and not args:
         return Command("go", line, ALIASES[cmd])
     if cmd in STATUSES and args:
@@ -59,6 +96,8 @@ def parse(line: str) -> Command | None:
         return Command("lang", line, args[0])
     if cmd == "theme" and args:
         return Command("theme", line, args[0])
+    if cmd == "seek" and len(args) == 1:        # a replay: +10m, -30s, 90, 10:42 (the App reads it)
+        return Command("seek", line, args[0])
     if cmd in ("quit", "q!", "exit"):
         return Command("quit", line)
     return Command("unknown", line)

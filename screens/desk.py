@@ -354,6 +354,9 @@ class DeskScreen(LiveScreen):
 
     def _do_register(self, intake: Intake, article, department: str = "", reply: str = "") -> None:
         s = self.services
+        if s.readonly:          # a read-only console writes nothing, Enter in the form included
+            self.ctx.notify(self.tr("readonly"), severity="warning")
+            return
 
         def register():     # blocks: one transaction in the store
             if article is not None:

@@ -99,9 +99,14 @@ class HelpScreen(ModalScreen[None]):
                                   border: thick $accent; padding: 0 1; background: $surface; }
     """
 
-    def __init__(self, tr: Callable[..., str], screen_keys: Sequence[str]):
+    # The rows of keys that change something: a read-only console does not list them.
+    ACTION_ROWS = frozenset({"help_tag", "help_agent", "help_listen", "help_queue", "help_ticket", "help_note",
+                             "help_flag", "help_desk", "help_desk_form", "help_desk_mywork"})
+
+    def __init__(self, tr: Callable[..., str], screen_keys: Sequence[str], *, readonly: bool = False):
         super().__init__()
-        self.tr, self.screen_keys = tr, screen_keys
+        self.tr, self.screen_keys, self.readonly = tr, screen_keys, readonly
+        self.text = ""
 
     def compose(self) -> ComposeResult:
         tr = self.tr
@@ -111,17 +116,21 @@ class HelpScreen(ModalScreen[None]):
             t.append(f"  {i}  ", style="bold cyan")
             t.append(f"{tr(key)}\n")
         ms = round(constants.ESCAPE_DELAY * 1000)    # QuickEscapeDriver sets it when it starts
-        rows = [("?", tr("help_help")), (":", tr("help_cmdline", commands=tr("help_commands"))),
-                ("ctrl+p", tr("help_palette")), ("/", tr("help_filter")), ("j k / ↑ ↓ g G", tr("help_move")),
-                ("escape", tr("help_escape", ms=ms)),
-                ("p", tr("help_pause")), ("r", tr("help_refresh")), ("+ -", tr("help_rate")), ("t", tr("help_theme")),
-                ("space", tr("help_tag")), ("a b o", tr("help_agent")), ("l w B", tr("help_listen")),
-                ("m", tr("help_queue")), ("u e E r v V c", tr("help_ticket")), ("n", tr("help_note")),
-                ("f", tr("help_flag")), ("ctrl+o ctrl+n", tr("help_desk")),
-                ("ctrl+g ctrl+y", tr("help_desk_form")), ("ctrl+f F5", tr("help_desk_mywork")), ("q", tr("help_quit"))]
+        rows = [("?", "help_help"), (":", "help_cmdline"), (":", "help_aliases"),
+                ("ctrl+p", "help_palette"), ("/", "help_filter"), ("s ] [", "help_all_tickets"),
+                ("j k / ↑ ↓ g G", "help_move"), ("escape", "help_escape"),
+                ("p", "help_pause"), ("r", "help_refresh"), ("+ -", "help_rate"), ("t", "help_theme"),
+                ("space", "help_tag"), ("a b o", "help_agent"), ("l w B", "help_listen"),
+                ("m", "help_queue"), ("u e E r v V c", "help_ticket"), ("n", "help_note"),
+                ("f", "help_flag"), ("ctrl+o ctrl+n", "help_desk"), ("ctrl+g ctrl+y", "help_desk_form"),
+                ("ctrl+f F5", "help_desk_mywork"), ("p < >", "help_replay"), ("q", "help_quit")]
+        params = {"help_cmdline": {"commands": tr("help_commands")}, "help_escape": {"ms": ms}}
         t.append("\n")
-        for k, v in rows:
+        for k, key in rows:
+            if self.readonly and key in self.ACTION_ROWS:
+                continue
             t.append(f"  {k:<16}", style="bold cyan")
-            t.append(v + "\n")
+            t.append(tr(key, **params.get(key, {})) + "\n")
+        self.text = t.plain
         with VerticalScroll():          # 80x24 over SSH: the list is longer than the screen
             yield Static(t)

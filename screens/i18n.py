@@ -312,6 +312,43 @@ KEY_LABELS: dict[str, str] = {
 }
 
 
+# -- h18b: every ticket, keys and habits, read-only, replay ------------------------------------
+CATALOG.update({
+    "address": ("地址", "Address"), "district": ("区县", "District"), "channel": ("渠道", "Channel"),
+    "urgency": ("紧急程度", "Urgency"), "answer": ("答复", "Answer"), "reply": ("部门回复", "Reply"),
+    "callback_result": ("回访结果", "Callback"), "closed": ("结案", "Closed"),
+    "links": ("并单 / 案件关联", "Merges and links"), "merged_into": ("已并入", "Merged into"),
+    "link_merged": ("并单", "Merged"), "link_related": ("案件关联", "Related"), "none": ("无", "none"),
+    "actions": ("操作", "Actions"), "urge": ("催办次数", "Urges"),
+    "all_tickets": ("全部工单", "All tickets"),
+    "search_all_hint": ("搜索全部工单：文字 单号: 电话: 部门: 类别: 状态: 灯:红|黄|绿 自:日期 至:日期（回车）",
+                        "search every ticket: words serial: phone: dept: cat: state: light:red|yellow|green "
+                        "from:DATE to:DATE (Enter)"),
+    "range_of": ("第 {first}–{last} 条 / 共 {total}", "{first}–{last} of {total}"),
+    "page_of": ("第 {page}/{pages} 页", "page {page}/{pages}"),
+    "no_more_pages": ("没有更多页", "no more pages"),
+    "lang_switched": ("界面语言：中文", "UI language: English"),
+    "unknown_theme": ("未知主题：{name}（可用：{themes}）", "Unknown theme: {name} (there are: {themes})"),
+    "help_aliases": ("中文命令：工单 坐席 总览 知识库 交接班 运维 受理台 · 暂停 恢复 刷新 语言 中文|英文 主题 退出 帮助",
+                     "Chinese commands: 工单 坐席 总览 知识库 交接班 运维 受理台 · 暂停 恢复 刷新 语言 主题 退出 帮助"),
+    "help_all_tickets": ("工单：搜索全部工单（单号: 电话: 部门: 类别: 状态: 灯: 自: 至:）、翻页",
+                         "tickets: search every ticket (serial: phone: dept: cat: state: light: from: to:), pages"),
+    "replay_end": ("录像已结束", "recording ended"),
+    "replay_ended": ("录像在 {at} 结束", "The recording ends at {at}"),
+    "replay_paused": ("回放已暂停", "replay paused"),
+    "replay_only": ("仅回放可用", "only in a replay"),
+    "bad_seek": ("跳转到哪里？{arg}（例：+10m、-30s、10:42）", "seek where? {arg} (e.g. +10m, -30s, 10:42)"),
+    "help_replay": ("回放：暂停 / 后退、前进 1 分钟；:seek +10m | -30s | 10:42",
+                    "replay: pause / back, forward 1 min; :seek +10m | -30s | 10:42"),
+    "palette_key_help": ("本画面的按键操作", "a key of this screen"),
+    "detail_q": ("Esc 返回；在主画面按 q 退出", "Esc goes back; q quits from a main screen"),
+})
+KEY_LABELS.update({
+    "All tickets": "全部工单", "Next page": "下一页", "Prev. page": "上一页", "Screens": "切换画面",
+    "more": "更多", "-1 min": "后退1分", "+1 min": "前进1分",
+})
+
+
 def key_label(lang: str, label: str) -> str:
     """The footer label for a key in ``lang``: the Chinese one when there is one, else as given."""
     return KEY_LABELS.get(label, label) if lang == "zh" else label

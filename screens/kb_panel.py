@@ -128,7 +128,8 @@ class KbPanel(Vertical):
         if event.input.id == "kb-q":
             event.stop()
             # Enter is the agent saying "this is my question": a fruitless one is recorded (查无).
-            self._search(event.value, record=True)
+            # (a read-only console records nothing: the same search, not written down)
+            self._search(event.value, record=not self.services.readonly)
             self.query_one("#kb-results", OptionList).focus()
 
     # -- work off the UI loop ----------------------------------------------------------------

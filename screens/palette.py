@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Protocol, cast
 
 from textual.command import Hit, Hits, Provider
@@ -34,3 +35,28 @@ class ScreensProvider(Provider):
             score = matcher.match(cmd)
             if score > 0:
                 yield Hit(score, matcher.highlight(cmd), lambda c=cmd: target.run_command(c))
+
+
+class KeysProvider(Provider):
+    """Every action the screen offers by a key, also in the palette (issue 18): one hit per
+    enabled binding with a label, named in the UI's language with its key, e.g. "催办 (u)".
+    Actions a read-only console hides (``check_action``) are not active, so not offered."""
+
+    async def search(self, query: str) -> Hits:
+        target = cast(PaletteTarget, self.app)
+        label_of = getattr(self.app, "key_label", lambda s: s)
+        matcher = self.matcher(query)
+        seen: set[str] = set()
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not enabled or not binding.description or binding.action in seen or binding.action in _NOT_ACTIONS:
+                continue
+            seen.add(binding.action)
+            label = f"{label_of(binding.description)} ({self.app.get_key_display(binding)})"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self.app.run_action, binding.action, node),
+                          help=target.tr("palette_key_help"))
+
+
+# Moving about is not an action to offer twice: the palette itself, the screens (listed above).
+_NOT_ACTIONS = {"command_palette", "app.command_palette"}

@@ -145,6 +145,15 @@ def _le(a: datetime | None, b: datetime) -> bool:
     return a is not None and a <= b       # NULL compares false in SQL
 
 
+def _lit_as(t: Ticket, now: datetime, light: str) -> bool:
+    """The store's light conditions (backends/tickets_store.py _LIGHT_COND) on one ticket."""
+    if light == "red":
+        return _le(t.current_due, now)
+    if light == "yellow":
+        return _le(t.yellow_from, now) and t.current_due is not None and t.current_due > now
+    return t.yellow_from is None or t.yellow_from > now
+
+
 class FakeTicketStore(_FakeTable):
     """TicketStore on dicts; registration writes its audit entry to the bundle's audit log."""
 
@@ -209,22 +218,27 @@ class FakeTicketStore(_FakeTable):
     def _page(self, rows: list[Ticket], limit: int, offset: int) -> list[Ticket]:
         return [copy.deepcopy(t) for t in rows[offset:offset + limit]]
 
-    def _matching(self, state=None, department=None, category=None, phone=None, text=None) -> list[Ticket]:
+    def _matching(self, state=None, department=None, category=None, phone=None, text=None, serial=None,
+                  light=None, now=None, since=None, until=None) -> list[Ticket]:
         needle = fold_query(text) if text else ""
+        if light and now is None:
+            raise ValueError("a light filter needs now")
         return [t for t in self.state["tickets"].values()
                 if (not state or t.state == state) and (not department or t.department == department)
                 and (not category or t.category == category) and (not phone or t.caller_phone == phone)
-                and (not needle or needle in fold_fields(t.content, t.caller_name, t.address))]
+                and (not needle or needle in fold_fields(t.content, t.caller_name, t.address))
+                and (not serial or serial.strip() in t.serial) and (not light or _lit_as(t, now, light))
+                and (since is None or t.created_at >= since) and (until is None or t.created_at < until)]
 
-    def search(self, *, state=None, department=None, category=None, phone=None, text=None, limit=50, offset=0):
+    def search(self, *, limit=50, offset=0, **filters):
         with self.db.lock:
-            rows = self._matching(state, department, category, phone, text)
+            rows = self._matching(**filters)
             rows.sort(key=lambda t: (t.created_at, t.id), reverse=True)
             return self._page(rows, limit, offset)
 
-    def count(self, *, state=None, department=None, category=None, phone=None, text=None) -> int:
+    def count(self, **filters) -> int:
         with self.db.lock:
-            return len(self._matching(state, department, category, phone, text))
+            return len(self._matching(**filters))
 
     def registered_by(self, user: str, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:
         with self.db.lock:

@@ -64,6 +64,11 @@ ALTER TABLE tickets ADD COLUMN cited_article {int};
 CREATE INDEX tickets_registered_by ON tickets (registered_by, created_at)
 """
 
+_SEARCH_INDEXES = """
+CREATE INDEX tickets_dept_created ON tickets (department, created_at);
+CREATE INDEX tickets_category_created ON tickets (category, created_at)
+"""
+
 MIGRATIONS = [
     Migration(
         "tickets", 1, "tickets, notes, links, callers",
@@ -84,6 +89,10 @@ MIGRATIONS = [
         sqlite=_REGISTERED_BY.format(int="INTEGER"),
         postgres=_REGISTERED_BY.format(int="BIGINT"),
         backfill=lambda db: backfill_registered_by(db),
+    ),
+    Migration(
+        "tickets", 4, "indexes of the console's every-ticket search (department, category, newest first)",
+        sqlite=_SEARCH_INDEXES, postgres=_SEARCH_INDEXES,
     ),
 ]
 

@@ -64,17 +64,24 @@ class TicketStore(Protocol):
         or StoreBusy. Blocks."""
 
     def search(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
-               phone: str | None = None, text: str | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
+               phone: str | None = None, text: str | None = None, serial: str | None = None,
+               light: str | None = None, now: datetime | None = None, since: datetime | None = None,
+               until: datetime | None = None, limit: int = 50, offset: int = 0) -> list[Ticket]:
         """Tickets matching every given filter, newest first, at most ``limit`` from
         ``offset``. ``text`` matches inside the content, the caller's name or the address,
         folded (``hotline_tui.textfold``: case and width never decide a match; the same on
-        every store). Raises StoreUnavailable or StoreBusy. Blocks."""
+        every store); ``serial`` inside the serial; ``light`` (red, yellow or green) the stored
+        clock columns at ``now`` as ``overdue`` does (green: no clock yellow yet, or none
+        running); ``since``/``until`` the registration time, ``[since, until)``. Raises
+        ValueError for a light without ``now``, StoreUnavailable or StoreBusy. Blocks."""
         ...
 
     def count(self, *, state: str | None = None, department: str | None = None, category: str | None = None,
-              phone: str | None = None, text: str | None = None) -> int:
+              phone: str | None = None, text: str | None = None, serial: str | None = None,
+              light: str | None = None, now: datetime | None = None, since: datetime | None = None,
+              until: datetime | None = None) -> int:
         """How many tickets ``search`` with the same filters would find without a limit,
-        counted in the database (nothing loaded). Raises StoreUnavailable or StoreBusy. Blocks."""
+        counted in the database (nothing loaded). Raises like ``search``. Blocks."""
         ...
 
     def registered_by(self, user: str, *, since: datetime | None = None, limit: int = 50) -> list[Ticket]:

@@ -649,26 +649,52 @@ class TicketService:
         self.get(viewer, serial)
         return self.store.links(serial)
 
-    def search(self, viewer: User, **filters) -> list[Ticket]:
-        """Tickets matching ``filters`` (TicketStore.search: state, department, category,
-        phone, text folded; limit, offset), newest first; a department user sees its own only.
-        Raises PermissionDenied, StoreError. Blocks."""
-        self.access.require(viewer, "tickets.read", "list tickets")
-        _page(filters.get("limit", 50), filters.get("offset", 0))
+    def _filters(self, viewer: User, filters: dict) -> dict:
+        """``filters`` checked and completed: a light needs the clock's now, a department user
+        sees its own department only."""
+        if filters.get("light") not in (None, "", "red", "yellow", "green"):
+            raise ValidationError("light must be red, yellow or green")
+        if filters.get("light"):
+            filters["now"] = self.clock.now()
+        if filters.get("since") and filters.get("until") and filters["since"] >= filters["until"]:
+            raise ValidationError("the date range ends before it starts")
         if viewer.department:
             filters["department"] = viewer.department
-        return [self.masked(t, viewer) for t in self.store.search(**filters)]
+        return filters
+
+    def search(self, viewer: User, **filters) -> list[Ticket]:
+        """Tickets matching ``filters`` (TicketStore.search: state, department, category,
+        phone, text folded, serial, light, since/until; limit, offset), newest first; a
+        department user sees its own only. Raises PermissionDenied, ValidationError (a bad
+        light, page or range), StoreError. Blocks."""
+        self.access.require(viewer, "tickets.read", "list tickets")
+        _page(filters.get("limit", 50), filters.get("offset", 0))
+        return [self.masked(t, viewer) for t in self.store.search(**self._filters(viewer, filters))]
 
     def count(self, viewer: User, **filters) -> int:
         """How many tickets ``search`` with the same filters finds without a limit (``limit``
         and ``offset`` are ignored): the "500 of 1,203" of a list. Raises PermissionDenied,
-        StoreError. Blocks."""
+        ValidationError, StoreError. Blocks."""
         self.access.require(viewer, "tickets.read", "count tickets")
         filters.pop("limit", None)
         filters.pop("offset", None)
-        if viewer.department:
-            filters["department"] = viewer.department
-        return self.store.count(**filters)
+        return self.store.count(**self._filters(viewer, filters))
+
+    def page(self, viewer: User, *, limit: int = 50, offset: int = 0,
+             **filters) -> tuple[list[tuple[Ticket, str]], int]:
+        """One page of every ticket matching ``filters`` (as ``search``), each with its light
+        from the stored clock columns (red, yellow, green: what ``overdue`` and the light
+        filter use), and how many match in all: the console's "51-100 of 1,203". Raises like
+        ``search``. Blocks (two queries)."""
+        rows = self.search(viewer, limit=limit, offset=offset, **dict(filters))
+        total = self.count(viewer, **dict(filters))
+        now = self.clock.now()
+
+        def lit(t: Ticket) -> str:
+            if t.current_due is not None and t.current_due <= now:
+                return "red"
+            return "yellow" if t.yellow_from is not None and t.yellow_from <= now else "green"
+        return [(t, lit(t)) for t in rows], total
 
     def overdue(self, viewer: User, *, light: str | None = None, department: str | None = None,
                 category: str | None = None, text: str | None = None, limit: int = 50,
