@@ -272,7 +272,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     from hotline_tui.console import ConsoleServices
     from hotline_tui.kb.factory import knowledge_service
     from hotline_tui.kpi import load_kpi_settings
-    from hotline_tui.supervisor import load_not_ready_reasons
+    from hotline_tui.supervisor import load_hangup_reasons, load_not_ready_reasons
     from hotline_tui.tickets.factory import ticket_service
 
     access = load_access(config_dir)
@@ -283,7 +283,8 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         callbacks=CallbackService(store.calls, access, clock), notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
-        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir),
+        hangup_reasons=load_hangup_reasons(config_dir))
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:

@@ -269,6 +269,8 @@ class NotReadyReason(Schema):
 
 class DeskFile(Schema):
     not_ready_reasons: Annotated[list[NotReadyReason], Field(min_length=1)]
+    #: why a supervisor hangs a call up (issue 18), in the audit entry of call.hangup
+    hangup_reasons: list[NotReadyReason] | None = None
 
 
 # -- the console's --config file --------------------------------------------------------------

@@ -50,6 +50,8 @@ class AgentsScreen(LiveScreen):
         Binding("w", "listen('whisper')", "Whisper"),
         Binding("B", "listen('barge')", "Barge"),
         Binding("m", "move", "Move to queue"),
+        Binding("T", "transfer", "Transfer"),
+        Binding("h", "hangup", "Hang up"),
         Binding("escape", "clear", "Clear", show=False),
     ]
     DEFAULT_CSS = """
@@ -222,17 +224,9 @@ class AgentsScreen(LiveScreen):
         return [name] if name else []
 
     def action_status(self, status: str) -> None:
-        agents = self.targets()
-        if not agents or not supervise.allowed(self.ctx, "agents.control"):
-            return
-        label = ", ".join(agents[:6]) + (f" … (+{len(agents) - 6})" if len(agents) > 6 else "")
-        q = self.tr("confirm_status", agents=label, status=self.tr(status))
-        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._set_status(agents, status))
-
-    def _set_status(self, agents: list[str], status: str) -> None:
         before = {self.row_key(a): a.status for a in (self.snap.agents if self.snap else ())}
-        supervise.set_status(self.ctx, self, [self.ref(k) for k in agents], status, before=before,
-                             done=self.tagged.difference_update)
+        supervise.ask_status(self.ctx, self, self.targets(), status, before=before,
+                             done=self.tagged.difference_update, refs=self.ref)
 
     def action_listen(self, mode: str) -> None:
         agent = self.current()
@@ -249,5 +243,41 @@ class AgentsScreen(LiveScreen):
             return
         names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
         self.app.push_screen(PromptScreen(f"{self.tr('queue')}? ({names})"),
-                             lambda q: q and supervise.move_to_queue(self.ctx, self, [self.ref(k) for k in agents],
-                                                                     q.strip()))
+                             lambda q: q and q.strip() and supervise.ask_move(self.ctx, self, agents, q.strip(),
+                                                                              refs=self.ref))
+
+    # -- the agent's call (issue 18): transfer on to a queue or extension, hang up with a reason --
+    def _call_of(self, key: str):
+        """The call the agent of row ``key`` is on (a ``CallView``), or None (says so)."""
+        snap = self.snap
+        a = next((a for a in (snap.agents if snap else ()) if self.row_key(a) == key), None)
+        call = next((c for c in snap.calls if a is not None and c.uuid == a.current_call and c.node == a.node),
+                    None) if snap else None
+        if call is None or not call.session_uuid:
+            self.ctx.notify(self.tr("no_call", agent=key), severity="warning")
+            return None
+        return call
+
+    def action_transfer(self) -> None:
+        key = self.current()
+        if not key or not supervise.allowed(self.ctx, "calls.control"):
+            return
+        call = self._call_of(key)
+        if call is None:
+            return
+        names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
+
+        def to(dest: str | None) -> None:
+            if dest and dest.strip():
+                supervise.transfer(self.ctx, self, call.session_uuid, dest.strip(), call.agent,
+                                   call.caller_number or call.uuid[:8], switch=call.node or None)
+        self.app.push_screen(PromptScreen(self.tr("transfer_prompt", names=names)), to)
+
+    def action_hangup(self) -> None:
+        key = self.current()
+        if not key:
+            return
+        call = self._call_of(key)
+        if call is not None:
+            supervise.hangup(self.ctx, self, call.session_uuid, call.agent, call.caller_number or call.uuid[:8],
+                             switch=call.node or None)
