@@ -154,6 +154,9 @@ async def test_colon_command_sets_status_and_unknown_commands_say_so(live_rig):
         for ch in "break 1005":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"     # the same question as the b key (issue 18)
+        await pilot.press("y")
         await wait_until_async(lambda: cc.agents["1005"].status == "On Break", timeout=10, interval=0.02,
                                sleep=pilot.pause, what="agent 1005 on break on the switch")
         app.run_command("frobnicate")
