@@ -213,6 +213,21 @@ class Supervisor:
                           _where(ref, {"number": number, "call": uuid}))
         return uuid
 
+    def pause_reason(self, agent: str) -> tuple[str, str] | None:
+        """Why ``agent`` is on break, from the audit log: (reason code or "", who set it) of the
+        latest ``agent.set_status`` to On Break, or None when the log has none (set on the phone
+        or by another system). mod_callcenter keeps no reason: the desk's audited one is the
+        only record. Raises StoreError. Blocks (one read)."""
+        if self.audit is None:
+            return None
+        for e in reversed(self.audit.for_subject("agent", agent)):
+            if e.action == "agent.set_status":
+                after = e.after if isinstance(e.after, dict) else {}
+                if after.get("status") != "On Break":
+                    return None
+                return str(after.get("reason") or e.note or ""), e.actor
+        return None
+
     async def set_own_status(self, actor: User, status: str, reason: str = "", *, before: str | None = None,
                              reasons: Collection[str] | None = None) -> None:
         """The agent at the desk sets their own status (``actor.agent``, never another agent's):

@@ -237,7 +237,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pause_reason": ("示忙原因", "Reason"),
     "subtotal": ("{group}：{n} 人 · 空闲 {avail} · 通话 {busy} · 小休 {brk}",
                  "{group}: {n} · avail {avail} · busy {busy} · break {brk}"),
-    "sort_dir": ("排序 {key} {dir}", "sort {key} {dir}"),
+    "sort_dir": ("排序 {by} {dir}", "sort {by} {dir}"),
 }
 
 

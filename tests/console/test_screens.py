@@ -76,7 +76,7 @@ async def test_agents_filter_sort_and_group(db_copy):
         await pilot.press("g")                           # group by team: 话务一班 first … 五班 last
         await pilot.pause()
         keys = table_keys(app, "#agents")
-        assert keys[0] == "1001" and keys[-1] == "1100"
+        assert keys[0] == "\x00group:话务一班" and keys[1] == "1001" and keys[-1] == "1100"   # a header per team
         await pilot.press("s", "s")                      # sort by time in state, longest first
         await pilot.pause()
         snap = services.live.snapshot(services.now())
