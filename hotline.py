@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from hotline_tui.site import Site
     from hotline_tui.clock import Clock
     from hotline_tui.switch import SwitchEvent as Event
+    from hotline_tui.live.views import LiveSnapshot
 
 Echo = Callable[[str], None]
 
@@ -141,6 +142,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("hotline_tui.cli.demo:demo", "The demo site."),
     "esl": ("backends.freeswitch.cli:esl", "Engineer tools for the FreeSWITCH event socket."),
     "kb": ("hotline_tui.cli.kb:kb", "Knowledge base (知识库): search, articles, unanswered questions."),
+    "live": ("hotline_tui.cli.live:live",
+             "One read of the live picture: queues, agents, waiting callers or calls (connect, resync, print, exit)."),
     "record": ("hotline_tui.cli.record:record",
                "Record every finished call and agent interval from the switch to the store (headless)."),
     "report": ("hotline_tui.cli.report:report", "Reports: the shift handover (交接班) and call loss (呼损)."),
@@ -212,6 +215,10 @@ class Wiring:
     def record(self, config: str | None, *, flush_s: float, log: Echo) -> None:
         """``hotline record``: see ``run_record``."""
         run_record(self, config, flush_s=flush_s, log=log)
+
+    def live_snapshot(self, config: str, *, timeout_s: float) -> tuple[ConsoleServices, LiveSnapshot]:
+        """``hotline live``: see ``run_live``."""
+        return run_live(self, config, timeout_s=timeout_s)
 
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
@@ -605,6 +612,48 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
 
     log(f"hotline record: recording {', '.join(n['name'] for n in cfg['switch'])} into {store.describe}")
     asyncio.run(main())
+
+
+def run_live(w: Wiring, config: str, *, timeout_s: float = 10.0) -> tuple[ConsoleServices, LiveSnapshot]:
+    """``hotline live``: the console's services over ``config``'s store and switches, the day
+    rebuilt from the store; connect every node, wait until each has resynced (``timeout_s``),
+    take one snapshot (masked for ``--as``'s role), disconnect. Returns (services, snapshot):
+    the caller classes are read through the services afterwards. Raises ConfigError (no switch
+    nodes), LinkError (a node not connected in time), StoreError. Blocks."""
+    import asyncio
+    import random
+    import time
+
+    from backends.freeswitch.client import NodeConfig
+    from hotline_tui.clock import SystemClock
+    from hotline_tui.errors import ConfigError
+    from hotline_tui.site import load_site
+    from screens.i18n import detect_lang
+
+    cfg = _load_console_config(config)
+    if not cfg["switch"]:
+        raise ConfigError(config, None, "switch", "no switch nodes configured (switch: [{host, port, password}])")
+    config_dir = cfg["config_dir"] or w.config_dir
+    store = build_store(w.db or cfg["store"], migrate=True)
+    site_path = Path(config_dir) / "site.yaml"
+    site = load_site(site_path) if site_path.exists() else None
+    services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=detect_lang(w.lang, cfg["lang"]),
+                              readonly=True, site=site)
+    services.agent_names.update(node_agent_names(cfg["switch"]))
+    services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
+
+    async def main() -> None:
+        cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
+                               live.apply, rng=random.Random())
+        attach_switch(services, cluster, store)
+        cluster.start()
+        try:
+            for n in cfg["switch"]:
+                await cluster.connected(n["name"], timeout_s)
+        finally:
+            await cluster.stop()
+    asyncio.run(main())
+    return services, services.snapshot()
 
 
 def quiet_collector() -> None:
