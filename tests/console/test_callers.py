@@ -199,3 +199,43 @@ async def test_colon_break_asks_the_same_question_as_its_key_and_has_a_chinese_a
         await wait_until_async(lambda: cc.agents["1013"].status == "On Break", timeout=10, interval=0.02,
                                sleep=pilot.pause, what="1013 on break")
     assert store.audit.for_subject("agent", "1013")[-1].after == {"status": "On Break"}
+
+
+async def test_listen_is_confirmed_and_audited_who_listened_to_whom(live_rig):
+    services, cc, store = live_rig
+    m = next((m for m in cc.members.values() if m.state == "Answered"), None)
+    assert m is not None
+    agent = m.serving_agent
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, services)
+        table = app.screen.query_one("#agents", LiveTable)
+        table.move_cursor(table.index[agent])
+        await pilot.press("l")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("y")
+        trail = await wait_until_async(
+            lambda: [e for e in store.audit.for_subject("agent", agent) if e.action == "call.listen"], timeout=10,
+            interval=0.02, sleep=pilot.pause, what="the listen in the audit log")
+    e = trail[-1]
+    assert e.actor == "duty" and e.after["contact"] == "1900" and e.after["supervisor_leg"]
+
+
+async def test_queue_filter_and_a_wait_over_the_limit_in_red(live_rig):
+    services, cc, store, plain, vip = await callers_rig(live_rig)
+    cc.now += services.settings.caller_waiting_over_s            # the first caller is now over the limit
+    app = HotlineApp(services, start_screen="callers")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, services)
+        screen = app.screen
+        table = screen.query_one("#callers", LiveTable)
+        assert table.rows[plain.uuid][5][1] == "bold red"          # waited 40 s + the limit
+        for _ in range(len(screen.queues) + 1):
+            if screen.queue == QUEUE:
+                break
+            await pilot.press("f")
+            await pilot.pause()
+        await settle(pilot, services)
+        assert screen.queue == QUEUE and set(table.order) == {plain.uuid, vip.uuid}
+        assert services.queue_names[QUEUE] in screen.sub_title
