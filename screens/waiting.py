@@ -52,6 +52,7 @@ class WaitingScreen(LiveScreen):
         self.class_of: dict[str, str] = {}     # member uuid -> caller class (from the store)
         self._asked: set[str] = set()         # member uuids whose class was looked up (or is being)
         self.queues: list[str] = []
+        self.multi_node = len(ctx.services.nodes()) > 1   # several switches: a Node column (who owns the call)
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -60,7 +61,7 @@ class WaitingScreen(LiveScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#callers", LiveTable)
-        for key in COLUMNS:
+        for key in (*COLUMNS, "node") if self.multi_node else COLUMNS:
             t.add_column(self.tr(key), key=key, max_width=24)
         t.focus()
         super().on_mount()
@@ -90,7 +91,7 @@ class WaitingScreen(LiveScreen):
                 (str(c.position), "", "right"),
                 (fmt_duration(c.wait_s), "bold red" if c.wait_s > over else "", "right"),
                 (self.tr(STATE_KEY.get(c.state, c.state)), "bold magenta" if c.state == "Trying" else "", "left"),
-            )
+            ) + (((c.node, "", "left"),) if self.multi_node else ())
         self.query_one("#callers", LiveTable).sync(rows, list(rows))
         where = s.queue_names.get(self.queue, self.queue) if self.queue else self.tr("all_queues")
         self.sub_title = f"{self.tr('callers')} {len(callers)} · {where}"
