@@ -78,6 +78,7 @@ class AgentsScreen(LiveScreen):
         # pause reasons from the audit log: row key -> (the break's start, (code, actor) or None)
         self.reasons: dict[str, tuple[float, tuple[str, str] | None]] = {}
         self._reason_asked: set[tuple[str, float]] = set()
+        self._reason_wanted: list[tuple[str, str, float]] = []    # (row key, agent id, break start)
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -143,7 +144,7 @@ class AgentsScreen(LiveScreen):
         if got is None or got[0] != a.since:
             if (key, a.since) not in self._reason_asked:
                 self._reason_asked.add((key, a.since))
-                self._ask_reason(key, a.name, a.since)
+                self._reason_wanted.append((key, a.name, a.since))
             return ""
         found = got[1]
         if found is None:
@@ -155,15 +156,21 @@ class AgentsScreen(LiveScreen):
         r = next((r for r in self.services.not_ready_reasons if r.code == code), None)
         return (r.zh, r.en)[idx] if r is not None else code
 
-    def _ask_reason(self, key: str, agent: str, since: float) -> None:
+    def _ask_reasons(self) -> None:
+        """Read the pause reasons wanted since the last refresh in one worker (the audit log
+        blocks): at 1,000 agents a shift change puts dozens on break at once."""
+        wanted, self._reason_wanted = self._reason_wanted, []
         sup = self.services.supervisor
-        if sup is None:
+        if not wanted or sup is None:
             return
 
-        def got(found) -> None:
-            self.reasons[key] = (since, found)
+        def read() -> dict:
+            return {key: (since, sup.pause_reason(agent)) for key, agent, since in wanted}
+
+        def got(found: dict) -> None:
+            self.reasons.update(found)
             self.ctx.request_refresh(reuse=True)
-        run_call(self, lambda: sup.pause_reason(agent), then=got, group="reasons")
+        run_call(self, read, then=got, group="reasons")
 
     def _header(self, group: str, members: list[AgentView]) -> tuple:
         """A group's header row: its name and subtotals, under the columns they count."""
@@ -248,6 +255,7 @@ class AgentsScreen(LiveScreen):
             rows[k] = tuple(cells[c] for c in cols)
             order.append(k)
         table.sync(rows, order)
+        self._ask_reasons()
         group = self.tr(self.group_by) if self.group_by != "none" else self.tr("none")
         table.border_title = None
         natural_desc = self.sort_by in self.DESCENDING
