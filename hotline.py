@@ -512,7 +512,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
 @click.option("--record", type=click.Path(dir_okay=False), help="Record the switch's event stream to this file.")
 @click.option("--refresh", "refresh_hz", type=ranges.REFRESH_HZ, help="Repaints per second (default 2).")
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
-              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk"]))
+              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk", "callers"]))
 @click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
