@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from hotline_tui.site import Site
     from hotline_tui.clock import Clock
     from hotline_tui.switch import SwitchEvent as Event
+    from hotline_tui.live.views import LiveSnapshot
 
 Echo = Callable[[str], None]
 
@@ -141,6 +142,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("hotline_tui.cli.demo:demo", "The demo site."),
     "esl": ("backends.freeswitch.cli:esl", "Engineer tools for the FreeSWITCH event socket."),
     "kb": ("hotline_tui.cli.kb:kb", "Knowledge base (知识库): search, articles, unanswered questions."),
+    "live": ("hotline_tui.cli.live:live",
+             "One read of the live picture: queues, agents, waiting callers or calls (connect, resync, print, exit)."),
     "record": ("hotline_tui.cli.record:record",
                "Record every finished call and agent interval from the switch to the store (headless)."),
     "report": ("hotline_tui.cli.report:report", "Reports: the shift handover (交接班) and call loss (呼损)."),
@@ -214,6 +217,10 @@ class Wiring:
         """``hotline record``: see ``run_record``."""
         run_record(self, config, flush_s=flush_s, log=log)
 
+    def live_snapshot(self, config: str, *, timeout_s: float) -> tuple[ConsoleServices, LiveSnapshot]:
+        """``hotline live``: see ``run_live``."""
+        return run_live(self, config, timeout_s=timeout_s)
+
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="HOTLINE_DB", help="SQLite file or postgresql:// DSN (default: embedded SQLite file).")
@@ -273,7 +280,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     from hotline_tui.console import ConsoleServices
     from hotline_tui.kb.factory import knowledge_service
     from hotline_tui.kpi import load_kpi_settings
-    from hotline_tui.supervisor import load_not_ready_reasons
+    from hotline_tui.supervisor import load_hangup_reasons, load_not_ready_reasons
     from hotline_tui.tickets.factory import ticket_service
 
     access = load_access(config_dir)
@@ -284,7 +291,8 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
-        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir),
+        hangup_reasons=load_hangup_reasons(config_dir))
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     return services
@@ -551,7 +559,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
 @click.option("--record", type=click.Path(dir_okay=False), help="Record the switch's event stream to this file.")
 @click.option("--refresh", "refresh_hz", type=ranges.REFRESH_HZ, help="Repaints per second (default 2).")
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
-              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk"]))
+              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk", "callers"]))
 @click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
@@ -652,6 +660,48 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
 
     log(f"hotline record: recording {', '.join(n['name'] for n in cfg['switch'])} into {store.describe}")
     asyncio.run(main())
+
+
+def run_live(w: Wiring, config: str, *, timeout_s: float = 10.0) -> tuple[ConsoleServices, LiveSnapshot]:
+    """``hotline live``: the console's services over ``config``'s store and switches, the day
+    rebuilt from the store; connect every node, wait until each has resynced (``timeout_s``),
+    take one snapshot (masked for ``--as``'s role), disconnect. Returns (services, snapshot):
+    the caller classes are read through the services afterwards. Raises ConfigError (no switch
+    nodes), LinkError (a node not connected in time), StoreError. Blocks."""
+    import asyncio
+    import random
+    import time
+
+    from backends.freeswitch.client import NodeConfig
+    from hotline_tui.clock import SystemClock
+    from hotline_tui.errors import ConfigError
+    from hotline_tui.site import load_site
+    from screens.i18n import detect_lang
+
+    cfg = _load_console_config(config)
+    if not cfg["switch"]:
+        raise ConfigError(config, None, "switch", "no switch nodes configured (switch: [{host, port, password}])")
+    config_dir = cfg["config_dir"] or w.config_dir
+    store = build_store(w.db or cfg["store"], migrate=True)
+    site_path = Path(config_dir) / "site.yaml"
+    site = load_site(site_path) if site_path.exists() else None
+    services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=detect_lang(w.lang, cfg["lang"]),
+                              readonly=True, site=site)
+    services.agent_names.update(node_agent_names(cfg["switch"]))
+    services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
+
+    async def main() -> None:
+        cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
+                               live.apply, rng=random.Random())
+        attach_switch(services, cluster, store)
+        cluster.start()
+        try:
+            for n in cfg["switch"]:
+                await cluster.connected(n["name"], timeout_s)
+        finally:
+            await cluster.stop()
+    asyncio.run(main())
+    return services, services.snapshot()
 
 
 def quiet_collector() -> None:

@@ -290,6 +290,34 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cb_state_done": ("已完成", "done"),
     "cb_state_cancelled": ("已关闭", "closed"),
     "cb_state_unreachable": ("多次未联系上，已关闭", "closed as unreachable"),
+    # waiting callers and call control (issue 18)
+    "callers": ("排队来电", "Waiting callers"),
+    "caller": ("来电", "Caller"),
+    "caller_class": ("类别", "Class"),
+    "priority": ("优先级", "Priority"),
+    "position": ("位次", "Pos."),
+    "wait": ("等待", "Wait"),
+    "state": ("状态", "State"),
+    "all_queues": ("全部队列", "all queues"),
+    "cc_waiting": ("排队中", "waiting"),
+    "cc_offered": ("振铃坐席", "being offered"),
+    "class_elderly": ("老年人", "elderly"), "class_vip": ("重要客户", "VIP"),
+    "class_important": ("重点关注", "important"), "class_blacklist": ("黑名单", "blacklist"),
+    "confirm_move": ("将 {agents} 调入队列「{queue}」？", "Put {agents} in queue “{queue}”?"),
+    "confirm_pick_up": ("把 {caller} 接到你的话机 {contact}？", "Take {caller} to your phone {contact}?"),
+    "confirm_move_caller": ("把 {caller} 转到队列「{queue}」？", "Move {caller} to queue “{queue}”?"),
+    "confirm_priority": ("把 {caller} 的优先级从 {before} 提到 {priority}？",
+                         "Raise {caller}'s priority from {before} to {priority}?"),
+    "confirm_transfer": ("把 {caller}（坐席 {agent}）转到 {to}？", "Transfer {caller} (agent {agent}) to {to}?"),
+    "confirm_hangup": ("以「{reason}」挂断 {caller}？", "Hang up {caller} (“{reason}”)?"),
+    "hangup_reason": ("挂断 {caller} 的原因", "Why hang up {caller}?"),
+    "priority_prompt": ("新优先级（现为 {now}，VIP 600）", "New priority (now {now}; VIP 600)"),
+    "transfer_prompt": ("转到队列或分机（{names}）", "Transfer to a queue or extension ({names})"),
+    "no_call": ("{agent} 不在通话中", "{agent} is not on a call"),
+    "pause_reason": ("示忙原因", "Reason"),
+    "subtotal": ("{group}：{n} 人 · 空闲 {avail} · 通话 {busy} · 小休 {brk}",
+                 "{group}: {n} · avail {avail} · busy {busy} · break {brk}"),
+    "sort_dir": ("排序 {by} {dir}", "sort {by} {dir}"),
 }
 
 
@@ -309,6 +337,8 @@ KEY_LABELS: dict[str, str] = {
     "Dismiss": "忽略",
     "Callbacks": "回拨", "Call back": "回拨", "Record result": "记录结果",
     "Dispatch": "直派", "Insert answer": "插入答案", "My work": "我的工作", "Refresh": "刷新",
+    "Pick up": "接起", "Move caller": "转队列", "Priority": "优先", "Hang up": "挂断", "Transfer": "转接",
+    "Queue": "队列", "Callers": "排队来电",
 }
 
 

@@ -734,6 +734,18 @@ class TicketService:
         history = [self.masked(t, viewer) for t in self.store.search(phone=phone, limit=20) if self._visible(viewer, t)]
         return self.masked_caller(c, viewer), history
 
+    def caller_class(self, viewer: User, phone: str) -> str:
+        """The caller class (elderly / vip / important / blacklist) stored for ``phone``; "" when
+        none, or when ``phone`` is no phone number (a SIP URI, anonymous). Raises
+        PermissionDenied (no callers.read), StoreError. Blocks (one read)."""
+        self.access.require(viewer, "callers.read", "see caller classes")
+        try:
+            phone = self.catalog.phone(phone)
+        except ValidationError:
+            return ""
+        c = self.store.caller(phone)
+        return c.caller_class if c is not None else ""
+
     def classify_caller(self, actor: User, phone: str, caller_class: str, *, name: str = "", note: str = "",
                         at: datetime | None = None) -> Caller:
         self.access.require(actor, "callers.classify", "classify a caller")
