@@ -59,7 +59,7 @@ class HotlineApp(App):
         Binding("5,f5", "go('handover')", "Handover", show=False),
         Binding("6,f6", "go('engineer')", "Engineer", show=False),
         Binding("7,f7", "go('desk')", "Desk", show=False),
-        Binding("8", "go('callers')", "Callers", show=False),    # not F8: the desk's key
+        Binding("8,f8", "go('callers')", "Callers", show=False),    # on the desk F8 is its own (callbacks)
         Binding("question_mark", "help", "Help"),
         Binding("colon", "command_line", ":cmd"),
         Binding("p", "pause", "Pause"),
