@@ -149,6 +149,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                  "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),
     "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
     "callbacks": ("hotline_tui.cli.callbacks:callbacks", "Callbacks (呼损回拨 / 回访): list, assign, record a result."),
+    "qa": ("hotline_tui.cli.qa:qa", "Quality inspection (质检): scorecards, sampling, scoring, appeals, figures."),
 }
 
 

@@ -360,3 +360,31 @@ class QaService:
                      decided_at=self._now().timestamp(), score_after=new.score)
         return self.store.update_evaluation(new, ev.version, self._entry(actor, "qa.decide", ev, before, new.snapshot(),
                                                                          f"{decision}: {note.strip()}"), ap)
+
+    # -- figures -------------------------------------------------------------------------------
+    def team_of(self, agent: str) -> str:
+        return next((u.team for u in self.access.users.values() if u.agent == agent and u.team), "")
+
+    def figures(self, viewer: User, period: str | None = None, *, team: str | None = None,
+                agent: str | None = None):
+        """The QA figures (docs/kpi.md) of a month (every month when None), a team or an agent.
+        Raises PermissionDenied without qa.read (an agent with qa.own: their own figures)."""
+        from .figures import figures
+
+        if period is not None:
+            month_bounds(period)
+        if not viewer.can("qa.read"):
+            if not (viewer.can("qa.own") and viewer.agent):
+                raise PermissionDenied(viewer.name, "qa.read", "read the QA figures")
+            agent = viewer.agent
+        evs = self.store.evaluations(period=period, agent=agent)
+        if team:
+            evs = [e for e in evs if self.team_of(e.agent) == team]
+        cache: dict[tuple[str, int], Card] = {}
+
+        def card(name: str, version: int) -> Card:
+            if (name, version) not in cache:
+                cache[(name, version)] = self.card(name, version)
+            return cache[(name, version)]
+
+        return figures(period or "all", evs, card, self.team_of)
