@@ -287,6 +287,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
         store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
     add_callbacks(services, store, config_dir)
+    add_qa(services, store, config_dir)
     return services
 
 
@@ -301,6 +302,17 @@ def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Pat
     services.callbacks = CallbackService(store.calls, services.access, services.clock, fresh_s=cb.presence_fresh_s)
     services.callback_desk = CallbackDesk(store.calls, services.tickets, services.access, services.clock, cb,
                                           store.audit)
+
+
+def add_qa(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """Quality inspection (issue 20, docs/qa.md) when the site has a qa.yaml. Raises
+    ConfigError (qa.yaml). Blocks (reads it)."""
+    if not (Path(config_dir) / "qa.yaml").exists():
+        return
+    from hotline_tui.qa.service import QaService
+    from hotline_tui.qa.settings import load_qa_settings
+
+    services.qa = QaService(store, services.access, load_qa_settings(config_dir), services.clock)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:

@@ -16,6 +16,9 @@ ALIASES = {
     "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
     "desk": "desk", "dk": "desk", "intake": "desk",
 }
+# Screens without a number key, reached by ':' and the palette (each helper's own line).
+UNNUMBERED = ("qa",)
+ALIASES.update({"qa": "qa", "zj": "qa", "inspect": "qa"})       # quality inspection (质检), issue 20
 STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out"}
 LANGS = ("zh", "en")
 # What the command palette offers besides the screens.
