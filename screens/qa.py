@@ -13,7 +13,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from hotline_tui.access import mask_phone
@@ -44,11 +43,11 @@ class QaScreen(LiveScreen):
         Binding("x", "fatal", "Fatal"),
         Binding("s", "submit", "Submit"),
     ]
+    # stacked, so a narrow terminal still shows whole serials and item labels
     DEFAULT_CSS = """
-    #qa-left { width: 2fr; }
-    #qa-queue { height: 1fr; border: round $primary; }
-    #qa-detail { height: auto; max-height: 50%; border: round $primary; padding: 0 1; }
-    #qa-card { width: 3fr; border: round $accent; }
+    #qa-queue { height: 8; border: round $primary; }
+    #qa-detail { height: auto; max-height: 7; border: round $primary; padding: 0 1; }
+    #qa-card { height: 1fr; border: round $accent; }
     #qa-status { height: 1; padding: 0 1; }
     """
 
@@ -62,11 +61,9 @@ class QaScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
-        with Horizontal():
-            with Vertical(id="qa-left"):
-                yield DataTable(id="qa-queue", cursor_type="row", zebra_stripes=True)
-                yield Static(id="qa-detail")
-            yield DataTable(id="qa-card", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="qa-queue", cursor_type="row", zebra_stripes=True)
+        yield Static(id="qa-detail")
+        yield DataTable(id="qa-card", cursor_type="row", zebra_stripes=True)
         yield Static(id="qa-status")
         yield self.footer()
 
@@ -75,8 +72,9 @@ class QaScreen(LiveScreen):
         for key in ("id", "agent", "answered", "ticket", "why"):
             q.add_column(self.tr(f"qa_{key}"), key=key)
         c = self.query_one("#qa-card", DataTable)
-        for key in ("item", "label", "points", "level", "note"):
-            c.add_column(self.tr(f"qa_{key}"), key=key)
+        # fixed widths: levels and comments change in place (sync_table keeps the widths)
+        for key, width in (("item", 22), ("label", 24), ("points", 6), ("level", 8), ("note", 60)):
+            c.add_column(self.tr(f"qa_{key}"), key=key, width=width)
         super().on_mount()
         self.reload()
         q.focus()
@@ -86,6 +84,8 @@ class QaScreen(LiveScreen):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        if self.current is None:
+            self.query_one("#qa-queue", DataTable).focus()
         self.reload()
 
     def check_action(self, action: str, parameters) -> bool | None:
