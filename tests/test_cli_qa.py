@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from click.testing import CliRunner
@@ -73,3 +74,28 @@ def test_an_agent_may_not_sample_or_score(db):
     r = run(db, "sample", PERIOD, user="agent1001")
     assert r.exit_code == 3 and "qa.sample" in r.stderr
     assert run(db, "queue", user="agent1001").exit_code == 3
+
+
+def test_the_demo_site_is_sampled_by_the_policy(tmp_path):
+    """`hotline demo seed` gives the demo's phone tickets their answered calls: a month samples."""
+    from hotline_tui.cli.demo import seed_all
+    from hotline_tui.clock import FixedClock
+    from hotline_tui.config import DEMO_DIR
+    from hotline_tui.demo.qa import seed_qa_calls
+
+    db = str(tmp_path / "demo.db")
+    s = open_store(db, migrate=True)
+    seed_all(s, DEMO_DIR, seed=3, tickets=400, days=40, clock=FixedClock("2026-12-03T10:00:00+08:00"))
+    again = len(s.calls.records(0))
+    seed_qa_calls(s, DEMO_DIR, random.Random(1), FixedClock("2026-12-03T10:00:00+08:00"))
+    assert len(s.calls.records(0)) == again                  # seeding the calls again adds nothing
+    s.close()
+    r = run(db, "sample", "2026-11", "--json")
+    assert r.exit_code == 0, r.output
+    added = json.loads(r.stdout)
+    per_agent: dict[str, int] = {}
+    for e in added:
+        per_agent[e["agent"]] = per_agent.get(e["agent"], 0) + 1
+        assert e["ticket_serial"] and e["call"]["recording_id"].startswith("rec-")
+    assert set(per_agent) == {"1001", "1002", "1003", "1004", "1005", "1006"}
+    assert all(n >= 4 for n in per_agent.values())
