@@ -306,6 +306,8 @@ class QaService:
         ev = self._get(evaluation_id)
         if not actor.agent or actor.agent != ev.agent:
             raise PermissionDenied(actor.name, "qa.own", f"appeal evaluation {evaluation_id} (not your own)")
+        if ev.purpose != "sample":
+            raise IllegalTransition("calibration", "appeal", "QA evaluation")   # it does not count for the agent
         if not reason.strip():
             raise ValidationError("an appeal needs a reason")
         refuse_nul(reason=reason)
@@ -345,7 +347,7 @@ class QaService:
             raise ValidationError(f"decision must be upheld or rejected, not {decision!r}")
         if not note.strip():
             raise ValidationError("a decision needs a note")
-        refuse_nul(note=note)
+        refuse_nul(note=note, **{f"{k}.{c}": v[1] for (k, c), v in (levels or {}).items()})
         before = ev.snapshot()
         new = ev
         if decision == "upheld":

@@ -82,6 +82,13 @@ def _scored(qa, store):
     return ev, done
 
 
+def test_text_with_nul_is_refused(store, qa):
+    ev = next(e for e in qa.sample(qa.access.user("qalead"), PERIOD) if e.ticket_serial)
+    with pytest.raises(ValidationError, match="NUL|nul"):
+        qa.score(qa.access.user(ev.inspector), ev.id, {("call", "tone"): ("partial", "a\x00b")})
+    assert store.qa.evaluation(ev.id).state == "assigned"
+
+
 def test_score_submit_locks_and_is_audited(store, qa):
     ev, done = _scored(qa, store)
     assert done.state == "submitted" and done.version == ev.version + 1
@@ -191,3 +198,7 @@ def test_calibration_adds_other_inspectors_on_the_same_call(store, qa):
     added = qa.calibrate(qa.access.user("qalead"), ev.id, [other])
     assert [(e.call_key, e.inspector, e.purpose) for e in added] == [(ev.call_key, other, "calibration")]
     assert qa.calibrate(qa.access.user("qalead"), ev.id, [other]) == []
+    if ev.agent == "1001":      # a calibration evaluation does not count for the agent: no appeal
+        qa.score(qa.access.user(other), added[0].id, {("call", "intake"): ("full", "")})
+        with pytest.raises(IllegalTransition):
+            qa.appeal(qa.access.user("agent1001"), added[0].id, "校准不算")
