@@ -87,3 +87,27 @@ async def test_the_palette_and_aliases_reach_the_qa_screen(db_copy):
         assert not app.screen.check_action("submit", ())
         assert "No QA permission" in str(app.screen.query_one("#qa-status", Static).render())
         assert not services.errors                      # nothing refused: nothing was asked
+
+
+async def test_an_agent_sees_their_own_scored_evaluations_read_only(db_copy):
+    evs = sampled(db_copy)
+    store = build_store(db_copy)
+    qa = qa_service(store, DEMO_DIR, FixedClock("2026-12-02T09:00:00+08:00"))
+    ev = evs[0]
+    qa.score(qa.access.user(ev.inspector), ev.id, {("call", "tone"): ("partial", "语调生硬")})
+    store.close()
+    services, _cc, _store = build(db_copy, user="agent1001")
+    app = HotlineApp(services)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        app.run_command("qa")
+        queue = await wait_until_async(lambda: app.screen.query("#qa-queue") and app.screen.query_one("#qa-queue", DataTable),
+                                       timeout=10, sleep=pilot.pause, what="the QA screen")
+        await wait_until_async(lambda: queue.row_count == 1, timeout=10, sleep=pilot.pause,
+                               what="the agent's one submitted evaluation")
+        queue.focus()
+        await pilot.press("enter")
+        card = app.screen.query_one("#qa-card", DataTable)
+        await wait_until_async(lambda: card.row_count > 20, timeout=10, sleep=pilot.pause, what="the scorecard")
+        assert "语调生硬" in "".join(str(c) for c in card.get_row("call.tone"))
+        assert not app.screen.check_action("submit", ()) and not app.screen.check_action("level", ("full",))
