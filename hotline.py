@@ -152,6 +152,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                  "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),
     "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
     "callbacks": ("hotline_tui.cli.callbacks:callbacks", "Callbacks (呼损回拨 / 回访): list, assign, record a result."),
+    "qa": ("hotline_tui.cli.qa:qa", "Quality inspection (质检): scorecards, sampling, scoring, appeals, figures."),
 }
 
 
@@ -295,6 +296,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         hangup_reasons=load_hangup_reasons(config_dir))
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
+    add_qa(services, store, config_dir)
     return services
 
 
@@ -319,6 +321,17 @@ def build_desk(services: ConsoleServices, store: Store, config_dir: str | Path) 
     services.desk = DeskService(services.tickets, store.calls, services.access, services.clock)
     classes = services.tickets.catalog.caller_classes if services.tickets is not None else ()
     services.class_notes = load_class_notes(config_dir, classes)
+
+
+def add_qa(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """Quality inspection (issue 20, docs/qa.md) when the site has a qa.yaml. Raises
+    ConfigError (qa.yaml). Blocks (reads it)."""
+    if not (Path(config_dir) / "qa.yaml").exists():
+        return
+    from hotline_tui.qa.service import QaService
+    from hotline_tui.qa.settings import load_qa_settings
+
+    services.qa = QaService(store, services.access, load_qa_settings(config_dir), services.clock)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:

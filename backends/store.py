@@ -14,6 +14,7 @@ from hotline_tui.audit import AuditLog
 from hotline_tui.feed import TicketFeed
 from hotline_tui.calls_port import CallStore
 from hotline_tui.kb.ports import KnowledgeStore
+from hotline_tui.qa.ports import QaStore
 from hotline_tui.reports.ports import SignoffStore
 from hotline_tui.tickets.ports import TicketStore
 
@@ -95,6 +96,12 @@ class Store:
         from .reports_store import SqlSignoffStore
 
         return SqlSignoffStore(self.db)
+
+    @cached_property
+    def qa(self) -> QaStore:
+        from .qa_store import SqlQaStore
+
+        return SqlQaStore(self.db)
 
 
 def open_store(target: str | Path | None = None, *, migrate: bool = False) -> Store:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Literal, TypedDict
+from typing import TYPE_CHECKING, Awaitable, Callable, Literal, TypedDict
 
 from . import switch as sw
 from .access import Access, User, mask_text
@@ -27,6 +27,9 @@ from .live.views import LiveSnapshot
 from .masking import mask_snapshot
 from .supervisor import DEFAULT_HANGUP_REASONS, DEFAULT_NOT_READY_REASONS, Supervisor
 from .tickets.service import TicketService
+
+if TYPE_CHECKING:   # the QA service is built (and its module imported) only when the site has qa.yaml
+    from .qa.service import QaService
 
 
 class StoreInfo(TypedDict):
@@ -97,6 +100,7 @@ class ConsoleServices:
             if hit[0]:
                 out[uuid] = hit[0]
         return out
+    qa: QaService | None = None       # quality inspection (the QA screen, docs/qa.md); None without qa.yaml
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

@@ -47,6 +47,11 @@ log = safe_logger("hotline.console")     # each message one terminal-safe line
 SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
                                  EngineerScreen, DeskScreen, WaitingScreen)))
 
+# Quality inspection (质检, issue 20): reached by ':qa' and the palette, no number key.
+from .qa import QaScreen  # noqa: E402
+
+SCREENS["qa"] = QaScreen
+
 
 class HotlineApp(App):
     TITLE = "hotline 12345"

@@ -51,6 +51,9 @@ def seek_seconds(arg: str, now: float, day_start: float) -> float:
     return day_start + h * 3600 + m * 60 + sec
 
 
+# Screens without a number key, reached by ':' and the palette (each helper's own line).
+UNNUMBERED = ("qa",)
+ALIASES.update({"qa": "qa", "zj": "qa", "inspect": "qa"})       # quality inspection (质检), issue 20
 STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out",
             # Chinese aliases (issue 18): the words on the desk's keys
             "小休": "On Break", "示忙": "On Break", "示闲": "Available", "签出": "Logged Out"}

@@ -14,6 +14,7 @@ import click
 
 from ..clock import Clock, SystemClock
 from ..demo.kb import seed_kb
+from ..demo.qa import seed_qa_calls
 from ..demo.tickets import seed_tickets
 from . import ranges
 from .common import echo, one_line_errors, wiring
@@ -21,6 +22,7 @@ from .common import echo, one_line_errors, wiring
 #: fn(store bundle, config dir, rng, clock) -> one-line summary; blocks.
 Seeder = Callable[[Any, Any, random.Random, Clock], str]
 SEEDERS: list[tuple[str, Seeder]] = [("kb", seed_kb)]
+SEEDERS.append(("qa", seed_qa_calls))   # the call record behind the phone tickets (issue 20, docs/qa.md)
 
 
 def seed_all(store, config_dir, *, seed: int = 1, tickets: int = 10_000, days: int = 60, clock=None,

@@ -35,8 +35,9 @@ def test_parse(line, want):
 
 
 def test_every_alias_names_a_screen():
-    from screens.commands import ALIASES
-    assert set(ALIASES.values()) == set(SCREEN_KEYS)
+    from screens.app import SCREENS
+    from screens.commands import ALIASES, UNNUMBERED
+    assert set(ALIASES.values()) == set(SCREEN_KEYS) | set(UNNUMBERED) == set(SCREENS)
 
 
 def test_alerts_carry_raw_figures_and_the_screens_write_them():
