@@ -136,6 +136,9 @@ def check_config_dir(config_dir: str) -> list[str]:
     load_synonyms(root)
     if (root / "site.yaml").exists():
         load_site(root / "site.yaml")
+    from ..notify.settings import load_notify
+
+    load_notify(root)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.yaml"))
 
 
