@@ -148,6 +148,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "staffing": ("hotline_tui.cli.staffing:staffing",
                  "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),
     "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
+    "notify": ("backends.notify_cli:notify", "Notifications: the outbox, its delivery worker, the department intake."),
 }
 
 
@@ -212,6 +213,12 @@ class Wiring:
     def record(self, config: str | None, *, flush_s: float, log: Echo) -> None:
         """``hotline record``: see ``run_record``."""
         run_record(self, config, flush_s=flush_s, log=log)
+
+    def demo_gateway(self, *, listen: str, faults: float, seed: int, receipts: str | None) -> None:
+        """``hotline demo gateway``: backends/notify_cli.py ``run_gateway``."""
+        from backends.notify_cli import run_gateway
+
+        run_gateway(self.config_dir, listen=listen, faults=faults, seed=seed, receipts=receipts)
 
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
