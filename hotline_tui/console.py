@@ -67,6 +67,10 @@ class ConsoleServices:
     errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=200))   # (epoch, text)
     mode: Literal["live", "replay", "embedded"] = "live"
     recording: str = ""               # path when recording the event stream
+    #: Notifications (docs/notify.md): the outbox's count per status (blocks: one query;
+    #: raises StoreError), and whether this console runs a delivery worker.
+    outbox: Callable[[], dict[str, int]] | None = None
+    notify_worker: bool = False
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []
