@@ -58,6 +58,7 @@ class Gateway:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True     # headers and body are two writes: no 40 ms delayed-ACK stall
 
             def log_message(self, format: str, *args: object) -> None:   # quiet: echo says what matters
                 pass

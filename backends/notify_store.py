@@ -22,8 +22,6 @@ from .db import Db, from_ts
 
 _COLS = ("id", "serial", "event", "channel", "receiver", "endpoint", "payload", "text", "status", "attempts",
          "next_at", "lease_until", "claimed_by", "ambiguous", "reference", "last_error", "created_at", "done_at")
-_INSERT = (f"INSERT INTO notify_outbox ({', '.join(_COLS)}) VALUES ({', '.join(':' + c for c in _COLS)}) "
-           "ON CONFLICT (id) DO NOTHING")
 _MINE = "id = :id AND status = 'sending' AND claimed_by = :w"
 
 
@@ -51,10 +49,16 @@ class SqlOutboxStore:
                          done_at=None if d["done_at"] is None else float(d["done_at"]))
 
     def enqueue(self, rows: list[OutboxRow]) -> int:
-        n = 0
-        for r in rows:
-            n += max(self.db.execute(_INSERT, self._params(r)), 0)
-        return n
+        # One statement for all of a change's rows: one round trip inside its transaction.
+        if not rows:
+            return 0
+        params: dict[str, Any] = {}
+        values = []
+        for i, r in enumerate(rows):
+            values.append("(" + ", ".join(f":{c}_{i}" for c in _COLS) + ")")
+            params.update({f"{k}_{i}": v for k, v in self._params(r).items()})
+        sql = f"INSERT INTO notify_outbox ({', '.join(_COLS)}) VALUES {', '.join(values)} ON CONFLICT (id) DO NOTHING"
+        return max(self.db.execute(sql, params), 0)
 
     def claim(self, worker: str, now: float, limit: int, lease_s: float) -> list[OutboxRow]:
         lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
@@ -180,8 +184,15 @@ class SqlOutboxStore:
         else:
             self.db.execute("DELETE FROM notify_optout WHERE phone = :p", {"p": phone})
 
-    def opted_out(self, phone: str) -> bool:
-        return self.db.query_one("SELECT 1 AS x FROM notify_optout WHERE phone = :p", {"p": phone}) is not None
+    def sms_blocked(self, phone: str) -> str:
+        # One round trip for both: the opt-out (ours) and the caller class (the ticket
+        # component's callers table, read only: the blacklist is kept there).
+        r = self.db.query_row(
+            "SELECT (SELECT COUNT(*) FROM notify_optout WHERE phone = :p) AS optout, "
+            "(SELECT COUNT(*) FROM callers WHERE phone = :p AND caller_class = 'blacklist') AS black", {"p": phone})
+        if int(r["optout"]):
+            return "caller opted out of SMS"
+        return "caller is blacklisted" if int(r["black"]) else ""
 
     def intake_seen(self, department: str, request_id: str) -> IntakeRecord | None:
         r = self.db.query_one("SELECT * FROM notify_intake WHERE department = :d AND request_id = :r",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 from .planner import Planner
 from .ports import OutboxStore
@@ -18,8 +18,7 @@ def outbox_of(store: object) -> OutboxStore | None:
     return getattr(store, "outbox", None)
 
 
-def planner_for(store: object, config_dir: str | Path, departments: Mapping[str, str],
-                caller_class: Callable[[str], str]) -> Planner | None:
+def planner_for(store: object, config_dir: str | Path, departments: Mapping[str, str]) -> Planner | None:
     """The planner for this site, or None when the site has no ``notify.yaml`` or the store no
     outbox. Raises ConfigError (file, line, key) for a broken notify.yaml. Never blocks
     beyond reading the file."""
@@ -29,4 +28,4 @@ def planner_for(store: object, config_dir: str | Path, departments: Mapping[str,
     cfg = load_notify(config_dir)
     if cfg is None:
         return None
-    return Planner(cfg, outbox, dict(departments), caller_class, time.time)
+    return Planner(cfg, outbox, dict(departments), time.time)

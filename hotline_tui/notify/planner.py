@@ -7,7 +7,8 @@ Citizen SMS: ``registered`` (受理), ``dispatched`` (派单), ``closed`` (办�
 webhooks: ``dispatch`` (lead and co-handling units), ``urge``, ``deadline_warning`` (an
 escalation step), ``extension_decision``, ``callback_result``. SMS to a caller who opted out,
 is blacklisted, or whose number is not a mobile number is written as ``suppressed`` (kept,
-visible, never sent)."""
+visible, never sent): a number that is not a mobile one here, an opt-out or the blacklist
+by the worker just before it sends."""
 
 from __future__ import annotations
 
@@ -36,9 +37,8 @@ _FIELDS = ("serial", "state", "category", "subcategory", "urgency", "content", "
 
 class Planner:
     def __init__(self, cfg: NotifyFile, outbox: OutboxStore, departments: Mapping[str, str],
-                 caller_class: Callable[[str], str], now: Callable[[], float]):
-        self.cfg, self.outbox, self.departments = cfg, outbox, departments
-        self.caller_class, self.now = caller_class, now
+                 now: Callable[[], float]):
+        self.cfg, self.outbox, self.departments, self.now = cfg, outbox, departments, now
 
     def __call__(self, action: str, before: dict[str, Any] | None, after: dict[str, Any], when: datetime,
                  note: str = "") -> None:
@@ -77,14 +77,10 @@ class Planner:
                   "sign": sms.sign_name}
         params = {p: str(values.get(p, "")) for p in tpl.params}
         text = f"【{sms.sign_name}】" + getattr(tpl, sms.lang).format_map(params)
-        why = ""
+        # Opt-outs and the blacklist are checked by the worker just before sending (the state
+        # then is what counts, and the change's transaction stays one INSERT longer, no more).
         compact = re.sub(r"[\s-]", "", phone)
-        if not MOBILE.match(compact):
-            why = "not a mobile number"
-        elif self.caller_class(phone) == "blacklist":
-            why = "caller is blacklisted"
-        elif self.outbox.opted_out(compact):
-            why = "caller opted out of SMS"
+        why = "" if MOBILE.match(compact) else "not a mobile number"
         row = OutboxRow(
             outbox_id(t["serial"], event, int(t["version"]), "citizen"), t["serial"], event, "sms", compact, "sms",
             {"template": tpl.id, "params": params, "sign_name": sms.sign_name}, when, text=text, next_at=self.now())

@@ -94,8 +94,10 @@ class OutboxStore(Protocol):
         """Record (or with ``out=False`` lift) a citizen's SMS opt-out. Raises StoreError. Blocks."""
         ...
 
-    def opted_out(self, phone: str) -> bool:
-        """Whether ``phone`` opted out of SMS. Raises StoreError. Blocks."""
+    def sms_blocked(self, phone: str) -> str:
+        """Why no SMS may go to ``phone`` now ("caller opted out of SMS", "caller is
+        blacklisted": the caller class the ticket store keeps), or "" when one may. Raises
+        StoreError. Blocks."""
         ...
 
     def intake_seen(self, department: str, request_id: str) -> IntakeRecord | None:

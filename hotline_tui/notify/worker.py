@@ -95,6 +95,11 @@ class DeliveryWorker:
         if state == "open":
             self.store.release(row.id, self.name, ep.open_until)
             return "released"
+        if row.channel == "sms":
+            why = self.store.sms_blocked(row.receiver)
+            if why:
+                self.store.finish(row.id, self.name, "suppressed", now, error=why)
+                return "suppressed"
         msg = self.message(row)
         try:
             result: DeliveryResult | None = None
@@ -110,7 +115,8 @@ class DeliveryWorker:
         now = self.clock()
         self.handled += 1
         if result.accepted:
-            self.store.endpoint_ok(row.endpoint, now)
+            if ep.failures or ep.open_until:       # nothing to reset on a healthy endpoint
+                self.store.endpoint_ok(row.endpoint, now)
             self.store.finish(row.id, self.name, "sent", now, reference=result.reference)
             return "sent"
         if result.gone:

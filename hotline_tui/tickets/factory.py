@@ -27,17 +27,13 @@ class TicketStores(Protocol):
 
 
 def ticket_service(store: TicketStores, config_dir: str | Path, clock: Clock | None = None) -> TicketService:
-    """Reads roles.yaml, tickets.yaml, sla.yaml and the calendar (ConfigError on bad config)."""
+    """Reads roles.yaml, tickets.yaml, sla.yaml, the calendar and notify.yaml (ConfigError on
+    bad config)."""
     svc = TicketService(store.tickets, store.audit, load_access(config_dir), load_catalog(config_dir),
                         load_sla_policy(config_dir), clock or SystemClock())
     # Notifications (docs/notify.md): with a notify.yaml and a store that has an outbox, every
     # change writes its messages in its own transaction.
     from ..notify.factory import planner_for
 
-    tickets = store.tickets
-
-    def caller_class(phone: str) -> str:
-        c = tickets.caller(phone)
-        return c.caller_class if c else ""
-    svc.on_change = planner_for(store, config_dir, svc.catalog.departments, caller_class)
+    svc.on_change = planner_for(store, config_dir, svc.catalog.departments)
     return svc

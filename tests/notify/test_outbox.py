@@ -83,13 +83,19 @@ def test_opted_out_blacklisted_and_landline_sms_are_suppressed(rig):
     svc.classify_caller(u("duty"), "13900000002", "blacklist")
     for phone in ("13900000001", "13900000002", "0571-88886666"):
         svc.register(u("agent1001"), _intake(phone))
+    assert store.outbox.counts() == {"pending": 2, "suppressed": 1}     # a landline: never queued
+    worker.run_once()                                                   # the others: at send time
     rows = store.outbox.rows()
     assert sorted((r.receiver, r.status, r.last_error) for r in rows) == [
         ("057188886666", "suppressed", "not a mobile number"),
         ("13900000001", "suppressed", "caller opted out of SMS"),
         ("13900000002", "suppressed", "caller is blacklisted"),
     ]
-    assert worker.run_once() == 0 and gw.state.requests == 0
+    assert gw.state.requests == 0
+    store.outbox.opt_out("13900000001", "", 0.0, out=False)             # lifted: later messages go
+    svc.register(u("agent1001"), _intake("13900000001"))
+    worker.run_once()
+    assert gw.state.requests == 1
 
 
 def test_two_claims_never_share_a_row(rig):

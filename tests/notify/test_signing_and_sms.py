@@ -113,6 +113,9 @@ class _Outbox:
     def endpoint_ok(self, *a):
         pass
 
+    def sms_blocked(self, phone):
+        return ""
+
     def endpoint_failed(self, *a):
         pass
 
