@@ -104,6 +104,9 @@ def load_notify(config_dir: str | Path) -> NotifyFile | None:
                 if not used <= set(t.params):
                     raise doc.error(("sms", "templates", name, lang),
                                     f"placeholder {sorted(used - set(t.params))[0]!r} is not in params")
+    if cfg.worker.lease_s <= cfg.worker.timeout_s:
+        raise doc.error(("worker", "lease_s"), f"must exceed worker.timeout_s ({cfg.worker.timeout_s:g} s): "
+                        "a lease shorter than one request gives every message back unsent")
     seen: set[str] = set()
     for i, d in enumerate(cfg.departments):
         if d.code in seen:

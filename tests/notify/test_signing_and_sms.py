@@ -58,6 +58,8 @@ def test_backoff_is_capped_full_jitter():
     (("max_attempts: 8", "max_attempts: eight"), "worker.max_attempts"),
     (('zh: "您的工单{serial}已办结', 'zh: "您的工单{serial}{when}已办结'), "sms.templates.closed.zh"),
     (("  sign_name:", "  sign_nam:"), "sms.sign_nam"),
+    (("lease_s: 60", "lease_s: 5"), "worker.lease_s"),
+    (("url: http://127.0.0.1:8725/hooks/RSJ", "url: ftp://x/RSJ"), "departments[0].url"),
 ])
 def test_a_bad_notify_yaml_names_file_line_and_key(tmp_path, edit, where):
     site = tmp_path / "s"
