@@ -113,3 +113,27 @@ def test_receipts_mark_delivered_and_need_the_token(rig):
         assert client.post("/receipts", json={"reference": rid, "status": "delivered"}, headers=hdr).status_code == 200
     assert store.outbox.get(rid).status == "delivered"
     assert client.post("/receipts", json={"reference": "nope", "status": "delivered"}, headers=hdr).status_code == 404
+
+
+def test_the_gateways_duplicate_receipts_reach_the_intake_and_mark_delivered(rig, tmp_path):
+    """End to end over two real servers: the worker sends the SMS, the gateway posts its
+    receipt twice to the intake's /receipts, the row is delivered (once)."""
+    from backends.notify_gateway import Gateway
+    from backends.notify_http import HttpNotifier
+    from hotline_tui.notify.worker import DeliveryWorker
+    from tests.waiting import wait_until
+
+    svc, store, cfg, client, serial = rig
+    gw = Gateway({}, receipts_url=f"{client.base_url}/receipts", receipts_token=cfg.intake.receipts_token,
+                 duplicate_receipts=1.0).start()
+    try:
+        cfg.sms.url, cfg.sms.status_url = f"{gw.url}/sms", f"{gw.url}/sms/status"
+        n = HttpNotifier(cfg)
+        DeliveryWorker(store.outbox, n, cfg.worker, cfg.breaker, name="w").run_once()
+        n.close()
+        rid = f"{serial}-registered-v1-citizen"
+        row = wait_until(lambda: (r := store.outbox.get(rid)) is not None and r.status == "delivered" and r,
+                         what="the receipt marking the SMS delivered", show=lambda: store.outbox.get(rid))
+        assert row.attempts == 1 and gw.state.sms_sends[rid] == 1
+    finally:
+        gw.stop()

@@ -187,3 +187,19 @@ def test_duplicate_receipts_mark_delivered_once(rig):
     row = store.outbox.get(rid)
     assert row.status == "delivered" and row.done_at == 5.0
     assert not store.outbox.receipt("no-such-id", "delivered", 7.0)
+
+
+def test_retry_after_sets_the_next_attempt(rig):
+    svc, store, worker, gw = rig
+    gw.faults, gw.fault_kinds, gw.retry_after_s = 1.0, ("throttle",), 7
+    t = svc.register(svc.access.user("agent1001"), _intake())
+    now = [time.time()]
+    worker.clock = lambda: now[0]
+    assert worker.run_once() == 1
+    row = store.outbox.get(f"{t.serial}-registered-v1-citizen")
+    assert row.status == "pending" and row.next_at == pytest.approx(now[0] + 7) and "HTTP 429" in row.last_error
+    now[0] += 6
+    assert worker.run_once() == 0                 # not before the far end asked
+    gw.faults = 0.0
+    now[0] += 1.5
+    assert worker.run_once() == 1 and store.outbox.get(row.id).status == "sent"
