@@ -39,6 +39,7 @@ class Planner:
     def __init__(self, cfg: NotifyFile, outbox: OutboxStore, departments: Mapping[str, str],
                  now: Callable[[], float]):
         self.cfg, self.outbox, self.departments, self.now = cfg, outbox, departments, now
+        self.hooks = {d.code: d for d in cfg.departments if d.url}     # departments with a webhook
 
     def __call__(self, action: str, before: dict[str, Any] | None, after: dict[str, Any], when: datetime,
                  note: str = "") -> None:
@@ -90,8 +91,7 @@ class Planner:
 
     def _webhook(self, event: str, code: str, action: str, t: dict[str, Any], when: datetime,
                  note: str) -> OutboxRow | None:
-        d = self.cfg.department(code)
-        if d is None or not d.url:
+        if code not in self.hooks:
             return None
         data = {k: t.get(k) for k in _FIELDS}
         data.update(action=action, note=note, department_name=self.departments.get(code, code))
