@@ -77,13 +77,22 @@ def intake_app(store: Store, svc: TicketService, cfg: NotifyFile, *, clock: Call
         req_id = verify(cfg.secrets(d), {k.lower(): v for k, v in request.headers.items()}, body, clock())
         return d, req_id, body
 
+    def acting(d: DepartmentSpec):
+        """The department's own user: never the site's default user, never another department's."""
+        if not d.user:
+            raise PermissionDenied(d.code, "tickets.department", "use the intake (notify.yaml names no user for it)")
+        user = svc.access.user(d.user)
+        if user.department != d.code:
+            raise PermissionDenied(user.name, "tickets.department", f"act for {d.code} (the user is not that department's)")
+        return user
+
     def refuse(exc: HotlineError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=_status(exc))
 
     async def open_work(request: Request) -> Response:
         try:
             d, _, _ = await signed(request)
-            user = svc.access.user(d.user)
+            user = acting(d)
 
             def pull() -> list[dict[str, Any]]:
                 found = svc.search(user, limit=500)
@@ -110,7 +119,7 @@ def intake_app(store: Store, svc: TicketService, cfg: NotifyFile, *, clock: Call
             data = json.loads(body or b"{}")
             if not isinstance(data, dict):
                 raise ValidationError("the body must be a JSON object")
-            user = svc.access.user(d.user)
+            user = acting(d)
             with store.tickets.tx():
                 t = _run(user, serial, action, data)
                 answer = json.dumps({"ok": True, "request_id": req_id, "ticket": t.snapshot()}, ensure_ascii=False,

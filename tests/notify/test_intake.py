@@ -137,3 +137,14 @@ def test_the_gateways_duplicate_receipts_reach_the_intake_and_mark_delivered(rig
         assert row.attempts == 1 and gw.state.sms_sends[rid] == 1
     finally:
         gw.stop()
+
+
+def test_a_department_without_its_own_user_cannot_act(rig):
+    svc, store, cfg, client, serial = rig
+    d = cfg.department("RSJ")
+    d.user = ""                                  # never the site's default user (the duty supervisor)
+    r = _call(client, cfg, "POST", f"/dept/v1/tickets/{serial}/ack", {}, req_id="u-1")
+    assert r.status_code == 403
+    d.user = "dept-zjj"                          # another department's user
+    r = _call(client, cfg, "POST", f"/dept/v1/tickets/{serial}/ack", {}, req_id="u-2")
+    assert r.status_code == 403 and svc.get(svc.access.user("duty"), serial).state == "dispatched"
