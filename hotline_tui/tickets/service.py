@@ -216,7 +216,7 @@ class TicketService:
             self.audit.append(AuditEntry(actor.name, f"ticket.{action}", "ticket", serial, when, self.clock.now(),
                                          before, after, note))
             if self.on_change is not None:
-                self.on_change(action, before, t.snapshot(), when, note)
+                self.on_change(action, before, after, when, note)
         return self.masked(t, actor)
 
     # Masking happens here, where data leaves the service: every ticket, note, audit entry and
