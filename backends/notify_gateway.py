@@ -30,6 +30,15 @@ from hotline_tui.notify.signing import SignatureError, verify
 FAULTS = ("slow", "fail", "drop_before", "drop_after", "throttle")
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], OSError):
+            return            # a client that went away (killed, timed out): not the gateway's error
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @dataclass
 class GatewayState:
     processed: list[str] = field(default_factory=list)      # ids processed, in order (each once)
@@ -38,6 +47,7 @@ class GatewayState:
     sms_sends: Counter = field(default_factory=Counter)      # reference -> times it reached the gateway
     faults: Counter = field(default_factory=Counter)
     refused: int = 0                                        # bad or stale signatures
+    truncated: int = 0                                      # requests cut off by a dying sender
     requests: int = 0
 
 
@@ -69,7 +79,7 @@ class Gateway:
             def do_POST(self) -> None:
                 gw._post(self)
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server = _Server((host, port), Handler)
         self.server.daemon_threads = True
         self.thread: threading.Thread | None = None
 
@@ -142,7 +152,16 @@ class Gateway:
         self._reply(h, 404, {"error": "not found"})
 
     def _post(self, h: BaseHTTPRequestHandler) -> None:
-        body = h.rfile.read(int(h.headers.get("content-length") or 0))
+        want = int(h.headers.get("content-length") or 0)
+        try:
+            body = h.rfile.read(want)
+        except OSError:
+            body = b""
+        if len(body) < want:          # the sender died mid-request: nothing to process or answer
+            with self.lock:
+                self.state.truncated += 1
+            self._drop(h)
+            return
         u = urlparse(h.path)
         if u.path.startswith("/gone/"):
             self._reply(h, 410, {"error": "gone"})
