@@ -1,8 +1,8 @@
 """Nothing lost, nothing processed twice: 1,000 messages through a loopback gateway that
 answers 30 % of requests badly (slowly, 500, dropping the connection before or after it
 processed the request, 429 with Retry-After), while the delivery worker -- a real ``hotline
-notify run`` process with four worker threads -- is killed with SIGKILL five times and
-restarted. The gateway honours the ids (webhook id, SMS client reference): every message
+notify run`` process with three worker threads -- is killed with SIGKILL five times and
+restarted, while a second worker process runs beside it. The gateway honours the ids (webhook id, SMS client reference): every message
 reaches it, and none is processed twice."""
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from .conftest import secrets_of, site_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _worker(db: str, site: Path, log) -> subprocess.Popen:
+def _worker(db: str, site: Path, log, threads: int = 3) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "hotline", "--db", db, "--config-dir", str(site), "--as", "duty",
-                             "notify", "run", "--workers", "4"], cwd=ROOT, stdout=log, stderr=log)
+                             "notify", "run", "--workers", str(threads)], cwd=ROOT, stdout=log, stderr=log)
 
 
 @pytest.mark.slow
@@ -54,6 +54,7 @@ def test_a_thousand_messages_survive_faults_and_five_kills(db_target, tmp_path):
         assert len(ids) == 1000
 
         log = open(tmp_path / "worker.log", "ab")
+        steady = _worker(db_target, site, log, threads=1)    # a second process beside the one killed
         proc = _worker(db_target, site, log)
         for kill in range(5):
             before = len(gw.state.processed)
@@ -67,8 +68,10 @@ def test_a_thousand_messages_survive_faults_and_five_kills(db_target, tmp_path):
             return c if c.get("sent") == 1000 else None
         counts = wait_until(done, timeout=60, interval=0.2, what="every message sent",
                             show=lambda: store.outbox.counts())
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
+        for p in (proc, steady):
+            p.send_signal(signal.SIGTERM)
+        for p in (proc, steady):
+            p.wait(timeout=10)
         log.close()
         assert counts == {"sent": 1000}
         assert set(gw.state.processed) == ids                     # nothing lost
