@@ -82,9 +82,15 @@ class SqlOutboxStore:
             {"id": id, "w": worker, "next": next_at}) > 0
 
     def finish(self, id: str, worker: str, status: str, now: float, *, reference: str = "", error: str = "") -> bool:
+        # A receipt may beat the gateway's answer here (it is posted as soon as the gateway has
+        # the message): the attempt is still this worker's to record, the receipt's status stays.
         return self.db.execute(
-            f"""UPDATE notify_outbox SET status = :s, attempts = attempts + 1, reference = :ref, last_error = :err,
-                   done_at = :now, lease_until = 0, ambiguous = 0 WHERE {_MINE}""",
+            """UPDATE notify_outbox SET attempts = attempts + 1, reference = :ref, lease_until = 0, ambiguous = 0,
+                   status = CASE WHEN status = 'sending' THEN :s ELSE status END,
+                   last_error = CASE WHEN status = 'sending' THEN :err ELSE last_error END,
+                   done_at = CASE WHEN status = 'sending' THEN :now ELSE done_at END
+               WHERE id = :id AND claimed_by = :w
+                 AND (status = 'sending' OR (status IN ('delivered', 'failed') AND :s = 'sent'))""",
             {"id": id, "w": worker, "s": status, "ref": reference, "err": error[:500], "now": now}) > 0
 
     def reschedule(self, id: str, worker: str, next_at: float, error: str, *, ambiguous: bool) -> bool:
@@ -167,6 +173,12 @@ class SqlOutboxStore:
                    WHERE endpoint = :e""",
                 {"e": endpoint, "err": error[:500], "now": now, "t": threshold, "until": now + open_s})
             return self.endpoint(endpoint)
+
+    def take_probe(self, endpoint: str, now: float, threshold: int, open_s: float) -> bool:
+        return self.db.execute(
+            "UPDATE notify_endpoints SET open_until = :until, updated_at = :now "
+            "WHERE endpoint = :e AND disabled = 0 AND failures >= :t AND open_until <= :now",
+            {"e": endpoint, "until": now + open_s, "now": now, "t": threshold}) > 0
 
     def endpoint_disable(self, endpoint: str, now: float, error: str, disabled: bool = True) -> None:
         with self.db.tx():

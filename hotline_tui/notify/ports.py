@@ -31,8 +31,10 @@ class OutboxStore(Protocol):
 
     def finish(self, id: str, worker: str, status: str, now: float, *, reference: str = "",
                error: str = "") -> bool:
-        """Record an attempt's end (``sent``, ``dead``, ``delivered``...), counting it. False
-        (nothing written) when the lease is no longer ``worker``'s. Raises StoreError. Blocks."""
+        """Record an attempt's end (``sent``, ``dead``, ``suppressed``), counting it; a row a
+        receipt already marked delivered or failed keeps that status (the attempt and the
+        reference are recorded). False (nothing written) when the lease is no longer
+        ``worker``'s. Raises StoreError. Blocks."""
         ...
 
     def reschedule(self, id: str, worker: str, next_at: float, error: str, *, ambiguous: bool) -> bool:
@@ -83,6 +85,12 @@ class OutboxStore(Protocol):
     def endpoint_failed(self, endpoint: str, now: float, threshold: int, open_s: float, error: str) -> Endpoint:
         """A failure: one more consecutive failure; at ``threshold`` the breaker opens for
         ``open_s``. Returns the new state. Raises StoreError. Blocks."""
+        ...
+
+    def take_probe(self, endpoint: str, now: float, threshold: int, open_s: float) -> bool:
+        """A half-open breaker lets one attempt through: True for the one caller that gets it
+        (the breaker looks open to every other worker until ``open_s`` from now, or until the
+        probe's result closes or re-opens it). Raises StoreError. Blocks."""
         ...
 
     def endpoint_disable(self, endpoint: str, now: float, error: str, disabled: bool = True) -> None:

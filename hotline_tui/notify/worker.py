@@ -92,6 +92,9 @@ class DeliveryWorker:
         if state == "disabled":
             self.store.finish(row.id, self.name, "dead", now, error=f"endpoint {row.endpoint} is disabled ({ep.last_error})")
             return "dead"
+        if state == "half-open" and not self.store.take_probe(row.endpoint, now, self.breaker.failures,
+                                                              self.breaker.open_s):
+            state, ep = "open", self.store.endpoint(row.endpoint)     # another worker probes
         if state == "open":
             self.store.release(row.id, self.name, ep.open_until)
             return "released"

@@ -152,9 +152,18 @@ def test_the_breaker_opens_and_closes(rig):
     before = gw.state.requests
     clock[0] += 1.0
     assert worker.run_once() == 0 and gw.state.requests == before     # open: nothing is sent
-    gw.broken = False
-    clock[0] += 31.0                                                    # half-open: a probe goes
+    clock[0] += 31.0                                                    # half-open: one probe goes
     assert store.outbox.endpoint("sms").state(clock[0], 3) == "half-open"
+    before = gw.state.requests
+    worker.run_once()
+    assert gw.state.requests == before + 1                              # one probe, failed: open again
+    assert store.outbox.endpoint("sms").state(clock[0], 3) == "open"
+    gw.broken = False
+    clock[0] += 31.0
+    assert store.outbox.take_probe("sms", clock[0], 3, 30.0)            # an other worker holds the probe
+    assert not store.outbox.take_probe("sms", clock[0], 3, 30.0)
+    assert worker.run_once() == 0                                       # so this one sends nothing
+    clock[0] += 31.0
     _drain(worker)
     assert store.outbox.endpoint("sms").state(clock[0], 3) == "closed"
     assert store.outbox.counts() == {"sent": 5}
