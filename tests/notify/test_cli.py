@@ -91,3 +91,32 @@ def test_demo_gateway_prints_and_verifies(tmp_path):
         out, err = p.communicate(timeout=10)
     assert "hook  RSJ  ticket.urge  id msg-1  signature ok" in out
     assert "REFUSED: no valid signature" in out
+
+
+def test_notify_serve_runs_the_intake(tmp_path, go):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    site = tmp_path / "site"
+    p = subprocess.Popen([sys.executable, "-m", "hotline", "--db", str(tmp_path / "h.db"), "--config-dir", str(site),
+                          "notify", "serve", "--listen", f"127.0.0.1:{port}"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    try:
+        def status():
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/receipts", data=b"{}", method="POST",
+                                         headers={"authorization": "Bearer wrong"})
+            try:
+                urllib.request.urlopen(req, timeout=5)
+            except urllib.error.HTTPError as e:
+                return e.code
+            except OSError:
+                return None
+            return 200
+        assert wait_until(status, what="the intake answering") == 401
+    finally:
+        p.terminate()
+        _, err = p.communicate(timeout=10)
+    assert f"intake on http://127.0.0.1:{port}" in err
