@@ -153,6 +153,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
     "callbacks": ("hotline_tui.cli.callbacks:callbacks", "Callbacks (呼损回拨 / 回访): list, assign, record a result."),
     "qa": ("hotline_tui.cli.qa:qa", "Quality inspection (质检): scorecards, sampling, scoring, appeals, figures."),
+    "notify": ("backends.notify_cli:notify", "Notifications: the outbox, its delivery worker, the department intake."),
 }
 
 
@@ -221,6 +222,12 @@ class Wiring:
     def live_snapshot(self, config: str, *, timeout_s: float) -> tuple[ConsoleServices, LiveSnapshot]:
         """``hotline live``: see ``run_live``."""
         return run_live(self, config, timeout_s=timeout_s)
+
+    def demo_gateway(self, *, listen: str, faults: float, seed: int, receipts: str | None) -> None:
+        """``hotline demo gateway``: backends/notify_cli.py ``run_gateway``."""
+        from backends.notify_cli import run_gateway
+
+        run_gateway(self.config_dir, listen=listen, faults=faults, seed=seed, receipts=receipts)
 
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
@@ -503,6 +510,41 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
     services.background.append(play)
 
 
+def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str | Path, *, run: bool = True) -> None:
+    """Notifications in the console (docs/notify.md): the engineer view's outbox line, and,
+    unless notify.yaml says ``worker.enabled: false`` (or ``run`` is False: read-only, replay),
+    a delivery worker thread on the console's store, stopped on exit. Nothing without a
+    notify.yaml. Raises ConfigError for a broken one. Never blocks."""
+    from hotline_tui.notify.settings import load_notify
+
+    cfg = load_notify(config_dir)
+    if cfg is None:
+        return
+    outbox = store.outbox
+    services.outbox = outbox.counts
+    if not run or not cfg.worker.enabled:
+        return
+    import threading
+    import time
+
+    from backends.notify_http import HttpNotifier
+    from hotline_tui.notify.worker import DeliveryWorker
+
+    worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
+    stop = threading.Event()
+    report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
+
+    async def start() -> None:
+        threading.Thread(target=worker.run, args=(stop,), kwargs={"on_error": report}, name="notify-worker",
+                         daemon=True).start()
+
+    async def halt() -> None:
+        stop.set()
+    services.background.append(start)
+    services.on_exit.append(halt)
+    services.notify_worker = True
+
+
 def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str | None, speed: float,
                   record: str | None, refresh_hz: float | None, seed: int, echo: Echo = print) -> ConsoleServices:
     """Everything the console needs, wired: store, services, live picture, switch or replay.
@@ -529,6 +571,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     lang = detect_lang(w.lang, cfg["lang"])
     services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=lang, readonly=readonly,
                               refresh_hz=refresh_hz or cfg["refresh_hz"], site=site)
+    build_notify_worker(services, store, config_dir, run=not readonly and not replay)
     if replay:
         build_replay(services, replay, speed)     # the recording's own day: nothing rebuilt, nothing written
         return services

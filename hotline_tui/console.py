@@ -101,6 +101,10 @@ class ConsoleServices:
                 out[uuid] = hit[0]
         return out
     qa: QaService | None = None       # quality inspection (the QA screen, docs/qa.md); None without qa.yaml
+    #: Notifications (docs/notify.md): the outbox's count per status (blocks: one query;
+    #: raises StoreError), and whether this console runs a delivery worker.
+    outbox: Callable[[], dict[str, int]] | None = None
+    notify_worker: bool = False
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

@@ -197,6 +197,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "connected": ("已连接", "connected"),
     "reconnecting": ("重连中", "reconnecting"),
     "down": ("断开", "down"),
+    "outbox": ("通知发件箱", "Outbox"),
+    "outbox_worker_on": ("投递进程运行中", "delivery worker running"),
+    "outbox_worker_off": ("本控制台未运行投递进程", "no delivery worker in this console"),
+    "outbox_empty": ("空", "empty"),
     # trust line
     "data_age": ("数据 {age} 前", "data {age} old"),
     "paused": ("已暂停刷新", "refresh paused"),

@@ -144,6 +144,9 @@ def check_config_dir(config_dir: str) -> list[str]:
     if (root / "qa.yaml").exists():  # quality inspection (issue 20)
         from ..qa.settings import load_qa_settings
         load_qa_settings(root)
+    from ..notify.settings import load_notify
+
+    load_notify(root)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.yaml"))
 
 

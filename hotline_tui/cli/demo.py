@@ -51,3 +51,16 @@ def seed(tickets, days, seed):
     w = wiring()
     store = w.open_store(migrate=True)
     seed_all(store, w.config_dir, seed=seed, tickets=tickets, days=days, echo=echo)
+
+
+@demo.command("gateway")
+@click.option("--listen", default="127.0.0.1:8725", show_default=True, help="HOST:PORT.")
+@click.option("--faults", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of requests answered badly (slow, 500, dropped, 429).")
+@click.option("--seed", type=ranges.SEED, default=0, show_default=True)
+@click.option("--receipts", default=None, help="Where to post SMS receipts (default: the intake's /receipts; '' for none).")
+@one_line_errors
+def gateway(listen, faults, seed, receipts):
+    """A local SMS gateway and department receiver: prints what it gets, verifies signatures."""
+    w = wiring()
+    w.demo_gateway(listen=listen, faults=faults, seed=seed, receipts=receipts)  # type: ignore[attr-defined]
