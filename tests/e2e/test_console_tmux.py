@@ -37,8 +37,12 @@ def tmux():
         pytest.skip("tmux not installed: end-to-end console test skipped")
     sock = f"hotline-e2e-{uuid.uuid4().hex[:8]}"
 
+    # pytest-textual-snapshot sets COLUMNS=80 / LINES=24 in the test process; Textual believes them
+    # over the terminal, so a console started here would draw 80x24 in any window size
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
     def run(*args, check=True):
-        return subprocess.run(["tmux", "-L", sock, *args], capture_output=True, text=True, check=check)
+        return subprocess.run(["tmux", "-L", sock, *args], capture_output=True, text=True, check=check, env=env)
     yield run
     run("kill-server", check=False)
 
