@@ -227,13 +227,32 @@ _action("supplement", "supplement", click.option("--text", required=True), help_
 
 @tickets.command("escalate")
 @click.option("--limit", type=ranges.LIMIT, default=1000, show_default=True)
+@click.option("--wait", "wait_s", type=ranges.SECONDS, default=60.0, show_default=True,
+              help="Seconds to wait as a standby while another run holds the escalation lease.")
+@click.option("--lease-ttl", "lease_ttl", type=ranges.POSITIVE_SECONDS, default=15.0, show_default=True,
+              help="Seconds the lease lasts unless renewed (a standby takes over this long after a crash).")
 @json_option
 @as_option
 @one_line_errors
-def escalate(limit, as_json):
-    """Take the escalation steps now due (预警, 超期, 自动催办, 督办); for cron."""
-    svc, w = _svc()
-    taken = svc.escalate(_user(svc, w), limit=limit)
+def escalate(limit, wait_s, lease_ttl, as_json):
+    """Take the escalation steps now due (预警, 超期, 自动催办, 督办); for cron. One run at a
+    time per site: the run holds the ``tickets.escalate`` lease (docs/operations.md)."""
+    from ..errors import HotlineError
+    from ..lease import Lease
+
+    w = wiring()
+    store = w.open_store()
+    svc = ticket_service(store, w.config_dir)
+    user = _user(svc, w)
+    # only the standby's lines: a run that gets the lease at once says nothing (cron mails stderr)
+    lease = Lease(store.leases, "tickets.escalate", ttl_s=lease_ttl,
+                  log=lambda line: None if " held by " + lease.holder in line else echo(line, err=True))
+    if not lease.acquire(timeout=wait_s):
+        raise HotlineError(f"tickets escalate: another run still holds the escalation lease after {wait_s:g} s")
+    try:
+        taken = svc.escalate(user, limit=limit)
+    finally:
+        lease.release()
     if as_json:
         emit_json([{"serial": s, "step": n} for s, n in taken])
     else:
