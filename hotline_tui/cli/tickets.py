@@ -280,17 +280,34 @@ def watch(since, once, seconds, as_json):
     feed = w.open_store().feed
     seq = feed.head() if since is None else since
     end = None if seconds is None else time.monotonic() + seconds
+    from ..errors import StoreError, one_line
+
+    down = False
     try:
         while True:
-            for change in feed.since(seq):
-                seq = change.seq
-                if as_json:
-                    emit_json(change.as_json())
-                else:
-                    echo(f"{change.seq:>8}  {change.serial}  {change.kind:<24} {change.at:%Y-%m-%d %H:%M:%S}")
-            if once or (end is not None and time.monotonic() >= end):
-                return
-            feed.wait(seq, 1.0 if end is None else max(0.0, min(1.0, end - time.monotonic())))
+            try:
+                changes = feed.since(seq)
+                if down:
+                    echo("tickets watch: store back", err=True)
+                    down = False
+                for change in changes:
+                    seq = change.seq
+                    if as_json:
+                        emit_json(change.as_json())
+                    else:
+                        echo(f"{change.seq:>8}  {change.serial}  {change.kind:<24} {change.at:%Y-%m-%d %H:%M:%S}")
+                if once or (end is not None and time.monotonic() >= end):
+                    return
+                feed.wait(seq, 1.0 if end is None else max(0.0, min(1.0, end - time.monotonic())))
+            except StoreError as exc:
+                # a long-running watcher outlives an outage (issue 21): say so once, retry; the
+                # next read goes on from the last sequence printed, so nothing is missed
+                if once or (end is not None and time.monotonic() >= end):
+                    raise
+                if not down:
+                    echo(one_line(f"tickets watch: {exc}; retrying"), err=True)
+                    down = True
+                time.sleep(1.0)
     except KeyboardInterrupt:
         return
     finally:

@@ -94,3 +94,51 @@ def test_a_multi_host_dsn_reaches_the_host_that_answers(pg_dsn):
         assert db.query_row("SELECT 1 AS one")["one"] == 1
     finally:
         db.close()
+
+
+@pytest.mark.timeout(90)
+def test_tickets_watch_outlives_a_lost_connection(pg_dsn, store_for_watch):
+    """``hotline tickets watch`` (a long-running CLI) says the store went away, reconnects both
+    its connections (reads and LISTEN) and goes on from the last sequence it printed."""
+    import json
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    app = f"h21a_watch_{uuid.uuid4().hex[:8]}"
+    dsn = f"{pg_dsn}&application_name={app}"
+
+    def new_ticket(content: str) -> None:
+        out = subprocess.run([sys.executable, "hotline.py", "--db", pg_dsn, "tickets", "new", "--phone", "13812341234",
+                              "--content", content, "--category", "consult", "--as", "agent1001"],
+                             cwd=root, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+
+    watcher = subprocess.Popen([sys.executable, "hotline.py", "--db", dsn, "tickets", "watch", "--since", "0",
+                                "--json", "--for", "60", "--as", "duty"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        new_ticket("井盖丢了")
+        assert json.loads(watcher.stdout.readline())["seq"] == 1
+        # every connection of the watcher (its reads and its LISTEN) is cut
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            wait_until(lambda: admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                                             (app,)).fetchone()[0] >= 2, timeout=10, what="the watcher listening")
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (app,))
+        new_ticket("路灯不亮")
+        assert json.loads(watcher.stdout.readline())["seq"] == 2
+    finally:
+        watcher.terminate()
+        _out, err = watcher.communicate(timeout=10)
+    assert "retrying" in err and "store back" in err, err
+
+
+@pytest.fixture
+def store_for_watch(pg_dsn):
+    from backends.store import open_store
+
+    s = open_store(pg_dsn, migrate=True)
+    yield s
+    s.close()
