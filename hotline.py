@@ -195,7 +195,8 @@ def store_info(store: Store) -> StoreInfo:
     ms = (time.perf_counter() - t0) * 1000
     return {"kind": store.dialect, "where": store.describe, "latency_ms": ms,
             "migrations": " ".join(f"{c}={v}" for c, v in sorted(st.applied.items()))
-            + ("" if st.ok else f" (pending {st.pending})")}
+            + ("" if st.ok else f" (pending {st.pending})"),
+            "reconnects": getattr(store.db, "reconnects", 0)}
 
 
 class Wiring:
