@@ -62,13 +62,13 @@ def test_the_holder_notices_it_was_taken_over(store):
 def test_a_standby_waits_then_takes_over_on_release(store):
     first = Lease(store.leases, "job", holder="a", ttl_s=30)
     assert first.acquire(timeout=5)
-    second = Lease(store.leases, "job", holder="b", ttl_s=30, retry_s=0.05)
+    said: list[str] = []
+    second = Lease(store.leases, "job", holder="b", ttl_s=30, retry_s=0.05, log=said.append)
     got: list[bool] = []
     t = threading.Thread(target=lambda: got.append(second.acquire(timeout=10)))
     t.start()
-    wait_until(lambda: not t.is_alive() or store.leases.current("job").holder == "a", timeout=5,
-               what="the standby to be waiting")
-    assert t.is_alive()
+    wait_until(lambda: said, timeout=10, what="the standby to be waiting")
+    assert said == ["lease job: standby, held by a"] and t.is_alive()
     first.release()
     t.join(timeout=10)
     assert got == [True] and second.epoch == 2
