@@ -60,3 +60,30 @@ def test_a_standby_recorder_takes_over_the_node_after_kill_9(tmp_path, sim, db_t
         assert lease is not None and lease.holder == ""                     # given back on SIGTERM
     finally:
         store.close()
+
+
+def test_a_recorder_whose_lease_is_taken_stops_with_one_line(tmp_path, sim, db_target):  # noqa: F811
+    """It stalled past its ttl and a standby took the node: it must stop writing (exit 1)."""
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text(f"config_dir: {DEMO_DIR}\nswitch:\n  - name: fs1\n    host: 127.0.0.1\n"
+                   f"    port: {sim}\n    password: ClueCon\n", encoding="utf-8")
+    err_path = tmp_path / "record.err"
+    log = lambda: err_path.read_text()  # noqa: E731
+    with open(err_path, "w") as err:
+        proc = hotline("--db", db_target, "record", "--config", str(cfg), "--flush-every", "0.5", "--lease-ttl", "2",
+                       stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        wait_until(lambda: "fs1 connected" in log(), timeout=30, what="the recorder connected", show=log)
+        store = build_store(db_target)
+        try:
+            store.db.execute("UPDATE leases SET holder = 'thief:1', epoch = epoch + 1 WHERE name = 'record:fs1'")
+        finally:
+            store.close()
+        assert proc.wait(timeout=30) == 1, log()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    lines = log().splitlines()
+    assert "hotline record: lease record:fs1: taken over by another instance" in lines
+    assert "lease record:fs1 lost" in lines[-1] and "hotline record: stopped" in lines, lines[-3:]
