@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from hotline_tui.site import Site
     from hotline_tui.clock import Clock
     from hotline_tui.switch import SwitchEvent as Event
+    from hotline_tui.live.views import LiveSnapshot
 
 Echo = Callable[[str], None]
 
@@ -141,6 +142,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("hotline_tui.cli.demo:demo", "The demo site."),
     "esl": ("backends.freeswitch.cli:esl", "Engineer tools for the FreeSWITCH event socket."),
     "kb": ("hotline_tui.cli.kb:kb", "Knowledge base (知识库): search, articles, unanswered questions."),
+    "live": ("hotline_tui.cli.live:live",
+             "One read of the live picture: queues, agents, waiting callers or calls (connect, resync, print, exit)."),
     "record": ("hotline_tui.cli.record:record",
                "Record every finished call and agent interval from the switch to the store (headless)."),
     "report": ("hotline_tui.cli.report:report", "Reports: the shift handover (交接班) and call loss (呼损)."),
@@ -149,6 +152,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                  "How many agents a queue needs, with the predicted service level, ASA and abandon rate."),
     "tickets": ("hotline_tui.cli.tickets:tickets", "Tickets (工单): register, dispatch, follow up, close."),
     "callbacks": ("hotline_tui.cli.callbacks:callbacks", "Callbacks (呼损回拨 / 回访): list, assign, record a result."),
+    "qa": ("hotline_tui.cli.qa:qa", "Quality inspection (质检): scorecards, sampling, scoring, appeals, figures."),
+    "notify": ("backends.notify_cli:notify", "Notifications: the outbox, its delivery worker, the department intake."),
 }
 
 
@@ -215,6 +220,16 @@ class Wiring:
         """``hotline record``: see ``run_record``."""
         run_record(self, config, flush_s=flush_s, log=log, lease_ttl=lease_ttl)
 
+    def live_snapshot(self, config: str, *, timeout_s: float) -> tuple[ConsoleServices, LiveSnapshot]:
+        """``hotline live``: see ``run_live``."""
+        return run_live(self, config, timeout_s=timeout_s)
+
+    def demo_gateway(self, *, listen: str, faults: float, seed: int, receipts: str | None) -> None:
+        """``hotline demo gateway``: backends/notify_cli.py ``run_gateway``."""
+        from backends.notify_cli import run_gateway
+
+        run_gateway(self.config_dir, listen=listen, faults=faults, seed=seed, receipts=receipts)
+
 
 @click.group(cls=LazyGroup, lazy=SUBCOMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="HOTLINE_DB", help="SQLite file or postgresql:// DSN (default: embedded SQLite file).")
@@ -274,7 +289,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     from hotline_tui.console import ConsoleServices
     from hotline_tui.kb.factory import knowledge_service
     from hotline_tui.kpi import load_kpi_settings
-    from hotline_tui.supervisor import load_not_ready_reasons
+    from hotline_tui.supervisor import load_hangup_reasons, load_not_ready_reasons
     from hotline_tui.tickets.factory import ticket_service
 
     access = load_access(config_dir)
@@ -285,9 +300,11 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
-        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir),
+        hangup_reasons=load_hangup_reasons(config_dir))
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
+    add_qa(services, store, config_dir)
     return services
 
 
@@ -312,6 +329,17 @@ def build_desk(services: ConsoleServices, store: Store, config_dir: str | Path) 
     services.desk = DeskService(services.tickets, store.calls, services.access, services.clock)
     classes = services.tickets.catalog.caller_classes if services.tickets is not None else ()
     services.class_notes = load_class_notes(config_dir, classes)
+
+
+def add_qa(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
+    """Quality inspection (issue 20, docs/qa.md) when the site has a qa.yaml. Raises
+    ConfigError (qa.yaml). Blocks (reads it)."""
+    if not (Path(config_dir) / "qa.yaml").exists():
+        return
+    from hotline_tui.qa.service import QaService
+    from hotline_tui.qa.settings import load_qa_settings
+
+    services.qa = QaService(store, services.access, load_qa_settings(config_dir), services.clock)
 
 
 def build_live(settings: KpiSettings, site: Site | None) -> LiveState:
@@ -483,6 +511,41 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
     services.background.append(play)
 
 
+def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str | Path, *, run: bool = True) -> None:
+    """Notifications in the console (docs/notify.md): the engineer view's outbox line, and,
+    unless notify.yaml says ``worker.enabled: false`` (or ``run`` is False: read-only, replay),
+    a delivery worker thread on the console's store, stopped on exit. Nothing without a
+    notify.yaml. Raises ConfigError for a broken one. Never blocks."""
+    from hotline_tui.notify.settings import load_notify
+
+    cfg = load_notify(config_dir)
+    if cfg is None:
+        return
+    outbox = store.outbox
+    services.outbox = outbox.counts
+    if not run or not cfg.worker.enabled:
+        return
+    import threading
+    import time
+
+    from backends.notify_http import HttpNotifier
+    from hotline_tui.notify.worker import DeliveryWorker
+
+    worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
+    stop = threading.Event()
+    report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
+
+    async def start() -> None:
+        threading.Thread(target=worker.run, args=(stop,), kwargs={"on_error": report}, name="notify-worker",
+                         daemon=True).start()
+
+    async def halt() -> None:
+        stop.set()
+    services.background.append(start)
+    services.on_exit.append(halt)
+    services.notify_worker = True
+
+
 def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str | None, speed: float,
                   record: str | None, refresh_hz: float | None, seed: int, echo: Echo = print) -> ConsoleServices:
     """Everything the console needs, wired: store, services, live picture, switch or replay.
@@ -509,6 +572,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     lang = detect_lang(w.lang, cfg["lang"])
     services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=lang, readonly=readonly,
                               refresh_hz=refresh_hz or cfg["refresh_hz"], site=site)
+    build_notify_worker(services, store, config_dir, run=not readonly and not replay)
     if replay:
         build_replay(services, replay, speed)     # the recording's own day: nothing rebuilt, nothing written
         return services
@@ -552,7 +616,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
 @click.option("--record", type=click.Path(dir_okay=False), help="Record the switch's event stream to this file.")
 @click.option("--refresh", "refresh_hz", type=ranges.REFRESH_HZ, help="Repaints per second (default 2).")
 @click.option("--screen", "start_screen", default="wallboard", show_default=True,
-              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk"]))
+              type=click.Choice(["wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk", "callers"]))
 @click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
@@ -680,6 +744,48 @@ def _hold_record_leases(store: Store, nodes: list[str], ttl_s: float, log: Echo)
         lease.acquire()
         held.append(lease)
     return held
+
+
+def run_live(w: Wiring, config: str, *, timeout_s: float = 10.0) -> tuple[ConsoleServices, LiveSnapshot]:
+    """``hotline live``: the console's services over ``config``'s store and switches, the day
+    rebuilt from the store; connect every node, wait until each has resynced (``timeout_s``),
+    take one snapshot (masked for ``--as``'s role), disconnect. Returns (services, snapshot):
+    the caller classes are read through the services afterwards. Raises ConfigError (no switch
+    nodes), LinkError (a node not connected in time), StoreError. Blocks."""
+    import asyncio
+    import random
+    import time
+
+    from backends.freeswitch.client import NodeConfig
+    from hotline_tui.clock import SystemClock
+    from hotline_tui.errors import ConfigError
+    from hotline_tui.site import load_site
+    from screens.i18n import detect_lang
+
+    cfg = _load_console_config(config)
+    if not cfg["switch"]:
+        raise ConfigError(config, None, "switch", "no switch nodes configured (switch: [{host, port, password}])")
+    config_dir = cfg["config_dir"] or w.config_dir
+    store = build_store(w.db or cfg["store"], migrate=True)
+    site_path = Path(config_dir) / "site.yaml"
+    site = load_site(site_path) if site_path.exists() else None
+    services = build_services(store, config_dir, SystemClock(), user=w.as_user, lang=detect_lang(w.lang, cfg["lang"]),
+                              readonly=True, site=site)
+    services.agent_names.update(node_agent_names(cfg["switch"]))
+    services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
+
+    async def main() -> None:
+        cluster = build_switch([NodeConfig(n["name"], n["host"], n["port"], n["password"]) for n in cfg["switch"]],
+                               live.apply, rng=random.Random())
+        attach_switch(services, cluster, store)
+        cluster.start()
+        try:
+            for n in cfg["switch"]:
+                await cluster.connected(n["name"], timeout_s)
+        finally:
+            await cluster.stop()
+    asyncio.run(main())
+    return services, services.snapshot()
 
 
 def quiet_collector() -> None:

@@ -15,6 +15,8 @@ from hotline_tui.feed import TicketFeed
 from hotline_tui.calls_port import CallStore
 from hotline_tui.kb.ports import KnowledgeStore
 from hotline_tui.lease import LeaseStore
+from hotline_tui.qa.ports import QaStore
+from hotline_tui.notify.ports import OutboxStore
 from hotline_tui.reports.ports import SignoffStore
 from hotline_tui.tickets.ports import TicketStore
 
@@ -102,6 +104,19 @@ class Store:
         from .reports_store import SqlSignoffStore
 
         return SqlSignoffStore(self.db)
+
+    @cached_property
+    def qa(self) -> QaStore:
+        from .qa_store import SqlQaStore
+
+        return SqlQaStore(self.db)
+
+    @cached_property
+    def outbox(self) -> OutboxStore:
+        """Notifications: the outbox, endpoints, opt-outs, intake ids (docs/notify.md)."""
+        from .notify_store import SqlOutboxStore
+
+        return SqlOutboxStore(self.db)
 
 
 def open_store(target: str | Path | None = None, *, migrate: bool = False) -> Store:

@@ -48,6 +48,11 @@ PERMISSIONS: dict[str, str] = {
     "audit.read": "read the audit log",
     "engineer.view": "see switch links, store health and error logs",
     "reports.read": "read KPI reports",
+    "qa.score": "score the calls and tickets one is assigned to inspect (质检)",
+    "qa.sample": "sample a month for QA, store scorecard versions, add calibration inspectors",
+    "qa.read": "read every QA evaluation and the QA figures",
+    "qa.decide": "decide agents' QA appeals (a team lead: own team only)",
+    "qa.own": "see one's own QA evaluations and appeal each once (agents)",
 }
 
 

@@ -297,6 +297,8 @@ class DeskFile(Schema):
     not_ready_reasons: Annotated[list[NotReadyReason], Field(min_length=1)]
     callbacks: CallbackSpec = Field(default_factory=CallbackSpec)
     caller_classes: list[CallerClassNote] = []
+    #: why a supervisor hangs a call up (issue 18), in the audit entry of call.hangup
+    hangup_reasons: list[NotReadyReason] | None = None
 
 
 # -- the console's --config file --------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Literal, TypedDict
+from typing import TYPE_CHECKING, Awaitable, Callable, Literal, TypedDict
 
 from . import switch as sw
 from .access import Access, User, mask_text
@@ -25,8 +25,11 @@ from .config_schema import CallerClassNote, NotReadyReason
 from .desk import DeskService
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
-from .supervisor import DEFAULT_NOT_READY_REASONS, Supervisor
+from .supervisor import DEFAULT_HANGUP_REASONS, DEFAULT_NOT_READY_REASONS, Supervisor
 from .tickets.service import TicketService
+
+if TYPE_CHECKING:   # the QA service is built (and its module imported) only when the site has qa.yaml
+    from .qa.service import QaService
 
 
 class StoreInfo(TypedDict):
@@ -75,6 +78,34 @@ class ConsoleServices:
     desk: DeskService | None = None   # the agent desk's "my work" (issue 17)
     class_notes: dict[str, CallerClassNote] = field(default_factory=dict)   # desk.yaml caller_classes
     replay: ReplayPlayer | None = None   # a replay's player: its recorded time, pause, seek, end
+    hangup_reasons: tuple[NotReadyReason, ...] = DEFAULT_HANGUP_REASONS    # desk.yaml hangup_reasons
+    # caller class by number, with when it was read (monotonic): a class set during the shift shows
+    # within CLASS_TTL_S; never shown, only the class leaves it
+    _classes: dict[str, tuple[str, float]] = field(default_factory=dict, repr=False)
+
+    CLASS_TTL_S = 60.0
+
+    def caller_classes(self, members: list[str]) -> dict[str, str]:
+        """The stored caller class (elderly / vip / important / blacklist) of each waiting or
+        talking member (member uuids) that has one; the numbers are looked up unmasked here, in
+        the core, so a masked screen still sees the class. Empty without the ticket service or
+        ``callers.read``. Raises StoreError. Blocks (a store read per number not read lately)."""
+        if self.tickets is None or not self.user.can("callers.read"):
+            return {}
+        now = time.monotonic()
+        out: dict[str, str] = {}
+        for uuid, number in self.live.caller_numbers(members).items():
+            hit = self._classes.get(number)
+            if hit is None or now - hit[1] > self.CLASS_TTL_S:
+                hit = self._classes[number] = (self.tickets.caller_class(self.user, number), now)
+            if hit[0]:
+                out[uuid] = hit[0]
+        return out
+    qa: QaService | None = None       # quality inspection (the QA screen, docs/qa.md); None without qa.yaml
+    #: Notifications (docs/notify.md): the outbox's count per status (blocks: one query;
+    #: raises StoreError), and whether this console runs a delivery worker.
+    outbox: Callable[[], dict[str, int]] | None = None
+    notify_worker: bool = False
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

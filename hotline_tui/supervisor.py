@@ -47,6 +47,32 @@ def load_not_ready_reasons(config_dir: str | Path) -> tuple[NotReadyReason, ...]
     return tuple(reasons)
 
 
+#: Hang-up reasons when desk.yaml has no ``hangup_reasons``.
+DEFAULT_HANGUP_REASONS: tuple[NotReadyReason, ...] = tuple(
+    NotReadyReason(code=c, zh=zh, en=en) for c, zh, en in (
+        ("abusive", "骚扰辱骂", "Abusive caller"), ("silent", "无声电话", "Silent call"),
+        ("test", "测试电话", "Test call"), ("stuck", "通话卡死", "Stuck call")))
+
+
+def load_hangup_reasons(config_dir: str | Path) -> tuple[NotReadyReason, ...]:
+    """A supervisor's hang-up reasons from ``desk.yaml`` ``hangup_reasons`` in ``config_dir``
+    (the defaults when there is no file or no such key). Raises ConfigError naming file, line
+    and key (a code given twice too). Blocks (reads the file)."""
+    path = Path(config_dir) / "desk.yaml"
+    if not path.exists():
+        return DEFAULT_HANGUP_REASONS
+    doc = load_yaml(path)
+    reasons = validate(doc, DeskFile).hangup_reasons
+    if not reasons:
+        return DEFAULT_HANGUP_REASONS
+    seen: set[str] = set()
+    for i, r in enumerate(reasons):
+        if r.code in seen:
+            raise doc.error(("hangup_reasons", i, "code"), f"reason {r.code!r} appears twice")
+        seen.add(r.code)
+    return tuple(reasons)
+
+
 Target = Union[str, sw.AgentRef]
 
 
@@ -62,11 +88,13 @@ class Supervisor:
     def __init__(self, port: sw.SwitchPort, access: Access, audit: AuditLog | None, clock: Clock):
         self.port, self.access, self.audit, self.clock = port, access, audit, clock
 
-    async def _audit(self, actor: User, action: str, subject: str, before, after, note: str = "") -> None:
+    async def _audit(self, actor: User, action: str, subject: str, before, after, note: str = "",
+                     subject_type: str = "agent") -> None:
+        """The one audit path of every supervisor action (issue 18: who listened to whom, when)."""
         if self.audit is None:
             return
         now = self.clock.now()
-        await asyncio.to_thread(self.audit.append, AuditEntry(actor.name, action, "agent", subject, now, now,
+        await asyncio.to_thread(self.audit.append, AuditEntry(actor.name, action, subject_type, subject, now, now,
                                                               before, after, note))
 
     async def set_status(self, actor: User, agents: Iterable[Target], status: str,
@@ -117,12 +145,56 @@ class Supervisor:
         await self._audit(actor, f"call.{mode}", ref.agent, None, _where(ref, {"supervisor_leg": leg, "contact": contact}))
         return leg
 
-    async def hangup(self, actor: User, call_uuid: str, agent: str = "", *, node: str | None = None) -> None:
-        """Hang up the call on switch ``node`` (the call view's node)."""
+    async def hangup(self, actor: User, call_uuid: str, agent: str = "", *, node: str | None = None,
+                     reason: str = "", reasons: Collection[str] | None = None) -> None:
+        """Hang up the call (the caller's channel ``call_uuid``) on switch ``node`` (the call
+        view's node) with ``reason``, a code of ``reasons`` (desk.yaml ``hangup_reasons``) when
+        given. Raises PermissionDenied, ValidationError (no reason or an unknown one while
+        ``reasons`` is given), the port's LinkError / NotFound / HotlineError. Audited as
+        ``call.hangup`` with the reason (after's ``reason`` and the note)."""
         self.access.require(actor, "calls.control", "hang up a call")
+        if reasons is not None and reason not in reasons:
+            raise ValidationError(f"hang-up needs a reason of desk.yaml hangup_reasons ({', '.join(reasons)}), "
+                                  f"not {reason!r}")
         await self.port.hangup(call_uuid, node=node)
-        await self._audit(actor, "call.hangup", agent or call_uuid, None,
-                          _where(sw.AgentRef(agent, node), {"call": call_uuid}))
+        after = {"call": call_uuid, **({"reason": reason} if reason else {})}
+        await self._audit(actor, "call.hangup", agent or call_uuid, None, _where(sw.AgentRef(agent, node), after),
+                          reason)
+
+    async def pick_up(self, actor: User, session_uuid: str, queue: str = "", *, node: str | None = None) -> str:
+        """Take the waiting caller on channel ``session_uuid`` (switch ``node``) out of ``queue``
+        to the supervisor's own phone (``actor.contact``, roles.yaml): ``uuid_transfer`` to the
+        extension. Returns the extension. Raises PermissionDenied, ValidationError (no phone),
+        the port's errors. Audited as ``call.pick_up``."""
+        self.access.require(actor, "calls.control", "pick up a waiting caller")
+        if not actor.contact:
+            raise ValidationError(f"user {actor.name} has no phone (contact) in roles.yaml to pick up on")
+        await self.port.transfer(session_uuid, actor.contact, node=node)
+        await self._audit(actor, "call.pick_up", session_uuid, {"queue": queue},
+                          _where(sw.AgentRef("", node), {"to": actor.contact}), subject_type="call")
+        return actor.contact
+
+    async def move_caller(self, actor: User, session_uuid: str, queue: str, to_queue: str, *,
+                          node: str | None = None) -> None:
+        """Move the waiting caller on channel ``session_uuid`` from ``queue`` to ``to_queue``
+        (``uuid_transfer`` to the queue; the caller keeps their priority). Raises
+        PermissionDenied, the port's errors. Audited as ``call.move``."""
+        self.access.require(actor, "calls.control", "move a waiting caller")
+        await self.port.transfer(session_uuid, to_queue, node=node)
+        await self._audit(actor, "call.move", session_uuid, {"queue": queue},
+                          _where(sw.AgentRef("", node), {"queue": to_queue}), subject_type="call")
+
+    async def raise_priority(self, actor: User, session_uuid: str, queue: str, priority: int, *,
+                             before: int = 0, node: str | None = None) -> None:
+        """Give the waiting caller on channel ``session_uuid`` the base score ``priority`` in
+        ``queue`` (``before``: their priority now, for the audit). Raises PermissionDenied,
+        ValidationError (not above ``before``), the port's errors. Audited as ``call.priority``."""
+        self.access.require(actor, "calls.control", "raise a caller's priority")
+        if priority <= before:
+            raise ValidationError(f"priority {priority} is not above the caller's {before}")
+        await self.port.set_caller_priority(session_uuid, queue, priority, node=node)
+        await self._audit(actor, "call.priority", session_uuid, {"priority": before, "queue": queue},
+                          _where(sw.AgentRef("", node), {"priority": priority, "queue": queue}), subject_type="call")
 
     async def transfer(self, actor: User, call_uuid: str, destination: str, agent: str = "", *,
                        node: str | None = None) -> None:
@@ -140,6 +212,21 @@ class Supervisor:
         await self._audit(actor, "call.originate_callback", ref.agent, None,
                           _where(ref, {"number": number, "call": uuid}))
         return uuid
+
+    def pause_reason(self, agent: str) -> tuple[str, str] | None:
+        """Why ``agent`` is on break, from the audit log: (reason code or "", who set it) of the
+        latest ``agent.set_status`` to On Break, or None when the log has none (set on the phone
+        or by another system). mod_callcenter keeps no reason: the desk's audited one is the
+        only record. Raises StoreError. Blocks (one read)."""
+        if self.audit is None:
+            return None
+        for e in reversed(self.audit.for_subject("agent", agent)):
+            if e.action == "agent.set_status":
+                after = e.after if isinstance(e.after, dict) else {}
+                if after.get("status") != "On Break":
+                    return None
+                return str(after.get("reason") or e.note or ""), e.actor
+        return None
 
     async def set_own_status(self, actor: User, status: str, reason: str = "", *, before: str | None = None,
                              reasons: Collection[str] | None = None) -> None:

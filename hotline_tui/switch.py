@@ -56,6 +56,7 @@ class MemberJoined:
     caller_number: str = ""
     caller_name: str = ""
     resumed: bool = False
+    base_score: int = 0        # the member channel's cc_base_score (a raised priority, a VIP line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,7 @@ class MemberRow:
     caller_name: str = ""
     serving_agent: str = ""
     bridge_at: float = 0.0
+    base_score: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,6 +413,15 @@ class SwitchPort(Protocol):
                        node: str | None = None) -> Awaitable[None]:
         """Put the agent in the queue on switch ``node`` (tier add, or tier set when it exists); returns nothing.
         Raises LinkError, HotlineError (unknown agent or queue). Awaits the switch, never blocks."""
+        ...
+
+    def set_caller_priority(self, session_uuid: str, queue: str, base_score: int, *,
+                            node: str | None = None) -> Awaitable[None]:
+        """Give the waiting caller on channel ``session_uuid`` (on switch ``node``) the base score
+        ``base_score`` (``uuid_setvar … cc_base_score``) and put them back in ``queue``
+        (``uuid_transfer``) so mod_callcenter ranks them by it; returns nothing. Raises
+        ValidationError (a negative or huge score), LinkError, NotFound (no such channel),
+        HotlineError. Awaits the switch, never blocks."""
         ...
 
     def nodes(self) -> list[NodeHealth]:

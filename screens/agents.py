@@ -23,11 +23,13 @@ from .context import ScreenContext
 from .dialogs import ConfirmScreen, PromptScreen
 from .fmt import fmt_duration
 from .live_table import LiveTable
+from .work import run_call
 
 STATUS_STYLE = {"Available": "green", "Available (On Demand)": "green", "On Break": "yellow", "Logged Out": "dim"}
 STATE_STYLE = {"In a queue call": "bold cyan", "Receiving": "bold magenta"}
 SORTS = ("name", "status", "in_state", "calls_today", "team")
 GROUPS = ("none", "team", "queue")
+GROUP_PREFIX = "\x00group:"     # a group header row's key: never an agent's (no NUL in ids)
 
 
 def display_name(names: dict[str, str], a: AgentView) -> str:
@@ -41,6 +43,7 @@ class AgentsScreen(LiveScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse", show=False),
         Binding("g", "group", "Group"),
         Binding("space", "tag", "Tag"),
         Binding("a", "status('Available')", "Available"),
@@ -50,6 +53,8 @@ class AgentsScreen(LiveScreen):
         Binding("w", "listen('whisper')", "Whisper"),
         Binding("B", "listen('barge')", "Barge"),
         Binding("m", "move", "Move to queue"),
+        Binding("T", "transfer", "Transfer"),
+        Binding("h", "hangup", "Hang up"),
         Binding("escape", "clear", "Clear", show=False),
     ]
     DEFAULT_CSS = """
@@ -68,6 +73,12 @@ class AgentsScreen(LiveScreen):
         self._queues_text: dict[tuple[str, ...], str] = {}
         self.multi_node = len(ctx.services.nodes()) > 1
         self._refs: dict[str, AgentRef] = {}      # row key -> the agent it is, on its node
+        self.reverse = False                       # S: the sort key the other way round
+        self.columns: tuple[str, ...] = ()
+        # pause reasons from the audit log: row key -> (the break's start, (code, actor) or None)
+        self.reasons: dict[str, tuple[float, tuple[str, str] | None]] = {}
+        self._reason_asked: set[tuple[str, float]] = set()
+        self._reason_wanted: list[tuple[str, str, float]] = []    # (row key, agent id, break start)
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -75,26 +86,45 @@ class AgentsScreen(LiveScreen):
         yield LiveTable(id="agents")
         yield self.footer()
 
+    ALL = ("agent", "node", "name", "team", "status", "state", "in_state", "pause_reason", "calls_today",
+           "talk_today", "caller", "queues", "flags")
+    # Below 120 cells (80x24 over SSH) the columns that say what to act on, Flags among them.
+    NARROW = ("agent", "node", "name", "status", "state", "in_state", "pause_reason", "flags")
+
     def on_mount(self) -> None:
-        t = self.query_one("#agents", LiveTable)
-        cols = ("agent", "node") if self.multi_node else ("agent",)
-        for key in (*cols, "name", "team", "status", "state", "in_state", "calls_today", "talk_today", "caller",
-                    "queues", "flags"):
-            t.add_column(self.tr(key), key=key, max_width=40 if key == "queues" else 24)
-        t.focus()          # the hidden filter box must not catch keys
+        self._layout()
+        self.query_one("#agents", LiveTable).focus()          # the hidden filter box must not catch keys
         super().on_mount()
 
+    def _layout(self) -> None:
+        want = tuple(k for k in (self.NARROW if self.app.size.width < 120 else self.ALL)
+                     if k != "node" or self.multi_node)
+        if want != self.columns:
+            self.query_one("#agents", LiveTable).set_columns(
+                [(self.tr(k), k, 40 if k == "queues" else 24) for k in want])
+            self.columns = want
+
     # -- showing ---------------------------------------------------------------------------
+    SORT_KEYS = {"name": lambda a: (a.name, a.node), "status": lambda a: (a.status, a.state, a.name),
+                 "in_state": lambda a: (-a.time_in_state_s, a.name), "calls_today": lambda a: (-a.calls_today, a.name),
+                 "team": lambda a: (a.team, a.name)}
+    # the direction each sort key reads in by default: longest in state and most calls first
+    DESCENDING = ("in_state", "calls_today")
+
+    def group_of(self, a: AgentView) -> str:
+        """The group an agent is shown under: its team, or its first queue (an agent serving
+        several queues is listed once, under the first)."""
+        if self.group_by == "team":
+            return a.team
+        return a.queues[0] if a.queues else ""
+
     def visible(self, snap: LiveSnapshot) -> list[AgentView]:
         names = self.services.agent_names
         f = self.filter_text.lower()
         agents = [a for a in snap.agents if not f or f in " ".join(
             (a.name, a.node if self.multi_node else "", display_name(names, a), a.team, a.status, a.state,
              self.tr(a.status), self.tr(a.state), " ".join(a.queues))).lower()]
-        key = {"name": lambda a: (a.name, a.node), "status": lambda a: (a.status, a.state, a.name),
-               "in_state": lambda a: (-a.time_in_state_s, a.name), "calls_today": lambda a: (-a.calls_today, a.name),
-               "team": lambda a: (a.team, a.name)}[self.sort_by]
-        agents.sort(key=key)
+        agents.sort(key=self.SORT_KEYS[self.sort_by], reverse=self.reverse)
         if self.group_by == "team":
             # Teams in the site's order (by their first agent), not by the characters' code points.
             first: dict[str, str] = {}
@@ -105,11 +135,64 @@ class AgentsScreen(LiveScreen):
             agents.sort(key=lambda a: a.queues[0] if a.queues else "~")
         return agents
 
+    def _reason_text(self, a: AgentView, key: str) -> str:
+        """The pause reason shown for an agent on break: the desk's reason (its label), or who
+        put the agent on break; asked of the audit log once per break (a worker)."""
+        if a.status != "On Break":
+            return ""
+        got = self.reasons.get(key)
+        if got is None or got[0] != a.since:
+            if (key, a.since) not in self._reason_asked:
+                self._reason_asked.add((key, a.since))
+                self._reason_wanted.append((key, a.name, a.since))
+            return ""
+        found = got[1]
+        if found is None:
+            return ""
+        code, actor = found
+        if not code:
+            return f"({actor})"
+        idx = 0 if self.services.lang == "zh" else 1
+        r = next((r for r in self.services.not_ready_reasons if r.code == code), None)
+        return (r.zh, r.en)[idx] if r is not None else code
+
+    def _ask_reasons(self) -> None:
+        """Read the pause reasons wanted since the last refresh in one worker (the audit log
+        blocks): at 1,000 agents a shift change puts dozens on break at once."""
+        wanted, self._reason_wanted = self._reason_wanted, []
+        sup = self.services.supervisor
+        if not wanted or sup is None:
+            return
+
+        def read() -> dict:
+            return {key: (since, sup.pause_reason(agent)) for key, agent, since in wanted}
+
+        def got(found: dict) -> None:
+            self.reasons.update(found)
+            self.ctx.request_refresh(reuse=True)
+        run_call(self, read, then=got, group="reasons")
+
+    def _header(self, group: str, members: list[AgentView]) -> tuple:
+        """A group's header row: its name and subtotals, under the columns they count."""
+        avail = sum(1 for a in members if a.status in ("Available", "Available (On Demand)")
+                    and a.state == "Waiting" and not a.wrap_up)
+        busy = sum(1 for a in members if a.state in ("In a queue call", "Receiving"))
+        brk = sum(1 for a in members if a.status == "On Break")
+        label = self.services.queue_names.get(group, group) if self.group_by == "queue" else group
+        cells = {"agent": ("▾ " + (label or "—"), "bold reverse", "left"),
+                 "name": (str(len(members)), "bold", "left"),
+                 "status": (f"{avail} {self.tr('avail')}", "bold green", "left"),
+                 "state": (f"{busy} {self.tr('busy')}", "bold cyan", "left"),
+                 "in_state": (f"{brk} {self.tr('break')}", "bold yellow", "right")}
+        return tuple(cells.get(k, ("", "", "left")) for k in self.columns)
+
     def show(self, snap: LiveSnapshot, alerts) -> None:
         """Sync the table with ``snap``. At 1,000 agents this runs at the refresh rate on the UI
         loop, so it works on plain values and the table repaints only rows that changed; the
         ticking "in state" column is brought up to date only for the rows on screen (and a
-        screen's height either side): a row scrolled into view shows it from the next refresh on."""
+        screen's height either side): a row scrolled into view shows it from the next refresh on.
+        Grouped by team or queue, each group starts with a header row holding its subtotals."""
+        self._layout()
         self.snap = snap
         s = self.services
         qn, names = s.queue_names, s.agent_names
@@ -128,16 +211,29 @@ class AgentsScreen(LiveScreen):
         keys = [self.row_key(a) for a in agents]
         if multi:
             self._refs = {k: AgentRef(a.name, a.node) for k, a in zip(keys, agents)}
-        order = keys
         shown = table.rows
         top, height = int(table.scroll_offset.y), max(table.size.height, 1)
-        live = set(order[max(top - height, 0):top + 2 * height])
-        rows = {}
-        in_state_col = 6 if multi else 5
+        live = set(keys[max(top - height, 0):top + 2 * height])
+        cols = self.columns
+        in_state_col = cols.index("in_state")
+        rows: dict[str, tuple] = {}
+        order: list[str] = []
+        groups: dict[str, list[AgentView]] = {}
+        if self.group_by != "none":
+            for a in agents:
+                groups.setdefault(self.group_of(a), []).append(a)
+        current = None
         for k, a in zip(keys, agents):
+            if self.group_by != "none":
+                g = self.group_of(a)
+                if g != current:
+                    current = g
+                    hk = GROUP_PREFIX + g
+                    rows[hk] = self._header(g, groups[g])
+                    order.append(hk)
             tagged = k in self.tagged
             old = shown.get(k)
-            if old is None or k in live:
+            if old is None or k in live or len(old) != len(cols):
                 over = a.status == "On Break" and a.time_in_state_s > break_over
                 in_state = (fmt_duration(a.time_in_state_s), "bold red" if over else "", "right")
             else:
@@ -145,21 +241,27 @@ class AgentsScreen(LiveScreen):
             qs = self._queues_text.get(a.queues)
             if qs is None:
                 qs = self._queues_text[a.queues] = ",".join(qn.get(q, q) for q in a.queues)
-            first = ((a.name, "reverse" if tagged else "", "left"),) + (((a.node, "", "left"),) if multi else ())
-            rows[k] = (
-                *first,
-                (("▶ " if tagged else "") + display_name(names, a), "", "left"), (a.team, "", "left"),
-                (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
-                (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
-                in_state, (str(a.calls_today), "", "right"), (fmt_duration(a.talk_time_today_s), "", "right"),
-                (a.caller_number, "", "left"),     # masked for the role in the snapshot (masking.py)
-                (qs, "", "left"), (" ".join(a.flags), "bold red", "left"),
-            )
+            cells = {
+                "agent": (a.name, "reverse" if tagged else "", "left"), "node": (a.node, "", "left"),
+                "name": (("▶ " if tagged else "") + display_name(names, a), "", "left"), "team": (a.team, "", "left"),
+                "status": (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
+                "state": (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
+                "in_state": in_state, "pause_reason": (self._reason_text(a, k), "yellow", "left"),
+                "calls_today": (str(a.calls_today), "", "right"),
+                "talk_today": (fmt_duration(a.talk_time_today_s), "", "right"),
+                "caller": (a.caller_number, "", "left"),     # masked for the role in the snapshot (masking.py)
+                "queues": (qs, "", "left"), "flags": (" ".join(a.flags), "bold red", "left"),
+            }
+            rows[k] = tuple(cells[c] for c in cols)
+            order.append(k)
         table.sync(rows, order)
+        self._ask_reasons()
         group = self.tr(self.group_by) if self.group_by != "none" else self.tr("none")
         table.border_title = None
+        natural_desc = self.sort_by in self.DESCENDING
+        arrow = "↓" if natural_desc != self.reverse else "↑"
         self.sub_title = (f"{self.tr('agents')} {len(agents)}/{len(snap.agents)} · "
-                          f"{self.tr('group_by', what=group)} · ↕ {self.tr(self.sort_by)}"
+                          f"{self.tr('group_by', what=group)} · {self.tr('sort_dir', by=self.tr(self.sort_by), dir=arrow)}"
                           + (f" · {self.tr('tagged', n=len(self.tagged))}" if self.tagged else ""))
 
     # -- keys ------------------------------------------------------------------------------
@@ -192,6 +294,10 @@ class AgentsScreen(LiveScreen):
         self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
         self.ctx.request_refresh(reuse=True)
 
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self.ctx.request_refresh(reuse=True)
+
     def action_group(self) -> None:
         self.group_by = GROUPS[(GROUPS.index(self.group_by) + 1) % len(GROUPS)]
         self.ctx.request_refresh(reuse=True)
@@ -206,7 +312,9 @@ class AgentsScreen(LiveScreen):
         return self._refs.get(key, key) if self.multi_node else key
 
     def current(self) -> str | None:
-        return self.query_one("#agents", LiveTable).cursor_key
+        """The agent row under the cursor (None on a group header)."""
+        key = self.query_one("#agents", LiveTable).cursor_key
+        return None if key is None or key.startswith(GROUP_PREFIX) else key
 
     def action_tag(self) -> None:
         name = self.current()
@@ -222,17 +330,9 @@ class AgentsScreen(LiveScreen):
         return [name] if name else []
 
     def action_status(self, status: str) -> None:
-        agents = self.targets()
-        if not agents or not supervise.allowed(self.ctx, "agents.control"):
-            return
-        label = ", ".join(agents[:6]) + (f" … (+{len(agents) - 6})" if len(agents) > 6 else "")
-        q = self.tr("confirm_status", agents=label, status=self.tr(status))
-        self.app.push_screen(ConfirmScreen(q, "y / n"), lambda ok: ok and self._set_status(agents, status))
-
-    def _set_status(self, agents: list[str], status: str) -> None:
         before = {self.row_key(a): a.status for a in (self.snap.agents if self.snap else ())}
-        supervise.set_status(self.ctx, self, [self.ref(k) for k in agents], status, before=before,
-                             done=self.tagged.difference_update)
+        supervise.ask_status(self.ctx, self, self.targets(), status, before=before,
+                             done=self.tagged.difference_update, refs=self.ref)
 
     def action_listen(self, mode: str) -> None:
         agent = self.current()
@@ -249,5 +349,41 @@ class AgentsScreen(LiveScreen):
             return
         names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
         self.app.push_screen(PromptScreen(f"{self.tr('queue')}? ({names})"),
-                             lambda q: q and supervise.move_to_queue(self.ctx, self, [self.ref(k) for k in agents],
-                                                                     q.strip()))
+                             lambda q: q and q.strip() and supervise.ask_move(self.ctx, self, agents, q.strip(),
+                                                                              refs=self.ref))
+
+    # -- the agent's call (issue 18): transfer on to a queue or extension, hang up with a reason --
+    def _call_of(self, key: str):
+        """The call the agent of row ``key`` is on (a ``CallView``), or None (says so)."""
+        snap = self.snap
+        a = next((a for a in (snap.agents if snap else ()) if self.row_key(a) == key), None)
+        call = next((c for c in snap.calls if a is not None and c.uuid == a.current_call and c.node == a.node),
+                    None) if snap else None
+        if call is None or not call.session_uuid:
+            self.ctx.notify(self.tr("no_call", agent=key), severity="warning")
+            return None
+        return call
+
+    def action_transfer(self) -> None:
+        key = self.current()
+        if not key or not supervise.allowed(self.ctx, "calls.control"):
+            return
+        call = self._call_of(key)
+        if call is None:
+            return
+        names = ", ".join(f"{k}={v}" for k, v in self.services.queue_names.items())
+
+        def to(dest: str | None) -> None:
+            if dest and dest.strip():
+                supervise.transfer(self.ctx, self, call.session_uuid, dest.strip(), call.agent,
+                                   call.caller_number or call.uuid[:8], switch=call.node or None)
+        self.app.push_screen(PromptScreen(self.tr("transfer_prompt", names=names)), to)
+
+    def action_hangup(self) -> None:
+        key = self.current()
+        if not key:
+            return
+        call = self._call_of(key)
+        if call is not None:
+            supervise.hangup(self.ctx, self, call.session_uuid, call.agent, call.caller_number or call.uuid[:8],
+                             switch=call.node or None)

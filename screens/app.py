@@ -38,13 +38,19 @@ from .i18n import key_label, strings
 from .knowledge import KnowledgeScreen
 from .palette import KeysProvider, ScreensProvider
 from .tickets import TicketsScreen
+from .waiting import WaitingScreen
 from .wallboard import WallboardScreen
 from .work import failure_text
 
 log = safe_logger("hotline.console")     # each message one terminal-safe line
 
 SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
-                                 EngineerScreen, DeskScreen)))
+                                 EngineerScreen, DeskScreen, WaitingScreen)))
+
+# Quality inspection (质检, issue 20): reached by ':qa' and the palette, no number key.
+from .qa import QaScreen  # noqa: E402
+
+SCREENS["qa"] = QaScreen
 
 
 class HotlineApp(App):
@@ -58,6 +64,7 @@ class HotlineApp(App):
         Binding("5,f5", "go('handover')", "Handover", show=False),
         Binding("6,f6", "go('engineer')", "Engineer", show=False),
         Binding("7,f7", "go('desk')", "Desk", show=False),
+        Binding("8,f8", "go('callers')", "Callers", show=False),    # on the desk F8 is its own (callbacks)
         Binding("question_mark", "help", "Help"),
         Binding("colon", "command_line", ":cmd"),
         Binding("p", "pause", "Pause"),
@@ -334,12 +341,12 @@ class HotlineApp(App):
             return
         if cmd.kind == "go":
             self.switch_to(cmd.name)
-        elif cmd.kind == "status":
+        elif cmd.kind == "status":     # the same question as the agents screen's keys
             snap = self.last_snapshot
             before = {a.name: a.status for a in snap.agents} if snap is not None else None
-            supervise.set_status(self, self, list(cmd.agents), cmd.name, before=before)
+            supervise.ask_status(self, self, list(cmd.agents), cmd.name, before=before)
         elif cmd.kind == "move":
-            supervise.move_to_queue(self, self, list(cmd.agents), cmd.name)
+            supervise.ask_move(self, self, list(cmd.agents), cmd.name)
         elif cmd.kind in ("pause", "resume") and self.services.replay is not None:
             self.services.replay.paused = cmd.kind == "pause"
         elif cmd.kind == "pause":

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-# The screens in key order (1-7 / F1-F7): the App installs one screen per name.
-SCREEN_KEYS = ("wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk")
+# The screens in key order (1-7 / F1-F7, then 8 for the waiting callers): the App installs one
+# screen per name.
+SCREEN_KEYS = ("wallboard", "agents", "tickets", "knowledge", "handover", "engineer", "desk", "callers")
 ALIASES = {
     "wallboard": "wallboard", "wb": "wallboard", "q": "wallboard", "queues": "wallboard",
     "agents": "agents", "ag": "agents", "a": "agents",
@@ -15,6 +16,7 @@ ALIASES = {
     "handover": "handover", "ho": "handover", "notes": "handover", "callbacks": "handover",
     "engineer": "engineer", "eng": "engineer", "nodes": "engineer",
     "desk": "desk", "dk": "desk", "intake": "desk",
+    "callers": "callers", "cl": "callers", "waiting": "callers", "排队": "callers", "排队来电": "callers",
 }
 # -- h18b: Chinese names of the screens and of the console's own commands ----------------------
 ALIASES.update({
@@ -49,7 +51,13 @@ def seek_seconds(arg: str, now: float, day_start: float) -> float:
     return day_start + h * 3600 + m * 60 + sec
 
 
-STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out"}
+# Screens without a number key, reached by ':' and the palette (each helper's own line).
+UNNUMBERED = ("qa",)
+ALIASES.update({"qa": "qa", "zj": "qa", "inspect": "qa"})       # quality inspection (质检), issue 20
+STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out",
+            # Chinese aliases (issue 18): the words on the desk's keys
+            "小休": "On Break", "示忙": "On Break", "示闲": "Available", "签出": "Logged Out"}
+MOVES = ("move", "调入", "调整队列")
 LANGS = ("zh", "en")
 # What the command palette offers besides the screens.
 PALETTE_COMMANDS = ("pause", "resume", "refresh 1", "refresh 2", "refresh 5", "lang zh", "lang en",
@@ -82,7 +90,7 @@ def parse(line: str) -> Command | None:
         return Command("go", line, ALIASES[cmd])
     if cmd in STATUSES and args:
         return Command("status", line, STATUSES[cmd], tuple(args))
-    if cmd == "move" and len(args) >= 2:
+    if cmd in MOVES and len(args) >= 2:
         return Command("move", line, args[0], tuple(args[1:]))
     if cmd in ("pause", "resume", "help"):
         return Command(cmd, line)

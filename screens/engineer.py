@@ -25,6 +25,7 @@ class EngineerScreen(LiveScreen):
     #nodes { height: auto; max-height: 40%; }
     #store { height: auto; border: round $primary; padding: 0 1; }
     #calendar { height: auto; padding: 0 1; }
+    #outbox { height: auto; padding: 0 1; }
     #errors { height: 1fr; border: round $error; padding: 0 1; overflow-y: auto; }
     """
 
@@ -32,12 +33,14 @@ class EngineerScreen(LiveScreen):
         super().__init__(ctx)
         self.store_checked = 0.0
         self.store_down_since: float | None = None    # first failed check of the current outage
+        self.outbox_checked = 0.0
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield DataTable(id="nodes", cursor_type="row")
         yield Static(id="calendar")
         yield Static(id="store")
+        yield Static(id="outbox")
         yield Static(id="errors")
         yield self.footer()
 
@@ -64,6 +67,10 @@ class EngineerScreen(LiveScreen):
         if now - self.store_checked > every and self.services.store_info is not None:
             self.store_checked = now
             self._store()
+        if now - self.outbox_checked > 5 and self.services.outbox is not None:
+            self.outbox_checked = now
+            run_call(self, self.services.outbox, then=self._show_outbox, catch=Exception, group="outbox",
+                     exclusive=True, on_error=lambda exc: self._show_outbox({"error": str(exc)}))
         errs = Text()
         for at, text in list(self.services.errors)[-50:][::-1]:
             errs.append(fmt_clock(at) + " ", style="dim")
@@ -109,3 +116,19 @@ class EngineerScreen(LiveScreen):
             t.append(f"{self.tr('latency')} {info.get('latency_ms', 0):.1f} ms   ")
             t.append(f"{self.tr('migration')} {terminal_safe(info.get('migrations', ''))}")
         self.query_one("#store", Static).update(t)
+
+    def _show_outbox(self, counts: dict) -> None:
+        """Notifications: messages per status (dead ones in red: ``hotline notify list --dead``)."""
+        line = Text(self.tr("outbox") + ": ", style="bold")
+        if "error" in counts:
+            line.append(terminal_safe(str(counts["error"])), style="bold red")
+        else:
+            order = ("pending", "sending", "sent", "delivered", "failed", "dead", "dropped", "suppressed")
+            shown = [(k, counts[k]) for k in order if counts.get(k)]
+            for i, (k, n) in enumerate(shown):
+                line.append(("  " if i else "") + f"{k} {n}", style="bold red" if k in ("dead", "failed") else "")
+            if not shown:
+                line.append(self.tr("outbox_empty"), style="dim")
+        line.append("   " + self.tr("outbox_worker_on" if self.services.notify_worker else "outbox_worker_off"),
+                    style="dim")
+        self.query_one("#outbox", Static).update(line)

@@ -7,7 +7,7 @@ from typing import Protocol, cast
 
 from textual.command import Hit, Hits, Provider
 
-from .commands import PALETTE_COMMANDS, SCREEN_KEYS
+from .commands import PALETTE_COMMANDS, SCREEN_KEYS, UNNUMBERED
 
 
 class PaletteTarget(Protocol):
@@ -26,7 +26,7 @@ class ScreensProvider(Provider):
     async def search(self, query: str) -> Hits:
         target = cast(PaletteTarget, self.app)     # the palette is the App's: it acts on the App
         matcher = self.matcher(query)
-        for key in SCREEN_KEYS:
+        for key in SCREEN_KEYS + UNNUMBERED:
             label = f"{target.tr(key)} ({key})"
             score = matcher.match(label)
             if score > 0:

@@ -87,6 +87,7 @@ def _commands(own, other):
         "merge": [(a, "--into", b, "--json")],
         "supplement": [(a, "--text", f"补充：电话{IN_CONTENT}", "--json")],
         "escalate": [(), ("--json",)],
+        "watch": [("--since", "0", "--once", "--json"), ("--since", "0", "--once")],
     }
     caller_plan = {"show": [(phone,), (phone, "--json")],
                    "classify": [(phone, "--class", "elderly", "--json")]}

@@ -19,7 +19,7 @@ READS: dict[str, tuple[str, ...]] = {
                "CC-Queue", *_CALL_IDS, "CC-Agent-UUID", "CC-Member-Joined-Time", "CC-Agent-Answered-Time",
                "CC-Agent-Bridged", "CC-Bridge-Terminated-Time", "CC-Hangup-Cause", "CC-Agent-No-Answer-Status",
                "CC-Cause", "CC-Member-Leaving-Time", "CC-Cancel-Reason", "CC-Count",
-               *_REG),
+               "variable_cc_base_score", *_REG),
     "CHANNEL_CREATE": ("Event-Date-Timestamp", "Unique-ID", "Call-Direction", "Channel-Name", "Caller-Caller-ID-Number",
                        "Caller-Caller-ID-Name", "Caller-Destination-Number"),
     "CHANNEL_ANSWER": ("Event-Date-Timestamp", "Unique-ID"),
@@ -53,7 +53,8 @@ def _cc(ev: dict, node: str, g, at: float):
                                g("CC-Member-CID-Number", ""), g("CC-Member-CID-Name", ""))
     if action == "member-queue-start" or action == "member-queue-resume":
         return sw.MemberJoined(node, at, g("CC-Queue", ""), g("CC-Member-UUID", ""), g("CC-Member-Session-UUID", ""),
-                               g("CC-Member-CID-Number", ""), g("CC-Member-CID-Name", ""), action == "member-queue-resume")
+                               g("CC-Member-CID-Number", ""), g("CC-Member-CID-Name", ""), action == "member-queue-resume",
+                               int(_f(ev, "variable_cc_base_score")))
     if action == "bridge-agent-start":
         return sw.BridgeStarted(node, at, g("CC-Queue", ""), g("CC-Agent", ""), g("CC-Member-UUID", ""),
                                 g("CC-Member-Session-UUID", ""), g("CC-Agent-UUID", ""), _f(ev, "CC-Member-Joined-Time"),

@@ -152,6 +152,16 @@ class SwitchCluster:
         _ok(await self.api(f"uuid_transfer {_token('uuid', call_uuid)} {_token('destination', destination)}",
                            node=node), f"transfer {call_uuid}")
 
+    async def set_caller_priority(self, session_uuid: str, queue: str, base_score: int, *,
+                                  node: str | None = None) -> None:
+        # mod_callcenter has no API to re-score a member: the score is read from the channel's
+        # cc_base_score when the callcenter app queues it, so set it and queue the caller again.
+        if not 0 <= int(base_score) <= 86400:
+            raise ValidationError(f"bad priority {base_score!r} (0..86400)")
+        u, q = _token("uuid", session_uuid), _token("queue", queue)
+        _ok(await self.api(f"uuid_setvar {u} cc_base_score {int(base_score)}", node=node), f"priority of {u}")
+        _ok(await self.api(f"uuid_transfer {u} {q}", node=node), f"requeue {u}")
+
     async def originate_callback(self, agent: str, number: str, *, node: str | None = None) -> str:
         if not _NUMBER.match(number or ""):
             raise ValidationError(f"bad phone number {number!r}")

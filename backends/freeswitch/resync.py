@@ -110,6 +110,7 @@ def build_resynced(node: str, at: float, agents: str, tiers: str, queues: str, m
         for r in parse_table(body, required=("uuid", "state"), what=f"member list of {q}"):
             m_rows.append(sw.MemberRow(r.get("queue", q), r["uuid"], r.get("session_uuid", ""), r["state"],
                                        float(_i(r.get("joined_epoch"))), r.get("cid_number", ""), r.get("cid_name", ""),
-                                       r.get("serving_agent", ""), float(_i(r.get("bridge_epoch")))))
+                                       r.get("serving_agent", ""), float(_i(r.get("bridge_epoch"))),
+                                       _i(r.get("base_score"))))
     return sw.Resynced(node, at, a_rows, t_rows, tuple(m_rows), tuple(parse_channels(channels)), q_names,
                        parse_registrations(registrations))

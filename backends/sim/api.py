@@ -513,6 +513,16 @@ def run_api(cc: CallCenter, line: str) -> str:
         if len(a) < 2:
             return "-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n"
         return "+OK\n" if cc.transfer(a[0], a[1]) else "-ERR No such channel!\n"
+    if cmd == "uuid_setvar":
+        # mod_commands.c uuid_setvar_function: <uuid> <var> [value]
+        a = args.split(None, 2)
+        if len(a) < 2:
+            return "-USAGE: <uuid> <var> [value]\n"
+        ch = cc.channels.get(a[0])
+        if ch is None:
+            return "-ERR No such channel!\n"
+        ch.variables[a[1]] = a[2] if len(a) > 2 else ""
+        return "+OK\n"
     if cmd == "uuid_bridge":
         # mod_commands.c uuid_bridge_function: <uuid> <other_uuid> [fallback]
         a = split_args(args, 4)

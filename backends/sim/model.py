@@ -432,6 +432,8 @@ class CallCenter:
         self.answer_channel(ch)       # the callcenter app answers before queueing
         if base_score is None:
             base_score = VIP_BASE_SCORE if self.rng.random() < q.traffic.vip_share else 0
+        if base_score:
+            ch.variables["cc_base_score"] = str(base_score)   # as the dialplan sets it before callcenter
         return self.join(queue, ch, base_score)
 
     def join(self, queue: str, ch: Channel, base_score: int = 0) -> MemberRec:
@@ -643,7 +645,7 @@ class CallCenter:
         self._members_count(m.queue)
         self.at(self.now + m.talk_s, self._call_ends, m.uuid, m.offer, "NORMAL_CLEARING")
 
-    def _call_ends(self, member_uuid: str, offer: int, cause: str) -> None:
+    def _call_ends(self, member_uuid: str, offer: int, cause: str, keep_member: bool = False) -> None:
         m = self.members.get(member_uuid)
         if m is None or m.offer != offer or m.state != "Answered":
             return
@@ -675,7 +677,10 @@ class CallCenter:
                  ("CC-Member-CID-Number", m.cid_number)], member_ch)
         self.members.pop(m.uuid, None)
         self._record(m, "answered")
-        self.hangup_channel(m.session_uuid, cause)
+        if keep_member:          # transferred on: the caller's channel lives on, without the agent
+            self.calls.pop(m.session_uuid, None)
+        else:
+            self.hangup_channel(m.session_uuid, cause)
         if a is not None:
             self.hangup_channel(leg_uuid, cause)
             a.leg = a.member = a.uuid = ""
@@ -709,8 +714,9 @@ class CallCenter:
         if not logged:
             self.leave(m, "NO_AGENT_TIMEOUT")
 
-    def leave(self, m: MemberRec, reason: str) -> None:
-        """The caller leaves ``m``'s queue without an agent (CC-Cause Cancel)."""
+    def leave(self, m: MemberRec, reason: str, keep_channel: bool = False) -> None:
+        """The caller leaves ``m``'s queue without an agent (CC-Cause Cancel); ``keep_channel``:
+        transferred out of the call centre (the channel lives on, no resume, no retry)."""
         for name in list(m.ringing):
             self._release_leg(self.agents[name], m, "ORIGINATOR_CANCEL")
         m.ringing = []
@@ -726,7 +732,7 @@ class CallCenter:
                  ("CC-Member-CID-Name", m.cid_name), ("CC-Member-CID-Number", m.cid_number)], ch)
         self._record(m, reason)
         overflow = qr.cfg.overflow if reason in ("TIMEOUT", "NO_AGENT_TIMEOUT") else None
-        if reason == "BREAK_OUT" and qr.cfg.abandoned_resume_allowed:
+        if reason == "BREAK_OUT" and qr.cfg.abandoned_resume_allowed and not keep_channel:
             # callcenter_function L3265: state Abandoned, session_uuid '' , abandoned_epoch now
             m.state, m.abandoned_epoch, m.serving_agent, m.session_uuid = "Abandoned", int(self.now), "", ""
             self.abandoned[(m.queue, m.cid_number)] = m.uuid
@@ -734,6 +740,8 @@ class CallCenter:
         else:
             self.members.pop(m.uuid, None)
         self._members_count(m.queue)
+        if keep_channel:
+            return
         if overflow and ch is not None:
             self.join(overflow, ch, m.base_score)
         else:
@@ -853,11 +861,62 @@ class CallCenter:
         if ch is None:
             return False
         m = next((m for m in self.members.values() if m.session_uuid == uuid), None)
+        if m is None:
+            a = next((a for a in self.agents.values() if a.leg == uuid and a.member), None)
+            m = self.members.get(a.member) if a is not None else None
+            if m is not None and m.state != "Answered":
+                m = None
+            ch = self.channels.get(m.session_uuid) if m is not None else ch
+            if ch is None:
+                return False
+        if dest in self.queues:      # uuid_transfer sets the destination; the dialplan queues it
+            ch.dest, ch.application, ch.app_data = dest, "callcenter", dest
         if m is not None and m.state in ("Waiting", "Trying"):
-            self.leave(m, "BREAK_OUT") if dest not in self.queues else self._move(m, ch, dest)
+            if dest in self.queues:
+                self._move(m, ch, dest)
+            else:
+                self.leave(m, "BREAK_OUT", keep_channel=True)
+                self._to_extension(ch, dest)
         elif m is not None and m.state == "Answered":
-            self._call_ends(m.uuid, m.offer, "NORMAL_CLEARING")
+            # the caller leaves the agent (the agent's leg hangs up) and goes on to ``dest``
+            self._call_ends(m.uuid, m.offer, "NORMAL_CLEARING", keep_member=True)
+            if dest in self.queues:
+                self.join(dest, ch, self._score_of(ch, m.base_score))
+            else:
+                self._to_extension(ch, dest)
+        elif m is None and dest in self.queues:
+            self.join(dest, ch, self._score_of(ch, 0))
+        elif m is None:
+            self._to_extension(ch, dest)
         return True
+
+    @staticmethod
+    def _score_of(ch: Channel, default: int) -> int:
+        """The base score the callcenter app takes for ``ch``: its cc_base_score variable."""
+        try:
+            return int(ch.variables.get("cc_base_score", default))
+        except ValueError:
+            return default
+
+    def _to_extension(self, ch: Channel, dest: str) -> None:
+        """The dialplan bridges the transferred channel to ``user/<dest>`` (a phone): a new leg
+        rings and answers, CHANNEL_BRIDGE; the caller's channel now shows ``dest``. The call ends
+        after a talk time (or when either leg is killed)."""
+        for caller in [k for k, (callee, _) in self.calls.items() if callee == ch.uuid]:
+            del self.calls[caller]
+        ch.dest, ch.application, ch.app_data = dest, "bridge", f"user/{dest}@{self.site.domain}"
+        out = self.new_channel("outbound", f"sofia/internal/{dest}@{self.site.domain}", ch.cid_num, ch.cid_name, dest)
+        self.answer_channel(out)
+        out.call_uuid = ch.uuid
+        self.calls[ch.uuid] = (out.uuid, self.now)
+        self._channel_event("CHANNEL_BRIDGE", ch, before=[("Bridge-A-Unique-ID", ch.uuid), ("Bridge-B-Unique-ID", out.uuid)],
+                            calling=("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689))
+        self.at(self.now + 300.0, self._extension_ends, ch.uuid, out.uuid)
+
+    def _extension_ends(self, a_uuid: str, b_uuid: str) -> None:
+        if self.calls.get(a_uuid, ("",))[0] == b_uuid:
+            self.hangup_channel(b_uuid)
+            self.hangup_channel(a_uuid)
 
     def _move(self, m: MemberRec, ch: Channel, dest: str) -> None:
         for name in list(m.ringing):
@@ -869,7 +928,7 @@ class CallCenter:
         self._record(m, "TRANSFERRED")
         self.members.pop(m.uuid, None)
         self._members_count(m.queue)
-        self.join(dest, ch, m.base_score)
+        self.join(dest, ch, self._score_of(ch, m.base_score))
 
     def originate(self, endpoint: str, target: str, variables: dict[str, str]) -> tuple[bool, str]:
         """originate: ``endpoint`` is user/<name>[@domain]; ``target`` an extension/number or

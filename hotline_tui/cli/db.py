@@ -141,6 +141,12 @@ def check_config_dir(config_dir: str) -> list[str]:
 
     load_not_ready_reasons(root)     # desk.yaml: the not-ready reasons, then the callbacks block
     load_callback_settings(root)
+    if (root / "qa.yaml").exists():  # quality inspection (issue 20)
+        from ..qa.settings import load_qa_settings
+        load_qa_settings(root)
+    from ..notify.settings import load_notify
+
+    load_notify(root)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.yaml"))
 
 

@@ -141,3 +141,28 @@ def call_loss_cmd(shift, start, end, at, output, by, queue, fmt):
     period = _period(shift, start, end, _now(at), settings)
     records = store.calls.records(period.start.timestamp(), period.end.timestamp(), queue)
     _write(_render(loss.call_loss(records, period, settings, by=by, queue=queue), fmt), output)
+
+
+@report.command("qa")
+@click.option("--period", help="YYYY-MM (default: every month).")
+@click.option("--team", help="One team.")
+@click.option("--agent", help="One agent.")
+@click.option("--output", help="Write to FILE (whole or not at all) instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "json"]), default="txt", show_default=True)
+@as_option
+@one_line_errors
+def qa_cmd(period, team, agent, output, fmt):
+    """Quality inspection (质检): QA score per agent, team and month, item deductions, service-attitude
+    rate, inspector calibration spread (docs/kpi.md, the same figures as ``hotline qa report``)."""
+    from ..clock import SystemClock
+    from ..qa.factory import qa_service
+    from ..text import terminal_safe
+    from .common import dump_json
+    from .qa import figures_json, figures_text
+
+    w = wiring()
+    svc = qa_service(w.open_store(), w.config_dir, SystemClock())
+    f = svc.figures(svc.access.user(w.as_user), period, team=team, agent=agent)
+    text = dump_json(figures_json(f)) + "\n" if fmt == "json" else "".join(
+        terminal_safe(line) + "\n" for line in figures_text(f))
+    _write(text, output)

@@ -262,10 +262,10 @@ def escalate(limit, wait_s, lease_ttl, as_json):
 
 
 @tickets.command("watch")
-@click.option("--since", "since", type=click.IntRange(min=0), default=None,
+@click.option("--since", "since", type=ranges.OFFSET, default=None,
               help="Print the changes after this sequence number first (0: the whole feed); default: from now.")
 @click.option("--once", is_flag=True, help="Print what is there and exit instead of waiting for more.")
-@click.option("--for", "seconds", type=click.FloatRange(min=0), default=None, help="Stop after this many seconds.")
+@click.option("--for", "seconds", type=ranges.SECONDS, default=None, help="Stop after this many seconds.")
 @json_option
 @as_option
 @one_line_errors

@@ -64,11 +64,12 @@ class _Agent:
 
 
 class _Member:
-    __slots__ = ("uuid", "node", "queue", "session", "joined", "number", "name", "state", "agent", "answered")
+    __slots__ = ("uuid", "node", "queue", "session", "joined", "number", "name", "state", "agent", "answered", "score")
 
-    def __init__(self, uuid, node, queue, session, joined, number, name):
+    def __init__(self, uuid, node, queue, session, joined, number, name, score=0):
         self.uuid, self.node, self.queue, self.session, self.joined = uuid, node, queue, session, joined
         self.number, self.name, self.state, self.agent, self.answered = number, name, "Waiting", "", 0.0
+        self.score = score         # base score (cc_base_score)
 
 
 def _since(row: sw.AgentRow) -> float:
@@ -137,6 +138,16 @@ class LiveState:
         if a is None:
             a = self.agents[(node, name)] = _Agent(name, node, at)
         return a
+
+    def caller_numbers(self, members: list[str]) -> dict[str, str]:
+        """The callers' numbers (unmasked: for store lookups, never for display) of the members
+        ``members`` (member uuids) still known. Never blocks."""
+        out = {}
+        for u in members:
+            m = self.members.get(u)
+            if m is not None and m.number:
+                out[u] = m.number
+        return out
 
     def nodes_of(self, agent: str) -> list[str]:
         """The nodes that have an agent with id ``agent`` (sorted; empty when none does)."""
@@ -209,7 +220,7 @@ class LiveState:
         if old is None or old.state not in ("Waiting", "Trying"):
             self.waiting_now += 1
         self.members[e.member_uuid] = _Member(e.member_uuid, e.node, e.queue, e.session_uuid, e.at,
-                                              e.caller_number, e.caller_name)
+                                              e.caller_number, e.caller_name, e.base_score)
         self.known_queues.add(e.queue)
         self._note_waiting(e.at)
 
@@ -344,7 +355,8 @@ class LiveState:
             del self.members[uuid]
         for r in e.members:
             if r.state in ("Waiting", "Trying", "Answered"):
-                m = _Member(r.uuid, e.node, r.queue, r.session_uuid, r.joined_at, r.caller_number, r.caller_name)
+                m = _Member(r.uuid, e.node, r.queue, r.session_uuid, r.joined_at, r.caller_number, r.caller_name,
+                            r.base_score)
                 m.state, m.agent, m.answered = r.state, r.serving_agent, r.bridge_at
                 self.members[r.uuid] = m
                 served = self.agents.get((e.node, r.serving_agent))
@@ -409,15 +421,21 @@ class LiveState:
         for m in self.members.values():
             if m.state in ("Waiting", "Trying"):
                 waiting_by_q.setdefault(m.queue, []).append(
-                    WaitingCaller(m.uuid, m.queue, m.number, m.name, m.joined, max(now - m.joined, 0.0), m.state))
+                    WaitingCaller(m.uuid, m.queue, m.number, m.name, m.joined, max(now - m.joined, 0.0), m.state,
+                                  m.session, m.node, m.score))
             else:
                 flags = ("channel-gone",) if self.channels and m.session and m.session not in self.channels else ()
                 calls.append(CallView(m.uuid, m.node, m.queue, m.number, m.name, m.agent, m.joined, m.answered or None,
-                                      max(now - (m.answered or m.joined), 0.0), flags))
+                                      max(now - (m.answered or m.joined), 0.0), flags, m.session))
         queues = []
         for q in sorted(self.known_queues | set(waiting_by_q)):
             members_q = by_queue.get(q, ())
             waiting = sorted(waiting_by_q.get(q, []), key=lambda w: w.joined_at)
+            if waiting:
+                # the switch's order (queue list members: ORDER BY score DESC, time-base-score queue)
+                ranked = sorted(waiting, key=lambda w: (-(w.priority + w.wait_s), w.joined_at))
+                pos = {w.member_uuid: i for i, w in enumerate(ranked, 1)}
+                waiting = [replace(w, position=pos[w.member_uuid]) for w in waiting]
             kpi = {w: sums[w].get(q, empty).figures(w, self.settings) for w in ("30m", "shift", "today")}
             available = sum(1 for a in members_q if a.status in AVAILABLE and a.state == "Waiting" and not a.wrap_up)
             on_call = sum(1 for a in members_q if a.state in ("In a queue call", "Receiving"))

@@ -23,6 +23,10 @@ class WaitingCaller:
     joined_at: float
     wait_s: float
     state: str = "Waiting"  # Waiting | Trying (being offered to an agent)
+    session_uuid: str = ""  # the caller's channel (what uuid_transfer / uuid_kill act on)
+    node: str = ""          # the switch that owns the call
+    priority: int = 0       # mod_callcenter's base score (cc_base_score): VIP lines, a raised priority
+    position: int = 0       # 1 = next to be offered: ORDER BY score DESC, score = priority + seconds waited
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,7 @@ class CallView:
     answered_at: float | None
     duration_s: float
     flags: tuple[str, ...] = ()  # "channel-gone": still answered, the caller's channel is gone
+    session_uuid: str = ""       # the caller's channel (what a transfer or hang-up acts on)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,13 @@ class TicketStores(Protocol):
 
 
 def ticket_service(store: TicketStores, config_dir: str | Path, clock: Clock | None = None) -> TicketService:
-    """Reads roles.yaml, tickets.yaml, sla.yaml and the calendar (ConfigError on bad config)."""
-    return TicketService(store.tickets, store.audit, load_access(config_dir), load_catalog(config_dir),
-                         load_sla_policy(config_dir), clock or SystemClock())
+    """Reads roles.yaml, tickets.yaml, sla.yaml, the calendar and notify.yaml (ConfigError on
+    bad config)."""
+    svc = TicketService(store.tickets, store.audit, load_access(config_dir), load_catalog(config_dir),
+                        load_sla_policy(config_dir), clock or SystemClock())
+    # Notifications (docs/notify.md): with a notify.yaml and a store that has an outbox, every
+    # change writes its messages in its own transaction.
+    from ..notify.factory import planner_for
+
+    svc.on_change = planner_for(store, config_dir, svc.catalog.departments)
+    return svc

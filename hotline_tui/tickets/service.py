@@ -25,6 +25,9 @@ from .catalog import Catalog
 from .model import Caller, DepartmentTask, Ticket, TicketNote
 from .ports import TicketStore
 
+#: (action, before snapshot or None, after snapshot, when, note) -> None; may raise StoreError.
+ChangeHook = Callable[[str, "dict[str, Any] | None", "dict[str, Any]", datetime, str], None]
+
 SATISFACTION = ("satisfied", "unsatisfied", "unconfirmed")
 #: ``--at`` must lie in these years (the calendar's range; also keeps serials 8-digit dates).
 AT_YEARS = (2000, 2100)
@@ -67,6 +70,10 @@ class TicketService:
                  policy: SlaPolicy, clock: Clock):
         self.store, self.audit, self.access = store, audit, access
         self.catalog, self.policy, self.clock = catalog, policy, clock
+        #: Called inside each change's transaction with (action, before, after, when, note):
+        #: the notifications' outbox (hotline_tui/notify/planner.py) writes its rows there, so
+        #: they commit or vanish with the change. None: no notifications.
+        self.on_change: ChangeHook | None = None
 
     # -- what screens need besides actions ---------------------------------------------------
     def categories(self) -> dict[str, str]:
@@ -216,6 +223,8 @@ class TicketService:
             after = t.snapshot() if details is None else {**t.snapshot(), **details}
             self.audit.append(AuditEntry(actor.name, f"ticket.{action}", "ticket", serial, when, self.clock.now(),
                                          before, after, note))
+            if self.on_change is not None:
+                self.on_change(action, before, after, when, note)
         return self.masked(t, actor)
 
     # Masking happens here, where data leaves the service: every ticket, note, audit entry and
@@ -281,8 +290,13 @@ class TicketService:
         # Serial, ticket and audit entry in one transaction the store opens itself (on PostgreSQL
         # a single statement: one round trip, no separate BEGIN/COMMIT); the store puts the new
         # serial into the entry's subject and after-snapshot.
-        self.store.insert_new(t, AuditEntry(actor.name, "ticket.register", "ticket", "", when, self.clock.now(),
-                                            None, t.snapshot()))
+        entry = AuditEntry(actor.name, "ticket.register", "ticket", "", when, self.clock.now(), None, t.snapshot())
+        if self.on_change is None:
+            self.store.insert_new(t, entry)
+        else:
+            with self.store.tx():       # the registration SMS commits with the ticket
+                self.store.insert_new(t, entry)
+                self.on_change("register", None, t.snapshot(), when, "")
         return self.masked(t, actor)
 
     def register_and_answer(self, actor: User, intake: Intake, answer: str, *, article_id: int | None = None,
@@ -733,6 +747,18 @@ class TicketService:
         # A department user sees only its own department's tickets here too.
         history = [self.masked(t, viewer) for t in self.store.search(phone=phone, limit=20) if self._visible(viewer, t)]
         return self.masked_caller(c, viewer), history
+
+    def caller_class(self, viewer: User, phone: str) -> str:
+        """The caller class (elderly / vip / important / blacklist) stored for ``phone``; "" when
+        none, or when ``phone`` is no phone number (a SIP URI, anonymous). Raises
+        PermissionDenied (no callers.read), StoreError. Blocks (one read)."""
+        self.access.require(viewer, "callers.read", "see caller classes")
+        try:
+            phone = self.catalog.phone(phone)
+        except ValidationError:
+            return ""
+        c = self.store.caller(phone)
+        return c.caller_class if c is not None else ""
 
     def classify_caller(self, actor: User, phone: str, caller_class: str, *, name: str = "", note: str = "",
                         at: datetime | None = None) -> Caller:

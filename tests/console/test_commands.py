@@ -35,8 +35,9 @@ def test_parse(line, want):
 
 
 def test_every_alias_names_a_screen():
-    from screens.commands import ALIASES
-    assert set(ALIASES.values()) == set(SCREEN_KEYS)
+    from screens.app import SCREENS
+    from screens.commands import ALIASES, UNNUMBERED
+    assert set(ALIASES.values()) == set(SCREEN_KEYS) | set(UNNUMBERED) == set(SCREENS)
 
 
 def test_alerts_carry_raw_figures_and_the_screens_write_them():
@@ -60,3 +61,12 @@ def test_no_cycle_among_the_screens_and_the_core_imports_no_screen():
     assert cycles == []
     assert [m for m in screens if "screens.app" in g.find_modules_directly_imported_by(m)] == []
     assert not g.chain_exists(importer="hotline_tui", imported="screens", as_packages=True)
+
+
+def test_chinese_aliases_of_the_agent_commands_and_the_callers_screen():
+    assert parse(":小休 1001") == Command("status", ":小休 1001", "On Break", ("1001",))
+    assert parse("示忙 1001 1002").name == "On Break" and parse("示闲 1001").name == "Available"
+    assert parse("签出 1003").name == "Logged Out"
+    assert parse("调入 general@12345 1001") == Command("move", "调入 general@12345 1001", "general@12345", ("1001",))
+    assert parse("排队") == Command("go", "排队", "callers") and parse("cl").name == "callers"
+    assert SCREEN_KEYS.index("callers") == 7            # key 8

@@ -76,7 +76,7 @@ async def test_agents_filter_sort_and_group(db_copy):
         await pilot.press("g")                           # group by team: 话务一班 first … 五班 last
         await pilot.pause()
         keys = table_keys(app, "#agents")
-        assert keys[0] == "1001" and keys[-1] == "1100"
+        assert keys[0] == "\x00group:话务一班" and keys[1] == "1001" and keys[-1] == "1100"   # a header per team
         await pilot.press("s", "s")                      # sort by time in state, longest first
         await pilot.pause()
         snap = services.live.snapshot(services.now())
@@ -154,6 +154,9 @@ async def test_colon_command_sets_status_and_unknown_commands_say_so(live_rig):
         for ch in "break 1005":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"     # the same question as the b key (issue 18)
+        await pilot.press("y")
         await wait_until_async(lambda: cc.agents["1005"].status == "On Break", timeout=10, interval=0.02,
                                sleep=pilot.pause, what="agent 1005 on break on the switch")
         app.run_command("frobnicate")

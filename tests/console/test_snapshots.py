@@ -31,3 +31,19 @@ def test_agents_chinese_aligned(snap_compare, db_copy):
 
 def test_tickets(snap_compare, db_copy):
     assert snap_compare(app_for(db_copy, screen="tickets"), terminal_size=(130, 30), press=["_", "_", "_"])
+
+
+def test_waiting_callers_chinese_aligned(snap_compare, db_copy):
+    from hotline_tui.tickets.model import Caller
+    services, cc, store = build(db_copy, lang="zh")
+    services.refresh_hz = 0.1
+    for t in list(cc.tiers.values()):             # nobody answers the foreign-language line
+        if t.queue == "foreign@12345":
+            cc.set_agent_status(t.agent, "Logged Out")
+    for i, (cls, score) in enumerate((("elderly", 0), ("vip", 600), ("important", 0), ("blacklist", 0), ("", 0))):
+        number = f"1380000{i:04d}"
+        cc.arrive("foreign@12345", number, base_score=score)
+        cc.now += 50
+        if cls:
+            store.tickets.save_caller(Caller(number, "", cls, ""))
+    assert snap_compare(HotlineApp(services, start_screen="callers"), terminal_size=(100, 24), press=["_", "_"])

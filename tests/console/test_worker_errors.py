@@ -123,6 +123,8 @@ async def test_an_async_supervisor_worker_failing_is_reported_not_fatal(db_copy)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await pilot.pause()
         app.run_command("break 1001")
+        await pilot.pause()
+        await pilot.press("y")                     # ':break' asks first, as the b key does
         await wait_until(pilot, lambda: services.errors, "the error")
         assert services.errors[-1][1] == "RuntimeError: switch adapter bug"
         assert app.is_running

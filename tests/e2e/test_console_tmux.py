@@ -84,6 +84,8 @@ def test_console_in_a_real_terminal(tmux, tmp_path):
     tmux("send-keys", "-t", "hl", ":")
     wait_for(tmux, lambda t: ":command" in t, timeout=10, what="the command line")
     tmux("send-keys", "-t", "hl", "break 1001", "Enter")
+    wait_for(tmux, lambda t: "Set 1001 to" in t, timeout=10, what="the same question as the b key")
+    tmux("send-keys", "-t", "hl", "y")
     text = wait_for(tmux, lambda t: any(line.split()[:1] == ["1001"] and "On break" in line for line in t.splitlines()),
                     what="agent 1001 on break")
 

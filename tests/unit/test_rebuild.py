@@ -126,6 +126,7 @@ def test_rebuilt_occupancy_counts_calls_and_wrap_up_as_busy_and_breaks_as_nothin
 
 def _wired(tmp_path, monkeypatch, **kw):
     monkeypatch.setattr(hotline, "seed_if_empty", lambda *a, **k: None)    # no demo seeding: an empty store
+    build_store(str(tmp_path / "h.db"), migrate=True).close()    # a readonly console never migrates
     w = hotline.Wiring(db=str(tmp_path / "h.db"), config_dir=str(DEMO_DIR))
     return hotline.build_console(w, config=None, speed=1.0, record=None, refresh_hz=None, seed=1, **kw)
 
