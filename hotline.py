@@ -200,7 +200,8 @@ def store_info(store: Store) -> StoreInfo:
     ms = (time.perf_counter() - t0) * 1000
     return {"kind": store.dialect, "where": store.describe, "latency_ms": ms,
             "migrations": " ".join(f"{c}={v}" for c, v in sorted(st.applied.items()))
-            + ("" if st.ok else f" (pending {st.pending})")}
+            + ("" if st.ok else f" (pending {st.pending})"),
+            "reconnects": getattr(store.db, "reconnects", 0)}
 
 
 class Wiring:
@@ -215,9 +216,9 @@ class Wiring:
     def open_store(self, *, migrate: bool = False, check: bool = True) -> Store:
         return build_store(self.db, migrate=migrate, check=check)
 
-    def record(self, config: str | None, *, flush_s: float, log: Echo) -> None:
+    def record(self, config: str | None, *, flush_s: float, log: Echo, lease_ttl: float = 15.0) -> None:
         """``hotline record``: see ``run_record``."""
-        run_record(self, config, flush_s=flush_s, log=log)
+        run_record(self, config, flush_s=flush_s, log=log, lease_ttl=lease_ttl)
 
     def live_snapshot(self, config: str, *, timeout_s: float) -> tuple[ConsoleServices, LiveSnapshot]:
         """``hotline live``: see ``run_live``."""
@@ -642,12 +643,18 @@ def console(w: Wiring, config: str | None, readonly: bool, replay: str | None, s
 
 
 # -- the recorder ---------------------------------------------------------------------------------
-def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo = print) -> None:
+def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo = print,
+               lease_ttl: float = 15.0) -> None:
     """``hotline record``: connect to every switch node of ``config`` (or ``--config-dir``'s
     site without one: an error, a recorder needs a switch), write every finished visit and agent
     interval to the store every ``flush_s`` seconds, one ``log`` line per connect, disconnect and
     flush that wrote something. Returns on SIGTERM or SIGINT after a last flush. Raises
-    HotlineError subclasses (ConfigError, StoreError) before connecting. Blocks."""
+    HotlineError subclasses (ConfigError, StoreError) before connecting. Blocks.
+
+    One recorder per switch node (issue 21): before connecting it holds the ``record:<node>``
+    lease of every node it records (taken in name order, so two standbys never each hold half),
+    waiting as a standby while another recorder has them; it stops with LeaseLost if one is
+    taken from it (its writes are idempotent, so an overlap of a few seconds duplicates nothing)."""
     import asyncio
     import random
     import signal
@@ -672,6 +679,7 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
     live = build_rebuilt_live(store, settings, site, time.time())
     names: list[str] = []     # who is logged in, taken on the loop (the flush runs in a thread)
     recorder = build_call_recorder(store, live, settings, lambda: list(names))
+    leases = _hold_record_leases(store, sorted(n["name"] for n in cfg["switch"]), lease_ttl, log)
 
     def sink(e: Event) -> None:
         if isinstance(e, sw.LinkUp):
@@ -709,13 +717,33 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
                     from hotline_tui.errors import one_line
 
                     log(one_line(f"hotline record: flush failed: {exc}"))
+                if any(lease.lost.is_set() for lease in leases):
+                    break
         finally:
             await cluster.stop()
         flush()     # what arrived while stopping
         log("hotline record: stopped")
 
     log(f"hotline record: recording {', '.join(n['name'] for n in cfg['switch'])} into {store.describe}")
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+        for lease in leases:
+            lease.check()
+    finally:
+        for lease in leases:
+            lease.release()
+
+
+def _hold_record_leases(store: Store, nodes: list[str], ttl_s: float, log: Echo) -> list:
+    """Wait as a standby until this process holds ``record:<node>`` for every node. Blocks."""
+    from hotline_tui.lease import Lease
+
+    held = []
+    for node in nodes:
+        lease = Lease(store.leases, f"record:{node}", ttl_s=ttl_s, log=lambda line: log(f"hotline record: {line}"))
+        lease.acquire()
+        held.append(lease)
+    return held
 
 
 def run_live(w: Wiring, config: str, *, timeout_s: float = 10.0) -> tuple[ConsoleServices, LiveSnapshot]:

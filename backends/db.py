@@ -40,6 +40,10 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 #: How long connecting to PostgreSQL may take before StoreUnavailable, unless the DSN (or
 #: $PGCONNECT_TIMEOUT) says otherwise; without one libpq waits for the OS (minutes).
 PG_CONNECT_TIMEOUT_S = 10
+#: After the PostgreSQL connection is lost, the handle reconnects on its next use (issue 21: a
+#: multi-host DSN reaches the new primary); while the server stays away, tries are spaced from
+#: the first delay, doubling up to the last, and a call in between fails at once.
+PG_RECONNECT_BACKOFF_S = (0.25, 2.0)
 
 
 class _DriverErrors:
@@ -289,13 +293,20 @@ class SqliteDb(Db):
 
 
 class PostgresDb(Db):
+    """One PostgreSQL connection. When it is lost (server restarted, failover, network) the
+    call that meets the loss raises StoreUnavailable and the next call outside a transaction
+    reconnects — with a multi-host DSN (``host=a,b target_session_attrs=read-write``) libpq
+    picks the host that is primary now. Nothing is re-run on its own: a statement cut off by the
+    loss may or may not have committed, and only its caller knows whether repeating it is safe.
+    ``reconnects`` counts the reconnections, ``lost_at`` is the ``time.time()`` of the loss
+    while reconnecting fails (None when connected)."""
 
     def listen(self, channel: str):
         import psycopg
         from psycopg import sql
 
         with self._errors:
-            conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S)
+            conn = psycopg.connect(self.dsn, autocommit=True, **self._connect_extra)
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         return conn
     dialect = "postgres"
@@ -323,10 +334,47 @@ class PostgresDb(Db):
         extra: dict[str, Any] = {}
         if "connect_timeout" not in params and not os.environ.get("PGCONNECT_TIMEOUT"):
             extra["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        self._connect_extra = extra
+        self._depth = 0                 # tx() nesting: never reconnect inside a transaction
+        self._closed = False
+        self.reconnects = 0
+        self.lost_at: float | None = None
+        self._next_try = 0.0
+        self._backoff = PG_RECONNECT_BACKOFF_S[0]
         with self._errors:
             self.conn = psycopg.connect(dsn, autocommit=True, row_factory=dict_row, **extra)
+        self._name_server()
+
+    def _name_server(self) -> None:
         info = self.conn.info
         self._where = _pg_where(info.user, info.host, info.port, info.dbname)
+
+    def _use(self):
+        """The connection, reconnected first if it was lost and no transaction is open. Call
+        with the lock held and inside ``self._errors``. Raises StoreUnavailable. Blocks."""
+        conn = self.conn
+        if self._closed or self._depth or not (conn.broken or conn.closed):
+            return conn
+        import time
+
+        import psycopg
+        from psycopg.rows import dict_row
+
+        now = time.monotonic()
+        if self.lost_at is None:
+            self.lost_at = time.time()
+        if now < self._next_try:
+            raise StoreUnavailable(self._where, "connection lost; reconnecting")
+        try:
+            self.conn = psycopg.connect(self.dsn, autocommit=True, row_factory=dict_row, **self._connect_extra)
+        except psycopg.Error:
+            self._next_try = time.monotonic() + self._backoff
+            self._backoff = min(self._backoff * 2, PG_RECONNECT_BACKOFF_S[1])
+            raise
+        self._backoff, self._next_try, self.lost_at = PG_RECONNECT_BACKOFF_S[0], 0.0, None
+        self.reconnects += 1
+        self._name_server()
+        return self.conn
 
     def _translate(self, exc: BaseException) -> StoreError:
         return _pg_error(exc, self._where)
@@ -340,39 +388,46 @@ class PostgresDb(Db):
     @contextmanager
     def tx(self) -> Iterator["PostgresDb"]:
         # _errors outside transaction(): a failing BEGIN, COMMIT or ROLLBACK is translated too.
-        with self.lock, self._errors, self.conn.transaction():
-            yield self
+        with self.lock, self._errors:
+            conn = self._use()
+            self._depth += 1
+            try:
+                with conn.transaction():
+                    yield self
+            finally:
+                self._depth -= 1
 
     def execute(self, sql: str, params: Params = None) -> int:
         with self.lock, self._errors:
-            return self.conn.execute(self._sql(sql, params), params).rowcount
+            return self._use().execute(self._sql(sql, params), params).rowcount
 
     def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
         with self.lock, self._errors:
-            return list(self.conn.execute(self._sql(sql, params), params).fetchall())
+            return list(self._use().execute(self._sql(sql, params), params).fetchall())
 
     def query_tuples(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         from psycopg.rows import tuple_row
 
-        with self.lock, self._errors, self.conn.cursor(row_factory=tuple_row) as cur:
+        with self.lock, self._errors, self._use().cursor(row_factory=tuple_row) as cur:
             return cur.execute(self._sql(sql, params), params).fetchall()
 
     def insert_returning_id(self, sql: str, params: Params = None) -> int:
         with self.lock, self._errors:
-            row = self.conn.execute(self._sql(sql + " RETURNING id", params), params).fetchone()
+            row = self._use().execute(self._sql(sql + " RETURNING id", params), params).fetchone()
         if row is None:
             raise StoreError(self._where, "the INSERT returned no id")
         return int(row["id"])
 
     def executescript(self, script: str) -> None:
         with self.lock, self._errors:
+            conn = self._use()
             for stmt in _split_sql(script):
-                self.conn.execute(stmt)
+                conn.execute(stmt)
 
     def executemany(self, sql: str, rows: list) -> None:
         if not rows:
             return
-        with self.lock, self._errors, self.conn.cursor() as cur:
+        with self.lock, self._errors, self._use().cursor() as cur:
             cur.executemany(self._sql(sql, rows[0]), rows)
 
     def vacuum_analyze(self, table: str) -> bool:
@@ -380,9 +435,10 @@ class PostgresDb(Db):
 
         _identifiers(table, ())
         with self.lock, self._errors:
-            if self.conn.info.transaction_status != TransactionStatus.IDLE:
+            conn = self._use()
+            if conn.info.transaction_status != TransactionStatus.IDLE:
                 return False
-            self.conn.execute(f"VACUUM (ANALYZE) {table}")
+            conn.execute(f"VACUUM (ANALYZE) {table}")
             return True
 
     def copy_rows(self, table: str, columns: Sequence[str], rows) -> int:
@@ -391,7 +447,7 @@ class PostgresDb(Db):
         # write_row (psycopg's C copy support) measured ~2x faster than formatting the COPY
         # text in Python and writing it in blocks. _errors outside the copy: the server reports
         # a bad row when the COPY ends.
-        with self.lock, self._errors, self.conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+        with self.lock, self._errors, self._use().cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
             write = cp.write_row
             for row in rows:
                 write(row)
@@ -400,6 +456,7 @@ class PostgresDb(Db):
 
     def close(self) -> None:
         with self.lock, self._errors:
+            self._closed = True
             self.conn.close()
 
 
@@ -542,11 +599,17 @@ def _only_comments(s: str) -> bool:
 
 
 def open_db(target: str) -> Db:
-    """Open ``target``: a ``postgresql://`` / ``postgres://`` DSN, or a SQLite file path.
+    """Open ``target``: a ``postgresql://`` / ``postgres://`` URL or a libpq ``key=value`` string
+    (multi-host: ``host=a,b target_session_attrs=read-write``), or a SQLite file path.
 
     Raises StoreUnavailable (one line, names the store) if the database cannot be reached or
     opened, StoreBusy if it stays locked. Blocks.
     """
-    if target.startswith(("postgresql://", "postgres://")):
+    if target.startswith(("postgresql://", "postgres://")) or _CONNINFO.match(target):
         return PostgresDb(target)
     return SqliteDb(target)
+
+
+#: A libpq ``key=value`` connection string (``host=a,b port=5432,5433 dbname=hotline
+#: target_session_attrs=read-write``): PostgreSQL, not a file name.
+_CONNINFO = re.compile(r"^\s*(host|hostaddr|dbname|service|user|port)\s*=")

@@ -57,6 +57,10 @@ class SqlTicketFeed:
         return self.head() > seq
 
     def _listen(self):
+        if self._listener is not None and (self._listener.broken or self._listener.closed):
+            # lost with the server (failover, restart): listen again; the rows are read from the
+            # table, so what was committed meanwhile is not missed (issue 21)
+            self._listener = None
         if self._listener is None:
             self._listener = self.db.listen(CHANNEL)
         return self._listener

@@ -14,6 +14,7 @@ from hotline_tui.audit import AuditLog
 from hotline_tui.feed import TicketFeed
 from hotline_tui.calls_port import CallStore
 from hotline_tui.kb.ports import KnowledgeStore
+from hotline_tui.lease import LeaseStore
 from hotline_tui.qa.ports import QaStore
 from hotline_tui.notify.ports import OutboxStore
 from hotline_tui.reports.ports import SignoffStore
@@ -91,6 +92,12 @@ class Store:
         from .calls_store import SqlCallStore
 
         return SqlCallStore(self.db)
+
+    @cached_property
+    def leases(self) -> LeaseStore:
+        from .lease_store import SqlLeaseStore
+
+        return SqlLeaseStore(self.db)
 
     @cached_property
     def reports(self) -> SignoffStore:

@@ -39,6 +39,7 @@ class StoreInfo(TypedDict):
     where: str           # file path or DSN without the password
     latency_ms: float    # one schema-status round trip
     migrations: str      # "component=version ..." (+ what is pending)
+    reconnects: int      # PostgreSQL: times the handle reconnected after losing the server (issue 21)
 
 
 @dataclass

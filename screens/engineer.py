@@ -32,6 +32,7 @@ class EngineerScreen(LiveScreen):
     def __init__(self, ctx: ScreenContext):
         super().__init__(ctx)
         self.store_checked = 0.0
+        self.store_down_since: float | None = None    # first failed check of the current outage
         self.outbox_checked = 0.0
 
     def compose(self) -> ComposeResult:
@@ -61,7 +62,9 @@ class EngineerScreen(LiveScreen):
                             cell(self.services.mask(n.last_error)[:80], "dim"))
         sync_table(self.query_one("#nodes", DataTable), rows)
         self._calendar()
-        if now - self.store_checked > 5 and self.services.store_info is not None:
+        # every 5 s; every second while the store is down, so its return shows at once
+        every = 1.0 if self.store_down_since is not None else 5.0
+        if now - self.store_checked > every and self.services.store_info is not None:
             self.store_checked = now
             self._store()
         if now - self.outbox_checked > 5 and self.services.outbox is not None:
@@ -97,10 +100,19 @@ class EngineerScreen(LiveScreen):
     def _show_store(self, info: dict) -> None:
         t = Text()
         t.append(f"{info.get('kind', '?')}  ", style="bold")
-        t.append(terminal_safe(info.get("where", "")) + "\n")
+        t.append(terminal_safe(info.get("where", "")))
+        if info.get("reconnects"):
+            t.append(f"  ⟳{int(info['reconnects'])}", style="yellow")      # reconnections since start
+        t.append("\n")
         if "error" in info:
+            # the outage, for as long as it lasts (issue 21): the error and how long ago it began
+            now = time.time()
+            if self.store_down_since is None:
+                self.store_down_since = now
             t.append(terminal_safe(info["error"]), style="bold red")
+            t.append(f"  {fmt_duration(now - self.store_down_since)}", style="bold red")
         else:
+            self.store_down_since = None
             t.append(f"{self.tr('latency')} {info.get('latency_ms', 0):.1f} ms   ")
             t.append(f"{self.tr('migration')} {terminal_safe(info.get('migrations', ''))}")
         self.query_one("#store", Static).update(t)

@@ -698,3 +698,60 @@ class FakeStore:
 
     def close(self) -> None:
         """Nothing to close."""
+
+
+class FakeLeaseStore:
+    """``hotline_tui.lease.LeaseStore`` in memory, with the SQL's rules (backends/lease_store.py)
+    and a settable clock; ``down`` makes every call raise StoreUnavailable (an outage)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        from hotline_tui.lease import LeaseState
+
+        self._state = LeaseState
+        self.now = now
+        self.down = False
+        self.rows: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _up(self) -> None:
+        from hotline_tui.errors import StoreUnavailable
+
+        if self.down:
+            raise StoreUnavailable("fake leases", "connection lost")
+
+    def try_acquire(self, name: str, holder: str, ttl_s: float) -> int | None:
+        with self._lock:
+            self._up()
+            cur = self.rows.get(name)
+            if cur is None:
+                self.rows[name] = self._state(name, holder, self.now + ttl_s, 1)
+                return 1
+            if cur.holder != holder and cur.expires_at > self.now:
+                return None
+            epoch = cur.epoch if cur.holder == holder else cur.epoch + 1
+            self.rows[name] = self._state(name, holder, self.now + ttl_s, epoch)
+            return epoch
+
+    def renew(self, name: str, holder: str, ttl_s: float) -> bool:
+        with self._lock:
+            self._up()
+            cur = self.rows.get(name)
+            if cur is None or cur.holder != holder:
+                return False
+            self.rows[name] = dataclasses.replace(cur, expires_at=self.now + ttl_s)
+            return True
+
+    def release(self, name: str, holder: str) -> None:
+        with self._lock:
+            self._up()
+            cur = self.rows.get(name)
+            if cur is not None and cur.holder == holder:
+                self.rows[name] = dataclasses.replace(cur, holder="", expires_at=0.0)
+
+    def current(self, name: str):
+        self._up()
+        return self.rows.get(name)
+
+    def all(self) -> list:
+        self._up()
+        return [self.rows[k] for k in sorted(self.rows)]

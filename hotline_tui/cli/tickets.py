@@ -227,13 +227,32 @@ _action("supplement", "supplement", click.option("--text", required=True), help_
 
 @tickets.command("escalate")
 @click.option("--limit", type=ranges.LIMIT, default=1000, show_default=True)
+@click.option("--wait", "wait_s", type=ranges.SECONDS, default=60.0, show_default=True,
+              help="Seconds to wait as a standby while another run holds the escalation lease.")
+@click.option("--lease-ttl", "lease_ttl", type=ranges.POSITIVE_SECONDS, default=15.0, show_default=True,
+              help="Seconds the lease lasts unless renewed (a standby takes over this long after a crash).")
 @json_option
 @as_option
 @one_line_errors
-def escalate(limit, as_json):
-    """Take the escalation steps now due (预警, 超期, 自动催办, 督办); for cron."""
-    svc, w = _svc()
-    taken = svc.escalate(_user(svc, w), limit=limit)
+def escalate(limit, wait_s, lease_ttl, as_json):
+    """Take the escalation steps now due (预警, 超期, 自动催办, 督办); for cron. One run at a
+    time per site: the run holds the ``tickets.escalate`` lease (docs/operations.md)."""
+    from ..errors import HotlineError
+    from ..lease import Lease
+
+    w = wiring()
+    store = w.open_store()
+    svc = ticket_service(store, w.config_dir)
+    user = _user(svc, w)
+    # only the standby's lines: a run that gets the lease at once says nothing (cron mails stderr)
+    lease = Lease(store.leases, "tickets.escalate", ttl_s=lease_ttl,
+                  log=lambda line: None if " held by " + lease.holder in line else echo(line, err=True))
+    if not lease.acquire(timeout=wait_s):
+        raise HotlineError(f"tickets escalate: another run still holds the escalation lease after {wait_s:g} s")
+    try:
+        taken = svc.escalate(user, limit=limit)
+    finally:
+        lease.release()
     if as_json:
         emit_json([{"serial": s, "step": n} for s, n in taken])
     else:
@@ -261,17 +280,34 @@ def watch(since, once, seconds, as_json):
     feed = w.open_store().feed
     seq = feed.head() if since is None else since
     end = None if seconds is None else time.monotonic() + seconds
+    from ..errors import StoreError, one_line
+
+    down = False
     try:
         while True:
-            for change in feed.since(seq):
-                seq = change.seq
-                if as_json:
-                    emit_json(change.as_json())
-                else:
-                    echo(f"{change.seq:>8}  {change.serial}  {change.kind:<24} {change.at:%Y-%m-%d %H:%M:%S}")
-            if once or (end is not None and time.monotonic() >= end):
-                return
-            feed.wait(seq, 1.0 if end is None else max(0.0, min(1.0, end - time.monotonic())))
+            try:
+                changes = feed.since(seq)
+                if down:
+                    echo("tickets watch: store back", err=True)
+                    down = False
+                for change in changes:
+                    seq = change.seq
+                    if as_json:
+                        emit_json(change.as_json())
+                    else:
+                        echo(f"{change.seq:>8}  {change.serial}  {change.kind:<24} {change.at:%Y-%m-%d %H:%M:%S}")
+                if once or (end is not None and time.monotonic() >= end):
+                    return
+                feed.wait(seq, 1.0 if end is None else max(0.0, min(1.0, end - time.monotonic())))
+            except StoreError as exc:
+                # a long-running watcher outlives an outage (issue 21): say so once, retry; the
+                # next read goes on from the last sequence printed, so nothing is missed
+                if once or (end is not None and time.monotonic() >= end):
+                    raise
+                if not down:
+                    echo(one_line(f"tickets watch: {exc}; retrying"), err=True)
+                    down = True
+                time.sleep(1.0)
     except KeyboardInterrupt:
         return
     finally:
