@@ -14,11 +14,13 @@ from hotline_tui.audit import AuditEntry
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, IntegrityViolation, ValidationError
 from hotline_tui.textfold import fold_fields, fold_query
+from hotline_tui.tickets.events import TicketEvent
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
 
 from . import audit_store
 from .db import Db, from_ts
+from .schema.tickets import add_event
 
 _COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", "caller_name", "address",
          "district", "category", "subcategory", "urgency", "content", "call_id", "recording_id", "department",
@@ -278,6 +280,26 @@ class SqlTicketStore:
         sql = "SELECT id, body FROM tickets WHERE current_due >= :a AND current_due < :b ORDER BY current_due, id LIMIT :limit"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
+    # -- department events (reports) ------------------------------------------------------------
+    def add_event(self, event: TicketEvent) -> None:
+        add_event(self.db, event)
+
+    def registered(self, since: datetime, until: datetime, *, limit: int = 1_000_000) -> list[Ticket]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until), "limit": limit}
+        sql = "SELECT id, body FROM tickets WHERE created_at >= :a AND created_at < :b ORDER BY created_at, id LIMIT :limit"
+        return [self._ticket(r) for r in self.db.query(sql, p)]
+
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True) -> list[TicketEvent]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until)}
+        if of_registered:
+            sql = ("SELECT e.* FROM ticket_events e JOIN tickets t ON t.serial = e.serial"
+                   " WHERE t.created_at >= :a AND t.created_at < :b")
+        else:
+            sql = "SELECT e.* FROM ticket_events e WHERE e.at >= :a AND e.at < :b"
+        rows = self.db.query_tuples(sql.replace("e.*", "e.serial, e.version, e.kind, e.department, e.at, e.n, e.result, e.handler")
+                                    + " ORDER BY e.at, e.serial, e.version, e.kind", p)
+        return [TicketEvent(r[0], int(r[1]), r[2], r[3], from_ts(r[4]), int(r[5]), r[6], r[7]) for r in rows]
+
     # -- notes, links, returns, callers -------------------------------------------------------
     def add_note(self, note: TicketNote) -> None:
         self.db.execute(
@@ -319,3 +341,4 @@ class SqlTicketStore:
 _PG_REGISTER = _pg_register_sql()
 
 assert ACTIVE  # the overdue list relies on current_due being NULL outside active states
+

@@ -41,6 +41,7 @@ from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_fr
 from hotline_tui.kb.terms import term_pinyin
 from hotline_tui.kb.vocab import VocabRow
 from hotline_tui.textfold import fold_fields, fold_query
+from hotline_tui.tickets.events import TicketEvent
 from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
 
 
@@ -146,7 +147,7 @@ class FakeTicketStore(_FakeTable):
 
     def __init__(self, db: FakeDb, audit: FakeAuditLog) -> None:
         super().__init__(db, {"tickets": {}, "last_id": 0, "serials": {}, "notes": [], "links": {},
-                              "returns": {}, "callers": {}})
+                              "returns": {}, "callers": {}, "events": {}})
         self.audit = audit
 
     def next_serial(self, day: date) -> str:
@@ -268,6 +269,23 @@ class FakeTicketStore(_FakeTable):
         with self.db.lock:
             rows = [t for t in self.state["tickets"].values() if t.current_due is not None and start <= t.current_due < end]
             return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.current_due, t.id))[:limit]]
+
+    def add_event(self, event: TicketEvent) -> None:
+        with self.db.lock:
+            self.state["events"].setdefault((event.serial, event.version, event.kind), dataclasses.replace(event, at=_site(event.at)))
+
+    def registered(self, since: datetime, until: datetime, *, limit: int = 1_000_000) -> list[Ticket]:
+        with self.db.lock:
+            rows = [t for t in self.state["tickets"].values() if since <= t.created_at < until]
+            return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.created_at, t.id))[:limit]]
+
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True) -> list[TicketEvent]:
+        with self.db.lock:
+            tickets = self.state["tickets"]
+            rows = [e for e in self.state["events"].values()
+                    if (e.serial in tickets and since <= tickets[e.serial].created_at < until if of_registered
+                        else since <= e.at < until)]
+            return sorted(rows, key=lambda e: (e.at, e.serial, e.version, e.kind))
 
     def add_note(self, note: TicketNote) -> None:
         with self.db.lock:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import json
+
+from hotline_tui.tickets.events import ACTIONS, TicketEvent, events_of
 from hotline_tui.textfold import fold_fields
 
 from . import Migration
@@ -57,6 +60,21 @@ CREATE TABLE department_returns (department TEXT PRIMARY KEY, returns INTEGER NO
 CREATE TABLE callers (phone TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', caller_class TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '')
 """
 
+_EVENTS = """
+CREATE TABLE ticket_events (
+    serial TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    department TEXT NOT NULL DEFAULT '',
+    at {ts} NOT NULL,
+    n INTEGER NOT NULL DEFAULT 1,
+    result TEXT NOT NULL DEFAULT '',
+    handler TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (serial, version, kind)
+);
+CREATE INDEX ticket_events_at ON ticket_events (at)
+"""
+
 MIGRATIONS = [
     Migration(
         "tickets", 1, "tickets, notes, links, callers",
@@ -68,6 +86,15 @@ MIGRATIONS = [
         sqlite="ALTER TABLE tickets ADD COLUMN search_fold TEXT NOT NULL DEFAULT ''",
         postgres="ALTER TABLE tickets ADD COLUMN search_fold TEXT NOT NULL DEFAULT ''",
         backfill=lambda db: backfill_search_fold(db),
+    ),
+    # Department events (hotline_tui/tickets/events.py) and the time of the last callback, which
+    # the ticket record lacked: the department, assessment and callbacks reports count them.
+    # Rebuilt from the audit log for the tickets handled before (the same rule the service uses).
+    Migration(
+        "tickets", 3, "department events (returns, wrong returns, urges, callbacks ...)",
+        sqlite=_EVENTS.format(ts="TEXT"),
+        postgres=_EVENTS.format(ts="TIMESTAMPTZ"),
+        backfill=lambda db: backfill_events(db),
     ),
 ]
 
@@ -86,3 +113,62 @@ def backfill_search_fold(db: Db, batch: int = 2000) -> int:
                        [{"id": r["id"], "f": fold_fields(r["content"], r["caller_name"], r["address"])} for r in rows])
         done += len(rows)
         last = rows[-1]["id"]
+
+
+_EVENT_INSERT = ("INSERT INTO ticket_events (serial, version, kind, department, at, n, result, handler)"
+                 " VALUES (:serial, :version, :kind, :department, :at, :n, :result, :handler)"
+                 " ON CONFLICT (serial, version, kind) DO NOTHING")
+
+
+def _event_row(db: Db, e: TicketEvent) -> dict:
+    return {"serial": e.serial, "version": e.version, "kind": e.kind, "department": e.department,
+            "at": db.ts(e.at), "n": e.n, "result": e.result, "handler": e.handler}
+
+
+def add_event(db: Db, e: TicketEvent) -> None:
+    """Write one department event, once (its natural key); joins the caller's transaction. Blocks."""
+    db.execute(_EVENT_INSERT, _event_row(db, e))
+
+
+def add_events(db: Db, events: list[TicketEvent]) -> None:
+    """``add_event`` for many (the backfill below, the benchmark's load). Blocks."""
+    if events:
+        db.executemany(_EVENT_INSERT, [_event_row(db, e) for e in events])
+
+
+def backfill_events(db: Db, batch: int = 2000) -> int:
+    """Derive the department events of every recorded ticket action from the audit log
+    (``events_of``, as the service does) and set ``callback_at`` in the bodies of tickets called
+    back before the field existed. Returns the events written; joins the caller's transaction.
+    Blocks."""
+    from ..db import from_ts
+
+    actions = [f"ticket.{a}" for a in ACTIONS]
+    marks = ", ".join(f":a{i}" for i in range(len(actions)))
+    params: dict = {f"a{i}": a for i, a in enumerate(actions)}
+    done, last = 0, 0
+    callback_at: dict[str, object] = {}
+    while True:
+        rows = db.query(f"SELECT id, action, at, before_json, after_json FROM audit_log WHERE subject_type = 'ticket'"
+                        f" AND action IN ({marks}) AND id > :last ORDER BY id LIMIT :n", {**params, "last": last, "n": batch})
+        if not rows:
+            break
+        events = []
+        for r in rows:
+            before = json.loads(r["before_json"]) if r["before_json"] else None
+            after = json.loads(r["after_json"]) if r["after_json"] else None
+            got = events_of(r["action"].removeprefix("ticket."), before, after, from_ts(r["at"]))
+            events += got
+            callback_at.update({e.serial: e.at for e in got if e.kind == "callback"})
+        add_events(db, events)
+        done += len(events)
+        last = rows[-1]["id"]
+    for serial, at in callback_at.items():
+        row = db.query_one("SELECT body FROM tickets WHERE serial = :s", {"s": serial})
+        if row is None:
+            continue
+        body = json.loads(row["body"])
+        if not body.get("callback_at"):
+            body["callback_at"] = at.isoformat()     # type: ignore[attr-defined]
+            db.execute("UPDATE tickets SET body = :b WHERE serial = :s", {"b": json.dumps(body, ensure_ascii=False), "s": serial})
+    return done

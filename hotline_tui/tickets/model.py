@@ -42,6 +42,7 @@ class Ticket:
     callback_handler: str = ""          # satisfied | unsatisfied | unconfirmed (about the handler)
     callback_result: str = ""           # the same, about the result
     callback_attempts: int = 0
+    callback_at: datetime | None = None  # when the last callback (回访) attempt was made
     responsibility: str = ""            # at_fault | not_at_fault (archive judgement)
     responsible_unit: str = ""
     responsibility_reason: str = ""

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from ..audit import AuditEntry
+from .events import TicketEvent
 from .model import Caller, Ticket, TicketNote
 
 
@@ -149,4 +150,22 @@ class TicketStore(Protocol):
         """Tickets whose running clock is due in ``[start, end)`` (``current_due``; set only in
         active states), soonest first, at most ``limit``. Raises StoreUnavailable or StoreBusy.
         Blocks."""
+        ...
+
+    def add_event(self, event: TicketEvent) -> None:
+        """Record a department event (``hotline_tui.tickets.events``) in the caller's transaction;
+        an event with the same (serial, version, kind) is stored once. Raises StoreUnavailable or
+        StoreBusy, DataRejected for a value the database refuses. Blocks."""
+        ...
+
+    def registered(self, since: datetime, until: datetime, *, limit: int = 1_000_000) -> list[Ticket]:
+        """Tickets registered in ``[since, until)`` (merged ones included), oldest first, at most
+        ``limit``. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True) -> list[TicketEvent]:
+        """Department events, ordered by time, serial, version and kind. ``of_registered``: every
+        event of the tickets registered in ``[since, until)``, whenever it happened (what the
+        department report counts); otherwise the events that happened in ``[since, until)``
+        (what the callbacks report counts). Raises StoreUnavailable or StoreBusy. Blocks."""
         ...

@@ -22,6 +22,7 @@ from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenie
 from ..sla import SlaPolicy
 from . import workflow
 from .catalog import Catalog
+from .events import events_of
 from .model import Caller, DepartmentTask, Ticket, TicketNote
 from .ports import TicketStore
 
@@ -208,6 +209,10 @@ class TicketService:
             after = t.snapshot() if details is None else {**t.snapshot(), **details}
             self.audit.append(AuditEntry(actor.name, f"ticket.{action}", "ticket", serial, when, self.clock.now(),
                                          before, after, note))
+            # What a department is judged by (returns, wrong returns, urges ...), named for the
+            # department it counts for, in the same transaction (docs/reports.md, "Departments").
+            for ev in events_of(action, before, t.snapshot(), when):
+                self.store.add_event(ev)
         return self.masked(t, actor)
 
     # Masking happens here, where data leaves the service: every ticket, note, audit entry and
@@ -475,6 +480,7 @@ class TicketService:
 
         def change(t, when):
             t.callback_attempts += 1
+            t.callback_at = when
             t.callback_handler, t.callback_result = handler, result
             if not (handler == "unconfirmed" and result == "unconfirmed"):
                 t.state = "called_back"
