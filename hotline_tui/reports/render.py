@@ -165,20 +165,29 @@ def layout_handover(d: dict[str, Any]) -> Layout:
 
 
 # -- the ticket side: departments, assessment, categories, channels, callbacks (h16b) ------------
+def pct_c(r: dict[str, Any] | None) -> str:
+    """A rate object, compact for wide tables: '33.3% 1/3'; '—' when the denominator is 0."""
+    if not r or r.get("value") is None:
+        return "—"
+    return f"{r['value'] * 100:.1f}% {_n(r['numerator'])}/{_n(r['denominator'])}"
+
+
 def _rates(r: dict[str, Any]) -> list[str]:
-    return [pct(r["acknowledged_on_time"]), pct(r["handled_on_time"]), pct(r["callback_on_time"]), pct(r["satisfaction"])]
+    return [pct_c(r["acknowledged_on_time"]), pct_c(r["handled_on_time"]), pct_c(r["callback_on_time"]),
+            pct_c(r["satisfaction"])]
 
 
-_RATE_COLS = ["按时签收率 ack on time", "按时办结率 handled on time", "按时回访率 callback on time", "满意率 satisfaction"]
+_RATE_COLS = ["签收 ack", "办结 handled", "回访 callback", "满意 satisfied"]
 
 
 def layout_departments(d: dict[str, Any]) -> Layout:
-    cols = ["department", "name", "dispatched", *_RATE_COLS, "returns", "accepted", "wrong", "退单率 return rate",
-            "错退率 wrong returns", "extensions", "urges"]
+    # Chinese column names where the English would not fit the 160-column txt form (docs/reports.md
+    # names each in English).
+    cols = ["dept", "name", "dispatched", *_RATE_COLS, "退单", "成立", "错退", "退单率", "错退率", "延期", "催办"]
 
     def row(code: str, r: dict[str, Any]) -> list[str]:
         return [code, r["name"], str(r["dispatched"]), *_rates(r), str(r["returns"]), str(r["returns_accepted"]),
-                str(r["wrong_returns"]), pct(r["return_rate"]), pct(r["wrong_return_rate"]), str(r["extensions"]),
+                str(r["wrong_returns"]), pct_c(r["return_rate"]), pct_c(r["wrong_return_rate"]), str(r["extensions"]),
                 str(r["urges"])]
     rows = [row(c, r) for c, r in d["departments"].items()] + [row("total", d["total"])]
     return Layout("Departments (部门办理情况)", _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}",
@@ -199,11 +208,11 @@ def layout_assessment(d: dict[str, Any]) -> Layout:
 
 def layout_groups(d: dict[str, Any]) -> Layout:
     what = {"categories": ("Categories (诉求分类)", "category"), "channels": ("Channels (受理渠道)", "channel")}[d["report"]]
-    cols = [what[1], "name", "registered", "on the spot", "dispatched", "当即答复率 on-spot rate", *_RATE_COLS]
+    cols = [what[1], "name", "registered", "on the spot", "dispatched", "当即答复 on-spot", *_RATE_COLS]
 
     def row(code: str, r: dict[str, Any]) -> list[str]:
         return [code, r["name"], str(r["registered"]), str(r["answered_on_spot"]), str(r["dispatched"]),
-                pct(r["on_spot_rate"]), *_rates(r)]
+                pct_c(r["on_spot_rate"]), *_rates(r)]
     rows = [row(c, r) for c, r in d["groups"].items()] + [row("total", d["total"])]
     return Layout(what[0], _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}",
                   [Section(f"By {what[1]}", cols, rows)], [])
