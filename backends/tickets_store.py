@@ -14,8 +14,8 @@ from hotline_tui.audit import AuditEntry
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, IntegrityViolation, ValidationError
 from hotline_tui.textfold import fold_fields, fold_query
-from hotline_tui.tickets.events import TicketEvent
-from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
+from hotline_tui.tickets.events import EventTally, TicketEvent
+from hotline_tui.tickets.model import FACT_BODY_FIELDS, Caller, Ticket, TicketFacts, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
 
 from . import audit_store
@@ -299,6 +299,38 @@ class SqlTicketStore:
         rows = self.db.query_tuples(sql.replace("e.*", "e.serial, e.version, e.kind, e.department, e.at, e.n, e.result, e.handler")
                                     + " ORDER BY e.at, e.serial, e.version, e.kind", p)
         return [TicketEvent(r[0], int(r[1]), r[2], r[3], from_ts(r[4]), int(r[5]), r[6], r[7]) for r in rows]
+
+    def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        # The body's fields are picked out by the database's JSON functions (SQLite json_extract,
+        # PostgreSQL ->> on the body parsed once per row): a month of a big site is 60,000
+        # tickets, and building whole Tickets from their JSON would take most of the report's time.
+        if self.db.dialect == "sqlite":
+            picks = ", ".join(f"json_extract(body, '$.{f}')" for f in FACT_BODY_FIELDS)
+            src = "tickets"
+        else:
+            picks = ", ".join(f"j ->> '{f}'" for f in FACT_BODY_FIELDS)
+            src = "tickets CROSS JOIN LATERAL (SELECT tickets.body::jsonb AS j) AS x"
+        sql = (f"SELECT serial, state, created_at, category, channel, department, updated_at, {picks} FROM {src}"
+               " WHERE created_at >= :a AND created_at < :b ORDER BY created_at, id")
+        iso = datetime.fromisoformat
+
+        def when(v):
+            return iso(v) if v else None
+        out = []
+        for r in self.db.query_tuples(sql, {"a": self.db.ts(since), "b": self.db.ts(until)}):
+            out.append(TicketFacts(r[0], r[1], from_ts(r[2]), r[3], r[4], r[5], r[7] or "", int(r[8] or 0), when(r[9]),
+                                   when(r[10]), when(r[11]), when(r[12]), when(r[13]), int(r[14] or 0), r[15] or "",
+                                   when(r[16]), from_ts(r[6])))
+        return out
+
+    def event_tallies(self, since: datetime, until: datetime) -> list[EventTally]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until)}
+        base = (" FROM ticket_events e JOIN tickets t ON t.serial = e.serial"
+                " WHERE t.created_at >= :a AND t.created_at < :b AND t.state <> 'merged' AND e.department <> ''")
+        agg = "COUNT(*), COUNT(DISTINCT e.serial), SUM(e.n)"
+        rows = self.db.query_tuples(f"SELECT e.department, e.kind, {agg}{base} GROUP BY e.department, e.kind", p)
+        rows += self.db.query_tuples(f"SELECT '', e.kind, {agg}{base} GROUP BY e.kind", p)
+        return sorted(EventTally(r[0], r[1], int(r[2]), int(r[3]), int(r[4] or 0)) for r in rows)
 
     # -- notes, links, returns, callers -------------------------------------------------------
     def add_note(self, note: TicketNote) -> None:

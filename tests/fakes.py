@@ -41,8 +41,8 @@ from hotline_tui.kb.model import Article, ArticleVersion, Unanswered, article_fr
 from hotline_tui.kb.terms import term_pinyin
 from hotline_tui.kb.vocab import VocabRow
 from hotline_tui.textfold import fold_fields, fold_query
-from hotline_tui.tickets.events import TicketEvent
-from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
+from hotline_tui.tickets.events import EventTally, TicketEvent
+from hotline_tui.tickets.model import Caller, Ticket, TicketFacts, TicketNote, facts_of, ticket_from_snapshot
 
 
 def _site(dt: datetime | None) -> datetime | None:
@@ -286,6 +286,19 @@ class FakeTicketStore(_FakeTable):
                     if (e.serial in tickets and since <= tickets[e.serial].created_at < until if of_registered
                         else since <= e.at < until)]
             return sorted(rows, key=lambda e: (e.at, e.serial, e.version, e.kind))
+
+    def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        return [facts_of(t) for t in self.registered(since, until)]
+
+    def event_tallies(self, since: datetime, until: datetime) -> list[EventTally]:
+        live = {t.serial for t in self.registered(since, until) if t.state != "merged"}
+        groups: dict[tuple[str, str], list[TicketEvent]] = {}
+        for e in self.events(since, until):
+            if e.serial in live and e.department:
+                groups.setdefault((e.department, e.kind), []).append(e)
+                groups.setdefault(("", e.kind), []).append(e)
+        return sorted(EventTally(d, k, len(es), len({e.serial for e in es}), sum(e.n for e in es))
+                      for (d, k), es in groups.items())
 
     def add_note(self, note: TicketNote) -> None:
         with self.db.lock:

@@ -33,7 +33,7 @@ def _deps(store) -> dict:
     now = parse_time(AS_OF)
     p = month_period(MONTH, now)
     svc = ticket_service(store, DEMO_DIR, FixedClock(AS_OF))
-    return departments(store.tickets.registered(p.start, p.end), store.tickets.events(p.start, p.end), p, now,
+    return departments(store.tickets.facts(p.start, p.end), store.tickets.event_tallies(p.start, p.end), p, now,
                        svc.departments())
 
 
@@ -85,7 +85,7 @@ def test_categories_and_channels_worked_by_hand(store):
     fill(store)
     now = parse_time(AS_OF)
     p = month_period(MONTH, now)
-    tickets = store.tickets.registered(p.start, p.end)
+    tickets = store.tickets.facts(p.start, p.end)
     svc = ticket_service(store, DEMO_DIR, FixedClock(AS_OF))
     c = categories(tickets, p, now, svc.categories())
     assert {k: (g["registered"], g["answered_on_spot"], g["dispatched"]) for k, g in c["groups"].items()} == {
@@ -193,3 +193,15 @@ def test_bad_weights_on_the_cli(store, db_target, tmp_path):
     out = CliRunner().invoke(cli, ["--db", db_target, "--config-dir", str(d), "report", "assessment", "--as", "duty"])
     assert out.exit_code == 2
     assert len(out.output.strip().splitlines()) == 1 and "kpi.yaml:" in out.output and "assessment.weights" in out.output
+
+
+def test_facts_read_from_the_body_are_the_tickets_own(store):
+    """``TicketStore.facts`` picks fields out of the stored JSON with each database's functions:
+    they must be the whole ticket's, on both stores (times as instants)."""
+    from hotline_tui.tickets.model import facts_of
+    fill(store)
+    p = month_period(MONTH, parse_time(AS_OF))
+    got = store.tickets.facts(p.start, p.end)
+    assert [f.serial for f in got] == [t.serial for t in store.tickets.registered(p.start, p.end)]
+    assert got == [facts_of(t) for t in store.tickets.registered(p.start, p.end)]
+    assert any(f.callback_at for f in got) and any(f.returns for f in got) and any(f.answer for f in got)

@@ -193,7 +193,7 @@ def departments_cmd(start, end, month, at, fmt, output):
     from ..reports.departments import departments
     _, svc, now = _ticket_reader(at, "departments")
     period, _ = _ticket_period(start, end, month, now)
-    data = departments(svc.store.registered(period.start, period.end), svc.store.events(period.start, period.end),
+    data = departments(svc.store.facts(period.start, period.end), svc.store.event_tallies(period.start, period.end),
                        period, now, svc.departments())
     _write(_render(data, fmt), output)
 
@@ -212,7 +212,7 @@ def assessment_cmd(month, at, fmt, output):
     w, svc, now = _ticket_reader(at, "assessment")
     weights = load_weights(w.config_dir)
     period, label = _ticket_period(None, None, month, now)
-    dep = departments(svc.store.registered(period.start, period.end), svc.store.events(period.start, period.end),
+    dep = departments(svc.store.facts(period.start, period.end), svc.store.event_tallies(period.start, period.end),
                       period, now, svc.departments())
     _write(_render(assessment(dep, weights, label), fmt), output)
 
@@ -226,7 +226,7 @@ def categories_cmd(start, end, month, at, fmt, output):
     from ..reports.ticket_groups import categories
     _, svc, now = _ticket_reader(at, "categories")
     period, _ = _ticket_period(start, end, month, now)
-    _write(_render(categories(svc.store.registered(period.start, period.end), period, now, svc.categories()), fmt), output)
+    _write(_render(categories(svc.store.facts(period.start, period.end), period, now, svc.categories()), fmt), output)
 
 
 @report.command("channels")
@@ -238,7 +238,7 @@ def channels_cmd(start, end, month, at, fmt, output):
     from ..reports.ticket_groups import channels
     _, svc, now = _ticket_reader(at, "channels")
     period, _ = _ticket_period(start, end, month, now)
-    _write(_render(channels(svc.store.registered(period.start, period.end), period, now), fmt), output)
+    _write(_render(channels(svc.store.facts(period.start, period.end), period, now), fmt), output)
 
 
 @report.command("callbacks")

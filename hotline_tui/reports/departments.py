@@ -13,13 +13,13 @@ Pure: the caller reads the tickets and events. Never blocks.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from ..tickets.events import TicketEvent
+from ..tickets.events import EventTally
 from ..tickets.figures import TicketCounts, counts
-from ..tickets.model import Ticket
+from ..tickets.model import Ticket, TicketFacts
 from .figures import rate
 from .period import Period
 
@@ -41,30 +41,30 @@ DEFINITIONS = {
 
 @dataclass
 class _Tally:
-    dispatched: set[str] = field(default_factory=set)
-    returned: set[str] = field(default_factory=set)
-    urged: set[str] = field(default_factory=set)
+    """A department's event counts, from the store's ``EventTally`` rows."""
+
+    dispatched: int = 0          # distinct tickets dispatched to it
     returns: int = 0
+    returned: int = 0            # distinct tickets it returned
     accepted: int = 0
     wrong: int = 0
     extensions: int = 0
     urges: int = 0
+    urged: int = 0               # distinct tickets urged
 
-    def add(self, e: TicketEvent) -> None:
+    def add(self, e: EventTally) -> None:
         if e.kind == "dispatch":
-            self.dispatched.add(e.serial)
+            self.dispatched = e.tickets
         elif e.kind == "return":
-            self.returns += 1
-            self.returned.add(e.serial)
+            self.returns, self.returned = e.events, e.tickets
         elif e.kind == "return_accepted":
-            self.accepted += 1
+            self.accepted = e.events
         elif e.kind == "wrong_return":
-            self.wrong += 1
+            self.wrong = e.events
         elif e.kind == "extension":
-            self.extensions += 1
+            self.extensions = e.events
         elif e.kind == "urge":
-            self.urges += e.n
-            self.urged.add(e.serial)
+            self.urges, self.urged = e.n, e.tickets
 
 
 def rates_of(c: TicketCounts) -> dict[str, Any]:
@@ -80,41 +80,41 @@ def rates_of(c: TicketCounts) -> dict[str, Any]:
 
 
 def _row(name: str, c: TicketCounts, k: _Tally) -> dict[str, Any]:
-    dispatched, returned = len(k.dispatched), len(k.returned & k.dispatched)
+    dispatched, returned = k.dispatched, min(k.returned, k.dispatched)
     reviewed = k.accepted + k.wrong
     return {
         "name": name, "dispatched": dispatched, **rates_of(c),
-        "returns": k.returns, "returned_tickets": len(k.returned), "returns_accepted": k.accepted, "wrong_returns": k.wrong,
+        "returns": k.returns, "returned_tickets": k.returned, "returns_accepted": k.accepted, "wrong_returns": k.wrong,
         "return_rate": rate(returned / dispatched if dispatched else None, returned, dispatched, DEFINITIONS["return_rate"]),
         "wrong_return_rate": rate(k.wrong / reviewed if reviewed else None, k.wrong, reviewed, DEFINITIONS["wrong_return_rate"]),
-        "extensions": k.extensions, "urges": k.urges, "urged_tickets": len(k.urged),
+        "extensions": k.extensions, "urges": k.urges, "urged_tickets": k.urged,
     }
 
 
-def live_tickets(tickets: Iterable[Ticket]) -> list[Ticket]:
+Countable = Ticket | TicketFacts
+
+
+def live_tickets(tickets: Iterable[Countable]) -> list[Countable]:
     return [t for t in tickets if t.state != "merged"]
 
 
-def departments(tickets: Sequence[Ticket], events: Sequence[TicketEvent], period: Period, as_of: datetime,
+def departments(tickets: Sequence[Countable], tallies: Sequence[EventTally], period: Period, as_of: datetime,
                 names: dict[str, str]) -> dict[str, Any]:
     """The report as JSON-able data (schema in docs/reports.md). ``tickets``: registered in
-    ``period`` (``TicketStore.registered``); ``events``: theirs (``TicketStore.events``);
-    ``names``: department code -> name (the catalogue)."""
+    ``period`` (``TicketStore.facts``); ``tallies``: their events counted per department and
+    kind (``TicketStore.event_tallies``); ``names``: department code -> name (the catalogue)."""
     live = live_tickets(tickets)
-    keep = {t.serial for t in live}
-    by_dep: dict[str, list[Ticket]] = defaultdict(list)
+    by_dep: dict[str, list[Countable]] = defaultdict(list)
     for t in live:
         if t.department:
             by_dep[t.department].append(t)
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    total = _Tally()
-    for e in events:
-        if e.serial in keep and e.department:
-            tallies[e.department].add(e)
-            total.add(e)
-    codes = sorted(set(by_dep) | set(tallies))
+    kept: dict[str, _Tally] = defaultdict(_Tally)
+    for e in tallies:
+        kept[e.department].add(e)
+    total = kept.pop("", _Tally())
+    codes = sorted(set(by_dep) | set(kept))
     return {
         "report": "departments", "period": period.as_dict(), "as_of": as_of.isoformat(), "definitions": DEFINITIONS,
-        "departments": {d: _row(names.get(d, d), counts(by_dep.get(d, []), as_of), tallies.get(d, _Tally())) for d in codes},
+        "departments": {d: _row(names.get(d, d), counts(by_dep.get(d, []), as_of), kept.get(d, _Tally())) for d in codes},
         "total": _row("", counts([t for t in live if t.department], as_of), total),
     }

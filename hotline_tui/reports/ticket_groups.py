@@ -11,15 +11,14 @@ from typing import Any, Callable, Sequence
 
 from ..tickets.events import TicketEvent
 from ..tickets.figures import counts, satisfaction_counts
-from ..tickets.model import Ticket
-from .departments import DEFINITIONS, live_tickets, rates_of
+from .departments import DEFINITIONS, Countable, live_tickets, rates_of
 from .figures import rate
 from .period import Period
 
 RESULTS = ("satisfied", "unsatisfied", "unconfirmed")
 
 
-def _group_row(name: str, tickets: list[Ticket], as_of: datetime) -> dict[str, Any]:
+def _group_row(name: str, tickets: list[Countable], as_of: datetime) -> dict[str, Any]:
     c = counts(tickets, as_of)
     f = c.figures()
     return {"name": name, "registered": c.registered, "answered_on_spot": c.answered_on_spot, "dispatched": c.dispatched,
@@ -27,12 +26,12 @@ def _group_row(name: str, tickets: list[Ticket], as_of: datetime) -> dict[str, A
             **rates_of(c)}
 
 
-def grouped(report: str, key: Callable[[Ticket], str], tickets: Sequence[Ticket], period: Period, as_of: datetime,
+def grouped(report: str, key: Callable[[Countable], str], tickets: Sequence[Countable], period: Period, as_of: datetime,
             names: dict[str, str]) -> dict[str, Any]:
     """``categories`` or ``channels``: per value of ``key`` over the tickets registered in
     ``period`` (merged left out), and the total."""
     live = live_tickets(tickets)
-    groups: dict[str, list[Ticket]] = defaultdict(list)
+    groups: dict[str, list[Countable]] = defaultdict(list)
     for t in live:
         groups[key(t)].append(t)
     return {
@@ -45,11 +44,11 @@ def grouped(report: str, key: Callable[[Ticket], str], tickets: Sequence[Ticket]
     }
 
 
-def categories(tickets: Sequence[Ticket], period: Period, as_of: datetime, names: dict[str, str]) -> dict[str, Any]:
+def categories(tickets: Sequence[Countable], period: Period, as_of: datetime, names: dict[str, str]) -> dict[str, Any]:
     return grouped("categories", lambda t: t.category, tickets, period, as_of, names)
 
 
-def channels(tickets: Sequence[Ticket], period: Period, as_of: datetime) -> dict[str, Any]:
+def channels(tickets: Sequence[Countable], period: Period, as_of: datetime) -> dict[str, Any]:
     return grouped("channels", lambda t: t.channel, tickets, period, as_of, {})
 
 

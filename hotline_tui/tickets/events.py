@@ -38,6 +38,18 @@ class TicketEvent:
     handler: str = ""       # callback: the same, about the handler
 
 
+@dataclass(frozen=True, order=True)
+class EventTally:
+    """Events of one kind for one department (``department`` "" = all departments together):
+    how many, on how many distinct tickets, and their summed ``n`` (urges)."""
+
+    department: str
+    kind: str
+    events: int
+    tickets: int
+    n: int
+
+
 def events_of(action: str, before: dict[str, Any] | None, after: dict[str, Any] | None, at: datetime) -> list[TicketEvent]:
     """The events one ticket action gives (often none). ``action`` without the ``ticket.``
     prefix; ``before``/``after``: ``Ticket.snapshot()`` dicts around it."""

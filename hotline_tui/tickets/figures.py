@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from .model import Ticket
+from .model import Ticket, TicketFacts
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -68,7 +68,7 @@ def satisfaction_counts(results: Iterable[str]) -> tuple[int, int]:
     return sat, conf
 
 
-def counts(tickets: Iterable[Ticket], now) -> TicketCounts:
+def counts(tickets: Iterable[Ticket | TicketFacts], now) -> TicketCounts:
     """The counts over ``tickets`` (e.g. those registered in a shift, day or month) as of ``now``."""
     reg = spot = disp = 0
     ack_n = ack_d = h_n = h_d = cb_n = cb_d = returned = 0

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from typing import Protocol
 
 from ..audit import AuditEntry
-from .events import TicketEvent
-from .model import Caller, Ticket, TicketNote
+from .events import EventTally, TicketEvent
+from .model import Caller, Ticket, TicketFacts, TicketNote
 
 
 class TicketStore(Protocol):
@@ -168,4 +168,17 @@ class TicketStore(Protocol):
         event of the tickets registered in ``[since, until)``, whenever it happened (what the
         department report counts); otherwise the events that happened in ``[since, until)``
         (what the callbacks report counts). Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        """What the reports count of each ticket registered in ``[since, until)`` (merged ones
+        included), oldest first, read without building whole tickets. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
+
+    def event_tallies(self, since: datetime, until: datetime) -> list[EventTally]:
+        """The department events of the tickets registered in ``[since, until)``, merged tickets
+        left out, counted in the database: one ``EventTally`` per (department, kind), and one per
+        kind with department "" over all departments (distinct tickets across them), sorted by
+        department and kind. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
