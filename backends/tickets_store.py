@@ -289,13 +289,16 @@ class SqlTicketStore:
         sql = "SELECT id, body FROM tickets WHERE created_at >= :a AND created_at < :b ORDER BY created_at, id LIMIT :limit"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
-    def events(self, since: datetime, until: datetime, *, of_registered: bool = True) -> list[TicketEvent]:
-        p = {"a": self.db.ts(since), "b": self.db.ts(until)}
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True,
+               kind: str | None = None) -> list[TicketEvent]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until), "k": kind}
         if of_registered:
             sql = ("SELECT e.* FROM ticket_events e JOIN tickets t ON t.serial = e.serial"
                    " WHERE t.created_at >= :a AND t.created_at < :b")
         else:
             sql = "SELECT e.* FROM ticket_events e WHERE e.at >= :a AND e.at < :b"
+        if kind is not None:
+            sql += " AND e.kind = :k"
         rows = self.db.query_tuples(sql.replace("e.*", "e.serial, e.version, e.kind, e.department, e.at, e.n, e.result, e.handler")
                                     + " ORDER BY e.at, e.serial, e.version, e.kind", p)
         return [TicketEvent(r[0], int(r[1]), r[2], r[3], from_ts(r[4]), int(r[5]), r[6], r[7]) for r in rows]

@@ -279,12 +279,13 @@ class FakeTicketStore(_FakeTable):
             rows = [t for t in self.state["tickets"].values() if since <= t.created_at < until]
             return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.created_at, t.id))[:limit]]
 
-    def events(self, since: datetime, until: datetime, *, of_registered: bool = True) -> list[TicketEvent]:
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True,
+               kind: str | None = None) -> list[TicketEvent]:
         with self.db.lock:
             tickets = self.state["tickets"]
             rows = [e for e in self.state["events"].values()
                     if (e.serial in tickets and since <= tickets[e.serial].created_at < until if of_registered
-                        else since <= e.at < until)]
+                        else since <= e.at < until) and (kind is None or e.kind == kind)]
             return sorted(rows, key=lambda e: (e.at, e.serial, e.version, e.kind))
 
     def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:

@@ -102,7 +102,8 @@ def test_callbacks_worked_by_hand(store):
     fill(store)
     p = month_period(MONTH, parse_time(AS_OF))
     svc = ticket_service(store, DEMO_DIR, FixedClock(AS_OF))
-    cb = callbacks(store.tickets.events(p.start, p.end, of_registered=False), p, svc.departments())
+    cb = callbacks(store.tickets.events(p.start, p.end, of_registered=False, kind="callback"), p, svc.departments())
+    assert cb == callbacks(store.tickets.events(p.start, p.end, of_registered=False), p, svc.departments())
     tot = cb["total"]
     # Made in November: T7 3 Nov satisfied, T1 5 Nov satisfied, T2 17 Nov unconfirmed and 20 Nov unsatisfied.
     assert (tot["attempts"], tot["tickets"], tot["reached"]) == (4, 3, 3)

@@ -250,5 +250,5 @@ def callbacks_cmd(start, end, month, at, fmt, output):
     from ..reports.ticket_groups import callbacks
     _, svc, now = _ticket_reader(at, "callbacks")
     period, _ = _ticket_period(start, end, month, now)
-    events = svc.store.events(period.start, period.end, of_registered=False)
+    events = svc.store.events(period.start, period.end, of_registered=False, kind="callback")
     _write(_render(callbacks(events, period, svc.departments()), fmt), output)

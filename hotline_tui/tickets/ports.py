@@ -163,8 +163,10 @@ class TicketStore(Protocol):
         ``limit``. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
 
-    def events(self, since: datetime, until: datetime, *, of_registered: bool = True) -> list[TicketEvent]:
-        """Department events, ordered by time, serial, version and kind. ``of_registered``: every
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True,
+               kind: str | None = None) -> list[TicketEvent]:
+        """Department events (of ``kind`` only when given), ordered by time, serial, version and
+        kind. ``of_registered``: every
         event of the tickets registered in ``[since, until)``, whenever it happened (what the
         department report counts); otherwise the events that happened in ``[since, until)``
         (what the callbacks report counts). Raises StoreUnavailable or StoreBusy. Blocks."""

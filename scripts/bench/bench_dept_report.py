@@ -155,7 +155,7 @@ def bench(target: str, n: int, older: int, seed: int) -> dict:
         to_json(d), to_txt(d)
 
     def cb_report():
-        d = callbacks(t.events(p.start, p.end, of_registered=False), p, names)
+        d = callbacks(t.events(p.start, p.end, of_registered=False, kind="callback"), p, names)
         to_json(d), to_txt(d)
 
     d = dep_report()
