@@ -312,7 +312,9 @@ class SqlTicketStore:
             src = "tickets"
         else:
             picks = ", ".join(f"j ->> '{f}'" for f in FACT_BODY_FIELDS)
-            src = "tickets CROSS JOIN LATERAL (SELECT tickets.body::jsonb AS j) AS x"
+            # OFFSET 0 keeps the subquery from being flattened: flattened, PostgreSQL casts the
+            # body once per field picked (10k tickets: 4 s instead of 0.5 s on the loaded machine).
+            src = "tickets CROSS JOIN LATERAL (SELECT tickets.body::jsonb AS j OFFSET 0) AS x"
         sql = (f"SELECT serial, state, created_at, category, channel, department, updated_at, {picks} FROM {src}"
                " WHERE created_at >= :a AND created_at < :b ORDER BY created_at, id")
         iso = datetime.fromisoformat
