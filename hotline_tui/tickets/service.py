@@ -211,7 +211,7 @@ class TicketService:
                                          before, after, note))
             # What a department is judged by (returns, wrong returns, urges ...), named for the
             # department it counts for, in the same transaction (docs/reports.md, "Departments").
-            for ev in events_of(action, before, t.snapshot(), when):
+            for ev in events_of(action, before, after, when):
                 self.store.add_event(ev)
         return self.masked(t, actor)
 
