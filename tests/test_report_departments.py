@@ -206,3 +206,16 @@ def test_facts_read_from_the_body_are_the_tickets_own(store):
     assert [f.serial for f in got] == [t.serial for t in store.tickets.registered(p.start, p.end)]
     assert got == [facts_of(t) for t in store.tickets.registered(p.start, p.end)]
     assert any(f.callback_at for f in got) and any(f.returns for f in got) and any(f.answer for f in got)
+
+
+def test_report_facts_are_rebuilt_from_the_bodies(store):
+    """The migration fills ``report_facts`` of tickets stored before it from their bodies."""
+    from backends.schema.tickets import backfill_report_facts
+    fill(store)
+    p = month_period(MONTH, parse_time(AS_OF))
+    written = store.tickets.facts(p.start, p.end)
+    db = store.tickets.db
+    with db.tx():
+        db.execute("UPDATE tickets SET report_facts = '[]'")
+        assert backfill_report_facts(db) == 8
+    assert store.tickets.facts(p.start, p.end) == written
