@@ -14,11 +14,13 @@ from hotline_tui.audit import AuditEntry
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, IntegrityViolation, ValidationError
 from hotline_tui.textfold import fold_fields, fold_query
-from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
+from hotline_tui.tickets.events import EventTally, TicketEvent
+from hotline_tui.tickets.model import Caller, Ticket, TicketFacts, TicketNote, ticket_from_snapshot
 from hotline_tui.tickets.workflow import ACTIVE
 
 from . import audit_store
 from .db import Db, from_ts
+from .schema.tickets import add_event, report_facts_of
 
 _COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", "caller_name", "address",
          "district", "category", "subcategory", "urgency", "content", "call_id", "recording_id", "department",
@@ -26,7 +28,7 @@ _COLS = ("serial", "version", "state", "created_at", "channel", "caller_phone", 
 _TIME_COLS = {"created_at", "current_due", "yellow_from", "updated_at", "closed_at"}
 # Written beside the ticket's own fields: what the text search compares (textfold: NFKC +
 # case folding, computed here, so SQLite and PostgreSQL match the same tickets).
-_WRITE_COLS = _COLS + ("search_fold",)
+_WRITE_COLS = _COLS + ("search_fold", "report_facts")  # report_facts: tickets migration "department events"
 # A snapshot's JSON text starts with its serial (the first field of Ticket); a registration on
 # PostgreSQL sends the text after it and lets the database put the allocated serial in front.
 _SERIAL_HEAD = '{"serial": "'
@@ -110,7 +112,9 @@ class SqlTicketStore:
         for c in _TIME_COLS:
             p[c] = self.db.ts(p[c])
         p["search_fold"] = fold_fields(t.content, t.caller_name, t.address)
-        p["body"] = json.dumps(t.snapshot(), ensure_ascii=False)
+        snap = t.snapshot()
+        p["body"] = json.dumps(snap, ensure_ascii=False)
+        p["report_facts"] = report_facts_of(snap)
         return p
 
     def next_serial(self, day: date) -> str:
@@ -311,6 +315,61 @@ class SqlTicketStore:
         sql = "SELECT id, body FROM tickets WHERE current_due >= :a AND current_due < :b ORDER BY current_due, id LIMIT :limit"
         return [self._ticket(r) for r in self.db.query(sql, p)]
 
+    # -- department events (reports) ------------------------------------------------------------
+    def add_event(self, event: TicketEvent) -> None:
+        add_event(self.db, event)
+
+    def registered(self, since: datetime, until: datetime, *, limit: int = 1_000_000) -> list[Ticket]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until), "limit": limit}
+        sql = "SELECT id, body FROM tickets WHERE created_at >= :a AND created_at < :b ORDER BY created_at, id LIMIT :limit"
+        return [self._ticket(r) for r in self.db.query(sql, p)]
+
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True,
+               kind: str | None = None) -> list[TicketEvent]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until), "k": kind}
+        if of_registered:
+            sql = ("SELECT e.* FROM ticket_events e JOIN tickets t ON t.serial = e.serial"
+                   " WHERE t.created_at >= :a AND t.created_at < :b")
+        else:
+            sql = "SELECT e.* FROM ticket_events e WHERE e.at >= :a AND e.at < :b"
+        if kind is not None:
+            sql += " AND e.kind = :k"
+        rows = self.db.query_tuples(sql.replace("e.*", "e.serial, e.version, e.kind, e.department, e.at, e.n, e.result, e.handler")
+                                    + " ORDER BY e.at, e.serial, e.version, e.kind", p)
+        return [TicketEvent(r[0], int(r[1]), r[2], r[3], from_ts(r[4]), int(r[5]), r[6], r[7]) for r in rows]
+
+    def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        # ``report_facts`` (written with every save) holds the body's counted fields as a small
+        # JSON array: a month of a big site is 60,000 tickets, and parsing whole bodies — in
+        # Python or with the databases' JSON functions — took most of the report's time.
+        sql = ("SELECT serial, state, created_at, category, channel, department, updated_at, report_facts FROM tickets"
+               " WHERE created_at >= :a AND created_at < :b ORDER BY created_at, id")
+        iso, loads = datetime.fromisoformat, json.loads
+
+        def when(v):
+            # SQLite keeps site-zone ISO text (Db.ts), PostgreSQL gives aware datetimes: compared
+            # as instants, so no conversion to the site zone is needed (it cost a third of the read).
+            return None if not v else v if isinstance(v, datetime) else iso(v)
+        out = []
+        for r in self.db.query_tuples(sql, {"a": self.db.ts(since), "b": self.db.ts(until)}):
+            b = loads(r[7])
+            out.append(TicketFacts(r[0], r[1], when(r[2]), r[3], r[4], r[5], b[0] or "", int(b[1] or 0), when(b[2]),
+                                   when(b[3]), when(b[4]), when(b[5]), when(b[6]), int(b[7] or 0), b[8] or "",
+                                   when(b[9]), when(r[6])))
+        return out
+
+    def event_tallies(self, since: datetime, until: datetime) -> list[EventTally]:
+        p = {"a": self.db.ts(since), "b": self.db.ts(until)}
+        # registered_at (the ticket's, stored with each event) spares a join to every ticket;
+        # the month's merged tickets are few and looked up once.
+        base = (" FROM ticket_events e WHERE e.registered_at >= :a AND e.registered_at < :b AND e.department <> ''"
+                " AND e.serial NOT IN (SELECT serial FROM tickets WHERE state = 'merged'"
+                " AND created_at >= :a AND created_at < :b)")
+        agg = "COUNT(*), COUNT(DISTINCT e.serial), SUM(e.n)"
+        rows = self.db.query_tuples(f"SELECT e.department, e.kind, {agg}{base} GROUP BY e.department, e.kind", p)
+        rows += self.db.query_tuples(f"SELECT '', e.kind, {agg}{base} GROUP BY e.kind", p)
+        return sorted(EventTally(r[0], r[1], int(r[2]), int(r[3]), int(r[4] or 0)) for r in rows)
+
     # -- notes, links, returns, callers -------------------------------------------------------
     def add_note(self, note: TicketNote) -> None:
         self.db.execute(
@@ -352,3 +411,4 @@ class SqlTicketStore:
 _PG_REGISTER = _pg_register_sql()
 
 assert ACTIVE  # the overdue list relies on current_due being NULL outside active states
+

@@ -142,12 +142,26 @@ class ShiftSpec(Schema):
     start: HHMM
 
 
+class AssessmentWeights(Schema):
+    """Points of each rate on the monthly assessment sheet (考核表); they sum to 100 (checked by
+    ``hotline_tui.reports.assessment.load_weights``)."""
+
+    acknowledged_on_time: NonNeg = 30
+    handled_on_time: NonNeg = 40
+    satisfaction: NonNeg = 30
+
+
+class Assessment(Schema):
+    weights: AssessmentWeights = Field(default_factory=AssessmentWeights)
+
+
 class KpiFile(Schema):
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
     short_abandon_s: NonNeg = 5
     abandon_target: Share = 0.05
     alerts: Alerts = Field(default_factory=Alerts)
     shifts: list[ShiftSpec] = []
+    assessment: Assessment = Field(default_factory=Assessment)
 
 
 # -- tickets.yaml -----------------------------------------------------------------------------

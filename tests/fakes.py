@@ -41,7 +41,8 @@ from hotline_tui.kb.model import Article, ArticleVersion, Suggestion, Unanswered
 from hotline_tui.kb.terms import term_pinyin
 from hotline_tui.kb.vocab import VocabRow
 from hotline_tui.textfold import fold_fields, fold_query
-from hotline_tui.tickets.model import Caller, Ticket, TicketNote, ticket_from_snapshot
+from hotline_tui.tickets.events import EventTally, TicketEvent
+from hotline_tui.tickets.model import Caller, Ticket, TicketFacts, TicketNote, facts_of, ticket_from_snapshot
 
 
 def _site(dt: datetime | None) -> datetime | None:
@@ -159,7 +160,7 @@ class FakeTicketStore(_FakeTable):
 
     def __init__(self, db: FakeDb, audit: FakeAuditLog) -> None:
         super().__init__(db, {"tickets": {}, "last_id": 0, "serials": {}, "notes": [], "links": {},
-                              "returns": {}, "callers": {}})
+                              "returns": {}, "callers": {}, "events": {}})
         self.audit = audit
 
     def next_serial(self, day: date) -> str:
@@ -293,6 +294,37 @@ class FakeTicketStore(_FakeTable):
         with self.db.lock:
             rows = [t for t in self.state["tickets"].values() if t.current_due is not None and start <= t.current_due < end]
             return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.current_due, t.id))[:limit]]
+
+    def add_event(self, event: TicketEvent) -> None:
+        with self.db.lock:
+            self.state["events"].setdefault((event.serial, event.version, event.kind), dataclasses.replace(event, at=_site(event.at)))
+
+    def registered(self, since: datetime, until: datetime, *, limit: int = 1_000_000) -> list[Ticket]:
+        with self.db.lock:
+            rows = [t for t in self.state["tickets"].values() if since <= t.created_at < until]
+            return [copy.deepcopy(t) for t in sorted(rows, key=lambda t: (t.created_at, t.id))[:limit]]
+
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True,
+               kind: str | None = None) -> list[TicketEvent]:
+        with self.db.lock:
+            tickets = self.state["tickets"]
+            rows = [e for e in self.state["events"].values()
+                    if (e.serial in tickets and since <= tickets[e.serial].created_at < until if of_registered
+                        else since <= e.at < until) and (kind is None or e.kind == kind)]
+            return sorted(rows, key=lambda e: (e.at, e.serial, e.version, e.kind))
+
+    def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        return [facts_of(t) for t in self.registered(since, until)]
+
+    def event_tallies(self, since: datetime, until: datetime) -> list[EventTally]:
+        live = {t.serial for t in self.registered(since, until) if t.state != "merged"}
+        groups: dict[tuple[str, str], list[TicketEvent]] = {}
+        for e in self.events(since, until):
+            if e.serial in live and e.department:
+                groups.setdefault((e.department, e.kind), []).append(e)
+                groups.setdefault(("", e.kind), []).append(e)
+        return sorted(EventTally(d, k, len(es), len({e.serial for e in es}), sum(e.n for e in es))
+                      for (d, k), es in groups.items())
 
     def add_note(self, note: TicketNote) -> None:
         with self.db.lock:

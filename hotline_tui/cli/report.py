@@ -166,3 +166,112 @@ def qa_cmd(period, team, agent, output, fmt):
     text = dump_json(figures_json(f)) + "\n" if fmt == "json" else "".join(
         terminal_safe(line) + "\n" for line in figures_text(f))
     _write(text, output)
+# -- the ticket side (issue 16, h16b): departments, assessment, categories, channels, callbacks ----
+def _ticket_period(start: str | None, end: str | None, month: str | None, now: datetime) -> tuple[Period, str]:
+    """``--from/--to``, or ``--month YYYY-MM``, or the month of ``--at`` (now): the period and its
+    month label ("" for a free period)."""
+    from ..reports.assessment import month_period
+
+    if start or end:
+        if month:
+            raise ValidationError("give --month or --from/--to, not both")
+        return _period(None, start, end, now, None), ""
+    p = month_period(month, now)
+    return p, f"{p.start:%Y-%m}"
+
+
+def _ticket_reader(at: str | None, what: str):
+    """(wiring, ticket service, now) for a ticket report, after the ``reports.read`` check."""
+    from ..clock import FixedClock
+    w = wiring()
+    store = w.open_store()
+    now = _now(at)
+    svc = ticket_service(store, w.config_dir, FixedClock(now))
+    svc.access.require(svc.access.user(w.as_user), "reports.read", f"read the {what} report")
+    return w, svc, now
+
+
+ticket_options = [
+    click.option("--from", "start", help="Period start (ISO time, site zone when naive): tickets registered from then."),
+    click.option("--to", "end", help="Period end (exclusive)."),
+    click.option("--month", help="A calendar month YYYY-MM (default: the month of --at, i.e. now)."),
+    click.option("--at", "at", help="Take the report as of this time (default: now); fixes the output for tests."),
+    click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True),
+    click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."),
+]
+
+
+def _ticket_options(fn):
+    for opt in reversed(ticket_options):
+        fn = opt(fn)
+    return fn
+
+
+@report.command("departments")
+@_ticket_options
+@as_option
+@one_line_errors
+def departments_cmd(start, end, month, at, fmt, output):
+    """Per department: on-time rates, returns and wrong returns, extensions, urges, satisfaction."""
+    from ..reports.departments import departments
+    _, svc, now = _ticket_reader(at, "departments")
+    period, _ = _ticket_period(start, end, month, now)
+    data = departments(svc.store.facts(period.start, period.end), svc.store.event_tallies(period.start, period.end),
+                       period, now, svc.departments())
+    _write(_render(data, fmt), output)
+
+
+@report.command("assessment")
+@click.option("--month", help="The month assessed, YYYY-MM (default: the month of --at, i.e. now).")
+@click.option("--at", "at", help="Take the sheet as of this time (default: now); fixes the output for tests.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@as_option
+@one_line_errors
+def assessment_cmd(month, at, fmt, output):
+    """The monthly assessment sheet (考核表): weighted on-time and satisfaction rates, score, rank."""
+    from ..reports.assessment import assessment, load_weights
+    from ..reports.departments import departments
+    w, svc, now = _ticket_reader(at, "assessment")
+    weights = load_weights(w.config_dir)
+    period, label = _ticket_period(None, None, month, now)
+    dep = departments(svc.store.facts(period.start, period.end), svc.store.event_tallies(period.start, period.end),
+                      period, now, svc.departments())
+    _write(_render(assessment(dep, weights, label), fmt), output)
+
+
+@report.command("categories")
+@_ticket_options
+@as_option
+@one_line_errors
+def categories_cmd(start, end, month, at, fmt, output):
+    """Tickets by category (诉求分类): registered, on the spot, dispatched, on-time rates, satisfaction."""
+    from ..reports.ticket_groups import categories
+    _, svc, now = _ticket_reader(at, "categories")
+    period, _ = _ticket_period(start, end, month, now)
+    _write(_render(categories(svc.store.facts(period.start, period.end), period, now, svc.categories()), fmt), output)
+
+
+@report.command("channels")
+@_ticket_options
+@as_option
+@one_line_errors
+def channels_cmd(start, end, month, at, fmt, output):
+    """Tickets by channel (受理渠道): registered, on the spot, dispatched, on-time rates, satisfaction."""
+    from ..reports.ticket_groups import channels
+    _, svc, now = _ticket_reader(at, "channels")
+    period, _ = _ticket_period(start, end, month, now)
+    _write(_render(channels(svc.store.facts(period.start, period.end), period, now), fmt), output)
+
+
+@report.command("callbacks")
+@_ticket_options
+@as_option
+@one_line_errors
+def callbacks_cmd(start, end, month, at, fmt, output):
+    """Callbacks (回访) made in the period: attempts, results, satisfaction, per department."""
+    from ..reports.ticket_groups import callbacks
+    _, svc, now = _ticket_reader(at, "callbacks")
+    period, _ = _ticket_period(start, end, month, now)
+    events = svc.store.events(period.start, period.end, of_registered=False, kind="callback")
+    _write(_render(callbacks(events, period, svc.departments()), fmt), output)

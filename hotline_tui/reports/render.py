@@ -164,7 +164,79 @@ def layout_handover(d: dict[str, Any]) -> Layout:
     return Layout("Shift handover (交接班)", _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}", out, bars)
 
 
+# -- the ticket side: departments, assessment, categories, channels, callbacks (h16b) ------------
+def pct_c(r: dict[str, Any] | None) -> str:
+    """A rate object, compact for wide tables: '33.3% 1/3'; '—' when the denominator is 0."""
+    if not r or r.get("value") is None:
+        return "—"
+    return f"{r['value'] * 100:.1f}% {_n(r['numerator'])}/{_n(r['denominator'])}"
+
+
+def _rates(r: dict[str, Any]) -> list[str]:
+    return [pct_c(r["acknowledged_on_time"]), pct_c(r["handled_on_time"]), pct_c(r["callback_on_time"]),
+            pct_c(r["satisfaction"])]
+
+
+_RATE_COLS = ["签收 ack", "办结 handled", "回访 callback", "满意 satisfied"]
+
+
+def layout_departments(d: dict[str, Any]) -> Layout:
+    # Chinese column names where the English would not fit the 160-column txt form (docs/reports.md
+    # names each in English).
+    cols = ["dept", "name", "dispatched", *_RATE_COLS, "退单", "成立", "错退", "退单率", "错退率", "延期", "催办"]
+
+    def row(code: str, r: dict[str, Any]) -> list[str]:
+        return [code, r["name"], str(r["dispatched"]), *_rates(r), str(r["returns"]), str(r["returns_accepted"]),
+                str(r["wrong_returns"]), pct_c(r["return_rate"]), pct_c(r["wrong_return_rate"]), str(r["extensions"]),
+                str(r["urges"])]
+    rows = [row(c, r) for c, r in d["departments"].items()] + [row("total", d["total"])]
+    return Layout("Departments (部门办理情况)", _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}",
+                  [Section("By department", cols, rows, [] if d["departments"] else ["no dispatched tickets"])], [])
+
+
+def layout_assessment(d: dict[str, Any]) -> Layout:
+    w = d["weights"]
+    cols = ["rank", "department", "name", *(f"{zh} ({w[k]:g})" for k, zh in
+                                            (("acknowledged_on_time", "按时签收率"), ("handled_on_time", "按时办结率"),
+                                             ("satisfaction", "回访满意率"))), "score"]
+    rows = [[str(r["rank"]) if r["rank"] is not None else "—", r["department"], r["name"],
+             pct(r["acknowledged_on_time"]), pct(r["handled_on_time"]), pct(r["satisfaction"]),
+             f"{r['score']:.2f}" if r["score"] is not None else "—"] for r in d["rows"]]
+    return Layout(f"Assessment sheet (考核表) {d['month']}", _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}",
+                  [Section("Ranking", cols, rows, [d["definitions"]["score"]])], [])
+
+
+def layout_groups(d: dict[str, Any]) -> Layout:
+    what = {"categories": ("Categories (诉求分类)", "category"), "channels": ("Channels (受理渠道)", "channel")}[d["report"]]
+    cols = [what[1], "name", "registered", "on the spot", "dispatched", "当即答复 on-spot", *_RATE_COLS]
+
+    def row(code: str, r: dict[str, Any]) -> list[str]:
+        return [code, r["name"], str(r["registered"]), str(r["answered_on_spot"]), str(r["dispatched"]),
+                pct_c(r["on_spot_rate"]), *_rates(r)]
+    rows = [row(c, r) for c, r in d["groups"].items()] + [row("total", d["total"])]
+    return Layout(what[0], _span(d["period"]) + f"  as of {d['as_of'][:16].replace('T', ' ')}",
+                  [Section(f"By {what[1]}", cols, rows)], [])
+
+
+def layout_callbacks(d: dict[str, Any]) -> Layout:
+    cols = ["department", "name", "attempts", "tickets", "reached", "satisfied", "unsatisfied", "unconfirmed",
+            "1 attempt", "2", "3+", "满意率 satisfaction"]
+
+    def row(code: str, r: dict[str, Any]) -> list[str]:
+        return [code, r.get("name", ""), str(r["attempts"]), str(r["tickets"]), str(r["reached"]),
+                *(str(r["results"][k]) for k in ("satisfied", "unsatisfied", "unconfirmed")),
+                *(str(r["tickets_by_attempts"][k]) for k in ("1", "2", "3+")), pct(r["satisfaction"])]
+    rows = [row(c, r) for c, r in d["departments"].items()] + [row("total", d["total"])]
+    return Layout("Callbacks (回访)", _span(d["period"]), [Section("By department", cols, rows)], [])
+
+
+TICKET_LAYOUTS = {"departments": layout_departments, "assessment": layout_assessment, "categories": layout_groups,
+                  "channels": layout_groups, "callbacks": layout_callbacks}
+
+
 def layout(d: dict[str, Any]) -> Layout:
+    if d["report"] in TICKET_LAYOUTS:
+        return TICKET_LAYOUTS[d["report"]](d)
     return layout_handover(d) if d["report"] == "handover" else layout_call_loss(d)
 
 
@@ -248,7 +320,8 @@ def to_html(d: dict[str, Any]) -> str:
     out = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">', f"<title>{e(lay.title)}</title>",
            "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
            "td{text-align:right}td:first-child{text-align:left}</style></head><body>",
-           f"<h1>{e(lay.title)}</h1>", f"<p>{e(lay.subtitle)}</p>", svg_bars(lay.bars)]
+           f"<h1>{e(lay.title)}</h1>", f"<p>{e(lay.subtitle)}</p>",
+           "" if d["report"] in TICKET_LAYOUTS else svg_bars(lay.bars)]
     for s in lay.sections:
         out.append(f"<h2>{e(s.title)}</h2>")
         if s.columns and s.rows:

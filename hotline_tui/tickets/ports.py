@@ -16,7 +16,8 @@ from datetime import date, datetime
 from typing import Protocol
 
 from ..audit import AuditEntry
-from .model import Caller, Ticket, TicketNote
+from .events import EventTally, TicketEvent
+from .model import Caller, Ticket, TicketFacts, TicketNote
 
 
 class TicketStore(Protocol):
@@ -162,4 +163,37 @@ class TicketStore(Protocol):
         """Tickets whose running clock is due in ``[start, end)`` (``current_due``; set only in
         active states), soonest first, at most ``limit``. Raises StoreUnavailable or StoreBusy.
         Blocks."""
+        ...
+
+    def add_event(self, event: TicketEvent) -> None:
+        """Record a department event (``hotline_tui.tickets.events``) in the caller's transaction;
+        an event with the same (serial, version, kind) is stored once. Raises StoreUnavailable or
+        StoreBusy, DataRejected for a value the database refuses. Blocks."""
+        ...
+
+    def registered(self, since: datetime, until: datetime, *, limit: int = 1_000_000) -> list[Ticket]:
+        """Tickets registered in ``[since, until)`` (merged ones included), oldest first, at most
+        ``limit``. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def events(self, since: datetime, until: datetime, *, of_registered: bool = True,
+               kind: str | None = None) -> list[TicketEvent]:
+        """Department events (of ``kind`` only when given), ordered by time, serial, version and
+        kind. ``of_registered``: every
+        event of the tickets registered in ``[since, until)``, whenever it happened (what the
+        department report counts); otherwise the events that happened in ``[since, until)``
+        (what the callbacks report counts). Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def facts(self, since: datetime, until: datetime) -> list[TicketFacts]:
+        """What the reports count of each ticket registered in ``[since, until)`` (merged ones
+        included), oldest first, read without building whole tickets. Raises StoreUnavailable or
+        StoreBusy. Blocks."""
+        ...
+
+    def event_tallies(self, since: datetime, until: datetime) -> list[EventTally]:
+        """The department events of the tickets registered in ``[since, until)``, merged tickets
+        left out, counted in the database: one ``EventTally`` per (department, kind), and one per
+        kind with department "" over all departments (distinct tickets across them), sorted by
+        department and kind. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...

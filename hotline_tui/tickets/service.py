@@ -22,6 +22,7 @@ from ..errors import ConflictError, IllegalTransition, NotFound, PermissionDenie
 from ..sla import SlaPolicy
 from . import workflow
 from .catalog import Catalog
+from .events import events_of
 from .model import Caller, DepartmentTask, Ticket, TicketNote
 from .ports import TicketStore
 
@@ -225,6 +226,10 @@ class TicketService:
                                          before, after, note))
             if self.on_change is not None:
                 self.on_change(action, before, after, when, note)
+            # What a department is judged by (returns, wrong returns, urges ...), named for the
+            # department it counts for, in the same transaction (docs/reports.md, "Departments").
+            for ev in events_of(action, before, after, when):
+                self.store.add_event(ev)
         return self.masked(t, actor)
 
     # Masking happens here, where data leaves the service: every ticket, note, audit entry and
@@ -524,6 +529,7 @@ class TicketService:
 
         def change(t, when):
             t.callback_attempts += 1
+            t.callback_at = when
             t.callback_handler, t.callback_result = handler, result
             if not (handler == "unconfirmed" and result == "unconfirmed"):
                 t.state = "called_back"
