@@ -51,10 +51,13 @@ class SqlCallStore:
         return [CallRecord(*(r[c] for c in _REC)) for r in rows]
 
     def add_intervals(self, intervals: list[AgentInterval]) -> int:
+        # Idempotent by (node, agent, started_at); the one thing a second writer may add is the
+        # not-ready reason a first one (``hotline record``, another console) did not know.
         if not intervals:
             return 0
         sql = (f"INSERT INTO agent_intervals ({', '.join(_IVL)}) VALUES ({', '.join(':' + c for c in _IVL)})"
-               " ON CONFLICT (node, agent, started_at) DO NOTHING")
+               " ON CONFLICT (node, agent, started_at) DO UPDATE SET reason = excluded.reason"
+               " WHERE agent_intervals.reason = '' AND excluded.reason <> ''")
         n = 0
         with self.db.tx():
             for iv in intervals:
