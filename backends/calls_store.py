@@ -39,7 +39,8 @@ class SqlCallStore:
         return n
 
     def records(self, since: float, until: float | None = None, queue: str | None = None) -> list[CallRecord]:
-        sql = "SELECT * FROM call_records WHERE left_at >= :since"
+        # tuples in _REC order, not a dict per row: a month's report reads ~300,000 of them
+        sql = f"SELECT {', '.join(_REC)} FROM call_records WHERE left_at >= :since"
         p: dict = {"since": since}
         if until is not None:
             sql += " AND left_at < :until"
@@ -47,8 +48,7 @@ class SqlCallStore:
         if queue:
             sql += " AND queue = :queue"
             p["queue"] = queue
-        rows = self.db.query(sql + " ORDER BY left_at, id", p)
-        return [CallRecord(*(r[c] for c in _REC)) for r in rows]
+        return [CallRecord(*r) for r in self.db.query_tuples(sql + " ORDER BY left_at, id", p)]
 
     def add_intervals(self, intervals: list[AgentInterval]) -> int:
         # Idempotent by (node, agent, started_at); the one thing a second writer may add is the
@@ -65,7 +65,7 @@ class SqlCallStore:
         return n
 
     def intervals(self, since: float, until: float | None = None, agent: str | None = None) -> list[AgentInterval]:
-        sql = "SELECT * FROM agent_intervals WHERE ended_at > :since"
+        sql = f"SELECT {', '.join(_IVL)} FROM agent_intervals WHERE ended_at > :since"
         p: dict = {"since": since}
         if until is not None:
             sql += " AND started_at < :until"
@@ -73,8 +73,7 @@ class SqlCallStore:
         if agent:
             sql += " AND agent = :agent"
             p["agent"] = agent
-        rows = self.db.query(sql + " ORDER BY started_at, node, agent", p)
-        return [AgentInterval(*(r[c] for c in _IVL)) for r in rows]
+        return [AgentInterval(*r) for r in self.db.query_tuples(sql + " ORDER BY started_at, node, agent", p)]
 
     @staticmethod
     def _task(r) -> CallbackTask:

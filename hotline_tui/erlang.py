@@ -193,6 +193,17 @@ def _poisson_sf(mean: float, k: int) -> float:
             return total
 
 
+def _bisect(meets, lo: int, hi: int) -> int:
+    """The fewest N in (lo, hi] that ``meets``, given lo fails and hi meets (SL rises with N)."""
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if meets(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 @dataclass(frozen=True)
 class Staffing:
     agents: int
@@ -206,11 +217,16 @@ class Staffing:
 
 
 def staffing(calls_per_hour: float, aht_s: float, target: float, within_s: float, patience_s: float | None = None,
-             max_agents: int = 2000) -> Staffing:
+             max_agents: int = 2000, hint: int | None = None) -> Staffing:
     """The fewest agents (a :class:`Staffing`) whose predicted service level reaches ``target``:
     Erlang C when ``patience_s`` is None/inf, else Erlang A. Raises ValidationError on bad input
     (non-positive or non-finite calls/AHT, target outside (0, 1), within < 0, patience <= 0) or
-    when even ``max_agents`` do not reach the target."""
+    when even ``max_agents`` do not reach the target.
+
+    ``hint``: a guess of the answer (the queue-interval report passes the Erlang C answer when
+    it asks for Erlang A): the search starts there and walks to the boundary, the same answer as
+    without it (the service level rises with N, which the bisection assumes too), in two or three
+    evaluations instead of about nine when the guess is close."""
     _check(calls_per_hour, aht_s, within_s, patience_s)
     if not 0 < target < 1:
         raise ValidationError("target service level must be between 0 and 1 (e.g. 0.8)")
@@ -220,30 +236,53 @@ def staffing(calls_per_hour: float, aht_s: float, target: float, within_s: float
     endless = patience_s is None or math.isinf(patience_s)
     model = "erlang-c" if endless else "erlang-a"
 
+    seen: dict[int, ErlangA] = {}
+
     def level(n: int) -> ErlangA:
-        return erlang_a(n, calls_per_hour, aht_s, None if endless else patience_s, within_s)
+        if n not in seen:       # each N once: the search and the answer below ask again
+            seen[n] = erlang_a(n, calls_per_hour, aht_s, None if endless else patience_s, within_s)
+        return seen[n]
 
     # Lower bound: Erlang C needs N > A; with abandonment at most N/A of callers are answered at
     # all, so N < target·A cannot reach the target. The service level rises with N, so bisect.
     lo = int(a) + 1 if endless else max(1, int(target * a))
     if lo > max_agents:
         raise ValidationError(f"even {max_agents} agents do not reach {target:.0%} within {within_s:g} s")
-    if level(lo).service_level >= target:
+    meets = lambda n: level(n).service_level >= target    # noqa: E731
+    hi = 0                                   # 0: not found yet
+    if hint is not None and lo < hint <= max_agents:
+        # a few steps from the guess towards the boundary; if it is not there, bisect the rest
+        n = hint
+        if meets(n):
+            for _ in range(4):
+                if n == lo or not meets(n - 1):
+                    hi = n
+                    break
+                n -= 1
+            else:
+                hi = 0 if not meets(lo) else lo
+                if hi == 0:
+                    hi = _bisect(meets, lo, n)
+        else:
+            for _ in range(4):
+                if n == max_agents:
+                    break
+                if meets(n + 1):
+                    hi = n + 1
+                    break
+                n += 1
+            lo = n                            # lo fails: the search below goes on from here
+    if not hi and meets(lo):
         hi = lo
-    else:
+    elif not hi:
         step, hi = 1, lo
         while True:
             hi = min(lo + step, max_agents)
-            if level(hi).service_level >= target:
+            if meets(hi):
                 break
             if hi == max_agents:
                 raise ValidationError(f"even {max_agents} agents do not reach {target:.0%} within {within_s:g} s")
             lo, step = hi, step * 2
-        while hi - lo > 1:                   # invariant: lo fails, hi meets the target
-            mid = (lo + hi) // 2
-            if level(mid).service_level >= target:
-                hi = mid
-            else:
-                lo = mid
+        hi = _bisect(meets, lo, hi)
     r = level(hi)
     return Staffing(hi, a, r.service_level, r.asa, r.abandon_rate, r.p_wait, r.occupancy, model)

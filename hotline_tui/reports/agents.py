@@ -3,13 +3,12 @@ ready by reason, logged-in time, occupancy) and ``agent-states`` (every status/s
 
 Agent time comes from the recorded intervals (docs/record.md), cut to the period and classified
 by ``hotline_tui.live.rebuild.stretches`` — the classification the console's occupancy meter is
-seeded with — and occupancy is that meter's own ratio (``Occupancy``), so the report and the
-console agree. Call counts and talk come from the call records through ``call_figures``. Pure:
+seeded with — and occupancy is busy ÷ staffed of those stretches (docs/kpi.md), so the report
+and the console agree. Call counts and talk come from the call records through ``call_figures``. Pure:
 the caller reads the store. Never blocks."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, Sequence
@@ -17,7 +16,6 @@ from typing import Any, Sequence
 from ..calls_port import AgentInterval, CallRecord
 from ..clock import SITE_TZ
 from ..kpi import KpiSettings
-from ..live.occupancy import BUCKET_S, Occupancy
 from ..live.rebuild import stretches
 from .figures import call_figures, rate, sums_of
 from .period import Period
@@ -42,7 +40,6 @@ def workload_row(recs: Sequence[CallRecord], parts: list[tuple[AgentInterval, st
     agent's stretches (``stretches``) cut to the period."""
     busy = wrap = idle = logged_in = 0.0
     not_ready: dict[str, float] = defaultdict(float)
-    meter = Occupancy()
     for iv, kind, a, b, until in parts:
         if iv.status != "Logged Out":
             logged_in += b - a
@@ -54,11 +51,11 @@ def workload_row(recs: Sequence[CallRecord], parts: list[tuple[AgentInterval, st
             idle += b - a - w
         elif iv.status == "On Break":
             not_ready[iv.reason or NO_REASON] += b - a
-        meter.add_closed(kind, a, b, until)
     f = call_figures(sums_of(recs, s), s)
     staffed = busy + wrap + idle
-    # the meter's buckets are whole minutes: from the minute holding ``since`` every bucket counts whole
-    occ = meter.ratio(math.inf, since - since % BUCKET_S)
+    # busy ÷ staffed of the same stretches the console's meter (live/occupancy.py) counts; the
+    # meter's minute buckets would only cost time here, where every stretch is whole
+    occ = (busy + wrap) / staffed if staffed > 0 else None
     return {
         "calls": f["answered"], "talk_s": _r(sum(r.talk_s for r in recs)), "aht_s": f["aht_s"],
         "on_call_s": _r(busy), "after_call_work_s": _r(wrap), "ready_s": _r(idle),

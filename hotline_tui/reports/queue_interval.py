@@ -29,11 +29,12 @@ ALL = "all"
 
 @lru_cache(maxsize=65536)
 def required(calls_per_hour: float, aht_s: float, target: float, within_s: float,
-             patience_s: float | None) -> int | None:
+             patience_s: float | None, hint: int | None = None) -> int | None:
     """``staffing(...).agents`` (Erlang C when ``patience_s`` is None), None when no number of
-    agents reaches the target. Cached: a month repeats the same inputs often."""
+    agents reaches the target. ``hint`` (the Erlang C answer, for Erlang A) only speeds the
+    search up; the answer is the same. Cached: quiet hours repeat the same inputs."""
     try:
-        return staffing(calls_per_hour, aht_s, target, within_s, patience_s).agents
+        return staffing(calls_per_hour, aht_s, target, within_s, patience_s, hint=hint).agents
     except ValidationError:
         return None
 
@@ -67,7 +68,7 @@ def _row(recs: list[CallRecord], a: float, b: float, staffed_s: float, s: KpiSet
         erl = {"calls_per_hour": cph, "aht_s": aht, "patience_s": patience, "target": s.sl_target,
                "within_s": s.threshold_s, "traffic_erlangs": round(cph * aht / 3600, 3)}
         need_c = required(cph, aht, s.sl_target, s.threshold_s, None)
-        need_a = required(cph, aht, s.sl_target, s.threshold_s, patience) if patience else need_c
+        need_a = required(cph, aht, s.sl_target, s.threshold_s, patience, need_c) if patience else need_c
     out.update({"erlang_inputs": erl, "required_erlang_c": need_c, "required_erlang_a": need_a,
                 "staffed": round(staffed_s / span, 2) if span > 0 else 0.0})
     return out
