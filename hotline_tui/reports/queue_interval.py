@@ -19,9 +19,9 @@ from typing import Any, Mapping, Sequence
 from ..calls_port import AgentInterval, CallRecord
 from ..errors import ValidationError
 from ..erlang import staffing
-from ..kpi import KpiSettings
+from ..kpi import KpiSettings, KpiSums
 from ..live.rebuild import kind_of
-from .figures import call_figures, definitions, sums_of
+from .figures import call_figures, definitions, outcome_of
 from .period import Period, buckets
 
 ALL = "all"
@@ -39,17 +39,15 @@ def required(calls_per_hour: float, aht_s: float, target: float, within_s: float
         return None
 
 
-def patience_of(records: Sequence[CallRecord]) -> float | None:
+def patience_of(waited_s: float, abandoned: int) -> float | None:
     """The callers' mean patience, seconds: Σ time every caller waited (answered or not) ÷
     abandons — the maximum-likelihood estimate of an exponential patience from waits that an
     answer cut short (Erlang A's model). None when nobody abandoned (Erlang A = Erlang C)."""
-    ab = sum(r.outcome == "abandoned" for r in records)
-    return float(round(sum(max(r.wait_s, 0.0) for r in records) / ab) or 1) if ab else None
+    return float(round(waited_s / abandoned) or 1) if abandoned else None
 
 
-def _row(recs: list[CallRecord], a: float, b: float, staffed_s: float, s: KpiSettings,
+def _row(acc: KpiSums, a: float, b: float, staffed_s: float, s: KpiSettings,
          patience: float | None) -> dict[str, Any]:
-    acc = sums_of(recs, s)
     f = call_figures(acc, s)
     span = b - a
     cph = round(f["offered"] * 3600 / span, 3) if span > 0 else 0.0
@@ -86,12 +84,17 @@ def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInter
     starts = [a.timestamp() for a, _ in cuts]
     bounds = [(a.timestamp(), b.timestamp()) for a, b in cuts]
     n = len(cuts)
-    # calls by queue and interval
-    by_q: dict[str, list[list[CallRecord]]] = defaultdict(lambda: [[] for _ in range(n)])
+    # the call sums by queue and interval, each visit added once (KpiSums, hotline_tui/kpi.py);
+    # totals are merged from them. Waits and abandons per queue for the patience.
+    by_q: dict[str, list[KpiSums]] = defaultdict(lambda: [KpiSums() for _ in range(n)])
+    waited: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     for r in records:
         i = bisect.bisect_right(starts, r.left_at) - 1
         if 0 <= i < n and r.left_at < bounds[i][1]:
-            by_q[r.queue][i].append(r)
+            by_q[r.queue][i].add(outcome_of(r), s)
+            w = waited[r.queue]
+            w[0] += max(r.wait_s, 0.0)
+            w[1] += r.outcome == "abandoned"
     # staffed agent-seconds (busy or ready: occupancy's "staffed") by agent and interval
     staffed: dict[str, list[float]] = defaultdict(lambda: [0.0] * n)
     lo, hi = period.start.timestamp(), period.end.timestamp()
@@ -119,20 +122,28 @@ def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInter
                     tot[i] += x
         return tot
 
+    def merged(cells: Sequence[KpiSums]) -> KpiSums:
+        acc = KpiSums()
+        for c in cells:
+            acc.merge(c)
+        return acc
+
     out_q: dict[str, Any] = {}
-    every: list[list[CallRecord]] = [[] for _ in range(n)]
+    every = [KpiSums() for _ in range(n)]
+    w_all = [0.0, 0]
     for q in queues:
-        cells = by_q.get(q) or [[] for _ in range(n)]
-        flat = [r for c in cells for r in c]
-        pat = patience_s if patience_s is not None else patience_of(flat)
+        cells = by_q.get(q) or [KpiSums() for _ in range(n)]
+        wq = waited.get(q, [0.0, 0])
+        pat = patience_s if patience_s is not None else patience_of(wq[0], int(wq[1]))
         st = staffed_in(q)
         rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(cells[i], *bounds[i], st[i], s, pat)}
                 for i, (a, b) in enumerate(cuts)]
-        out_q[q] = {"patience_s": pat, "total": call_figures(sums_of(flat, s), s), "rows": rows}
+        out_q[q] = {"patience_s": pat, "total": call_figures(merged(cells), s), "rows": rows}
         for i, c in enumerate(cells):
-            every[i].extend(c)
-    flat_all = [r for c in every for r in c]
-    pat_all = patience_s if patience_s is not None else patience_of(flat_all)
+            every[i].merge(c)
+        w_all[0] += wq[0]
+        w_all[1] += wq[1]
+    pat_all = patience_s if patience_s is not None else patience_of(w_all[0], int(w_all[1]))
     st_all = staffed_in(None) if not queue else staffed_in(queue)
     all_rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(every[i], *bounds[i], st_all[i], s, pat_all)}
                 for i, (a, b) in enumerate(cuts)]
@@ -149,5 +160,5 @@ def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInter
                        + ("with a tier in the queue (site.yaml skills)" if tiers is not None else "of the site"),
         },
         "queues": out_q,
-        ALL: {"patience_s": pat_all, "total": call_figures(sums_of(flat_all, s), s), "rows": all_rows},
+        ALL: {"patience_s": pat_all, "total": call_figures(merged(every), s), "rows": all_rows},
     }
