@@ -10,7 +10,8 @@ intervals), and 60,000 tickets registered over the month. Then times, in-process
 * ``queue-interval`` for the month by half hour (the default) and by day;
 * ``agent-workload`` for the month; ``agent-states`` for one day;
 * ``handover`` for one 早班 (calls, tickets, open items);
-* ``call-loss`` for the month by day.
+* ``call-loss`` for the month by day;
+* the baseline: the store's read of the month's visits and intervals alone.
 
 Each is run ``--runs`` times (median, min, max). The load average is printed before and after:
 the machine is shared, say so when recording. Prints a Markdown table.
@@ -165,6 +166,25 @@ def timed(target: str, config_dir: str, args: list[str], runs: int) -> list[floa
     return out
 
 
+FLOOR = "baseline: read the month's visits + intervals"
+
+
+def read_floor(target: str, days: int, runs: int) -> list[float]:
+    """The floor under every month report: the store's read of the month's records and
+    intervals alone (``CallStore.records`` + ``intervals``), in the same run."""
+    lo = datetime(FIRST.year, FIRST.month, FIRST.day, tzinfo=SITE_TZ).timestamp()
+    hi = lo + days * 86400
+    out = []
+    for _ in range(runs):
+        store = open_store(target)
+        t0 = time.perf_counter()
+        store.calls.records(lo, hi)
+        store.calls.intervals(lo, hi)
+        out.append(time.perf_counter() - t0)
+        store.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--days", type=int, default=30)
@@ -196,6 +216,7 @@ def main() -> None:
                 print(f"{name}: {info['visits']:,} visits, {info['intervals']:,} intervals, {info['tickets']:,} tickets "
                       f"loaded in {info['load_s']:.0f} s", flush=True)
                 times = {label: timed(target, config_dir, a, args.runs) for label, a in cases(args.days)}
+                times[FLOOR] = read_floor(target, args.days, args.runs)
                 results[name] = {"info": info, "times": times}
         finally:
             if schema:
@@ -203,7 +224,7 @@ def main() -> None:
                 with psycopg.connect(args.pg, autocommit=True) as c:
                     c.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    labels = [label for label, _ in cases(args.days)]
+    labels = [label for label, _ in cases(args.days)] + [FLOOR]
     print("| report | " + " | ".join(f"{n} median (min–max)" for n in results) + " |")
     print("| --- |" + " --- |" * len(results))
     for label in labels:
