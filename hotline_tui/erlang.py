@@ -149,7 +149,7 @@ def _served_within(rates: list[float], theta: float, t: float, jmax: int) -> lis
     # phase chain short when the queue is long.
     full = jmax
     for j in range(jmax + 1):
-        if _poisson_sf(rates[j] * t, j + 1) < 1e-13:
+        if _poisson_sf_below(rates[j] * t, j + 1, 1e-13):
             jmax = j
             break
     rates = rates[:jmax + 1]
@@ -172,6 +172,27 @@ def _served_within(rates: list[float], theta: float, t: float, jmax: int) -> lis
     # Terms beyond n_terms have f ≈ its limit; add the Poisson tail mass times the last f.
     tail = max(0.0, 1.0 - sum(math.exp(-lt + i * math.log(lt) - math.lgamma(i + 1)) for i in range(n_terms + 1)))
     return [min(1.0, o + tail * f[k]) for k, o in enumerate(out)] + [0.0] * (full - jmax)
+
+
+def _poisson_sf_below(mean: float, k: int, limit: float) -> bool:
+    """``_poisson_sf(mean, k) < limit``, the same answer, summing only until the partial sum
+    reaches ``limit`` (the terms are positive, so it can only grow): a tail that is plainly
+    not negligible is told after a term or two instead of summed whole."""
+    if mean <= 0:
+        return (0.0 if k > 0 else 1.0) < limit
+    if k <= mean:
+        return 1.0 < limit
+    log_term = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    total, i = 0.0, k
+    while True:
+        term = math.exp(log_term)
+        total += term
+        if total >= limit:
+            return False
+        i += 1
+        log_term += math.log(mean) - math.log(i)
+        if term < 1e-18 * max(total, 1e-300) or log_term < -745:
+            return total < limit
 
 
 def _poisson_sf(mean: float, k: int) -> float:

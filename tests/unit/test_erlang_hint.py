@@ -21,3 +21,15 @@ def test_a_hint_never_changes_the_answer(seed):
         c = staffing(cph, aht, target, within).agents
         for hint in (c, c - 1, c + 2, c - 9, c + 9, 1, 1999):
             assert staffing(cph, aht, target, within, patience, hint=hint) == plain, (cph, aht, target, within, patience, hint)
+
+
+def test_the_early_exit_tail_gives_the_same_decision():
+    """``_poisson_sf_below`` (Erlang A's tail scan stops as soon as the tail is plainly not
+    negligible) decides as ``_poisson_sf(...) < limit`` does, summed whole."""
+    from hotline_tui.erlang import _poisson_sf, _poisson_sf_below
+
+    rng = random.Random(7)
+    for _ in range(20000):
+        mean = rng.choice([0.0, rng.uniform(0, 5), rng.uniform(0, 50), rng.uniform(0, 500)])
+        k, limit = rng.randrange(0, 700), rng.choice([1e-13, 1e-3, 0.5, 1e-300])
+        assert (_poisson_sf(mean, k) < limit) == _poisson_sf_below(mean, k, limit), (mean, k, limit)
