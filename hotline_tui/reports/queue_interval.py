@@ -47,7 +47,9 @@ def patience_of(waited_s: float, abandoned: int) -> float | None:
 
 
 def _row(acc: KpiSums, a: float, b: float, staffed_s: float, s: KpiSettings,
-         patience: float | None) -> dict[str, Any]:
+         patience: float | None, gap: list[int]) -> dict[str, Any]:
+    """One interval's row. ``gap``: [Erlang C − Erlang A] of the queue's previous row, the
+    guess for this one's Erlang A search (only its speed depends on it); updated here."""
     f = call_figures(acc, s)
     span = b - a
     cph = round(f["offered"] * 3600 / span, 3) if span > 0 else 0.0
@@ -66,7 +68,10 @@ def _row(acc: KpiSums, a: float, b: float, staffed_s: float, s: KpiSettings,
         erl = {"calls_per_hour": cph, "aht_s": aht, "patience_s": patience, "target": s.sl_target,
                "within_s": s.threshold_s, "traffic_erlangs": round(cph * aht / 3600, 3)}
         need_c = required(cph, aht, s.sl_target, s.threshold_s, None)
-        need_a = required(cph, aht, s.sl_target, s.threshold_s, patience, need_c) if patience else need_c
+        need_a = (required(cph, aht, s.sl_target, s.threshold_s, patience, need_c - gap[0] if need_c else None)
+                  if patience else need_c)
+        if need_c is not None and need_a is not None:
+            gap[0] = need_c - need_a
     out.update({"erlang_inputs": erl, "required_erlang_c": need_c, "required_erlang_a": need_a,
                 "staffed": round(staffed_s / span, 2) if span > 0 else 0.0})
     return out
@@ -136,7 +141,8 @@ def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInter
         wq = waited.get(q, [0.0, 0])
         pat = patience_s if patience_s is not None else patience_of(wq[0], int(wq[1]))
         st = staffed_in(q)
-        rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(cells[i], *bounds[i], st[i], s, pat)}
+        gap = [0]
+        rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(cells[i], *bounds[i], st[i], s, pat, gap)}
                 for i, (a, b) in enumerate(cuts)]
         out_q[q] = {"patience_s": pat, "total": call_figures(merged(cells), s), "rows": rows}
         for i, c in enumerate(cells):
@@ -145,7 +151,8 @@ def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInter
         w_all[1] += wq[1]
     pat_all = patience_s if patience_s is not None else patience_of(w_all[0], int(w_all[1]))
     st_all = staffed_in(None) if not queue else staffed_in(queue)
-    all_rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(every[i], *bounds[i], st_all[i], s, pat_all)}
+    gap_all = [0]
+    all_rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(every[i], *bounds[i], st_all[i], s, pat_all, gap_all)}
                 for i, (a, b) in enumerate(cuts)]
     return {
         "report": "queue-interval", "period": period.as_dict(), "by": by, "queue": queue,
