@@ -404,6 +404,7 @@ def attach_switch(services: ConsoleServices, cluster: SwitchCluster, store: Stor
 
     services.switch = cluster
     services.supervisor = Supervisor(cluster, services.access, store.audit, services.clock)
+    services.supervisor.status_sinks.append(services.live.note_reason)   # the desk's not-ready reason (issue 16)
 
 
 def build_simulator(site: Site, *, seed: int, start: float, until: float | None = None,

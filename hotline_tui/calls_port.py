@@ -127,7 +127,8 @@ class CallStore(Protocol):
 
     def add_intervals(self, intervals: list[AgentInterval]) -> int:
         """Insert ``intervals`` in one transaction, ignoring ones already stored (same node,
-        agent and start: INSERT … ON CONFLICT DO NOTHING); return how many were new. Raises
+        agent and start: INSERT … ON CONFLICT), except that a stored interval without a reason
+        takes the reason of one that has it; return how many were new or so completed. Raises
         StoreUnavailable or StoreBusy, DataRejected for a refused value. Blocks."""
         ...
 

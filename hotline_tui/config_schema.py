@@ -130,6 +130,7 @@ class ServiceLevel(Schema):
     threshold_s: NonNeg = 20
     denominator: Literal["offered", "answered", "offered_minus_short"] = "offered"
     target: Share = 0.8
+    abandons_within_met: bool = False   # issue 16: abandons within threshold_s count as met
 
 
 class Alerts(Schema):

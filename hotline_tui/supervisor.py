@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Collection, Iterable, Union
+from typing import Callable, Collection, Iterable, Union
 
 from . import switch as sw
 from .access import Access, User
@@ -87,6 +87,9 @@ def _where(ref: sw.AgentRef, after: dict) -> dict:
 class Supervisor:
     def __init__(self, port: sw.SwitchPort, access: Access, audit: AuditLog | None, clock: Clock):
         self.port, self.access, self.audit, self.clock = port, access, audit, clock
+        #: Told (agent, status, reason) when the desk's own status change is taken by the switch, so
+        #: the agent intervals carry the not-ready reason (``LiveState.note_reason``).
+        self.status_sinks: list[Callable[[str, str, str], None]] = []
 
     async def _audit(self, actor: User, action: str, subject: str, before, after, note: str = "",
                      subject_type: str = "agent") -> None:
@@ -248,5 +251,7 @@ class Supervisor:
             raise ValidationError(f"unknown not-ready reason {reason!r} (desk.yaml: {', '.join(reasons)})")
         reason = reason if status == "On Break" else ""
         await self.port.set_agent_status(actor.agent, status)
+        for sink in self.status_sinks:
+            sink(actor.agent, status, reason)
         after = {"status": status, "reason": reason} if reason else {"status": status}
         await self._audit(actor, "agent.set_status", actor.agent, {"status": before}, after, reason)

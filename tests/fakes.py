@@ -389,13 +389,16 @@ class FakeCallStore(_FakeTable):
     def add_intervals(self, intervals: list[AgentInterval]) -> int:
         with self.db.tx():
             rows = self.state.setdefault("intervals", [])
-            have = {(i.node, i.agent, i.started_at) for i in rows}
+            have = {(i.node, i.agent, i.started_at): k for k, i in enumerate(rows)}
             n = 0
             for iv in intervals:
                 key = (iv.node, iv.agent, iv.started_at)
                 if key not in have:
-                    have.add(key)
+                    have[key] = len(rows)
                     rows.append(iv)
+                    n += 1
+                elif iv.reason and not rows[have[key]].reason:      # a later writer knows the reason
+                    rows[have[key]] = dataclasses.replace(rows[have[key]], reason=iv.reason)
                     n += 1
             return n
 

@@ -1,4 +1,6 @@
-"""``hotline report handover|call-loss``: the shift handover (交接班) and the call-loss report (呼损).
+"""``hotline report handover|call-loss|queue-interval|agent-workload|agent-states``: the shift
+handover (交接班), call loss (呼损), the queue intervals with Erlang staffing, agent workload and
+agent states.
 
 Cron-friendly: no terminal needed, the same bytes for the same data (``--at`` fixes "now"),
 ``--output FILE`` written whole or not at all, one line on stderr and a non-zero exit on failure.
@@ -21,7 +23,7 @@ from ..errors import ValidationError
 from ..kpi import load_kpi_settings
 from ..reports import call_loss as loss
 from ..reports import handover as ho
-from ..reports.period import Period, free_period, shift_at, shift_named
+from ..reports.period import BY, Period, free_period, shift_at, shift_named
 from ..reports.ports import Signoff
 from ..reports.render import FORMS
 from ..tickets.factory import ticket_service
@@ -125,7 +127,7 @@ def handover_cmd(shift, start, end, at, output, fmt, sign_off, receive):
 @report.command("call-loss")
 @click.option("--shift", help="Shift name from kpi.yaml (default: the shift running now).")
 @_options
-@click.option("--by", type=click.Choice(["half-hour", "day"]), default="half-hour", show_default=True)
+@click.option("--by", type=click.Choice(list(BY)), default="half-hour", show_default=True)
 @click.option("--queue", help="One queue only.")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
 @as_option
@@ -275,3 +277,78 @@ def callbacks_cmd(start, end, month, at, fmt, output):
     period, _ = _ticket_period(start, end, month, now)
     events = svc.store.events(period.start, period.end, of_registered=False, kind="callback")
     _write(_render(callbacks(events, period, svc.departments()), fmt), output)
+# -- the call side (issue 16, h16a): queue-interval, agent-workload, agent-states ------------------
+def _reader(permission_what: str):
+    """The store and kpi settings for a call report, after the ``reports.read`` check."""
+    w = wiring()
+    settings = load_kpi_settings(w.config_dir)
+    store = w.open_store()
+    from ..access import load_access
+    access = load_access(w.config_dir)
+    access.require(access.user(w.as_user), "reports.read", permission_what)
+    return w, settings, store
+
+
+def _tiers(config_dir) -> dict[str, list[str]] | None:
+    """agent -> queues with a tier (site.yaml skills in the config dir), None without a site file."""
+    from ..site import load_site
+    path = Path(config_dir) / "site.yaml"
+    if not path.exists():
+        return None
+    return {a.name: sorted(a.skills) for a in load_site(path).agents}
+
+
+@report.command("queue-interval")
+@click.option("--shift", help="Shift name from kpi.yaml (default: the shift running now).")
+@_options
+@click.option("--by", type=click.Choice(list(BY)), default="half-hour", show_default=True)
+@click.option("--queue", help="One queue only.")
+@click.option("--patience", type=click.FloatRange(min=0, min_open=True),
+              help="Callers' mean patience for Erlang A, seconds (default: estimated per queue from the record).")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
+@as_option
+@one_line_errors
+def queue_interval_cmd(shift, start, end, at, output, by, queue, patience, fmt):
+    """Per queue and interval: offered, answered, SL, ASA, AHT, abandon; Erlang C / A required agents beside those staffed."""
+    from ..reports import queue_interval as qi
+    w, settings, store = _reader("read the queue-interval report")
+    period = _period(shift, start, end, _now(at), settings)
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    data = qi.queue_interval(store.calls.records(lo, hi, queue), store.calls.intervals(lo, hi), period, settings,
+                             by=by, queue=queue, tiers=_tiers(w.config_dir), patience_s=patience)
+    _write(_render(data, fmt), output)
+
+
+@report.command("agent-workload")
+@click.option("--shift", help="Shift name from kpi.yaml (default: the shift running now).")
+@_options
+@click.option("--agent", help="One agent only.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
+@as_option
+@one_line_errors
+def agent_workload_cmd(shift, start, end, at, output, agent, fmt):
+    """Per agent: calls, talk, after-call work, ready, not ready by reason, logged-in time, occupancy."""
+    from ..reports import agents as ag
+    _, settings, store = _reader("read the agent-workload report")
+    period = _period(shift, start, end, _now(at), settings)
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    data = ag.agent_workload(store.calls.records(lo - ag.LOOKBACK_S, hi), store.calls.intervals(lo, hi, agent), period,
+                             settings, agent=agent)
+    _write(_render(data, fmt), output)
+
+
+@report.command("agent-states")
+@click.option("--shift", help="Shift name from kpi.yaml (default: the shift running now).")
+@_options
+@click.option("--agent", help="One agent only.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
+@as_option
+@one_line_errors
+def agent_states_cmd(shift, start, end, at, output, agent, fmt):
+    """The agents' state detail: transition time, state, reason, duration."""
+    from ..reports import agents as ag
+    _, settings, store = _reader("read the agent-states report")
+    period = _period(shift, start, end, _now(at), settings)
+    data = ag.agent_states(store.calls.intervals(period.start.timestamp(), period.end.timestamp(), agent), period,
+                           agent=agent)
+    _write(_render(data, fmt), output)

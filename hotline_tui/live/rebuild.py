@@ -49,6 +49,34 @@ def rebuild_since(now: float, settings: KpiSettings) -> float:
     return min(starts).timestamp()
 
 
+def stretches(records: list[CallRecord], intervals: list[AgentInterval], since: float,
+              until: float) -> list[tuple[AgentInterval, str, float, float, float]]:
+    """Each interval cut to ``[since, until)`` as the occupancy meter counts it: (interval, kind
+    busy | idle | off, start, end, busy until). An idle stretch right after an answered call is
+    busy for the wrap-up credited to that call (as the live meter counts it from the bridge end).
+    The one classification of agent time (docs/kpi.md occupancy): the rebuild and the agent
+    reports use it. Pure; never blocks."""
+    ends: dict[str, list[tuple[float, float]]] = {}
+    for r in records:
+        if r.outcome == "answered" and r.agent:
+            ends.setdefault(r.agent, []).append((r.left_at, r.left_at + r.wrap_s))
+    for v in ends.values():
+        v.sort()
+    out = []
+    for iv in intervals:
+        start, end = max(iv.started_at, since), min(iv.ended_at, until)
+        if end <= start:
+            continue
+        kind, busy_until = kind_of(iv), 0.0
+        if kind == "idle":
+            calls = ends.get(iv.agent, [])
+            i = bisect.bisect_right(calls, (iv.started_at + 1.0, float("inf")))   # the call that ended as this began
+            if i:
+                busy_until = calls[i - 1][1]
+        out.append((iv, kind, start, end, busy_until))
+    return out
+
+
 def seed(state: LiveState, records: list[CallRecord], intervals: list[AgentInterval], now: float,
          since: float) -> None:
     """Seed an empty ``state`` with ``records`` and ``intervals`` (the record up to ``now``).
@@ -59,26 +87,10 @@ def seed(state: LiveState, records: list[CallRecord], intervals: list[AgentInter
             state.windows.add(outcome_of(r))
             last_left = max(last_left, r.left_at)
     state.calls_recorded_until = max(state.calls_recorded_until, last_left)
-    # after-call work after each answered call, per agent: an idle stretch right after a call is
-    # busy for the serving agent's wrap-up (as the live meter counts it from the bridge end)
-    ends: dict[str, list[tuple[float, float]]] = {}
-    for r in records:
-        if r.outcome == "answered" and r.agent:
-            ends.setdefault(r.agent, []).append((r.left_at, r.left_at + r.wrap_s))
-    for v in ends.values():
-        v.sort()
     for iv in intervals:
         key = (iv.node, iv.agent)
         state.intervals_recorded_until[key] = max(state.intervals_recorded_until.get(key, 0.0), iv.ended_at)
-        start, end = max(iv.started_at, since), min(iv.ended_at, now)
-        if end <= start:
-            continue
-        kind, until = kind_of(iv), 0.0
-        if kind == "idle":
-            calls = ends.get(iv.agent, [])
-            i = bisect.bisect_right(calls, (iv.started_at + 1.0, float("inf")))   # the call that ended as this began
-            if i:
-                until = calls[i - 1][1]
+    for _, kind, start, end, until in stretches(records, intervals, since, now):
         state.occupancy.add_closed(kind, start, end, until)
     # the live meter counts from where the record ends (a real switch's events all come later;
     # the embedded simulator's warm-up would otherwise count the same past twice)

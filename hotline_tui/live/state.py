@@ -46,7 +46,7 @@ def extension(agent: str, contact: str = "") -> str:
 
 class _Agent:
     __slots__ = ("name", "node", "status", "state", "since", "calls", "talk", "member", "caller", "bridge_end",
-                 "wrap_up", "queues", "day", "sw_calls", "sw_talk", "contact", "known", "ivl_start")
+                 "wrap_up", "queues", "day", "sw_calls", "sw_talk", "contact", "known", "ivl_start", "reason")
 
     def __init__(self, name, node, at):
         self.name, self.node = name, node
@@ -61,6 +61,9 @@ class _Agent:
         # The agent's status/state interval: known once an event or the agent table said what
         # they are (before that the status above is a placeholder), open since ``ivl_start``.
         self.known, self.ivl_start = False, at
+        # The not-ready reason the desk gave (``LiveState.note_reason``): the switch's events carry
+        # none. It goes with the agent's On Break intervals until the status leaves On Break.
+        self.reason = ""
 
 
 class _Member:
@@ -107,6 +110,7 @@ class LiveState:
         self.sinks: list[Callable[[CallOutcome, sw.MemberLeft], None]] = []
         self.interval_sinks: list[Callable[[AgentInterval], None]] = []   # finished status/state intervals
         self.occupancy = Occupancy()
+        self._pending_reasons: dict[str, str] = {}   # note_reason for an agent not seen yet
         # What ``rebuild`` (rebuild.py) read from the record: visits that left before
         # ``calls_recorded_until`` and an agent's intervals that started before their recorded end
         # are already counted (only the simulator's warm-up replays such a past); occupancy from
@@ -137,6 +141,7 @@ class LiveState:
         a = self.agents.get((node, name))
         if a is None:
             a = self.agents[(node, name)] = _Agent(name, node, at)
+            a.reason = self._pending_reasons.pop(name, "")
         return a
 
     def caller_numbers(self, members: list[str]) -> dict[str, str]:
@@ -148,6 +153,15 @@ class LiveState:
             if m is not None and m.number:
                 out[u] = m.number
         return out
+    def note_reason(self, agent: str, status: str, reason: str) -> None:
+        """The desk set ``agent``'s own ``status`` with a not-ready ``reason`` (``Supervisor.
+        set_own_status``): the agent's On Break interval — the one open now, or the next if the
+        switch's event has not come yet — is recorded with it. Never blocks."""
+        for (node, name), a in self.agents.items():
+            if name == agent:
+                a.reason = reason if status == "On Break" else ""
+        if not any(name == agent for _, name in self.agents):
+            self._pending_reasons[agent] = reason if status == "On Break" else ""
 
     def nodes_of(self, agent: str) -> list[str]:
         """The nodes that have an agent with id ``agent`` (sorted; empty when none does)."""
@@ -176,6 +190,7 @@ class LiveState:
         key (node, agent, start); a stretch shorter than that second is not written."""
         start, end = math.floor(a.ivl_start), math.floor(at)
         if a.known and end > start and start >= self.intervals_recorded_until.get((a.node, a.name), 0.0):
+            reason = reason or (a.reason if a.status == "On Break" else "")
             iv = AgentInterval(a.node, a.name, float(start), float(end), a.status, a.state, reason)
             for sink in self.interval_sinks:
                 sink(iv)
@@ -187,6 +202,8 @@ class LiveState:
             a.sw_calls, a.sw_talk = 0, 0.0
         if not a.known or a.status != e.status:
             self._close_interval(a, e.at)
+            if a.status == "On Break" and e.status != "On Break":
+                a.reason = ""
         a.status, a.since, a.known = e.status, e.at, True
         self._occupied(a, e.at)
 

@@ -4,6 +4,7 @@ Never blocks."""
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from typing import Any, Sequence
 
@@ -30,9 +31,11 @@ def call_loss(records: Sequence[CallRecord], period: Period, s: KpiSettings, *, 
     in ``period`` (``CallStore.records``), already of ``queue`` when one is given."""
     cuts = buckets(period, by)
     rows = []
+    ordered = sorted(records, key=lambda r: r.left_at)       # the store's order already; bisect needs it
+    lefts = [r.left_at for r in ordered]
     for a, b in cuts:
         lo, hi = a.timestamp(), b.timestamp()
-        mine = [r for r in records if lo <= r.left_at < hi]
+        mine = ordered[bisect.bisect_left(lefts, lo):bisect.bisect_left(lefts, hi)]
         rows.append({"from": a.isoformat(), "to": b.isoformat(), **loss_row(mine, s)})
     queues = sorted({r.queue for r in records})
     return {

@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 from ..calls_port import CallRecord
 from ..kpi import CallOutcome, KpiFigures, KpiSettings, KpiSums
+from ..live.rebuild import outcome_of as _rebuilt_outcome
 
 #: Wait bands of the call-loss report: lower <= wait < upper seconds (None: no upper bound).
 WAIT_BANDS: tuple[tuple[float, float | None, str], ...] = (
@@ -21,10 +22,10 @@ NOT_ANSWERED = ("timeout", "no_agent", "exit_key", "transferred")
 
 
 def outcome_of(r: CallRecord) -> CallOutcome:
-    """The finished visit a record was written from (``hotline_tui.calls.record_of``, reversed).
-    The record keeps talk only: after-call work is not recorded, so handle time here is talk."""
-    return CallOutcome(r.queue, r.joined_at, r.left_at, r.outcome == "answered", r.wait_s, r.talk_s,
-                       abandoned=r.outcome == "abandoned", agent=r.agent)
+    """The finished visit a record was written from: the one mapping the console's rebuild uses
+    (``hotline_tui.live.rebuild.outcome_of``), so a report's AHT (talk + the wrap-up credited to
+    the visit, ``CallRecord.wrap_s``) is the console's."""
+    return _rebuilt_outcome(r)
 
 
 def band_of(wait_s: float) -> str:
@@ -53,25 +54,25 @@ def rate(value: float | None, num: float, den: float, definition: str) -> dict[s
 def definitions(s: KpiSettings) -> dict[str, Any]:
     """The call definitions in force (kpi.yaml), as every JSON report states them."""
     return {"service_level": s.describe(), "service_level_threshold_s": s.threshold_s,
-            "service_level_denominator": s.denominator, "service_level_target": s.sl_target,
+            "service_level_denominator": s.denominator, "service_level_abandons_within_met": s.abandons_within_met,
+            "service_level_variant": s.variant, "service_level_target": s.sl_target,
             "short_abandon_s": s.short_abandon_s, "abandon_target": s.abandon_target,
             "answer_rate": "answered ÷ offered",
             "abandon_rate": f"(abandoned − abandons < {s.short_abandon_s:g}s) ÷ (offered − abandons < {s.short_abandon_s:g}s)",
-            "asa": "Σ wait of answered ÷ answered", "aht": "Σ talk of answered ÷ answered (wrap-up is not in the call record)",
+            "asa": "Σ wait of answered ÷ answered", "aht": "Σ (talk + wrap-up credited to the visit) of answered ÷ answered",
             "source": "docs/kpi.md; hotline_tui/kpi.py KpiSums.figures"}
 
 
 def call_figures(acc: KpiSums, s: KpiSettings, window: str = "report") -> dict[str, Any]:
     """The figures of ``acc`` as JSON: counts, and each rate with numerator and denominator."""
     f: KpiFigures = acc.figures(window, s)
-    sl_den = {"offered": f.offered, "answered": f.answered, "offered_minus_short": f.offered - f.short_abandoned}[s.denominator]
     return {
         "offered": f.offered, "answered": f.answered, "abandoned": f.abandoned, "short_abandoned": f.short_abandoned,
-        "answered_within": f.answered_within,
-        "service_level": rate(f.service_level, f.answered_within, sl_den, s.describe()),
+        "answered_within": f.answered_within, "abandoned_within": f.abandoned_within,
+        "service_level": rate(f.service_level, f.sl_numerator, f.sl_denominator, s.describe()),
         "answer_rate": rate(f.answer_rate, f.answered, f.offered, "answered ÷ offered"),
         "abandon_rate": rate(f.abandon_rate, f.abandoned - f.short_abandoned, f.offered - f.short_abandoned,
                              "(abandoned − short abandons) ÷ (offered − short abandons)"),
         "asa_s": rate(_r(f.asa_s, 2), round(acc.wait_sum, 3), f.answered, "Σ wait of answered ÷ answered (seconds)"),
-        "aht_s": rate(_r(f.aht_s, 2), round(acc.talk_sum, 3), f.answered, "Σ talk of answered ÷ answered (seconds)"),
+        "aht_s": rate(_r(f.aht_s, 2), round(acc.talk_sum, 3), f.answered, "Σ (talk + wrap-up) of answered ÷ answered (seconds)"),
     }

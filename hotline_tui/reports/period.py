@@ -80,19 +80,41 @@ def free_period(start: datetime, end: datetime) -> Period:
     return Period(start.astimezone(SITE_TZ), end.astimezone(SITE_TZ))
 
 
+#: ``--by`` values (docs/reports.md): half hours, site days, ISO weeks (Monday 00:00), months.
+BY = ("half-hour", "day", "week", "month")
+
+
+def _next_start(t: datetime, by: str) -> datetime:
+    """The bucket after the one starting at ``t`` (site-time calendar arithmetic: a day is a date
+    step, never 24 h of seconds)."""
+    if by == "half-hour":
+        return t + timedelta(minutes=30)
+    d = t.date()
+    if by == "day":
+        d += timedelta(days=1)
+    elif by == "week":
+        d += timedelta(days=7)
+    else:
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return datetime.combine(d, t.timetz())
+
+
 def buckets(p: Period, by: str) -> list[tuple[datetime, datetime]]:
-    """The half hours (``by`` "half-hour") or site days ("day") that cover ``p``, each cut to ``p``."""
-    if by not in ("half-hour", "day"):
-        raise ValidationError(f"--by must be half-hour or day, not {by!r}")
+    """The half hours (``by`` "half-hour"), site days ("day"), weeks from Monday ("week") or
+    calendar months ("month") that cover ``p``, each cut to ``p``."""
+    if by not in BY:
+        raise ValidationError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     if by == "half-hour":
         t = p.start.replace(minute=0 if p.start.minute < 30 else 30, second=0, microsecond=0)
-        step = timedelta(minutes=30)
     else:
         t = p.start.replace(hour=0, minute=0, second=0, microsecond=0)
-        step = timedelta(days=1)
+        if by == "week":
+            t = datetime.combine(t.date() - timedelta(days=t.weekday()), t.timetz())
+        elif by == "month":
+            t = t.replace(day=1)
     out = []
     while t < p.end:
-        nxt = (t + step) if by == "half-hour" else datetime.combine(t.date() + step, t.timetz())
+        nxt = _next_start(t, by)
         out.append((max(t, p.start), min(nxt, p.end)))
         t = nxt
     return out

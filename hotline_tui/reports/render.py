@@ -41,6 +41,7 @@ class Layout:
     subtitle: str
     sections: list[Section]
     bars: list[Bar]
+    main: int = 0          # the section ``csv`` writes
 
 
 def pct(r: dict[str, Any] | None) -> str:
@@ -237,6 +238,9 @@ TICKET_LAYOUTS = {"departments": layout_departments, "assessment": layout_assess
 def layout(d: dict[str, Any]) -> Layout:
     if d["report"] in TICKET_LAYOUTS:
         return TICKET_LAYOUTS[d["report"]](d)
+    fn = LAYOUTS.get(d["report"])
+    if fn is not None:
+        return fn(d)
     return layout_handover(d) if d["report"] == "handover" else layout_call_loss(d)
 
 
@@ -254,7 +258,7 @@ def to_md(d: dict[str, Any]) -> str:
     lay = layout(d)
     out = [f"# {lay.title}", "", _md_cell(lay.subtitle), ""]
     if lay.bars:
-        out += ["## Calls by half hour" if d.get("by", "half-hour") == "half-hour" else "## Calls by day", "", "```"]
+        out += [f"## Calls by {d.get('by', 'half-hour').replace('-', ' ')}", "", "```"]
         peak = max((b.offered for b in lay.bars), default=0) or 1
         for b in lay.bars:
             out.append(f"{b.label:>10} {'#' * round(b.offered * 40 / peak):<40} {b.offered} ({b.abandoned} abandoned)")
@@ -275,7 +279,7 @@ def to_md(d: dict[str, Any]) -> str:
 def to_csv(d: dict[str, Any]) -> str:
     """The main table: the call-loss rows (with total), or the handover's calls per queue."""
     lay = layout(d)
-    sec = next(s for s in lay.sections if s.title.startswith("By ")) if d["report"] == "call-loss" else lay.sections[0]
+    sec = next(s for s in lay.sections if s.title.startswith("By ")) if d["report"] == "call-loss" else lay.sections[lay.main]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(sec.columns)
@@ -334,3 +338,68 @@ def to_html(d: dict[str, Any]) -> str:
 
 
 FORMS = {"json": to_json, "md": to_md, "csv": to_csv, "html": to_html}
+
+
+# -- the call side of the reports (issue 16, h16a): queue-interval, agent-workload, agent-states --
+def _hms(x: float | None) -> str:
+    if x is None:
+        return "—"
+    t = int(round(x))
+    return f"{t // 3600}:{t // 60 % 60:02d}:{t % 60:02d}"
+
+
+def _bucket_label(iso: str, by: str) -> str:
+    return iso[5:16].replace("T", " ") if by == "half-hour" else iso[:10]
+
+
+def _opt(x: Any) -> str:
+    return "—" if x is None else str(x)
+
+
+def layout_queue_interval(d: dict[str, Any]) -> Layout:
+    by = d["by"]
+    totals = [_fig_rows(q, v["total"]) for q, v in d["queues"].items()] + [_fig_rows("all", d["all"]["total"])]
+    cols = ["queue", "from", "offered", "answered", "SL", "ASA", "AHT", "abandon", "calls/h", "Erlang C", "Erlang A",
+            "staffed"]
+    rows = []
+    for q, v in [*d["queues"].items(), ("all", d["all"])]:
+        for r in v["rows"]:
+            rows.append([q, _bucket_label(r["from"], by), str(r["offered"]), str(r["answered"]), pct_short(r["service_level"]),
+                         secs(r["asa_s"]), secs(r["aht_s"]), pct_short(r["abandon_rate"]), f"{r['calls_per_hour']:g}",
+                         _opt(r["required_erlang_c"]), _opt(r["required_erlang_a"]), f"{r['staffed']:.2f}"])
+    pats = [f"{q}: patience {_opt(v['patience_s'])} s" for q, v in d["queues"].items()]
+    defs = d["definitions"]
+    secs_ = [Section(f"By queue and {by}", cols, rows),
+             Section("Totals", _FIG_COLS, totals),
+             Section("Definitions", lines=[defs["service_level"], "required agents: " + defs["required_agents"],
+                                            "patience: " + defs["patience"], "staffed: " + defs["staffed"], *pats])]
+    bars = [Bar(_hhmm(r["from"]) if by == "half-hour" else r["from"][:10], r["offered"], r["answered"], r["abandoned"])
+            for r in d["all"]["rows"]]
+    q = f", queue {d['queue']}" if d.get("queue") else ""
+    return Layout("Queue interval (分时段队列)", _span(d["period"]) + q, secs_, bars)
+
+
+def layout_agent_workload(d: dict[str, Any]) -> Layout:
+    reasons = d["reasons"]
+    cols = ["agent", "node", "calls", "talk", "AHT", "on call", "ACW", "ready",
+            *(f"NR {r}" for r in reasons), "logged in", "occupancy"]
+    rows = [[a["agent"], a["node"], str(a["calls"]), _hms(a["talk_s"]), secs(a["aht_s"]), _hms(a["on_call_s"]),
+             _hms(a["after_call_work_s"]), _hms(a["ready_s"]),
+             *(_hms(a["not_ready_by_reason"].get(r, 0.0)) for r in reasons), _hms(a["logged_in_s"]),
+             pct_short(a["occupancy"])]
+            for a in d["agents"]]
+    lines = ["ACW = after-call work, NR = not ready (by reason)", *(f"{k}: {v}" for k, v in d["definitions"].items())]
+    return Layout("Agent workload (坐席工作量)", _span(d["period"]),
+                  [Section("Agents", cols, rows, [] if rows else ["no agent activity"]), Section("Definitions", lines=lines)], [])
+
+
+def layout_agent_states(d: dict[str, Any]) -> Layout:
+    cols = ["at", "agent", "node", "status", "state", "reason", "duration"]
+    rows = [[r["at"][:19].replace("T", " "), r["agent"], r["node"], r["status"], r["state"], r["reason"] or "—",
+             _hms(r["duration_s"])] for r in d["rows"]]
+    return Layout("Agent states (坐席状态明细)", _span(d["period"]),
+                  [Section(f"Transitions ({len(rows)})", cols, rows, [] if rows else ["none"])], [])
+
+
+LAYOUTS = {"queue-interval": layout_queue_interval, "agent-workload": layout_agent_workload,
+           "agent-states": layout_agent_states}

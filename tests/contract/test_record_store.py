@@ -57,6 +57,17 @@ def test_intervals_are_stored_once_and_read_by_overlap(store):
     assert store.calls.intervals(T + 400) == []                               # ended exactly then: not after
 
 
+def test_a_second_writer_adds_the_not_ready_reason_and_nothing_else(store):
+    """``hotline record`` knows no reason; the desk's console does: whichever writes first, the
+    interval ends up with the reason, once, and a reason once stored is never overwritten."""
+    bare = AgentInterval("fs1", "1001", T, T + 300, "On Break", "Idle")
+    assert store.calls.add_intervals([bare]) == 1
+    assert store.calls.add_intervals([replace(bare, reason="meal", ended_at=T + 999)]) == 1
+    assert store.calls.add_intervals([replace(bare, reason="meal")]) == 0
+    assert store.calls.add_intervals([replace(bare, reason="training"), bare]) == 0
+    assert store.calls.intervals(T - 1) == [replace(bare, reason="meal")]
+
+
 def test_two_writers_record_the_same_day_once(db_target):
     """A console and ``hotline record`` (or two consoles) on the same switch, each with its own
     connection, write the same visits and intervals; the store holds each once."""

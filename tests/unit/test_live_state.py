@@ -111,3 +111,22 @@ def test_handle_time_uses_the_serving_agents_wrap_up_and_feeds_estimated_wait():
     assert q.kpi["30m"].aht_s == (100 + 30 + 50 + 0) / 2
     # one caller waiting, two agents free: 1 × AHT ÷ 2
     assert q.estimated_wait_s == q.kpi["30m"].aht_s / 2
+
+
+def test_the_desks_not_ready_reason_goes_with_the_break_interval():
+    """issue 16: the switch's events carry no reason; the desk's (note_reason) is recorded with
+    the On Break interval — whether it comes before the switch's event or after it."""
+    s = base()
+    got = []
+    s.interval_sinks.append(got.append)
+    s.note_reason("1001", "On Break", "meal")                             # before the event
+    s.apply(sw.AgentStatusChanged(N, T + 60, "1001", "On Break"))
+    s.apply(sw.AgentStatusChanged(N, T + 960, "1001", "Available"))
+    s.apply(sw.AgentStatusChanged(N, T + 1000, "1001", "On Break"))       # the event first
+    s.note_reason("1001", "On Break", "training")
+    s.apply(sw.AgentStatusChanged(N, T + 1300, "1001", "Available"))
+    s.apply(sw.AgentStatusChanged(N, T + 1400, "1001", "On Break"))       # a break not from the desk
+    s.apply(sw.AgentStatusChanged(N, T + 1500, "1001", "Available"))
+    assert [(iv.status, iv.started_at - T, iv.ended_at - T, iv.reason) for iv in got if iv.agent == "1001"] == [
+        ("Available", 0, 60, ""), ("On Break", 60, 960, "meal"), ("Available", 960, 1000, ""),
+        ("On Break", 1000, 1300, "training"), ("Available", 1300, 1400, ""), ("On Break", 1400, 1500, "")]

@@ -1,0 +1,171 @@
+"""The queue-interval report: per queue and half hour (or day, week, month) offered, answered,
+SL, ASA, AHT, abandon — with the agents Erlang C and Erlang A say were needed for the SL target
+beside the agents actually staffed (from the agent intervals).
+
+The required agents are ``hotline_tui.erlang.staffing`` — what ``hotline staffing`` prints — for
+the interval's own traffic: calls per hour = offered × 3600 ÷ the interval's seconds, AHT = the
+interval's AHT (talk + wrap-up, ``call_figures``) to 0.1 s, target ``service_level.target``,
+within ``service_level.threshold_s``; Erlang A with the queue's patience (below) to the second.
+The inputs are in the JSON, so ``hotline staffing --calls-per-hour … --aht … --patience …``
+gives the same number. Pure: the caller reads the store. Never blocks."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+from ..calls_port import AgentInterval, CallRecord
+from ..errors import ValidationError
+from ..erlang import staffing
+from ..kpi import KpiSettings, KpiSums
+from ..live.rebuild import kind_of
+from .figures import call_figures, definitions, outcome_of
+from .period import Period, buckets
+
+ALL = "all"
+
+
+@lru_cache(maxsize=65536)
+def required(calls_per_hour: float, aht_s: float, target: float, within_s: float,
+             patience_s: float | None, hint: int | None = None) -> int | None:
+    """``staffing(...).agents`` (Erlang C when ``patience_s`` is None), None when no number of
+    agents reaches the target. ``hint`` (the Erlang C answer, for Erlang A) only speeds the
+    search up; the answer is the same. Cached: quiet hours repeat the same inputs."""
+    try:
+        return staffing(calls_per_hour, aht_s, target, within_s, patience_s, hint=hint).agents
+    except ValidationError:
+        return None
+
+
+def patience_of(waited_s: float, abandoned: int) -> float | None:
+    """The callers' mean patience, seconds: Σ time every caller waited (answered or not) ÷
+    abandons — the maximum-likelihood estimate of an exponential patience from waits that an
+    answer cut short (Erlang A's model). None when nobody abandoned (Erlang A = Erlang C)."""
+    return float(round(waited_s / abandoned) or 1) if abandoned else None
+
+
+def _row(acc: KpiSums, a: float, b: float, staffed_s: float, s: KpiSettings,
+         patience: float | None, gap: list[int]) -> dict[str, Any]:
+    """One interval's row. ``gap``: [Erlang C − Erlang A] of the queue's previous row, the
+    guess for this one's Erlang A search (only its speed depends on it); updated here."""
+    f = call_figures(acc, s)
+    span = b - a
+    cph = round(f["offered"] * 3600 / span, 3) if span > 0 else 0.0
+    out: dict[str, Any] = {**f, "calls_per_hour": cph}
+    erl: dict[str, Any] | None
+    need_c: int | None
+    need_a: int | None
+    if f["offered"] == 0:
+        erl = None
+        need_c = need_a = 0
+    elif f["answered"] == 0:
+        erl = None                        # no handle time seen: nothing to size on
+        need_c = need_a = None
+    else:
+        aht = round(acc.talk_sum / acc.answered, 1) or 0.1
+        erl = {"calls_per_hour": cph, "aht_s": aht, "patience_s": patience, "target": s.sl_target,
+               "within_s": s.threshold_s, "traffic_erlangs": round(cph * aht / 3600, 3)}
+        need_c = required(cph, aht, s.sl_target, s.threshold_s, None)
+        need_a = (required(cph, aht, s.sl_target, s.threshold_s, patience, need_c - gap[0] if need_c else None)
+                  if patience else need_c)
+        if need_c is not None and need_a is not None:
+            gap[0] = need_c - need_a
+    out.update({"erlang_inputs": erl, "required_erlang_c": need_c, "required_erlang_a": need_a,
+                "staffed": round(staffed_s / span, 2) if span > 0 else 0.0})
+    return out
+
+
+def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInterval], period: Period,
+                   s: KpiSettings, *, by: str = "half-hour", queue: str | None = None,
+                   tiers: Mapping[str, Sequence[str]] | None = None,
+                   patience_s: float | None = None) -> dict[str, Any]:
+    """The report as JSON-able data (docs/reports.md). ``records``: those that left in
+    ``period`` (of ``queue`` when given); ``intervals``: those overlapping it; ``tiers``: agent
+    -> the queues it has a tier in (site.yaml skills; None: every agent staffs every queue);
+    ``patience_s``: the callers' patience for Erlang A (None: estimated per queue)."""
+    cuts = buckets(period, by)
+    starts = [a.timestamp() for a, _ in cuts]
+    bounds = [(a.timestamp(), b.timestamp()) for a, b in cuts]
+    n = len(cuts)
+    # the call sums by queue and interval, each visit added once (KpiSums, hotline_tui/kpi.py);
+    # totals are merged from them. Waits and abandons per queue for the patience.
+    by_q: dict[str, list[KpiSums]] = defaultdict(lambda: [KpiSums() for _ in range(n)])
+    waited: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for r in records:
+        i = bisect.bisect_right(starts, r.left_at) - 1
+        if 0 <= i < n and r.left_at < bounds[i][1]:
+            by_q[r.queue][i].add(outcome_of(r), s)
+            w = waited[r.queue]
+            w[0] += max(r.wait_s, 0.0)
+            w[1] += r.outcome == "abandoned"
+    # staffed agent-seconds (busy or ready: occupancy's "staffed") by agent and interval
+    staffed: dict[str, list[float]] = defaultdict(lambda: [0.0] * n)
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    for iv in intervals:
+        if kind_of(iv) == "off":
+            continue
+        a, b = max(iv.started_at, lo), min(iv.ended_at, hi)
+        i = max(bisect.bisect_right(starts, a) - 1, 0)
+        row = staffed[iv.agent]
+        while a < b and i < n:
+            seg_end = min(b, bounds[i][1])
+            if seg_end > a:
+                row[i] += seg_end - a
+                a = seg_end
+            i += 1
+    queues = sorted(set(by_q) | ({q for qs in tiers.values() for q in qs} if tiers else set()))
+    if queue:
+        queues = [queue]
+
+    def staffed_in(q: str | None) -> list[float]:
+        tot = [0.0] * n
+        for agent, secs in staffed.items():
+            if q is None or tiers is None or q in tiers.get(agent, ()):
+                for i, x in enumerate(secs):
+                    tot[i] += x
+        return tot
+
+    def merged(cells: Sequence[KpiSums]) -> KpiSums:
+        acc = KpiSums()
+        for c in cells:
+            acc.merge(c)
+        return acc
+
+    out_q: dict[str, Any] = {}
+    every = [KpiSums() for _ in range(n)]
+    w_all = [0.0, 0]
+    for q in queues:
+        cells = by_q.get(q) or [KpiSums() for _ in range(n)]
+        wq = waited.get(q, [0.0, 0])
+        pat = patience_s if patience_s is not None else patience_of(wq[0], int(wq[1]))
+        st = staffed_in(q)
+        gap = [0]
+        rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(cells[i], *bounds[i], st[i], s, pat, gap)}
+                for i, (a, b) in enumerate(cuts)]
+        out_q[q] = {"patience_s": pat, "total": call_figures(merged(cells), s), "rows": rows}
+        for i, c in enumerate(cells):
+            every[i].merge(c)
+        w_all[0] += wq[0]
+        w_all[1] += wq[1]
+    pat_all = patience_s if patience_s is not None else patience_of(w_all[0], int(w_all[1]))
+    st_all = staffed_in(None) if not queue else staffed_in(queue)
+    gap_all = [0]
+    all_rows = [{"from": a.isoformat(), "to": b.isoformat(), **_row(every[i], *bounds[i], st_all[i], s, pat_all, gap_all)}
+                for i, (a, b) in enumerate(cuts)]
+    return {
+        "report": "queue-interval", "period": period.as_dict(), "by": by, "queue": queue,
+        "definitions": {
+            **definitions(s),
+            "required_agents": "hotline_tui/erlang.py staffing (as `hotline staffing`): the fewest agents whose predicted "
+                               "SL (answered within threshold ÷ offered) reaches the target, for the interval's calls per "
+                               "hour and AHT; Erlang A with the queue's patience",
+            "patience": "Σ wait of every visit ÷ abandoned visits (exponential patience, maximum likelihood), whole seconds; "
+                        "none when nobody abandoned (Erlang A = Erlang C)" if patience_s is None else "given (--patience)",
+            "staffed": "mean agents staffed (on a call, ringing, after-call work or ready) over the interval, among agents "
+                       + ("with a tier in the queue (site.yaml skills)" if tiers is not None else "of the site"),
+        },
+        "queues": out_q,
+        ALL: {"patience_s": pat_all, "total": call_figures(merged(every), s), "rows": all_rows},
+    }
