@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..calls_port import CallRecord
+from ..calls_port import TAKEN_BY_OUTCOME, CallRecord
 from ..kpi import CallOutcome, KpiFigures, KpiSettings, KpiSums
 
 #: Wait bands of the call-loss report: lower <= wait < upper seconds (None: no upper bound).
@@ -23,8 +23,9 @@ NOT_ANSWERED = ("timeout", "no_agent", "exit_key", "transferred")
 def outcome_of(r: CallRecord) -> CallOutcome:
     """The finished visit a record was written from (``hotline_tui.calls.record_of``, reversed).
     The record keeps talk only: after-call work is not recorded, so handle time here is talk."""
-    return CallOutcome(r.queue, r.joined_at, r.left_at, r.outcome == "answered", r.wait_s, r.talk_s,
-                       abandoned=r.outcome == "abandoned", agent=r.agent)
+    return CallOutcome(r.queue, r.joined_at, r.left_at, r.outcome in ("answered", "picked_up"), r.wait_s, r.talk_s,
+                       abandoned=r.outcome == "abandoned", agent=r.agent,
+                       taken=TAKEN_BY_OUTCOME.get(r.outcome, ""))
 
 
 def band_of(wait_s: float) -> str:
@@ -73,5 +74,5 @@ def call_figures(acc: KpiSums, s: KpiSettings, window: str = "report") -> dict[s
         "abandon_rate": rate(f.abandon_rate, f.abandoned - f.short_abandoned, f.offered - f.short_abandoned,
                              "(abandoned − short abandons) ÷ (offered − short abandons)"),
         "asa_s": rate(_r(f.asa_s, 2), round(acc.wait_sum, 3), f.answered, "Σ wait of answered ÷ answered (seconds)"),
-        "aht_s": rate(_r(f.aht_s, 2), round(acc.talk_sum, 3), f.answered, "Σ talk of answered ÷ answered (seconds)"),
+        "aht_s": rate(_r(f.aht_s, 2), round(acc.talk_sum, 3), acc.handled, "Σ talk of answered ÷ answered (those a supervisor picked up left out; seconds)"),
     }
