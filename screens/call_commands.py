@@ -21,8 +21,10 @@ from textual.dom import DOMNode
 from hotline_tui.live.views import AgentView, CallView, LiveSnapshot, WaitingCaller
 
 from . import supervise
+from .agents import AgentsScreen
 from .commands import Command
 from .context import ScreenContext
+from .waiting import WaitingScreen
 
 USAGE = {
     "pickup": "pickup [CALLER]", "movecaller": "movecaller QUEUE [CALLER]", "priority": "priority N [CALLER]",
@@ -60,10 +62,12 @@ def call_of(snap: LiveSnapshot, agent: AgentView) -> CallView | None:
 
 
 def _selected(node: DOMNode) -> object:
-    """What the screen shown has highlighted: a WaitingCaller, an agent row key (str), or None."""
+    """What the screen shown has highlighted: a WaitingCaller (waiting callers), an agent row
+    key (str, the agents table), or None (any other screen)."""
     screen = node.app.screen
-    current = getattr(screen, "current", None)
-    return current() if callable(current) else None
+    if isinstance(screen, (WaitingScreen, AgentsScreen)):
+        return screen.current()
+    return None
 
 
 def _who(c: WaitingCaller) -> str:

@@ -113,3 +113,12 @@ async def test_help_lists_the_call_commands(live_rig):
         await pilot.pause()
         text = app.screen.text
         assert "pickup|pu" in text and "movecaller|mc" in text and "hangup|hup" in text
+
+
+async def test_without_a_name_on_a_screen_with_no_row_of_callers_or_agents_nothing_is_asked(live_rig):
+    services, cc, store = live_rig
+    app = HotlineApp(services, start_screen="wallboard")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, services)
+        for line in (":pickup", ":hangup", ":transfer 1902", ":挂断 #999"):
+            assert await _asked(app, pilot, line) == "WallboardScreen", line
