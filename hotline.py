@@ -398,12 +398,16 @@ def build_switch(nodes: Sequence[NodeConfig], sink: Callable[[Event], None], *,
     return SwitchCluster(list(nodes), sink, rng=rng, agent_node=agent_node)
 
 
-def attach_switch(services: ConsoleServices, cluster: SwitchCluster, store: Store) -> None:
-    """Give the console ``cluster`` and the supervisor actions over it (audited in ``store``)."""
+def attach_switch(services: ConsoleServices, cluster: SwitchCluster, store: Store,
+                  sink: Callable[[Event], None] | None = None) -> None:
+    """Give the console ``cluster`` and the supervisor actions over it (audited in ``store``).
+    ``sink`` (the cluster's; default the live picture) hears which callers they take out of a
+    queue."""
     from hotline_tui.supervisor import Supervisor
 
     services.switch = cluster
-    services.supervisor = Supervisor(cluster, services.access, store.audit, services.clock)
+    sink = sink or (services.live.apply if services.live is not None else None)
+    services.supervisor = Supervisor(cluster, services.access, store.audit, services.clock, sink)
     services.supervisor.status_sinks.append(services.live.note_reason)   # the desk's not-ready reason (issue 16)
 
 
@@ -598,7 +602,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     else:
         cluster = build_switch([], sink, rng=random.Random(), live=live)
         services.mode = "embedded"
-    attach_switch(services, cluster, store)
+    attach_switch(services, cluster, store, sink)
 
     async def run_cluster() -> None:
         cluster.start()

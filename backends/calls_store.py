@@ -31,7 +31,11 @@ class SqlCallStore:
     def add_records(self, records: list[CallRecord]) -> int:
         if not records:
             return 0
-        conflict = "ON CONFLICT (node, member_uuid, joined_at, call_id) DO NOTHING"
+        # A visit is stored once; only an "abandoned" the switch reported gives way to what the
+        # console whose supervisor took the caller knows (docs/kpi.md "Taken by a supervisor").
+        conflict = ("ON CONFLICT (node, member_uuid, joined_at, call_id) DO UPDATE SET outcome = excluded.outcome,"
+                    " answered_at = excluded.answered_at, wait_s = excluded.wait_s"
+                    " WHERE call_records.outcome = 'abandoned' AND excluded.outcome IN ('picked_up', 'transferred')")
         sql = (f"INSERT INTO call_records ({', '.join(_REC)}) VALUES ({', '.join(':' + c for c in _REC)}) {conflict}")
         n = 0
         with self.db.tx():

@@ -42,7 +42,11 @@ _OUTCOME = {"BREAK_OUT": "abandoned", "TIMEOUT": "timeout", "NO_AGENT_TIMEOUT": 
 
 
 def record_of(o: CallOutcome, e: sw.MemberLeft) -> CallRecord:
-    if o.answered:
+    if o.taken == "picked_up":
+        outcome = "picked_up"          # answered by the supervisor (docs/kpi.md)
+    elif o.taken == "moved":
+        outcome = "transferred"        # left for another queue, offered again there
+    elif o.answered:
         outcome = "answered"
     else:
         outcome = _OUTCOME.get(e.cancel_reason, "abandoned" if o.abandoned else "cancelled")

@@ -18,6 +18,11 @@ from typing import Protocol
 from .audit import AuditEntry
 
 
+#: CallRecord.outcome of a visit a supervisor took out of the queue -> CallOutcome.taken
+#: (calls.record_of writes them, the rebuild and the reports read them; docs/kpi.md).
+TAKEN_BY_OUTCOME = {"picked_up": "picked_up", "transferred": "moved"}
+
+
 @dataclass(frozen=True)
 class CallRecord:
     member_uuid: str
@@ -29,7 +34,7 @@ class CallRecord:
     joined_at: float
     answered_at: float | None
     left_at: float
-    outcome: str             # answered | abandoned | timeout | no_agent | exit_key | transferred
+    outcome: str             # answered | abandoned | timeout | no_agent | exit_key | transferred | picked_up
     wait_s: float
     talk_s: float = 0.0
     #: The caller's call (the member's session uuid) and the switch's recording of it ("" when
@@ -116,8 +121,10 @@ class CallStore(Protocol):
     def add_records(self, records: list[CallRecord]) -> int:
         """Insert ``records`` in one transaction, ignoring ones already stored (same node,
         member uuid, join time and call id: INSERT … ON CONFLICT DO NOTHING, so any number of writers
-        count a visit once); return how many were new. Raises StoreUnavailable or StoreBusy,
-        DataRejected for a refused value. Blocks."""
+        count a visit once) — except that a stored ``abandoned`` is replaced by a ``picked_up`` or
+        ``transferred`` one (``TAKEN_BY_OUTCOME``: written by the console whose supervisor took the
+        caller, which knows better than a recorder that saw only BREAK_OUT); return how many were
+        new or replaced. Raises StoreUnavailable or StoreBusy, DataRejected for a refused value. Blocks."""
         ...
 
     def records(self, since: float, until: float | None = None, queue: str | None = None) -> list[CallRecord]:

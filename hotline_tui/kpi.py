@@ -52,6 +52,9 @@ class CallOutcome:
     abandoned: bool = False  # the caller hung up while waiting (CC-Cancel-Reason BREAK_OUT)
     agent: str = ""
     wrap_s: float = 0.0    # after-call work: the serving agent's wrap-up time, which mod_callcenter holds the agent for
+    # "" or how a supervisor took the caller out of the queue (issue 18, switch.CallerTaken):
+    # "picked_up" (answered, by the supervisor: no agent handle time) or "moved" (transferred)
+    taken: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,10 +135,14 @@ class KpiSums:
     """The running sums every call figure is made of, for one set of calls (a window, a bucket).
     Sums add and subtract, so windows can slide without keeping every call."""
 
-    __slots__ = ("offered", "answered", "abandoned", "short", "within", "ab_within", "short_within", "wait_sum", "talk_sum")
+    __slots__ = ("offered", "answered", "abandoned", "short", "within", "ab_within", "short_within", "wait_sum",
+                 "talk_sum", "handled")
 
     def __init__(self) -> None:
+        # handled: answered visits with a handle time (all but those a supervisor picked up,
+        # whose talk on the supervisor's phone the queue never sees): AHT's denominator
         self.offered = self.answered = self.abandoned = self.short = self.within = self.ab_within = self.short_within = 0
+        self.handled = 0
         self.wait_sum = self.talk_sum = 0.0
 
     def add(self, o: CallOutcome, s: KpiSettings) -> None:
@@ -143,8 +150,10 @@ class KpiSums:
         if o.answered:
             self.answered += 1
             self.wait_sum += o.wait_s
-            self.talk_sum += o.talk_s + o.wrap_s      # handle time = talk + after-call work
             self.within += o.wait_s <= s.threshold_s
+            if o.taken != "picked_up":
+                self.handled += 1
+                self.talk_sum += o.talk_s + o.wrap_s      # handle time = talk + after-call work
         elif o.abandoned:
             self.abandoned += 1
             short, within = o.wait_s < s.short_abandon_s, o.wait_s <= s.threshold_s
@@ -163,6 +172,7 @@ class KpiSums:
         self.short_within += sign * other.short_within
         self.wait_sum += sign * other.wait_sum
         self.talk_sum += sign * other.talk_sum
+        self.handled += sign * other.handled
 
     def figures(self, window: str, s: KpiSettings) -> KpiFigures:
         offered, answered, short = self.offered, self.answered, self.short
@@ -177,7 +187,7 @@ class KpiSums:
             abandoned_within=self.ab_within, answer_rate=_rate(answered, offered),
             abandon_rate=_rate(self.abandoned - short, offered - short),
             asa_s=_rate(self.wait_sum, answered) if answered else None,
-            aht_s=_rate(self.talk_sum, answered) if answered else None,
+            aht_s=_rate(self.talk_sum, self.handled) if self.handled else None,
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Union
+from typing import Awaitable, Callable, Collection, Iterable, Union
 
 from . import switch as sw
 from .access import Access, User
@@ -85,11 +85,30 @@ def _where(ref: sw.AgentRef, after: dict) -> dict:
 
 
 class Supervisor:
-    def __init__(self, port: sw.SwitchPort, access: Access, audit: AuditLog | None, clock: Clock):
-        self.port, self.access, self.audit, self.clock = port, access, audit, clock
+    """``sink``: the live picture's event sink (``LiveState.apply``, the recorder before it):
+    told with ``switch.CallerTaken`` which waiting callers a pick-up or a move takes out of
+    their queue, so the day's figures count them right (docs/kpi.md)."""
+
+    def __init__(self, port: sw.SwitchPort, access: Access, audit: AuditLog | None, clock: Clock,
+                 sink: Callable[[sw.CallerTaken], None] | None = None):
+        self.port, self.access, self.audit, self.clock, self.sink = port, access, audit, clock, sink
         #: Told (agent, status, reason) when the desk's own status change is taken by the switch, so
         #: the agent intervals carry the not-ready reason (``LiveState.note_reason``).
         self.status_sinks: list[Callable[[str, str, str], None]] = []
+
+    async def _take(self, session_uuid: str, node: str | None, how: str, action: Awaitable[None]) -> None:
+        """Run ``action`` (the transfer taking the waiting caller out of their queue), the live
+        picture told first (the switch's member-queue-end comes after it) and told again to
+        forget when it fails."""
+        def note(h: str) -> None:
+            if self.sink is not None:
+                self.sink(sw.CallerTaken(node or "", self.clock.now().timestamp(), session_uuid, h))
+        note(how)
+        try:
+            await action
+        except BaseException:
+            note("")
+            raise
 
     async def _audit(self, actor: User, action: str, subject: str, before, after, note: str = "",
                      subject_type: str = "agent") -> None:
@@ -172,7 +191,7 @@ class Supervisor:
         self.access.require(actor, "calls.control", "pick up a waiting caller")
         if not actor.contact:
             raise ValidationError(f"user {actor.name} has no phone (contact) in roles.yaml to pick up on")
-        await self.port.transfer(session_uuid, actor.contact, node=node)
+        await self._take(session_uuid, node, "picked_up", self.port.transfer(session_uuid, actor.contact, node=node))
         await self._audit(actor, "call.pick_up", session_uuid, {"queue": queue},
                           _where(sw.AgentRef("", node), {"to": actor.contact}), subject_type="call")
         return actor.contact
@@ -183,7 +202,7 @@ class Supervisor:
         (``uuid_transfer`` to the queue; the caller keeps their priority). Raises
         PermissionDenied, the port's errors. Audited as ``call.move``."""
         self.access.require(actor, "calls.control", "move a waiting caller")
-        await self.port.transfer(session_uuid, to_queue, node=node)
+        await self._take(session_uuid, node, "moved", self.port.transfer(session_uuid, to_queue, node=node))
         await self._audit(actor, "call.move", session_uuid, {"queue": queue},
                           _where(sw.AgentRef("", node), {"queue": to_queue}), subject_type="call")
 
@@ -195,7 +214,9 @@ class Supervisor:
         self.access.require(actor, "calls.control", "raise a caller's priority")
         if priority <= before:
             raise ValidationError(f"priority {priority} is not above the caller's {before}")
-        await self.port.set_caller_priority(session_uuid, queue, priority, node=node)
+        # queued again with the new score: the visit ends as a move into the same queue
+        await self._take(session_uuid, node, "moved",
+                         self.port.set_caller_priority(session_uuid, queue, priority, node=node))
         await self._audit(actor, "call.priority", session_uuid, {"priority": before, "queue": queue},
                           _where(sw.AgentRef("", node), {"priority": priority, "queue": queue}), subject_type="call")
 

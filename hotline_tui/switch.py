@@ -282,10 +282,27 @@ class Resynced:
     registrations: tuple[str, ...] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CallerTaken:
+    """Not from the switch: the hotline's own note that a supervisor is taking the waiting
+    caller on channel ``session_uuid`` out of their queue (issue 18), given to the event sink
+    just before the ``uuid_transfer``, so that the ``member-queue-end`` (Cancel, BREAK_OUT —
+    all mod_callcenter says) that follows is counted as what it was. ``how``: "picked_up" (to
+    the supervisor's phone: answered by the supervisor), "moved" (to another queue, or back
+    into the same one with a new priority: transferred, offered again there), or "" (the
+    transfer failed: forget the note). docs/kpi.md "Taken by a supervisor"."""
+
+    node: str
+    at: float
+    session_uuid: str
+    how: str = ""
+
+
 SwitchEvent = Union[
     AgentStatusChanged, AgentStateChanged, AgentOffered, MemberJoined, BridgeStarted, BridgeEnded,
     BridgeFailed, AgentMaxNoAnswer, MemberLeft, QueueCount, ChannelCreated, ChannelAnswered,
     ChannelBridged, ChannelHangup, Heartbeat, LinkUp, LinkDown, Resynced, PhoneRegistered, PhoneUnregistered,
+    CallerTaken,
 ]
 
 class EventSink(Protocol):

@@ -25,7 +25,7 @@ from hotline_tui.errors import HotlineError
 from hotline_tui.live.views import LiveSnapshot
 from hotline_tui.text import safe_logger, terminal_safe
 
-from . import supervise
+from . import call_commands, supervise
 from .agents import AgentsScreen
 from .base import LiveScreen, trust_text
 from .commands import SCREEN_KEYS, parse, seek_seconds
@@ -347,6 +347,8 @@ class HotlineApp(App):
             supervise.ask_status(self, self, list(cmd.agents), cmd.name, before=before)
         elif cmd.kind == "move":
             supervise.ask_move(self, self, list(cmd.agents), cmd.name)
+        elif cmd.kind == "call":       # pick up, move caller, priority, transfer, hang up (h17d)
+            call_commands.run(self, self, cmd)
         elif cmd.kind in ("pause", "resume") and self.services.replay is not None:
             self.services.replay.paused = cmd.kind == "pause"
         elif cmd.kind == "pause":

@@ -59,6 +59,17 @@ STATUSES = {"break": "On Break", "avail": "Available", "available": "Available",
             "小休": "On Break", "示忙": "On Break", "示闲": "Available", "签出": "Logged Out"}
 MOVES = ("move", "调入", "调整队列")
 LANGS = ("zh", "en")
+# -- h17d: the call actions of issue 18 (screens/call_commands.py does them) --------------------
+#: command word -> action; each asks what its key asks (docs/console.md "Call commands")
+CALL_ACTIONS = {
+    "pickup": "pickup", "pu": "pickup", "接起": "pickup", "代接": "pickup",
+    "movecaller": "movecaller", "mc": "movecaller", "转队列": "movecaller", "移队列": "movecaller",
+    "priority": "priority", "prio": "priority", "优先": "priority", "优先级": "priority",
+    "transfer": "transfer", "xfer": "transfer", "转接": "transfer",
+    "hangup": "hangup", "hup": "hangup", "挂断": "hangup", "强拆": "hangup",
+}
+#: how many arguments each call action needs at least (the rest name the caller / agent)
+CALL_ARGS = {"pickup": 0, "movecaller": 1, "priority": 1, "transfer": 1, "hangup": 0}
 # What the command palette offers besides the screens.
 PALETTE_COMMANDS = ("pause", "resume", "refresh 1", "refresh 2", "refresh 5", "lang zh", "lang en",
                     "seek -10m", "seek +10m")
@@ -67,7 +78,8 @@ PALETTE_COMMANDS = ("pause", "resume", "refresh 1", "refresh 2", "refresh 5", "l
 @dataclass(frozen=True)
 class Command:
     """One parsed line. ``kind``: go (``name`` a screen), status (``name`` the switch's status
-    word, ``agents``), move (``name`` the queue, ``agents``), pause, resume, refresh (``hz``),
+    word, ``agents``), move (``name`` the queue, ``agents``), call (``name`` a ``CALL_ACTIONS``
+    action, ``agents`` its arguments as typed), pause, resume, refresh (``hz``),
     lang (``name``), theme (``name``), seek (``name`` the offset or time), quit, help, or unknown (``line`` as typed)."""
 
     kind: str
@@ -92,6 +104,8 @@ def parse(line: str) -> Command | None:
         return Command("status", line, STATUSES[cmd], tuple(args))
     if cmd in MOVES and len(args) >= 2:
         return Command("move", line, args[0], tuple(args[1:]))
+    if cmd in CALL_ACTIONS and len(args) >= CALL_ARGS[CALL_ACTIONS[cmd]]:
+        return Command("call", line, CALL_ACTIONS[cmd], tuple(args))
     if cmd in ("pause", "resume", "help"):
         return Command(cmd, line)
     if cmd == "refresh" and args:

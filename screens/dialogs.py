@@ -101,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
 
     # The rows of keys that change something: a read-only console does not list them.
     ACTION_ROWS = frozenset({"help_tag", "help_agent", "help_listen", "help_queue", "help_ticket", "help_note",
-                             "help_flag", "help_desk", "help_desk_form", "help_desk_mywork"})
+                             "help_flag", "help_desk", "help_desk_form", "help_desk_mywork", "help_call_commands"})
 
     def __init__(self, tr: Callable[..., str], screen_keys: Sequence[str], *, readonly: bool = False):
         super().__init__()
@@ -123,7 +123,8 @@ class HelpScreen(ModalScreen[None]):
                 ("space", "help_tag"), ("a b o", "help_agent"), ("l w B", "help_listen"),
                 ("m", "help_queue"), ("u e E r v V c", "help_ticket"), ("n", "help_note"),
                 ("f", "help_flag"), ("ctrl+o ctrl+n", "help_desk"), ("ctrl+g ctrl+y", "help_desk_form"),
-                ("ctrl+f F5", "help_desk_mywork"), ("p < >", "help_replay"), ("q", "help_quit")]
+                ("ctrl+f F5", "help_desk_mywork"), ("p < >", "help_replay"), (":", "help_call_commands"),
+                ("q", "help_quit")]
         params = {"help_cmdline": {"commands": tr("help_commands")}, "help_escape": {"ms": ms}}
         t.append("\n")
         for k, key in rows:

@@ -426,6 +426,20 @@ KEY_LABELS.update({
     "more": "更多", "-1 min": "后退1分", "+1 min": "前进1分",
 })
 
+# -- h17d: the ':' call commands (screens/call_commands.py) -------------------------------------
+CATALOG.update({
+    "call_usage": ("用法：{usage}", "usage: {usage}"),
+    "call_no_target": ("{who}：没有选中的来电或坐席（{usage}）", "{who}: no caller or agent chosen ({usage})"),
+    "call_no_caller": ("没有排队来电 {who}（号码、编号前缀或 #序号）", "No waiting caller {who} (number, uuid prefix or #N)"),
+    "call_many_callers": ("{who} 对应 {n} 位排队来电：请写得更具体", "{who} matches {n} waiting callers: say more"),
+    "call_unknown_queue": ("没有队列 {queue}（有：{queues}）", "No queue {queue} (there are: {queues})"),
+    "help_call_commands": ("来电操作命令（与按键一样先确认）：pickup|接起 [来电] · movecaller|转队列 队列 [来电] · "
+                           "priority|优先 数值 [来电] · transfer|转接 目标 [坐席] · hangup|挂断 [来电|坐席]；"
+                           "来电 = 号码 / 编号前缀 / #序号，缺省为选中的行",
+                           "call commands (asked like their keys): pickup|pu [CALLER] · movecaller|mc QUEUE [CALLER] · "
+                           "priority|prio N [CALLER] · transfer|xfer DEST [AGENT] · hangup|hup [CALLER|AGENT]; "
+                           "CALLER = number / uuid prefix / #N, default the highlighted row"),
+})
 
 def key_label(lang: str, label: str) -> str:
     """The footer label for a key in ``lang``: the Chinese one when there is one, else as given."""

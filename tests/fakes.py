@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator
 
 from hotline_tui.audit import AuditEntry
 from hotline_tui.calls import CallbackTask, CallRecord, ShiftNote
-from hotline_tui.calls_port import AgentInterval
+from hotline_tui.calls_port import TAKEN_BY_OUTCOME, AgentInterval
 from hotline_tui.clock import SITE_TZ
 from hotline_tui.errors import ConflictError, NotFound, ValidationError
 from hotline_tui.kb.model import Article, ArticleVersion, Suggestion, Unanswered, article_from_snapshot
@@ -378,6 +378,12 @@ class FakeCallStore(_FakeTable):
                     have.add(key)
                     self.state["records"].append(r)
                     n += 1
+                elif r.outcome in TAKEN_BY_OUTCOME:     # a taken caller replaces "abandoned" (SqlCallStore)
+                    rows = self.state["records"]
+                    for i, old in enumerate(rows):
+                        if (old.node, old.member_uuid, old.joined_at, old.call_id) == key and old.outcome == "abandoned":
+                            rows[i] = dataclasses.replace(old, outcome=r.outcome, answered_at=r.answered_at, wait_s=r.wait_s)
+                            n += 1
             return n
 
     def records(self, since: float, until: float | None = None, queue: str | None = None) -> list[CallRecord]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from datetime import datetime, timedelta
 
-from ..calls_port import AgentInterval, CallRecord, CallStore
+from ..calls_port import TAKEN_BY_OUTCOME, AgentInterval, CallRecord, CallStore
 from ..clock import SITE_TZ
 from ..kpi import CallOutcome, KpiSettings
 from .state import LiveState
@@ -26,8 +26,9 @@ OFF_STATUSES = ("Logged Out", "On Break")
 def outcome_of(r: CallRecord) -> CallOutcome:
     """The finished visit ``r`` records, as the figures count it. Never blocks."""
     answered = r.outcome == "answered"
-    return CallOutcome(r.queue, r.joined_at, r.left_at, answered, r.wait_s, r.talk_s if answered else 0.0,
-                       abandoned=r.outcome == "abandoned", agent=r.agent, wrap_s=r.wrap_s if answered else 0.0)
+    return CallOutcome(r.queue, r.joined_at, r.left_at, answered or r.outcome == "picked_up", r.wait_s,
+                       r.talk_s if answered else 0.0, abandoned=r.outcome == "abandoned", agent=r.agent,
+                       wrap_s=r.wrap_s if answered else 0.0, taken=TAKEN_BY_OUTCOME.get(r.outcome, ""))
 
 
 def kind_of(iv: AgentInterval) -> str:

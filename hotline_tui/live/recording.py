@@ -19,7 +19,7 @@ _TYPES = {cls.__name__: cls for cls in (
     sw.BridgeFailed, sw.AgentMaxNoAnswer, sw.MemberLeft, sw.QueueCount, sw.ChannelCreated, sw.ChannelAnswered,
     sw.ChannelBridged, sw.ChannelHangup, sw.Heartbeat, sw.LinkUp, sw.LinkDown, sw.Resynced, sw.PhoneRegistered,
     sw.PhoneUnregistered, sw.AgentRow, sw.TierRow,
-    sw.MemberRow, sw.ChannelRow)}
+    sw.MemberRow, sw.ChannelRow, sw.CallerTaken)}
 
 
 def encode(event) -> dict:

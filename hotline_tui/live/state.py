@@ -100,6 +100,9 @@ class LiveState:
         # (no resync yet, or the switch would not list them): nothing is flagged for it then
         self.registered: dict[str, set[str]] = {}
         self.members: dict[str, _Member] = {}
+        # caller's channel (uuids are unique across nodes) -> "picked_up" | "moved": callers a supervisor is taking out of
+        # their queue (switch.CallerTaken); read by the member-queue-end that follows
+        self.taken: dict[str, str] = {}
         self.channels: dict[str, tuple[str, float]] = {}  # uuid -> (node, created)
         self.windows = QueueWindows(self.settings)     # call figures per queue, by time bucket
         self.history: deque[tuple[float, int]] = deque()   # (10 s bucket start, callers waiting), from events
@@ -125,6 +128,7 @@ class LiveState:
             sw.BridgeFailed: self._bridge_fail, sw.MemberLeft: self._left, sw.ChannelCreated: self._ch_create,
             sw.ChannelHangup: self._ch_hangup, sw.Heartbeat: self._heartbeat, sw.Resynced: self._resync,
             sw.PhoneRegistered: self._registered, sw.PhoneUnregistered: self._unregistered,
+            sw.CallerTaken: self._taken,
         }
 
     # -- applying events -------------------------------------------------------------------
@@ -270,6 +274,12 @@ class LiveState:
         if m is not None and m.state == "Trying":
             m.state = "Waiting"
 
+    def _taken(self, e: sw.CallerTaken):
+        if e.how:
+            self.taken[e.session_uuid] = e.how
+        else:
+            self.taken.pop(e.session_uuid, None)
+
     def _left(self, e: sw.MemberLeft):
         m = self.members.pop(e.member_uuid, None)
         if m is not None and m.state in ("Waiting", "Trying"):
@@ -283,12 +293,19 @@ class LiveState:
         answered = e.cause == "Terminated" and answered_at > 0
         agent = e.agent or (m.agent if m else "")
         served_by = self.agents.get((e.node, agent)) if answered else None
+        # A caller a supervisor took leaves with Cancel / BREAK_OUT like one who hung up
+        # (docs/kpi.md "Taken by a supervisor"): picked up is answered then, moved is neither.
+        taken = self.taken.pop(e.session_uuid, "") if e.session_uuid else ""
+        if answered or e.cancel_reason != "BREAK_OUT":
+            taken = ""
+        if taken == "picked_up":
+            answered, answered_at = True, left
         outcome = CallOutcome(
             e.queue, joined, left, answered,
             wait_s=max((answered_at if answered else left) - joined, 0.0),
             talk_s=max(left - answered_at, 0.0) if answered else 0.0,
-            abandoned=(not answered and e.cancel_reason == "BREAK_OUT"), agent=e.agent,
-            wrap_s=float(served_by.wrap_up) if served_by is not None else 0.0)
+            abandoned=(not answered and not taken and e.cancel_reason == "BREAK_OUT"), agent=e.agent,
+            wrap_s=float(served_by.wrap_up) if served_by is not None else 0.0, taken=taken)
         self.windows.add(outcome)
         for sink in self.sinks:
             sink(outcome, e)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..calls_port import CallRecord
+from ..calls_port import TAKEN_BY_OUTCOME, CallRecord
 from ..kpi import CallOutcome, KpiFigures, KpiSettings, KpiSums
 from ..live.rebuild import outcome_of as _rebuilt_outcome
 
@@ -74,5 +74,6 @@ def call_figures(acc: KpiSums, s: KpiSettings, window: str = "report") -> dict[s
         "abandon_rate": rate(f.abandon_rate, f.abandoned - f.short_abandoned, f.offered - f.short_abandoned,
                              "(abandoned − short abandons) ÷ (offered − short abandons)"),
         "asa_s": rate(_r(f.asa_s, 2), round(acc.wait_sum, 3), f.answered, "Σ wait of answered ÷ answered (seconds)"),
-        "aht_s": rate(_r(f.aht_s, 2), round(acc.talk_sum, 3), f.answered, "Σ (talk + wrap-up) of answered ÷ answered (seconds)"),
+        "aht_s": rate(_r(f.aht_s, 2), round(acc.talk_sum, 3), acc.handled,
+                      "Σ (talk + wrap-up) of answered ÷ answered (those a supervisor picked up left out; seconds)"),
     }

@@ -96,3 +96,22 @@ def test_shift_of_night_shift_belongs_to_the_day_it_started():
     assert shift_of(datetime(2026, 11, 23, 7, 59, tzinfo=SITE_TZ), s) == ("2026-11-23", "夜班")
     assert shift_of(datetime(2026, 11, 23, 8, 0, tzinfo=SITE_TZ), s) == ("2026-11-23", "早班")
     assert shift_of(datetime(2026, 11, 23, 23, 0, tzinfo=SITE_TZ), s) == ("2026-11-23", "中班")
+
+
+def test_a_taken_caller_replaces_an_abandoned_record_never_the_reverse(store):
+    # issue 18: a `hotline record` beside the console saw only BREAK_OUT and wrote "abandoned";
+    # the console whose supervisor picked the caller up writes "picked_up" for the same visit.
+    rec = CallRecorder(store.calls, KpiSettings())
+    e, moved = left("m1", "13800000001"), left("m2", "13800000002")
+    for ev in (e, moved):
+        rec(outcome(ev), ev)
+    rec.flush()
+    picked = CallOutcome(e.queue, e.joined_at, e.left_at, True, 40.0, taken="picked_up")
+    rec(picked, e)
+    rec(CallOutcome(moved.queue, moved.joined_at, moved.left_at, False, 40.0, taken="moved"), moved)
+    rec.flush()
+    rec(outcome(e), e)                                     # an abandoned written later changes nothing
+    rec.flush()
+    rows = {r.member_uuid: r for r in store.calls.records(T - 1)}
+    assert len(rows) == 2 and rows["m1"].outcome == "picked_up" and rows["m1"].answered_at == T + 40
+    assert rows["m2"].outcome == "transferred"
