@@ -6,18 +6,7 @@ import pytest
 from hotline_tui.errors import ConfigError
 from hotline_tui.kb.factory import load_synonyms
 from hotline_tui.kb.query import W_SPOKEN, Synonyms, plan
-from hotline_tui.kb.terms import term_pinyin
-from hotline_tui.kb.vocab import Vocabulary, VocabRow
-
-
-def vocab(*words, articles=10):
-    v = Vocabulary()
-    rows = []
-    for w in words:
-        for t in ([w[i:i + 2] for i in range(len(w) - 1)] + list(w)):
-            rows.append(VocabRow(t, 2, 1, term_pinyin(t)))
-    v.update(rows, articles, 1)
-    return v
+from tests.unit.test_kb_search import vocab
 
 
 SPOKEN = Synonyms([["社保", "社会保险"]], {"老板不给钱": "拖欠工资", "老板": "单位", "没电": "停电",
