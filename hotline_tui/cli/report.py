@@ -26,6 +26,7 @@ from ..reports import handover as ho
 from ..reports.period import BY, Period, free_period, shift_at, shift_named
 from ..reports.ports import Signoff
 from ..reports.render import FORMS
+from . import ranges
 from ..tickets.factory import ticket_service
 from .common import as_option, one_line_errors, wiring
 from .report_txt import to_txt
@@ -303,7 +304,7 @@ def _tiers(config_dir) -> dict[str, list[str]] | None:
 @_options
 @click.option("--by", type=click.Choice(list(BY)), default="half-hour", show_default=True)
 @click.option("--queue", help="One queue only.")
-@click.option("--patience", type=click.FloatRange(min=0, min_open=True),
+@click.option("--patience", type=ranges.POSITIVE_SECONDS,
               help="Callers' mean patience for Erlang A, seconds (default: estimated per queue from the record).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
 @as_option
