@@ -210,6 +210,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help_escape": ("离开筛选框、关闭对话框（{ms} 毫秒后生效，ESCDELAY 可调）",
                     "leave a filter box, close a dialog (acts after {ms} ms; ESCDELAY sets it)"),
     "help_quit": ("退出", "quit"),
+    # slow links (screens/lite.py)
+    "lite_on": ("精简模式", "lite"),
+    "out_rate": ("输出 {rate}", "out {rate}"),
+    "lite_auto": ("线路慢（{reason}）：已切换到精简模式", "slow link ({reason}): lite mode on"),
+    "lite_back-pressure": ("终端写出受阻", "output back-pressure"),
+    "lite_link": ("超过 HOTLINE_LINK_KBPS 的一半", "over half of HOTLINE_LINK_KBPS"),
 }
 
 
