@@ -160,10 +160,18 @@ class HotlineApp(App):
         colours. Key presses still repaint at once (Textual draws a change when it happens)."""
         self.lite.on = True
         self.animation_level = "none"
+        cells = getattr(self._driver, "cells", None)
+        if cells is not None:
+            cells.on = True       # only the cells that changed reach the terminal
         if LITE_THEME in self.available_themes:
             self.theme = LITE_THEME
         self.set_rate(self.refresh_hz)
         self._no_blink()
+
+    def on_resize(self) -> None:
+        cells = getattr(self._driver, "cells", None)
+        if cells is not None:
+            cells.stale = True    # the next frame is drawn whole
 
     def _no_blink(self) -> None:
         from textual.widgets import Input

@@ -13,7 +13,8 @@ Terminals that speak the kitty keyboard protocol send Esc unambiguously and neve
 
 It also counts what it writes: the writer thread's file is a ``CountingOutput``
 (``screens/byte_meter.py``), the trust line's bytes-per-second figure and the lean mode's
-back-pressure signal.
+back-pressure signal; in lean mode each frame is cut down to the cells that changed first
+(``screens/cell_diff.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
 from .byte_meter import CountingOutput
+from .cell_diff import DiffingOutput
 
 IDLE_POLL = 0.1          # s: how often the thread looks at exit_event when no key comes
 DEFAULT_ESCDELAY_MS = 25
@@ -60,9 +62,11 @@ class QuickEscapeDriver(LinuxDriver):
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
-        # LinuxDriver hands self._file to its WriterThread when application mode starts
+        # LinuxDriver hands self._file to its WriterThread when application mode starts:
+        # frames go through the lean mode's cell diff (off until lite), then are counted
         self.meter = CountingOutput(self._file)
-        self._file = self.meter
+        self.cells = DiffingOutput(self.meter)
+        self._file = self.cells
 
     def run_input_thread(self) -> None:
         """Read the terminal until exit_event is set; blocks (it is the input thread's body)."""
