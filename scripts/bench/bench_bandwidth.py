@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[()][0-9A-Za-z]|\x1b[=>78MDEc]")
 LINK_BPS = 64_000 / 8            # 64 kbit/s
+WIDE_SGR = re.compile(rb"\x1b\[[0-9;]*[34]8;[25];")
 
 
 def plain(data: bytes) -> str:
@@ -258,8 +259,10 @@ class Agent:
         return "".join(self.rng.choice(string.ascii_lowercase) for _ in range(n))
 
     def run(self) -> None:
+        first = True
         while time.monotonic() < self.until:
-            start = self.con.offset()
+            # the first call may already be on the desk in its first paint
+            start, first = (0 if first else self.con.offset()), False
             if not self.wait(lambda s: "On a call with" in s, timeout=60, start=start):
                 self.stalls += 1
                 self.key(b"\x1b")
@@ -312,18 +315,22 @@ def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes
     t0 = time.monotonic()
     until = t0 + minutes * 60
     agent = None
-    if screen == "desk":
-        agent = Agent(con, port, random.Random(seed), until, timeout=10.0 if throttle else 5.0)
-        agent.run()
-    left = until - time.monotonic()
-    if left > 0:
-        time.sleep(left)
-    t1 = time.monotonic()
-    sent = con.bytes_between(t0, t1)
-    con.stop()
+    try:
+        if screen == "desk":
+            agent = Agent(con, port, random.Random(seed), until, timeout=10.0 if throttle else 5.0)
+            agent.run()
+        left = until - time.monotonic()
+        if left > 0:
+            time.sleep(left)
+        t1 = time.monotonic()
+        sent = con.bytes_between(t0, t1)
+        with con.cond:   # colours beyond the 16 (256-colour or 24-bit SGR) anywhere in the run
+            wide_colour = len(WIDE_SGR.findall(bytes(con.raw)))
+    finally:
+        con.stop()
     out = {"run": name, "screen": screen, "lite": lite, "size": f"{cols}x{rows}", "throttle_bps": throttle,
            "seconds": round(t1 - t0, 1), "bytes": sent, "avg_bytes_per_s": round(sent / (t1 - t0), 1),
-           "first_paint_s": round(first_paint_s, 2), "first_paint_bytes": first_bytes,
+           "first_paint_s": round(first_paint_s, 2), "first_paint_bytes": first_bytes, "sgr_beyond_16": wide_colour,
            "load1_before": round(la0, 2), "load1_after": round(load1(), 2)}
     if agent is not None:
         ms = sorted(p for p in agent.presses if p is not None)
