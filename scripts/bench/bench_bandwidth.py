@@ -11,8 +11,8 @@ every run. A seeded SQLite store (demo tickets and knowledge base) in a temp dir
   switch's event socket), wrap-up runs out and the next call comes; every third call the agent
   goes not ready (``F3`` + a reason) for a few seconds and ready again (``F2``);
 - the wallboard, lite and default, at 80x24 and at 160x48 (a wall screen: no keys);
-- the desk, lite, with its output read through a throttle of 64 kbit/s (8,000 bytes/s: the pty
-  fills and the console's writes wait, as on a thin link), the same stretch.
+- the desk, lite and then default, with its output read through a throttle of 64 kbit/s (8,000
+  bytes/s: the pty fills and the console's writes wait, as on a thin link), the same stretch.
 
 Per run: bytes written after the first paint / seconds (the average), the first paint's time
 (spawn to the first frame that shows the screen) and bytes; on the desk, every typed character
@@ -409,6 +409,7 @@ RUNS = [  # name, screen, lite, cols, rows, throttled
     ("wallboard-lite-160x48", "wallboard", True, 160, 48, False),
     ("wallboard-default-160x48", "wallboard", False, 160, 48, False),
     ("desk-lite-64k", "desk", True, 80, 24, True),
+    ("desk-default-64k", "desk", False, 80, 24, True),
 ]
 
 
