@@ -168,6 +168,19 @@ class HotlineApp(App):
         self.set_rate(self.refresh_hz)
         self._no_blink()
 
+    def get_line_filters(self):
+        """Under NO_COLOR Textual greys every colour (Monochrome); the lean mode's ANSI colours
+        grey to black on black on a 16-colour terminal, so lean drops colour instead (NoColor:
+        the terminal's own foreground and background, bold, dim and reverse kept)."""
+        filters = super().get_line_filters()
+        if self.no_color and self.lite.on:
+            from textual.filter import Monochrome, NoColor
+
+            if not hasattr(self, "_no_colour"):
+                self._no_colour = NoColor()
+            return [self._no_colour if isinstance(f, Monochrome) else f for f in filters]
+        return filters
+
     def on_resize(self) -> None:
         cells = getattr(self._driver, "cells", None)
         if cells is not None:

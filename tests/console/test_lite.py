@@ -90,3 +90,17 @@ async def test_back_pressure_switches_lite_on_by_itself(db_copy):
         assert app.lite.reason == "back-pressure" and app.refresh_hz <= LITE_MAX_HZ
         assert app.animation_level == "none"
     store.close()
+
+
+async def test_no_color_in_lite_drops_colour_instead_of_greying_the_ansi_theme(db_copy, monkeypatch):
+    from textual.filter import Monochrome, NoColor
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    services, _cc, store = build(db_copy)
+    app = HotlineApp(services, lite=LiteMode(on=True, reason="--lite", auto=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        filters = app.get_line_filters()
+        assert any(isinstance(f, NoColor) for f in filters)
+        assert not any(isinstance(f, Monochrome) for f in filters)    # grey ANSI colours: black on black
+    store.close()
