@@ -206,8 +206,9 @@ class HotlineApp(App):
                 self.notify(self.tr("lite_auto", reason=self.tr(f"lite_{reason}")), timeout=8)
         if self.lite.on:
             self._no_blink()
-        if self.refresh_hz < 1 and not self.paused:
-            self.refresh_now(reuse=True)
+        screen = self.screen if self.screen_stack else None
+        if self.refresh_hz < 1 and self.last_snapshot is not None and isinstance(screen, LiveScreen) and screen.ready:
+            self._show_trust(screen, self.last_snapshot)    # the figure each second; the picture at its rate
 
     async def _guard(self, start) -> None:
         try:
@@ -265,9 +266,12 @@ class HotlineApp(App):
             self.last_refresh_ms = (time.perf_counter() - t0) * 1000
         al = alerts(snap, self.services.settings, self.services.nodes(), tickets_yellow=self.ticket_counts[0],
                     tickets_red=self.ticket_counts[1], queue_names=self.services.queue_names)
+        self._show_trust(screen, snap)
+        screen.show(snap, al)
+
+    def _show_trust(self, screen: LiveScreen, snap: LiveSnapshot) -> None:
         screen.update_trust(trust_text(self.services, self.tr, snap, paused=self.paused, refresh_hz=self.refresh_hz,
                                        replay_speed=self.replay_speed, out_bps=self.out_bps, lite=self.lite.on))
-        screen.show(snap, al)
 
     def action_refresh_now(self) -> None:
         self.last_snapshot = None if self.paused else self.last_snapshot

@@ -104,3 +104,18 @@ async def test_no_color_in_lite_drops_colour_instead_of_greying_the_ansi_theme(d
         assert any(isinstance(f, NoColor) for f in filters)
         assert not any(isinstance(f, Monochrome) for f in filters)    # grey ANSI colours: black on black
     store.close()
+
+
+async def test_below_one_repaint_a_second_the_output_figure_still_moves_each_second(db_copy):
+    services, _cc, store = build(db_copy)
+    services.refresh_hz = 0.1                 # one timed repaint every ten seconds
+    app = HotlineApp(services)
+    app.meter = meter = counting()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+
+        def fed_and_shown() -> bool:
+            meter.write("x" * 500)
+            return "out " in trust(app)
+        await wait_until(pilot, fed_and_shown, "the output figure before the next timed repaint", timeout=5)
+    store.close()
