@@ -292,6 +292,11 @@ class Agent:
     def wait(self, pred, timeout: float = 20.0) -> bool:
         return self.con.wait_screen(pred, timeout)
 
+    def stalled(self, what: str) -> None:
+        """A wait ran out: counted, and the screen as the terminal shows it goes to stderr."""
+        self.stalls += 1
+        print(f"stall: {what}\n" + self.con.shown(), file=sys.stderr, flush=True)
+
     def key(self, k: bytes, pause: tuple[float, float] = (0.3, 0.8)) -> None:
         self.con.send(k)
         time.sleep(self.rng.uniform(*pause))
@@ -316,7 +321,7 @@ class Agent:
     def run(self) -> None:
         while time.monotonic() < self.until:
             if not self.wait(lambda s: "On a call with" in s, timeout=60):
-                self.stalls += 1
+                self.stalled("no call in 60 s")
                 self.key(b"\x1b")
                 self.con.send(b"\x1bOQ")            # F2: ready, in case the agent is not
                 continue
@@ -333,7 +338,7 @@ class Agent:
             if done is not None:
                 self.tickets += 1
             else:
-                self.stalls += 1
+                self.stalled("no 'Registered ticket' in 20 s")
             self.key(b"\x1b")
             if time.monotonic() >= self.until:
                 break
