@@ -327,6 +327,7 @@ class Agent:
                 continue
             self.calls += 1
             time.sleep(self.rng.uniform(1, 2))      # the caller says what they want
+            self.key(b"\x1b")                        # leave whatever box has the focus (after F2: the phone)
             self.key(b"/")                           # search the knowledge base beside the form
             self.type_timed(self.rng.choice(["shebao", "gongjijin", "ludeng", "yibao", "hukou"]), "search")
             self.searches += 1
