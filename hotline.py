@@ -625,10 +625,11 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
 @click.option("--seed", default=12345, show_default=True, type=ranges.SEED, help="Simulator seed (embedded default only).")
 @click.option("--lang", "console_lang", type=click.Choice(["zh", "en"]), help="UI language (default: config, then locale).")
 @click.option("--as", "console_user", help="Acting user (default: the config's default user).")
+@click.option("--lite", is_flag=True, help="Lean mode for slow links (also HOTLINE_LITE=1; docs/console.md).")
 @click.pass_obj
 def console(w: Wiring, config: str | None, readonly: bool, replay: str | None, speed: float, record: str | None,
             refresh_hz: float | None, start_screen: str, seed: int, console_lang: str | None,
-            console_user: str | None) -> None:
+            console_user: str | None, lite: bool = False) -> None:
     """Open the supervisor console (default: embedded SQLite store + built-in switch simulator)."""
     from hotline_tui.cli.common import one_line_errors
 
@@ -637,11 +638,16 @@ def console(w: Wiring, config: str | None, readonly: bool, replay: str | None, s
 
     @one_line_errors
     def run() -> None:
+        import os
+
+        from screens.lite import lite_mode
+
+        lean = lite_mode(lite, os.environ)     # a bad HOTLINE_LITE: one line, before anything opens
         services = build_console(w, config=config, readonly=readonly, replay=replay, speed=speed, record=record,
                                  refresh_hz=refresh_hz, seed=seed, echo=lambda s: click.echo(s, err=True))
         from screens.app import HotlineApp
 
-        app = HotlineApp(services, replay_speed=speed, start_screen=start_screen)
+        app = HotlineApp(services, replay_speed=speed, start_screen=start_screen, lite=lean)
         quiet_collector()
         app.run()
     run()

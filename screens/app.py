@@ -28,6 +28,7 @@ from hotline_tui.text import safe_logger, terminal_safe
 from . import call_commands, supervise
 from .agents import AgentsScreen
 from .base import LiveScreen, trust_text
+from .byte_meter import CountingOutput, RateSampler
 from .commands import SCREEN_KEYS, parse, seek_seconds
 from .context import Severity
 from .desk import DeskScreen
@@ -36,6 +37,7 @@ from .engineer import EngineerScreen
 from .handover import HandoverScreen
 from .i18n import key_label, strings
 from .knowledge import KnowledgeScreen
+from .lite import LITE_THEME, LiteMode
 from .palette import KeysProvider, ScreensProvider
 from .tickets import TicketsScreen
 from .waiting import WaitingScreen
@@ -82,11 +84,16 @@ class HotlineApp(App):
     ]
     THEMES = ("textual-dark", "nord", "gruvbox", "textual-light", "monokai")
 
-    def __init__(self, services: ConsoleServices, *, replay_speed: float = 1.0, start_screen: str = "wallboard"):
+    def __init__(self, services: ConsoleServices, *, replay_speed: float = 1.0, start_screen: str = "wallboard",
+                 lite: LiteMode | None = None):
         super().__init__()
         self.services = services
         self._tr = strings(services.lang)
-        self.refresh_hz = max(min(services.refresh_hz, 10.0), 0.1)
+        self.lite = lite if lite is not None else LiteMode(auto=False)   # screens/lite.py: when and why
+        self.meter: CountingOutput | None = None     # the terminal output's byte count (the driver's)
+        self._rate: RateSampler | None = None
+        self.out_bps: float | None = None            # bytes/s written last second (the trust line)
+        self.refresh_hz = self.lite.cap(max(min(services.refresh_hz, 10.0), 0.1))
         self.paused = False
         self.replay_speed = replay_speed
         self.start_screen = start_screen
@@ -151,7 +158,68 @@ class HotlineApp(App):
             self._tasks.append(asyncio.create_task(self._guard(start)))
         self._timer = self.set_interval(1 / self.refresh_hz, self.refresh_now)
         self.set_interval(2.0, self._periodic)
+        if self.meter is None:
+            self.meter = getattr(self._driver, "meter", None)
+        if self.lite.on:
+            self.go_lite()
+        self.set_interval(1.0, self._each_second)
         self.push_screen(self.start_screen)
+
+    # -- slow links (screens/lite.py, screens/byte_meter.py) --------------------------------
+    def go_lite(self) -> None:
+        """Lean mode: no animation, at most one timed repaint a second, the terminal's own 16
+        colours. Key presses still repaint at once (Textual draws a change when it happens)."""
+        self.lite.on = True
+        self.animation_level = "none"
+        cells = getattr(self._driver, "cells", None)
+        if cells is not None:
+            cells.on = True       # only the cells that changed reach the terminal
+        if LITE_THEME in self.available_themes:
+            self.theme = LITE_THEME
+        self.set_rate(self.refresh_hz)
+        self._no_blink()
+
+    def get_line_filters(self):
+        """Under NO_COLOR Textual greys every colour (Monochrome); the lean mode's ANSI colours
+        grey to black on black on a 16-colour terminal, so lean drops colour instead (NoColor:
+        the terminal's own foreground and background, bold, dim and reverse kept)."""
+        filters = super().get_line_filters()
+        if self.no_color and self.lite.on:
+            from textual.filter import Monochrome, NoColor
+
+            if not hasattr(self, "_no_colour"):
+                self._no_colour = NoColor()
+            return [self._no_colour if isinstance(f, Monochrome) else f for f in filters]
+        return filters
+
+    def on_resize(self) -> None:
+        cells = getattr(self._driver, "cells", None)
+        if cells is not None:
+            cells.stale = True    # the next frame is drawn whole
+
+    def _no_blink(self) -> None:
+        from textual.widgets import Input
+
+        for w in self.screen_stack[-1].query(Input) if self.screen_stack else ():
+            if w.cursor_blink:      # a blinking cursor repaints its input twice a second
+                w.cursor_blink = False
+
+    def _each_second(self) -> None:
+        """The output figure, the lean mode's watch, and (below 1 Hz) the trust line."""
+        if self.meter is not None:
+            if self._rate is None:
+                self._rate = RateSampler(self.meter)
+            rate = self._rate.sample()
+            self.out_bps = rate.bytes_per_s
+            reason = self.lite.watch(rate)
+            if reason is not None:
+                self.go_lite()
+                self.notify(self.tr("lite_auto", reason=self.tr(f"lite_{reason}")), timeout=8)
+        if self.lite.on:
+            self._no_blink()
+        screen = self.screen if self.screen_stack else None
+        if self.refresh_hz < 1 and self.last_snapshot is not None and isinstance(screen, LiveScreen) and screen.ready:
+            self._show_trust(screen, self.last_snapshot)    # the figure each second; the picture at its rate
 
     async def _guard(self, start) -> None:
         try:
@@ -210,9 +278,12 @@ class HotlineApp(App):
         al = alerts(snap, self.services.settings, self.services.nodes(), tickets_yellow=self.ticket_counts[0],
                     tickets_red=self.ticket_counts[1], queue_names=self.services.queue_names)
         self._tell_replay_end()
-        screen.update_trust(trust_text(self.services, self.tr, snap, paused=self.paused, refresh_hz=self.refresh_hz,
-                                       replay_speed=self.replay_speed))
+        self._show_trust(screen, snap)
         screen.show(snap, al)
+
+    def _show_trust(self, screen: LiveScreen, snap: LiveSnapshot) -> None:
+        screen.update_trust(trust_text(self.services, self.tr, snap, paused=self.paused, refresh_hz=self.refresh_hz,
+                                       replay_speed=self.replay_speed, out_bps=self.out_bps, lite=self.lite.on))
 
     def action_refresh_now(self) -> None:
         self.last_snapshot = None if self.paused else self.last_snapshot
@@ -256,7 +327,7 @@ class HotlineApp(App):
         self.set_rate(self.refresh_hz * factor)
 
     def set_rate(self, hz: float) -> None:
-        self.refresh_hz = max(min(hz, 10.0), 0.1)
+        self.refresh_hz = self.lite.cap(max(min(hz, 10.0), 0.1))
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_interval(1 / self.refresh_hz, self.refresh_now)

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from hotline_tui.console import ConsoleServices
 from hotline_tui.live.views import LiveSnapshot
 
+from .byte_meter import fmt_rate
 from .context import ScreenContext
 from .fmt import fmt_duration
 from .footer import KeyFooter
@@ -73,14 +74,17 @@ class LiveScreen(Screen):
         pass
 
     def update_trust(self, text: Text) -> None:
+        if text == getattr(self, "_trust_shown", None):
+            return      # the same line again: no repaint, no bytes on the link
+        self._trust_shown = text
         for w in self.query(TrustLine):
             w.update(text)
 
 
 def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused: bool, refresh_hz: float,
-               replay_speed: float) -> Text:
-    """Mode · each link's health · data age · refresh · a provisional calendar year · user: what
-    tells you to trust the screen."""
+               replay_speed: float, out_bps: float | None = None, lite: bool = False) -> Text:
+    """Mode · each link's health · data age · refresh (lean mode, the terminal output's bytes per
+    second when measured) · a provisional calendar year · user: what tells you to trust the screen."""
     s = services
     t = Text()
     mode = {"replay": tr("replay", speed=f"{replay_speed:g}")}.get(s.mode, "")
@@ -110,6 +114,10 @@ def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused
         t.append(tr("paused"), style="reverse yellow")
     else:
         t.append(tr("refresh_every", hz=f"{refresh_hz:g}"), style="dim")
+    if lite:
+        t.append("  " + tr("lite_on"), style="dim")
+    if out_bps is not None:     # what the console costs the link (screens/byte_meter.py)
+        t.append("  " + tr("out_rate", rate=fmt_rate(out_bps)), style="dim")
     if s.recording:
         t.append("  ● " + tr("recording"), style="red")
     if s.readonly:

@@ -363,6 +363,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "qa_fatal_prompt": ("致命项代码 (再次输入取消): {codes}", "Fatal check code (again to clear): {codes}"),
     "qa_fatal_unknown": ("没有致命项 {code}", "No fatal check {code}"),
     "qa_submitted": ("质检 {id} 已提交: {score} 分", "Evaluation {id} submitted: {score}"),
+    # slow links (screens/lite.py)
+    "lite_on": ("精简模式", "lite"),
+    "out_rate": ("输出 {rate}", "out {rate}"),
+    "lite_auto": ("线路慢（{reason}）：已切换到精简模式", "slow link ({reason}): lite mode on"),
+    "lite_back-pressure": ("终端写出受阻", "output back-pressure"),
+    "lite_link": ("超过 HOTLINE_LINK_KBPS 的一半", "over half of HOTLINE_LINK_KBPS"),
 }
 
 

@@ -10,6 +10,11 @@ it arrives in one read even over SSH (tmux 3.5 waits 10 ms). A link that splits 
 raise it: ESCDELAY=100 (milliseconds), as for any curses program.
 
 Terminals that speak the kitty keyboard protocol send Esc unambiguously and never wait.
+
+It also counts what it writes: the writer thread's file is a ``CountingOutput``
+(``screens/byte_meter.py``), the trust line's bytes-per-second figure and the lean mode's
+back-pressure signal; in lean mode each frame is cut down to the cells that changed first
+(``screens/cell_diff.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+
+from .byte_meter import CountingOutput
+from .cell_diff import DiffingOutput
 
 IDLE_POLL = 0.1          # s: how often the thread looks at exit_event when no key comes
 DEFAULT_ESCDELAY_MS = 25
@@ -49,7 +57,16 @@ def poll_timeout(deadline: float | None, now: float, idle: float = IDLE_POLL) ->
 
 
 class QuickEscapeDriver(LinuxDriver):
-    """Textual's LinuxDriver, with an input loop that wakes at the parser's deadline."""
+    """Textual's LinuxDriver, with an input loop that wakes at the parser's deadline and a
+    byte count of its output (``meter``)."""
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        # LinuxDriver hands self._file to its WriterThread when application mode starts:
+        # frames go through the lean mode's cell diff (off until lite), then are counted
+        self.meter = CountingOutput(self._file)
+        self.cells = DiffingOutput(self.meter)
+        self._file = self.cells
 
     def run_input_thread(self) -> None:
         """Read the terminal until exit_event is set; blocks (it is the input thread's body)."""
