@@ -19,7 +19,7 @@ from hotline_tui.config import DEMO_DIR
 from hotline_tui.demo.tickets import seed_tickets
 
 from .test_console_tmux import ROOT, tmux, wait_for  # noqa: F401 - tmux is a fixture
-from .test_desk_tmux import me_line, sim  # noqa: F401 - sim is a fixture
+from .test_agent_day_tmux import me_line, sim  # noqa: F401 - sim is a fixture
 
 pytestmark = pytest.mark.e2e
 
