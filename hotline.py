@@ -284,7 +284,8 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         notes=HandoverNotes(store.calls, access, clock, settings),
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
-        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir))
+        store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir),
+        feed=store.feed)
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     return services

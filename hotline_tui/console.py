@@ -23,6 +23,7 @@ from .live.replay import ReplayPlayer
 from .live.state import LiveState
 from .config_schema import CallerClassNote, NotReadyReason
 from .desk import DeskService
+from .feed import TicketFeed
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
 from .supervisor import DEFAULT_NOT_READY_REASONS, Supervisor
@@ -74,6 +75,7 @@ class ConsoleServices:
     desk: DeskService | None = None   # the agent desk's "my work" (issue 17)
     class_notes: dict[str, CallerClassNote] = field(default_factory=dict)   # desk.yaml caller_classes
     replay: ReplayPlayer | None = None   # a replay's player: its recorded time, pause, seek, end
+    feed: TicketFeed | None = None    # the ticket change feed the console follows (issue 21)
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []
