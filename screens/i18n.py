@@ -371,3 +371,17 @@ def strings(lang: str) -> Callable[..., str]:
         return text.format(**kw) if kw else text
 
     return tr
+
+
+# -- issue 21 (h21b): the board's per-node breakdown and the shared-database drift warnings ----
+CATALOG.update({
+    "node_health": ("健康", "Health"),
+    "health_ok": ("正常", "ok"),
+    "health_silent": ("无心跳", "silent"),
+    "health_reconnecting": ("重连中", "reconnecting"),
+    "health_down": ("断开", "down"),
+    "heartbeat": ("心跳", "Heartbeat"),
+    "events_s": ("事件/秒", "Events/s"),
+    "agents_in": ("签入", "Signed in"),
+    "nodes_title": ("节点 ({n})", "Nodes ({n})"),
+})
