@@ -38,7 +38,7 @@ TOPICS = [("general", "综合咨询", "General", 330, 200, "longest-idle-agent")
           ("foreign", "外语服务", "Foreign language", 16, 240, "ring-all")]
 TEAMS = 7                  # per node, 20 agents each: 140 agents a node
 TEAM_SIZE = 20
-FIRST_ID = 1001
+FIRST_ID = 10001          # five-digit agent ids: 10001-11400
 PORT0 = 18021
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲鹏浩宇欣怡悦琳婷雪慧颖倩晶斌凯佳蕾"
