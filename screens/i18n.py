@@ -383,5 +383,5 @@ CATALOG.update({
     "heartbeat": ("心跳", "Heartbeat"),
     "events_s": ("事件/秒", "Events/s"),
     "agents_in": ("签入", "Signed in"),
-    "nodes_title": ("节点 ({n})", "Nodes ({n})"),
+    "nodes_connected": ("{up}/{n} 个节点已连接", "{up}/{n} nodes connected"),
 })

@@ -76,3 +76,21 @@ async def test_the_board_shows_each_node_and_its_health(tmp_path):
         for s in servers:
             await s.close()
         store.close()
+
+
+def test_the_trust_line_counts_many_nodes_and_names_the_ones_not_connected(tmp_path):
+    from hotline_tui import switch as sw
+    from screens.base import trust_text
+    from screens.i18n import strings
+
+    store = build_store(str(tmp_path / "hotline.db"), migrate=True)
+    services = build_services(store, PROVINCE, FixedClock(T0), user="duty", lang="en")
+
+    class TenNodes:            # what the adapter's nodes() says of a province: one is reconnecting
+        def nodes(self):
+            return [sw.NodeHealth(f"fs-prov-{i:02d}", "127.0.0.1", "reconnecting" if i == 7 else "connected")
+                    for i in range(1, 11)]
+    services.switch = TenNodes()  # type: ignore[assignment]
+    line = trust_text(services, strings("en"), services.snapshot(), paused=False, refresh_hz=2, replay_speed=1).plain
+    assert "9/10 nodes connected" in line and "fs-prov-07 reconnecting" in line and "fs-prov-01" not in line
+    store.close()
