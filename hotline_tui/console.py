@@ -24,6 +24,7 @@ from .live.state import LiveState
 from .config_schema import CallerClassNote, NotReadyReason
 from .desk import DeskService
 from .feed import TicketFeed
+from .live.drift import CallcenterTables, Drift, drift
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
 from .supervisor import DEFAULT_NOT_READY_REASONS, Supervisor
@@ -76,6 +77,8 @@ class ConsoleServices:
     class_notes: dict[str, CallerClassNote] = field(default_factory=dict)   # desk.yaml caller_classes
     replay: ReplayPlayer | None = None   # a replay's player: its recorded time, pause, seek, end
     feed: TicketFeed | None = None    # the ticket change feed the console follows (issue 21)
+    cc_tables: CallcenterTables | None = None   # mod_callcenter's shared tables, when nodes share them
+    drift: list[Drift] = field(default_factory=list)   # the last check_drift's findings
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []
@@ -88,6 +91,15 @@ class ConsoleServices:
         masked without personal_data.view (``masking.mask_snapshot``). What every screen is
         shown. Never blocks (a copy of in-memory state)."""
         return mask_snapshot(self.live.snapshot(self.now()), self.user)
+
+    def check_drift(self) -> list[Drift]:
+        """Compare every node's live picture with the shared mod_callcenter tables (issue 21;
+        ``live.drift``) and keep the findings in ``drift``. Blocks (reads the tables); raises
+        what ``cc_tables`` raises. Nothing to compare without shared tables: []."""
+        if self.cc_tables is None:
+            return []
+        self.drift = drift(self.live.snapshot(self.now()), self.cc_tables.agents(), self.cc_tables.members())
+        return self.drift
 
     def mask(self, text: str) -> str:
         """``text`` with phone numbers in it masked for ``user`` (errors quoting a caller's
