@@ -92,13 +92,15 @@ class ConsoleServices:
         shown. Never blocks (a copy of in-memory state)."""
         return mask_snapshot(self.live.snapshot(self.now()), self.user)
 
-    def check_drift(self) -> list[Drift]:
-        """Compare every node's live picture with the shared mod_callcenter tables (issue 21;
-        ``live.drift``) and keep the findings in ``drift``. Blocks (reads the tables); raises
-        what ``cc_tables`` raises. Nothing to compare without shared tables: []."""
+    def check_drift(self, snap: LiveSnapshot | None = None) -> list[Drift]:
+        """Compare every node's live picture (``snap``: one the UI took, since the picture is
+        applied on the UI loop; default: ``snapshot()`` now) with the shared mod_callcenter
+        tables (issue 21; ``live.drift``) and keep the findings in ``drift``. Blocks (reads the
+        tables); raises what ``cc_tables`` raises. Without shared tables: []."""
         if self.cc_tables is None:
             return []
-        self.drift = drift(self.live.snapshot(self.now()), self.cc_tables.agents(), self.cc_tables.members())
+        picture = snap if snap is not None else self.snapshot()
+        self.drift = drift(picture, self.cc_tables.agents(), self.cc_tables.members())
         return self.drift
 
     def mask(self, text: str) -> str:

@@ -70,7 +70,7 @@ class EngineerScreen(LiveScreen):
             self._store()
         if now - self.drift_checked > DRIFT_EVERY_S and self.services.cc_tables is not None:
             self.drift_checked = now
-            run_call(self, self.services.check_drift, then=self._show_drift, catch=Exception, group="drift",
+            run_call(self, lambda: self.services.check_drift(snap), then=self._show_drift, catch=Exception, group="drift",
                      exclusive=True, on_error=lambda exc: self._show_drift(None, str(exc)))
         errs = Text()
         for at, text in list(self.services.errors)[-50:][::-1]:

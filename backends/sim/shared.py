@@ -46,9 +46,9 @@ class SharedTables:
     def agents(self) -> list[SharedAgent]:
         return [SharedAgent(a.name, INSTANCE_ID, a.status, "Waiting" if a.name in self.reset else a.state,
                             "" if a.name in self.reset else a.uuid)
-                for cc in self.nodes.values() for a in cc.agents.values()]
+                for cc in self.nodes.values() for a in list(cc.agents.values())]
 
     def members(self) -> list[SharedMember]:
         return [SharedMember(m.uuid, m.queue, INSTANCE_ID, "Abandoned" if m.uuid in self.abandoned else m.state,
                              self.claims.get(m.uuid, m.serving_agent))
-                for cc in self.nodes.values() for m in cc.members.values()]
+                for cc in self.nodes.values() for m in list(cc.members.values())]
