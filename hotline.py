@@ -262,7 +262,8 @@ def _load_console_config(path: str) -> dict:
     cfg_dir = spec.config_dir
     simulate = spec.simulate if spec.simulate is not None else not nodes
     return {"store": spec.store, "config_dir": str((base / cfg_dir).resolve()) if cfg_dir else None,
-            "lang": spec.lang, "refresh_hz": float(spec.refresh_hz), "switch": nodes, "simulate": simulate}
+            "lang": spec.lang, "refresh_hz": float(spec.refresh_hz), "switch": nodes, "simulate": simulate,
+            "callcenter_db": spec.callcenter_db}
 
 
 def node_agent_names(nodes: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -301,7 +302,7 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
         kb=knowledge_service(store, config_dir, clock),
         agent_names=site.displays() if site else {}, queue_names=site.queue_displays(lang) if site else {},
         store_info=lambda: store_info(store), not_ready_reasons=load_not_ready_reasons(config_dir),
-        hangup_reasons=load_hangup_reasons(config_dir))
+        hangup_reasons=load_hangup_reasons(config_dir), feed=store.feed)
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     add_qa(services, store, config_dir)
@@ -603,6 +604,9 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
         cluster = build_switch([], sink, rng=random.Random(), live=live)
         services.mode = "embedded"
     attach_switch(services, cluster, store, sink)
+    if cfg.get("callcenter_db"):      # issue 21: nodes sharing mod_callcenter's tables are compared with them
+        from backends.callcenter_tables import open_callcenter_tables
+        services.cc_tables = open_callcenter_tables(cfg["callcenter_db"])
 
     async def run_cluster() -> None:
         cluster.start()

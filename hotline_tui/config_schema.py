@@ -333,3 +333,4 @@ class ConsoleFile(Schema):
     refresh_hz: Annotated[float, Field(ge=0.1, le=10)] = 2
     switch: list[SwitchNode] = []
     simulate: bool | None = None
+    callcenter_db: Annotated[str, Field(min_length=1)] | None = None   # the nodes' shared mod_callcenter tables (issue 21)

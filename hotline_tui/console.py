@@ -23,6 +23,8 @@ from .live.replay import ReplayPlayer
 from .live.state import LiveState
 from .config_schema import CallerClassNote, NotReadyReason
 from .desk import DeskService
+from .feed import TicketFeed
+from .live.drift import CallcenterTables, Drift, drift
 from .live.views import LiveSnapshot
 from .masking import mask_snapshot
 from .supervisor import DEFAULT_HANGUP_REASONS, DEFAULT_NOT_READY_REASONS, Supervisor
@@ -106,6 +108,9 @@ class ConsoleServices:
     #: raises StoreError), and whether this console runs a delivery worker.
     outbox: Callable[[], dict[str, int]] | None = None
     notify_worker: bool = False
+    feed: TicketFeed | None = None    # the ticket change feed the console follows (issue 21)
+    cc_tables: CallcenterTables | None = None   # mod_callcenter's shared tables, when nodes share them
+    drift: list[Drift] = field(default_factory=list)   # the last check_drift's findings
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []
@@ -118,6 +123,17 @@ class ConsoleServices:
         masked without personal_data.view (``masking.mask_snapshot``). What every screen is
         shown. Never blocks (a copy of in-memory state)."""
         return mask_snapshot(self.live.snapshot(self.now()), self.user)
+
+    def check_drift(self, snap: LiveSnapshot | None = None) -> list[Drift]:
+        """Compare every node's live picture (``snap``: one the UI took, since the picture is
+        applied on the UI loop; default: ``snapshot()`` now) with the shared mod_callcenter
+        tables (issue 21; ``live.drift``) and keep the findings in ``drift``. Blocks (reads the
+        tables); raises what ``cc_tables`` raises. Without shared tables: []."""
+        if self.cc_tables is None:
+            return []
+        picture = snap if snap is not None else self.snapshot()
+        self.drift = drift(picture, self.cc_tables.agents(), self.cc_tables.members())
+        return self.drift
 
     def mask(self, text: str) -> str:
         """``text`` with phone numbers in it masked for ``user`` (errors quoting a caller's

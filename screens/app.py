@@ -164,6 +164,16 @@ class HotlineApp(App):
             self.go_lite()
         self.set_interval(1.0, self._each_second)
         self.push_screen(self.start_screen)
+        self._follow_feed()
+
+    def _follow_feed(self) -> None:
+        """Issue 21: ticket changes made elsewhere show here (``ticket_feed.ConsoleFeed``)."""
+        s = self.services
+        self.ticket_feed = None
+        if s.feed is not None and s.tickets is not None and s.replay is None:
+            from .ticket_feed import ConsoleFeed
+            self.ticket_feed = ConsoleFeed(self, s.feed)
+            self.ticket_feed.start()
 
     # -- slow links (screens/lite.py, screens/byte_meter.py) --------------------------------
     def go_lite(self) -> None:
@@ -232,6 +242,8 @@ class HotlineApp(App):
     async def on_unmount(self) -> None:
         for t in self._tasks:
             t.cancel()
+        if getattr(self, "ticket_feed", None) is not None:
+            await asyncio.to_thread(self.ticket_feed.stop)
         for stop in self.services.on_exit:
             try:
                 await stop()

@@ -28,6 +28,9 @@ WRITE_ACTIONS = frozenset({
     "answer", "ready", "not_ready", "log_out", "flag",                                         # desk, knowledge
 })
 
+#: More switch nodes than this: the trust line counts them instead of naming each (issue 21).
+MANY_NODES = 3
+
 
 def hidden_when_readonly(services: ConsoleServices, action: str) -> bool:
     """Whether ``action`` is a key a read-only console hides. Does not block."""
@@ -101,6 +104,13 @@ def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused
     nodes = s.nodes()
     if not nodes and s.mode != "replay":
         t.append(tr("link_none"), style="dim")
+    if len(nodes) > MANY_NODES:
+        # a provincial site's ten nodes do not fit one line: a count, and the ones not connected
+        # by name (the wallboard's node table has every one)
+        up = sum(1 for n in nodes if n.link == "connected")
+        t.append("● ", style="green" if up == len(nodes) else "bold yellow")
+        t.append(tr("nodes_connected", up=up, n=len(nodes)) + "  ")
+        nodes = [n for n in nodes if n.link != "connected"]
     for n in nodes:
         style = {"connected": "green", "reconnecting": "bold yellow", "down": "bold red"}[n.link]
         t.append("● ", style=style)

@@ -16,6 +16,8 @@ from .fmt import fmt_clock, fmt_duration
 from .widgets import cell, num, sync_table
 from .work import run_call
 
+#: How often the engineer view compares the nodes with the shared mod_callcenter tables.
+DRIFT_EVERY_S = 2.0
 LINK_STYLE = {"connected": "green", "reconnecting": "bold yellow", "down": "bold red"}
 
 
@@ -26,6 +28,8 @@ class EngineerScreen(LiveScreen):
     #store { height: auto; border: round $primary; padding: 0 1; }
     #calendar { height: auto; padding: 0 1; }
     #outbox { height: auto; padding: 0 1; }
+    #drift { height: auto; border: round $warning; padding: 0 1; display: none; }
+    #drift.shown { display: block; }
     #errors { height: 1fr; border: round $error; padding: 0 1; overflow-y: auto; }
     """
 
@@ -34,6 +38,7 @@ class EngineerScreen(LiveScreen):
         self.store_checked = 0.0
         self.store_down_since: float | None = None    # first failed check of the current outage
         self.outbox_checked = 0.0
+        self.drift_checked = 0.0
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -41,6 +46,7 @@ class EngineerScreen(LiveScreen):
         yield Static(id="calendar")
         yield Static(id="store")
         yield Static(id="outbox")
+        yield Static(id="drift")
         yield Static(id="errors")
         yield self.footer()
 
@@ -50,6 +56,7 @@ class EngineerScreen(LiveScreen):
             t.add_column(self.tr(key), key=key)
         self.query_one("#store", Static).border_title = self.tr("store")
         self.query_one("#errors", Static).border_title = self.tr("recent_errors")
+        self.query_one("#drift", Static).border_title = self.tr("shared_tables")
         super().on_mount()
 
     def show(self, snap, alerts) -> None:
@@ -71,6 +78,10 @@ class EngineerScreen(LiveScreen):
             self.outbox_checked = now
             run_call(self, self.services.outbox, then=self._show_outbox, catch=Exception, group="outbox",
                      exclusive=True, on_error=lambda exc: self._show_outbox({"error": str(exc)}))
+        if now - self.drift_checked > DRIFT_EVERY_S and self.services.cc_tables is not None:
+            self.drift_checked = now
+            run_call(self, lambda: self.services.check_drift(snap), then=self._show_drift, catch=Exception, group="drift",
+                     exclusive=True, on_error=lambda exc: self._show_drift(None, str(exc)))
         errs = Text()
         for at, text in list(self.services.errors)[-50:][::-1]:
             errs.append(fmt_clock(at) + " ", style="dim")
@@ -132,3 +143,18 @@ class EngineerScreen(LiveScreen):
         line.append("   " + self.tr("outbox_worker_on" if self.services.notify_worker else "outbox_worker_off"),
                     style="dim")
         self.query_one("#outbox", Static).update(line)
+    # -- issue 21: nodes sharing mod_callcenter's database ------------------------------------
+    def _show_drift(self, found, error: str = "") -> None:
+        """Where a node's live picture and the shared tables disagree (``live.drift``)."""
+        box = self.query_one("#drift", Static)
+        box.add_class("shown")
+        t = Text()
+        if error:
+            t.append(terminal_safe(error), style="bold red")
+        elif not found:
+            t.append(self.tr("drift_none"), style="green")
+        for d in found or ():
+            t.append("● ", style="bold yellow")
+            t.append(self.tr(f"drift_{d.kind.replace('-', '_')}") + ": ", style="bold")
+            t.append(terminal_safe(d.detail) + "\n")
+        box.update(t)

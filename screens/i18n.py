@@ -469,3 +469,21 @@ def strings(lang: str) -> Callable[..., str]:
         return text.format(**kw) if kw else text
 
     return tr
+
+
+# -- issue 21 (h21b): the board's per-node breakdown and the shared-database drift warnings ----
+CATALOG.update({
+    "node_health": ("健康", "Health"),
+    "health_ok": ("正常", "ok"),
+    "health_silent": ("无心跳", "silent"),
+    "health_reconnecting": ("重连中", "reconnecting"),
+    "health_down": ("断开", "down"),
+    "heartbeat": ("心跳", "Heartbeat"),
+    "events_s": ("事件/秒", "Events/s"),
+    "agents_in": ("签入", "Signed in"),
+    "nodes_connected": ("{up}/{n} 个节点已连接", "{up}/{n} nodes connected"),
+    "shared_tables": ("共享呼叫中心表", "Shared mod_callcenter tables"),
+    "drift_none": ("各节点与共享表一致", "every node agrees with the shared tables"),
+    "drift_agent_reset": ("通话中的坐席被重置", "agent reset under a live call"),
+    "drift_member_two_nodes": ("来电被两个节点认领", "caller claimed by two nodes"),
+})

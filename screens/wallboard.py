@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from hotline_tui.alerts import Alert
+from hotline_tui.live.nodes import node_breakdown
 from hotline_tui.live.views import KpiFigures, LiveSnapshot
 from hotline_tui.text import terminal_safe
 
@@ -38,6 +39,7 @@ class WallboardScreen(LiveScreen):
     TITLE_KEY = "wallboard"
     DEFAULT_CSS = """
     #queues { height: auto; max-height: 60%; }
+    #nodes { height: auto; max-height: 13; }
     #lower { height: 1fr; }
     #chart-box { width: 1fr; border: round $primary; padding: 0 1; }
     #alerts { width: 1fr; border: round $warning; padding: 0 1; overflow-y: auto; }
@@ -112,6 +114,7 @@ class WallboardScreen(LiveScreen):
             num(fmt_rate(totday.abandon_rate if totday else None)), num(totday.answered if totday else 0, "bold"),
         )
         self.query_one("#queues", LiveTable).sync(rows)
+        self._show_nodes(snap)
         st = s.settings
         den = self.tr(f"den_{st.denominator}", s=f"{st.short_abandon_s:g}")
         occ = self.tr("occupancy_line", o30=fmt_rate(tot30.occupancy if tot30 else None),
@@ -130,3 +133,33 @@ class WallboardScreen(LiveScreen):
             box.append(terminal_safe(alert_text(a, self.tr)) + "\n")
         self.query_one("#alerts", Static).update(box)
         self.query_one("#alerts", Static).border_title = f"{self.tr('alerts')} ({len(alerts)})"
+
+    # -- issue 21: a site of several nodes shows one line per node, with its health ----------
+    NODE_COLUMNS = ("node", "node_health", "heartbeat", "events_s", "agents_in", "avail", "busy", "break",
+                    "waiting", "longest", "answered_today")
+    HEALTH_STYLE = {"ok": "green", "silent": "bold yellow", "reconnecting": "bold yellow", "down": "bold red",
+                    "—": "dim"}
+
+    def _show_nodes(self, snap: LiveSnapshot) -> None:
+        """Shown only when the site has more than one node (a city's one switch needs none)."""
+        rows = node_breakdown(snap, self.services.nodes(), self.services.now())
+        if len(rows) <= 1:
+            return
+        found = self.query("#nodes")
+        if not found:       # mounted the first time a second node shows: a city's board stays as it was
+            table = LiveTable(id="nodes")
+            self.mount(table, before=self.query_one("#queues", LiveTable))
+            table.set_columns([(self.tr(k), k, 16) for k in self.NODE_COLUMNS])
+        else:
+            table = found.first(LiveTable)
+        out = {}
+        for r in rows:
+            out[r.node] = (
+                cell(r.node, "bold"), cell(self.tr(f"health_{r.health}") if r.health != "—" else "—",
+                                           self.HEALTH_STYLE.get(r.health, "")),
+                num(fmt_duration(r.heartbeat_age_s) if r.heartbeat_age_s is not None else "—",
+                    "bold yellow" if r.health == "silent" else ""),
+                num(f"{r.events_per_s:.1f}"), num(r.agents_in), num(r.available, "green" if r.available else "dim"),
+                num(r.on_call), num(r.on_break, "yellow" if r.on_break else "dim"), num(r.waiting, "bold" if r.waiting else "dim"),
+                num(fmt_duration(r.longest_wait_s) if r.waiting else "—"), num(r.answered_today))
+        table.sync(out, [r.node for r in rows])
