@@ -379,6 +379,22 @@ def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
     return recorder
 
 
+def build_link_recorder(store: Store, sink: Callable[[Event], None],
+                        periodic: list[Callable[[], object]]) -> Callable[[Event], None]:
+    """The switch links' lost / regained log (docs/reports.md): returns a sink that hands every
+    event to ``sink`` and queues each LinkDown / LinkUp in a ``LinkRecorder``, whose flush is
+    appended to ``periodic`` (it blocks; raises StoreError). Never blocks itself."""
+    from hotline_tui.reports.links import LinkRecorder
+
+    links = LinkRecorder(store.reports)
+    periodic.append(links.flush)
+
+    def both(e: Event) -> None:
+        sink(e)
+        links(e)
+    return both
+
+
 def build_switch(nodes: Sequence[NodeConfig], sink: Callable[[Event], None], *,
                  rng: random.Random | None = None, live: LiveState | None = None) -> SwitchCluster:
     """The switch adapter over ``nodes`` (none yet is fine: ``cluster.add`` them later). Not
@@ -580,6 +596,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     if not readonly:    # a wall screen or an observer writes nothing (the record included)
         recorder = build_call_recorder(store, live, services.settings)
         services.periodic.append(recorder.flush)
+        sink = build_link_recorder(store, sink, services.periodic)
 
         async def flush_at_exit() -> None:
             import asyncio
@@ -672,17 +689,21 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
     live = build_rebuilt_live(store, settings, site, time.time())
     names: list[str] = []     # who is logged in, taken on the loop (the flush runs in a thread)
     recorder = build_call_recorder(store, live, settings, lambda: list(names))
+    flush_links: list[Callable[[], object]] = []
 
-    def sink(e: Event) -> None:
+    def logged(e: Event) -> None:
         if isinstance(e, sw.LinkUp):
             log(f"hotline record: {e.node} connected")
         elif isinstance(e, sw.LinkDown):
             log(f"hotline record: {e.node} disconnected ({e.reason or 'link lost'})")
         live.apply(e)
+    sink = build_link_recorder(store, logged, flush_links)
 
     def flush() -> None:
         before = (recorder.written, recorder.intervals_written)
         visits, ivs = recorder.pending()
+        for f in flush_links:
+            f()
         recorder.flush()
         if visits or ivs:
             log(f"hotline record: flushed {visits} visits ({recorder.written - before[0]} new), "

@@ -118,7 +118,8 @@ def handover_cmd(shift, start, end, at, output, fmt, sign_off, receive):
     notes = (HandoverNotes(store.calls, svc.access, FixedClock(now), settings).for_shift(user, period.shift_date, period.shift)
              if period.shift else [])
     inp = ho.gather(period, as_of=now, settings=settings, calls=store.calls, tickets=svc, notes=notes,
-                    signoffs=store.reports.signoffs(period.start.timestamp(), period.end.timestamp()))
+                    signoffs=store.reports.signoffs(period.start.timestamp(), period.end.timestamp()),
+                    teams=ho.site_teams(w.config_dir), reports=store.reports)
     _write(_render(ho.handover(inp, settings, user), fmt), output)
 
 
