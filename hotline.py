@@ -304,7 +304,19 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     add_qa(services, store, config_dir)
+    add_reports(services, store, site)
     return services
+
+
+def add_reports(services: ConsoleServices, store: Store, site: Site | None) -> None:
+    """The console's reports (issue 16, docs/reports.md): the handover screen's live draft and
+    sign-off and the reports screen, over the same builders as ``hotline report``. Never blocks."""
+    from hotline_tui.reports.desk import ReportDesk
+
+    if services.tickets is None or services.notes is None:
+        return
+    services.reports = ReportDesk(store, services.tickets, services.notes, services.access, services.clock,
+                                  services.settings, site.teams() if site else {})
 
 
 def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
@@ -502,6 +514,7 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
         raise ValidationError(f"cannot read recording {path}: {exc.strerror}") from None
     services.mode = "replay"
     services.readonly = True
+    services.reports = None       # the reports are of the store's day, not of the recording's
     first_live = services.live
 
     def fresh() -> LiveState:     # a seek back builds the picture again, like the first one

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 from ..access import User, mask_phone
 from ..calendar import WorkCalendar
@@ -31,7 +31,7 @@ LIST_MAX = 200
 NOTABLE_CLASSES = ("blacklist", "elderly")
 
 
-class _Reads(LinkLog, CallerClasses):
+class _Reads(LinkLog, CallerClasses, Protocol):
     """What ``gather`` reads from the reports component."""
 
 
