@@ -80,8 +80,8 @@ class HandoverScreen(LiveScreen):
         if s.reports is None or not s.user.can("reports.read"):
             self.query_one("#draft", Static).update(Text(self.tr("draft_none"), style="dim"))
             return
-        choice = self.choice
-        run_call(self, lambda: s.reports.handover_draft(s.user, choice), then=self._show_draft,
+        choice, desk = self.choice, s.reports
+        run_call(self, lambda: desk.handover_draft(s.user, choice), then=self._show_draft,
                  on_error=lambda exc: self.query_one("#draft", Static).update(Text(terminal_safe(str(exc)), style="red")),
                  group="draft", exclusive=True)
 
@@ -111,7 +111,7 @@ class HandoverScreen(LiveScreen):
         if s.readonly or s.reports is None:
             self.ctx.notify(self.tr("readonly"), severity="warning")
             return
-        choice = self.choice
+        choice, desk = self.choice, s.reports
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
@@ -120,7 +120,7 @@ class HandoverScreen(LiveScreen):
             def done(_: object) -> None:
                 self.ctx.notify(self.tr(f"sign_done_{role}"))
                 self.action_draft()
-            run_call(self, lambda: s.reports.sign(s.user, role, choice), then=done, refused=True)
+            run_call(self, lambda: desk.sign(s.user, role, choice), then=done, refused=True)
         period = self.draft["period"] if self.draft else None
         shift = f"{period['shift_date']} {period['shift']}" if period else ""
         self.app.push_screen(ConfirmScreen(self.tr(f"sign_ask_{role}", shift=shift, user=s.user.name),
