@@ -40,13 +40,18 @@ def kind_of(iv: AgentInterval) -> str:
 
 
 def rebuild_since(now: float, settings: KpiSettings) -> float:
-    """The earliest start any anchored window (today, this shift) has at ``now``."""
+    """The earliest start any anchored window (today, this shift) has at ``now``: local midnight,
+    or the running shift's start when that is earlier (a shift that began yesterday evening).
+    Only the running shift's start counts — the latest configured start at or before ``now``, as
+    ``LiveState`` anchors its "shift" window; the earliest of every shift's last start reached
+    back up to a day further than any window shows, and a console start read it all."""
     local = datetime.fromtimestamp(now, SITE_TZ)
-    starts = [local.replace(hour=0, minute=0, second=0, microsecond=0)]
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = []
     for _, t in settings.shift_starts:
         s = local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
         starts.append(s if s <= local else s - timedelta(days=1))
-    return min(starts).timestamp()
+    return min([midnight, *([max(starts)] if starts else [])]).timestamp()
 
 
 def seed(state: LiveState, records: list[CallRecord], intervals: list[AgentInterval], now: float,
