@@ -52,12 +52,16 @@ REC_COLS = ("member_uuid", "node", "queue", "caller_number", "caller_name", "age
 IVL_COLS = ("node", "agent", "started_at", "ended_at", "status", "state", "reason")
 
 
-def day_rows(rng: random.Random, start: float, end: float, n: int, seats: int, serial: int):
+def day_rows(rng: random.Random, start: float, end: float, n: int, seats: int, serial: int,
+             free_at: list[float], seen: set[tuple[str, int]]):
     """``n`` visits spread over [start, end) (busier 08:00–20:00 site time when the span is a whole
     day), each answered (85 %) by one of ``seats`` agents or abandoned / timed out; two intervals
-    per answered visit. Returns (records, intervals) as tuples in column order."""
+    per answered visit. ``free_at`` (per seat) and ``seen`` (agent, start) carry over from the day
+    before, so no two intervals share a natural key. Returns (records, intervals) as tuples in
+    column order."""
     recs, ivs = [], []
-    free_at = [start] * seats
+    for a in range(seats):
+        free_at[a] = max(free_at[a], start)
     for i in range(n):
         t = start + (end - start) * (i + rng.random()) / n
         q = rng.choices(QUEUES, SHARE)[0]
@@ -79,8 +83,7 @@ def day_rows(rng: random.Random, start: float, end: float, n: int, seats: int, s
         else:
             outcome = "abandoned" if r < 0.97 else "timeout"
             recs.append((uid, "fs1", q, number, "", "", t, None, t + wait, outcome, wait, 0.0, uid, "", 0.0))
-    # an agent's intervals must not overlap on the natural key: keep the first of a start second
-    seen: set[tuple[str, int]] = set()
+    # an agent's intervals must not share the natural key: keep the first of a start second
     ivs = [iv for iv in ivs if iv[3] > iv[2] and not ((iv[1], iv[2]) in seen or seen.add((iv[1], iv[2])))]
     return recs, ivs
 
@@ -95,11 +98,13 @@ def generate(target: str, *, days: int, per_day: int, seats: int, with_calls: bo
     n_rec = n_iv = 0
     if with_calls:
         rng = random.Random(16)
+        free_at = [0.0] * seats
+        seen: set[tuple[str, int]] = set()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         for d in range(days - 1, -1, -1):
             lo = (midnight - timedelta(days=d)).timestamp()
             hi = now.timestamp() - 60 if d == 0 else lo + 86400
-            recs, ivs = day_rows(rng, lo, hi, per_day, seats, serial=(days - d) * per_day)
+            recs, ivs = day_rows(rng, lo, hi, per_day, seats, (days - d) * per_day, free_at, seen)
             with store.db.tx():
                 store.db.copy_rows("call_records", REC_COLS, recs)
                 store.db.copy_rows("agent_intervals", IVL_COLS, ivs)
