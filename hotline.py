@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from backends.sim.model import CallCenter
     from backends.store import Store
     from hotline_tui.calls import CallRecorder
+    from hotline_tui.calls_port import AgentInterval, CallRecord
     from hotline_tui.console import ConsoleServices, StoreInfo
     from hotline_tui.kpi import KpiSettings
     from hotline_tui.live.state import LiveState
@@ -372,6 +373,39 @@ def build_rebuilt_live(store: Store, settings: KpiSettings, site: Site | None, n
     return live
 
 
+def start_rebuild(store: Store, config_dir: str | Path, now: float) -> Callable[[KpiSettings, Site | None], LiveState]:
+    """Begin reading today's record (``live.rebuild.read``) in a thread, so the store's work —
+    SQLite's steps, PostgreSQL's server — overlaps the rest of the console's start; the returned
+    function waits for it and seeds a ``build_live`` picture as ``build_rebuilt_live`` does. It
+    raises what the reads raised (StoreError). Never blocks itself (reads kpi.yaml)."""
+    import threading
+
+    from hotline_tui.kpi import load_kpi_settings
+    from hotline_tui.live.rebuild import read, rebuild_since, seed
+
+    shifts = load_kpi_settings(config_dir)
+    rows: list[tuple[list[CallRecord], list[AgentInterval]]] = []
+    errors: list[BaseException] = []
+
+    def reads() -> None:
+        try:
+            rows.append(read(store.calls, now, shifts))
+        except BaseException as exc:       # handed to the join, raised there
+            errors.append(exc)
+    t = threading.Thread(target=reads, name="rebuild-read", daemon=True)
+    t.start()
+
+    def join(settings: KpiSettings, site: Site | None) -> LiveState:
+        t.join()
+        if errors:
+            raise errors[0]
+        records, intervals = rows[0]
+        live = build_live(settings, site)
+        seed(live, records, intervals, now, rebuild_since(now, settings))
+        return live
+    return join
+
+
 def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
                         logged_in: Callable[[], list[str]] | None = None) -> CallRecorder:
     """A ``CallRecorder`` over ``store.calls`` fed by ``live``: finished visits and agent
@@ -595,6 +629,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     store = build_store(w.db or cfg["store"], migrate=writes)
     if writes:
         seed_if_empty(store, config_dir, echo=echo)
+    rebuilt = None if replay else start_rebuild(store, config_dir, time.time())   # today's record, read meanwhile
     site_path = Path(config_dir) / "site.yaml"
     site = load_site(site_path) if site_path.exists() else None
     lang = detect_lang(w.lang, cfg["lang"])
@@ -604,7 +639,8 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     if replay:
         build_replay(services, replay, speed)     # the recording's own day: nothing rebuilt, nothing written
         return services
-    services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
+    assert rebuilt is not None
+    services.live = live = rebuilt(services.settings, site)
     sink = build_recorder(services, record) if record else live.apply
     if not readonly:    # a wall screen or an observer writes nothing (the record included)
         recorder = build_call_recorder(store, live, services.settings)

@@ -94,8 +94,13 @@ def rebuild(state: LiveState, calls: CallStore, now: float) -> tuple[int, int]:
     """Seed ``state`` from the stored record of today and the current shift up to ``now``;
     return (visits, intervals) read. Raises StoreError (StoreUnavailable, StoreBusy) from the
     store. Blocks."""
-    since = rebuild_since(now, state.settings)
-    records = calls.records(since, now)
-    intervals = calls.intervals(since, now)
-    seed(state, records, intervals, now, since)
+    records, intervals = read(calls, now, state.settings)
+    seed(state, records, intervals, now, rebuild_since(now, state.settings))
     return len(records), len(intervals)
+
+
+def read(calls: CallStore, now: float, settings: KpiSettings) -> tuple[list[CallRecord], list[AgentInterval]]:
+    """The stored record ``rebuild`` seeds from: visits and intervals of today and the current
+    shift up to ``now``. Raises StoreError. Blocks (two queries)."""
+    since = rebuild_since(now, settings)
+    return calls.records(since, now), calls.intervals(since, now)
