@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # for annotations only: importing these at run time is what L
     from backends.sim.model import CallCenter
     from backends.store import Store
     from hotline_tui.calls import CallRecorder
+    from hotline_tui.calls_port import AgentInterval, CallRecord
     from hotline_tui.console import ConsoleServices, StoreInfo
     from hotline_tui.kpi import KpiSettings
     from hotline_tui.live.state import LiveState
@@ -306,7 +307,19 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     add_qa(services, store, config_dir)
+    add_reports(services, store, site)
     return services
+
+
+def add_reports(services: ConsoleServices, store: Store, site: Site | None) -> None:
+    """The console's reports (issue 16, docs/reports.md): the handover screen's live draft and
+    sign-off and the reports screen, over the same builders as ``hotline report``. Never blocks."""
+    from hotline_tui.reports.desk import ReportDesk
+
+    if services.tickets is None or services.notes is None:
+        return
+    services.reports = ReportDesk(store, services.tickets, services.notes, services.access, services.clock,
+                                  services.settings, site.teams() if site else {})
 
 
 def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
@@ -362,6 +375,39 @@ def build_rebuilt_live(store: Store, settings: KpiSettings, site: Site | None, n
     return live
 
 
+def start_rebuild(store: Store, config_dir: str | Path, now: float) -> Callable[[KpiSettings, Site | None], LiveState]:
+    """Begin reading today's record (``live.rebuild.read``) in a thread, so the store's work —
+    SQLite's steps, PostgreSQL's server — overlaps the rest of the console's start; the returned
+    function waits for it and seeds a ``build_live`` picture as ``build_rebuilt_live`` does. It
+    raises what the reads raised (StoreError). Never blocks itself (reads kpi.yaml)."""
+    import threading
+
+    from hotline_tui.kpi import load_kpi_settings
+    from hotline_tui.live.rebuild import read, rebuild_since, seed
+
+    shifts = load_kpi_settings(config_dir)
+    rows: list[tuple[list[CallRecord], list[AgentInterval]]] = []
+    errors: list[BaseException] = []
+
+    def reads() -> None:
+        try:
+            rows.append(read(store.calls, now, shifts))
+        except BaseException as exc:       # handed to the join, raised there
+            errors.append(exc)
+    t = threading.Thread(target=reads, name="rebuild-read", daemon=True)
+    t.start()
+
+    def join(settings: KpiSettings, site: Site | None) -> LiveState:
+        t.join()
+        if errors:
+            raise errors[0]
+        records, intervals = rows[0]
+        live = build_live(settings, site)
+        seed(live, records, intervals, now, rebuild_since(now, settings))
+        return live
+    return join
+
+
 def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
                         logged_in: Callable[[], list[str]] | None = None) -> CallRecorder:
     """A ``CallRecorder`` over ``store.calls`` fed by ``live``: finished visits and agent
@@ -379,6 +425,22 @@ def build_call_recorder(store: Store, live: LiveState, settings: KpiSettings,
     live.sinks.append(recorder)
     live.interval_sinks.append(recorder.interval)
     return recorder
+
+
+def build_link_recorder(store: Store, sink: Callable[[Event], None],
+                        periodic: list[Callable[[], object]]) -> Callable[[Event], None]:
+    """The switch links' lost / regained log (docs/reports.md): returns a sink that hands every
+    event to ``sink`` and queues each LinkDown / LinkUp in a ``LinkRecorder``, whose flush is
+    appended to ``periodic`` (it blocks; raises StoreError). Never blocks itself."""
+    from hotline_tui.reports.links import LinkRecorder
+
+    links = LinkRecorder(store.reports)
+    periodic.append(links.flush)
+
+    def both(e: Event) -> None:
+        sink(e)
+        links(e)
+    return both
 
 
 def build_switch(nodes: Sequence[NodeConfig], sink: Callable[[Event], None], *,
@@ -493,6 +555,7 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
         raise ValidationError(f"cannot read recording {path}: {exc.strerror}") from None
     services.mode = "replay"
     services.readonly = True
+    services.reports = None       # the reports are of the store's day, not of the recording's
     first_live = services.live
 
     def fresh() -> LiveState:     # a seek back builds the picture again, like the first one
@@ -573,6 +636,7 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     store = build_store(w.db or cfg["store"], migrate=writes)
     if writes:
         seed_if_empty(store, config_dir, echo=echo)
+    rebuilt = None if replay else start_rebuild(store, config_dir, time.time())   # today's record, read meanwhile
     site_path = Path(config_dir) / "site.yaml"
     site = load_site(site_path) if site_path.exists() else None
     lang = detect_lang(w.lang, cfg["lang"])
@@ -582,11 +646,13 @@ def build_console(w: Wiring, *, config: str | None, readonly: bool, replay: str 
     if replay:
         build_replay(services, replay, speed)     # the recording's own day: nothing rebuilt, nothing written
         return services
-    services.live = live = build_rebuilt_live(store, services.settings, site, time.time())
+    assert rebuilt is not None
+    services.live = live = rebuilt(services.settings, site)
     sink = build_recorder(services, record) if record else live.apply
     if not readonly:    # a wall screen or an observer writes nothing (the record included)
         recorder = build_call_recorder(store, live, services.settings)
         services.periodic.append(recorder.flush)
+        sink = build_link_recorder(store, sink, services.periodic)
 
         async def flush_at_exit() -> None:
             import asyncio
@@ -695,17 +761,21 @@ def run_record(w: Wiring, config: str | None, *, flush_s: float = 2.0, log: Echo
     names: list[str] = []     # who is logged in, taken on the loop (the flush runs in a thread)
     recorder = build_call_recorder(store, live, settings, lambda: list(names))
     leases = _hold_record_leases(store, sorted(n["name"] for n in cfg["switch"]), lease_ttl, log)
+    flush_links: list[Callable[[], object]] = []
 
-    def sink(e: Event) -> None:
+    def logged(e: Event) -> None:
         if isinstance(e, sw.LinkUp):
             log(f"hotline record: {e.node} connected")
         elif isinstance(e, sw.LinkDown):
             log(f"hotline record: {e.node} disconnected ({e.reason or 'link lost'})")
         live.apply(e)
+    sink = build_link_recorder(store, logged, flush_links)
 
     def flush() -> None:
         before = (recorder.written, recorder.intervals_written)
         visits, ivs = recorder.pending()
+        for f in flush_links:
+            f()
         recorder.flush()
         if visits or ivs:
             log(f"hotline record: flushed {visits} visits ({recorder.written - before[0]} new), "

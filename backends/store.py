@@ -17,7 +17,7 @@ from hotline_tui.kb.ports import KnowledgeStore
 from hotline_tui.lease import LeaseStore
 from hotline_tui.qa.ports import QaStore
 from hotline_tui.notify.ports import OutboxStore
-from hotline_tui.reports.ports import SignoffStore
+from hotline_tui.reports.ports import ReportsStore
 from hotline_tui.tickets.ports import TicketStore
 
 from . import migrate as _migrate
@@ -100,7 +100,7 @@ class Store:
         return SqlLeaseStore(self.db)
 
     @cached_property
-    def reports(self) -> SignoffStore:
+    def reports(self) -> ReportsStore:
         from .reports_store import SqlSignoffStore
 
         return SqlSignoffStore(self.db)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Awaitable, Callable, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Literal, Protocol, TypedDict
 
 from . import switch as sw
 from .access import Access, User, mask_text
@@ -42,6 +42,30 @@ class StoreInfo(TypedDict):
     latency_ms: float    # one schema-status round trip
     migrations: str      # "component=version ..." (+ what is pending)
     reconnects: int      # PostgreSQL: times the handle reconnected after losing the server (issue 21)
+
+
+class ReportsPort(Protocol):
+    """The console's reports, implemented by ``hotline_tui.reports.desk.ReportDesk`` (one layer
+    up, so typed here by shape). Every method blocks (store reads) and raises StoreError on an
+    outage, PermissionDenied without reports.read (handover.write to sign), ValidationError for
+    an unknown report or period or a sign-off out of sequence."""
+
+    def names(self) -> list[str]:
+        """The reports offered, handover first. Never blocks."""
+        ...
+
+    def run(self, viewer: User, name: str, choice: str) -> dict[str, Any]:
+        """Report ``name`` for period ``choice`` (``reports.desk.PERIODS``) as of now: its data
+        as ``hotline report NAME --format json`` gives it."""
+        ...
+
+    def handover_draft(self, viewer: User, choice: str = "shift") -> dict[str, Any]:
+        """The handover of the shift running now (or "previous-shift"), as of now."""
+        ...
+
+    def sign(self, actor: User, role: str, choice: str = "shift") -> object:
+        """Record ``role`` (handed_over | received) for that shift by ``actor`` now, audited."""
+        ...
 
 
 @dataclass
@@ -111,6 +135,9 @@ class ConsoleServices:
     feed: TicketFeed | None = None    # the ticket change feed the console follows (issue 21)
     cc_tables: CallcenterTables | None = None   # mod_callcenter's shared tables, when nodes share them
     drift: list[Drift] = field(default_factory=list)   # the last check_drift's findings
+    #: The console's reports (issue 16): the handover screen's live draft and sign-off, the
+    #: reports screen (``hotline_tui.reports.desk.ReportDesk``); None in a replay.
+    reports: ReportsPort | None = None
 
     def nodes(self) -> list[sw.NodeHealth]:
         return self.switch.nodes() if self.switch is not None else []

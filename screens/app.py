@@ -54,6 +54,11 @@ from .qa import QaScreen  # noqa: E402
 
 SCREENS["qa"] = QaScreen
 
+# Reports (报表, issue 16): reached by ':reports' / ':报表' and the palette, no number key.
+from .reports import ReportsScreen  # noqa: E402
+
+SCREENS["reports"] = ReportsScreen
+
 
 class HotlineApp(App):
     TITLE = "hotline 12345"

@@ -24,7 +24,7 @@ from .widgets import TrustLine
 WRITE_ACTIONS = frozenset({
     "urge", "approve", "refuse", "redispatch", "accept_reply", "send_back", "callback",        # tickets
     "status", "listen", "move", "tag",                                                         # agents
-    "note", "reassign",                                                                        # handover
+    "note", "reassign", "sign_off", "receive",                                                 # handover
     "answer", "ready", "not_ready", "log_out", "flag",                                         # desk, knowledge
 })
 

@@ -52,8 +52,10 @@ def seek_seconds(arg: str, now: float, day_start: float) -> float:
 
 
 # Screens without a number key, reached by ':' and the palette (each helper's own line).
-UNNUMBERED = ("qa",)
+UNNUMBERED: tuple[str, ...] = ("qa",)
 ALIASES.update({"qa": "qa", "zj": "qa", "inspect": "qa"})       # quality inspection (质检), issue 20
+UNNUMBERED += ("reports",)                                        # reports (报表), issue 16
+ALIASES.update({"reports": "reports", "report": "reports", "rp": "reports", "报表": "reports", "报告": "reports"})
 STATUSES = {"break": "On Break", "avail": "Available", "available": "Available", "logout": "Logged Out",
             # Chinese aliases (issue 18): the words on the desk's keys
             "小休": "On Break", "示忙": "On Break", "示闲": "Available", "签出": "Logged Out"}

@@ -1,4 +1,7 @@
-"""Handover: this shift's notes (n adds one) and the abandoned-call callback tasks."""
+"""Handover: this shift's notes (n adds one), the live draft of the handover report (the same
+builder as ``hotline report handover``; refreshed every minute and on r; P shows the shift before,
+for the receiving lead), its sign-off (S hands over, V receives — recorded in the store, who and
+when) and the abandoned-call callback tasks."""
 
 from __future__ import annotations
 
@@ -7,34 +10,46 @@ import time
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from hotline_tui.text import terminal_safe
 
 from .base import LiveScreen
 from .context import ScreenContext
-from .dialogs import PromptScreen
+from .dialogs import ConfirmScreen, PromptScreen
 from .fmt import fmt_clock
+from .report_view import report_renderable
 from .widgets import cell, sync_table
 from .work import run_call
 
 
 class HandoverScreen(LiveScreen):
     TITLE_KEY = "handover"
-    BINDINGS = [Binding("n", "note", "Add note"), Binding("R", "reassign", "Reassign callback")]
+    BINDINGS = [Binding("n", "note", "Add note"), Binding("R", "reassign", "Reassign callback"),
+                Binding("r", "draft", "Refresh draft"), Binding("P", "previous", "Previous shift"),
+                Binding("S", "sign_off", "Hand over"), Binding("V", "receive", "Receive")]
     DEFAULT_CSS = """
-    #notes { height: auto; max-height: 50%; border: round $primary; padding: 0 1; }
+    #notes { height: auto; max-height: 30%; border: round $primary; padding: 0 1; }
+    #draft-box { height: 2fr; border: round $secondary; padding: 0 1; }
     #callbacks { height: 1fr; }
     """
+    #: The draft is rebuilt at most this often on its own (seconds); r rebuilds it now.
+    DRAFT_EVERY_S = 60.0
 
     def __init__(self, ctx: ScreenContext):
         super().__init__(ctx)
         self.loaded_at = 0.0
         self.roster: dict[str, str] = {}      # agent → status in the live picture
+        self.draft_at = -1e9                  # monotonic time of the last draft asked for
+        self.choice = "shift"                 # the draft's shift: "shift" (now) or "previous-shift"
+        self.draft: dict | None = None        # the last draft shown (the report's JSON data)
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
         yield Static(id="notes")
+        with VerticalScroll(id="draft-box"):
+            yield Static(id="draft")
         yield DataTable(id="callbacks", cursor_type="row", zebra_stripes=True)
         yield self.footer()
 
@@ -54,6 +69,62 @@ class HandoverScreen(LiveScreen):
         self.roster = roster
         if time.time() - self.loaded_at > 15:
             self.reload()
+        if time.monotonic() - self.draft_at > self.DRAFT_EVERY_S:
+            self.action_draft()
+
+    # -- the live draft of the handover report and its sign-off ----------------------------------
+    def action_draft(self) -> None:
+        """Rebuild the draft now (a worker: the store)."""
+        s = self.services
+        self.draft_at = time.monotonic()
+        if s.reports is None or not s.user.can("reports.read"):
+            self.query_one("#draft", Static).update(Text(self.tr("draft_none"), style="dim"))
+            return
+        choice, desk = self.choice, s.reports
+        run_call(self, lambda: desk.handover_draft(s.user, choice), then=self._show_draft,
+                 on_error=lambda exc: self.query_one("#draft", Static).update(Text(terminal_safe(str(exc)), style="red")),
+                 group="draft", exclusive=True)
+
+    def _show_draft(self, data: dict) -> None:
+        self.draft = data
+        box = self.query_one("#draft-box", VerticalScroll)
+        box.border_title = self.tr("draft_title", shift=f"{data['period']['shift_date']} {data['period']['shift']}",
+                                   at=data["as_of"][11:16])
+        signs = {x["role"]: x for x in data["signoffs"]}
+        box.border_subtitle = " · ".join(self.tr(f"signed_{r}", user=signs[r]["user"], at=signs[r]["at"][11:16])
+                                         for r in ("handed_over", "received") if r in signs) or self.tr("not_signed")
+        self.query_one("#draft", Static).update(report_renderable(data))
+
+    def action_previous(self) -> None:
+        self.choice = "previous-shift" if self.choice == "shift" else "shift"
+        self.ctx.notify(self.tr("draft_of_previous" if self.choice != "shift" else "draft_of_current"))
+        self.action_draft()
+
+    def action_sign_off(self) -> None:
+        self._sign("handed_over")
+
+    def action_receive(self) -> None:
+        self._sign("received")
+
+    def _sign(self, role: str) -> None:
+        s = self.services
+        if s.readonly or s.reports is None:
+            self.ctx.notify(self.tr("readonly"), severity="warning")
+            return
+        choice, desk = self.choice, s.reports
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def done(_: object) -> None:
+                self.ctx.notify(self.tr(f"sign_done_{role}"))
+                self.action_draft()
+            run_call(self, lambda: desk.sign(s.user, role, choice), then=done, refused=True)
+        period = self.draft["period"] if self.draft else None
+        shift = f"{period['shift_date']} {period['shift']}" if period else ""
+        self.app.push_screen(ConfirmScreen(self.tr(f"sign_ask_{role}", shift=shift, user=s.user.name),
+                                           self.tr("sign_hint")), confirmed)
 
     def reload(self) -> None:
         self.loaded_at = time.time()

@@ -487,3 +487,36 @@ CATALOG.update({
     "drift_agent_reset": ("通话中的坐席被重置", "agent reset under a live call"),
     "drift_member_two_nodes": ("来电被两个节点认领", "caller claimed by two nodes"),
 })
+
+# -- h16c: the handover screen's live draft and sign-off, the reports screen (issue 16) ----------
+CATALOG.update({
+    "reports": ("报表", "Reports"),
+    "draft_title": ("交接班报告草稿 {shift} · {at}", "Handover draft {shift} · {at}"),
+    "draft_none": ("无报表权限或无报表服务", "No reports here (permission or service)"),
+    "draft_of_previous": ("显示上一班次（接班确认）", "Showing the previous shift (to receive it)"),
+    "draft_of_current": ("显示当前班次", "Showing the current shift"),
+    "not_signed": ("未签字", "not signed"),
+    "signed_handed_over": ("交班 {user} {at}", "handed over by {user} {at}"),
+    "signed_received": ("接班 {user} {at}", "received by {user} {at}"),
+    "sign_ask_handed_over": ("{user} 确认交班 {shift}？", "{user}: hand over {shift}?"),
+    "sign_ask_received": ("{user} 确认接班 {shift}？", "{user}: receive {shift}?"),
+    "sign_hint": ("记入数据库（签字人、时间）并审计；y 确认，n 取消",
+                  "Recorded in the store (who, when) and audited; y confirms, n cancels"),
+    "sign_done_handed_over": ("已交班", "Handed over"),
+    "sign_done_received": ("已接班", "Received"),
+    "report_pick": ("报表", "Report"),
+    "report_period": ("时段", "Period"),
+    "period_shift": ("本班次", "This shift"),
+    "period_previous-shift": ("上一班次", "Previous shift"),
+    "period_today": ("今日", "Today"),
+    "period_yesterday": ("昨日", "Yesterday"),
+    "period_last-7-days": ("近7日", "Last 7 days"),
+    "period_this-month": ("本月", "This month"),
+    "report_handover": ("交接班", "Handover"),
+    "report_call-loss": ("呼损", "Call loss"),
+    "report_loading": ("生成中…", "Building…"),
+})
+KEY_LABELS.update({
+    "Refresh draft": "刷新草稿", "Previous shift": "上一班次", "Hand over": "交班", "Receive": "接班",
+    "Next report": "下一报表", "Next period": "下一时段", "Refresh report": "刷新报表",
+})

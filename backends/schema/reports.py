@@ -16,9 +16,24 @@ CREATE TABLE handover_signoffs (
 );
 """
 
+# The switch links' lost / regained log (the handover's notable events; a report rebuilt later
+# sees them). Natural key: node, state, time.
+_LINKS = """
+CREATE TABLE switch_link_changes (
+    node TEXT NOT NULL,
+    at {real} NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('lost', 'regained')),
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (node, state, at)
+);
+CREATE INDEX switch_link_changes_at ON switch_link_changes (at);
+"""
+
 MIGRATIONS = [
     Migration("reports", 1, "handover sign-offs",
               sqlite=_COMMON.format(serial="INTEGER", real="REAL").replace(
                   "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT"),
               postgres=_COMMON.format(serial="BIGSERIAL", real="DOUBLE PRECISION")),
+    Migration("reports", 2, "switch link changes",
+              sqlite=_LINKS.format(real="REAL"), postgres=_LINKS.format(real="DOUBLE PRECISION")),
 ]

@@ -108,20 +108,14 @@ def handover_cmd(shift, start, end, at, output, fmt, sign_off, receive):
     if sign_off and receive:
         raise ValidationError("--sign-off and --receive are two people: give one")
     if sign_off or receive:
-        svc.access.require(user, "handover.write", "sign a shift handover")
-        role = "handed_over" if sign_off else "received"
-        why = ho.sequence_ok(store.reports.signoffs(period.start.timestamp(), period.end.timestamp()), role)
-        if why:
-            raise ValidationError(why)
-        s = Signoff(period.shift_date, period.shift, period.start.timestamp(), period.end.timestamp(), role, user.name,
-                    now.timestamp())
-        entry = AuditEntry(user.name, f"handover.{role}", "shift", f"{period.shift_date} {period.shift}".strip()
-                           or period.label, now, datetime.now(SITE_TZ), None, {**period.as_dict(), "role": role})
-        store.reports.add_signoff(s, entry)
+        from ..reports.desk import sign     # the same sign-off as the console's handover screen
+
+        sign(store, svc.access, user, period, "handed_over" if sign_off else "received", now)
     notes = (HandoverNotes(store.calls, svc.access, FixedClock(now), settings).for_shift(user, period.shift_date, period.shift)
              if period.shift else [])
     inp = ho.gather(period, as_of=now, settings=settings, calls=store.calls, tickets=svc, notes=notes,
-                    signoffs=store.reports.signoffs(period.start.timestamp(), period.end.timestamp()))
+                    signoffs=store.reports.signoffs(period.start.timestamp(), period.end.timestamp()),
+                    teams=ho.site_teams(w.config_dir), reports=store.reports)
     _write(_render(ho.handover(inp, settings, user), fmt), output)
 
 

@@ -41,13 +41,18 @@ def kind_of(iv: AgentInterval) -> str:
 
 
 def rebuild_since(now: float, settings: KpiSettings) -> float:
-    """The earliest start any anchored window (today, this shift) has at ``now``."""
+    """The earliest start any anchored window (today, this shift) has at ``now``: local midnight,
+    or the running shift's start when that is earlier (a shift that began yesterday evening).
+    Only the running shift's start counts — the latest configured start at or before ``now``, as
+    ``LiveState`` anchors its "shift" window; the earliest of every shift's last start reached
+    back up to a day further than any window shows, and a console start read it all."""
     local = datetime.fromtimestamp(now, SITE_TZ)
-    starts = [local.replace(hour=0, minute=0, second=0, microsecond=0)]
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = []
     for _, t in settings.shift_starts:
         s = local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
         starts.append(s if s <= local else s - timedelta(days=1))
-    return min(starts).timestamp()
+    return min([midnight, *([max(starts)] if starts else [])]).timestamp()
 
 
 def stretches(records: list[CallRecord], intervals: list[AgentInterval], since: float,
@@ -102,8 +107,13 @@ def rebuild(state: LiveState, calls: CallStore, now: float) -> tuple[int, int]:
     """Seed ``state`` from the stored record of today and the current shift up to ``now``;
     return (visits, intervals) read. Raises StoreError (StoreUnavailable, StoreBusy) from the
     store. Blocks."""
-    since = rebuild_since(now, state.settings)
-    records = calls.records(since, now)
-    intervals = calls.intervals(since, now)
-    seed(state, records, intervals, now, since)
+    records, intervals = read(calls, now, state.settings)
+    seed(state, records, intervals, now, rebuild_since(now, state.settings))
     return len(records), len(intervals)
+
+
+def read(calls: CallStore, now: float, settings: KpiSettings) -> tuple[list[CallRecord], list[AgentInterval]]:
+    """The stored record ``rebuild`` seeds from: visits and intervals of today and the current
+    shift up to ``now``. Raises StoreError. Blocks (two queries)."""
+    since = rebuild_since(now, settings)
+    return calls.records(since, now), calls.intervals(since, now)

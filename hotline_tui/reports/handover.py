@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, Protocol, Sequence
 
 from ..access import User, mask_phone
 from ..calendar import WorkCalendar
@@ -18,11 +19,20 @@ from ..tickets.figures import compute as ticket_figures
 from ..tickets.model import Ticket
 from ..tickets.service import TicketService
 from .figures import call_figures, definitions, rate, sums_of
+from .links import outages
 from .period import Period, buckets, next_shift
-from .ports import Signoff
+from .ports import CallerClasses, LinkChange, LinkLog, Signoff
 
 #: At most this many rows per open-item list (the count says how many there are in all).
 LIST_MAX = 200
+
+
+#: The caller classes the notable events name (docs/reports.md).
+NOTABLE_CLASSES = ("blacklist", "elderly")
+
+
+class _Reads(LinkLog, CallerClasses, Protocol):
+    """What ``gather`` reads from the reports component."""
 
 
 @dataclass
@@ -42,6 +52,18 @@ class HandoverInput:
     notes: list[ShiftNote]
     signoffs: list[Signoff] = field(default_factory=list)
     calendar_warning: str | None = None
+    teams: dict[str, str] = field(default_factory=dict)          # agent → team (site.yaml)
+    links: list[LinkChange] = field(default_factory=list)        # switch links lost / regained in the period
+    classes: dict[str, str] = field(default_factory=dict)        # phone → blacklist | elderly (the callers table)
+
+
+def site_teams(config_dir: str | Path) -> dict[str, str]:
+    """Agent → team from the site's ``site.yaml`` (empty without one). Raises ConfigError for a
+    broken file (file, line and key). Blocks (reads the file)."""
+    from ..site import load_site
+
+    path = Path(config_dir) / "site.yaml"
+    return load_site(path).teams() if path.exists() else {}
 
 
 def horizon_of(nxt: Period, cal: WorkCalendar) -> datetime:
@@ -56,8 +78,11 @@ def horizon_of(nxt: Period, cal: WorkCalendar) -> datetime:
 
 
 def gather(period: Period, *, as_of: datetime, settings: KpiSettings, calls: CallStore, tickets: TicketService,
-           notes: list[ShiftNote], signoffs: list[Signoff]) -> HandoverInput:
-    """Read everything the handover needs. Raises StoreError subclasses on an outage. Blocks."""
+           notes: list[ShiftNote], signoffs: list[Signoff], teams: dict[str, str] | None = None,
+           reports: "_Reads | None" = None) -> HandoverInput:
+    """Read everything the handover needs: ``teams`` (agent → team, site.yaml) for the per-team
+    figures, ``reports`` (the store's reports component) for the switch links' log and the caller
+    classes of the notable events. Raises StoreError subclasses on an outage. Blocks."""
     store = tickets.store
     nxt = next_shift(period, settings) if period.shift else Period(period.end, period.end + (period.end - period.start))
     cal = tickets.policy.calendar
@@ -72,6 +97,9 @@ def gather(period: Period, *, as_of: datetime, settings: KpiSettings, calls: Cal
         due_soon=store.due_between(as_of, horizon, limit=10_000),
         tasks=calls.callbacks(None, limit=100_000),
         notes=notes, signoffs=signoffs, calendar_warning=cal.warning(as_of.astimezone(SITE_TZ).date()),
+        teams=dict(teams or {}),
+        links=reports.link_changes(period.start.timestamp(), period.end.timestamp()) if reports is not None else [],
+        classes=reports.callers_of_class(NOTABLE_CLASSES) if reports is not None else {},
     )
 
 
@@ -95,13 +123,19 @@ def _calls(inp: HandoverInput, s: KpiSettings) -> dict[str, Any]:
     for name in sorted({r.agent for r in recs if r.agent and r.outcome == "answered"}):
         f = call_figures(sums_of([r for r in recs if r.agent == name], s), s)
         agents[name] = {"answered": f["answered"], "aht_s": f["aht_s"], "asa_s": f["asa_s"]}
+    # A team is its agents (site.yaml): the calls they answered, and the talk and waits of those.
+    teams: dict[str, dict[str, Any]] = {}
+    for team in sorted({t for t in inp.teams.values() if t}):
+        members = {a for a, t in inp.teams.items() if t == team}
+        f = call_figures(sums_of([r for r in recs if r.agent in members], s), s)
+        teams[team] = {"agents": len(members), "answered": f["answered"], "aht_s": f["aht_s"], "asa_s": f["asa_s"]}
     halves = []
     for a, b in buckets(inp.period, "half-hour"):
         lo, hi = a.timestamp(), b.timestamp()
         f = call_figures(sums_of([r for r in recs if lo <= r.left_at < hi], s), s)
         halves.append({"from": a.isoformat(), "to": b.isoformat(), "offered": f["offered"], "answered": f["answered"],
                        "abandoned": f["abandoned"], "service_level": f["service_level"]})
-    return {"total": total, "queues": queues, "agents": agents, "half_hours": halves}
+    return {"total": total, "queues": queues, "teams": teams, "agents": agents, "half_hours": halves}
 
 
 def _tickets(inp: HandoverInput) -> dict[str, Any]:
@@ -162,13 +196,32 @@ def _callbacks(inp: HandoverInput) -> dict[str, Any]:
     }
 
 
-def _events(inp: HandoverInput, s: KpiSettings, calls: dict[str, Any]) -> dict[str, Any]:
+def _events(inp: HandoverInput, s: KpiSettings, calls: dict[str, Any], viewer: User | None) -> dict[str, Any]:
     over = [r for r in inp.records if r.wait_s > s.caller_waiting_over_s]
     breaches = [h["from"] for h in calls["half_hours"]
                 if h["offered"] >= 5 and h["service_level"]["value"] is not None and h["service_level"]["value"] < s.sl_target]
     elderly = [t.serial for t in inp.tickets if t.category == "elderly" and _in(t.created_at, inp.period)]
+    def klass(r: CallRecord) -> str:     # the callers table keeps the number as typed, stripped
+        return inp.classes.get(r.caller_number.strip(), "") if r.caller_number else ""
+    elderly_calls = [r for r in inp.records if klass(r) == "elderly"]
+    ef = call_figures(sums_of(elderly_calls, s), s)
+    black: dict[str, list[CallRecord]] = defaultdict(list)
+    for r in inp.records:
+        if klass(r) == "blacklist":
+            black[r.caller_number.strip()].append(r)
+    until = min(inp.period.end, inp.as_of).timestamp()
+    links = [{**o, "lost_at": _iso(o["lost_at"]), "regained_at": _iso(o["regained_at"])}
+             for o in outages(inp.links, inp.period.start.timestamp(), until)]
     return {"callers_over_wait_limit": len(over), "wait_limit_s": s.caller_waiting_over_s,
-            "service_level_breaches": breaches, "elderly_one_touch_tickets": sorted(elderly),
+            "service_level_breaches": breaches,
+            "switch_links": links,
+            "elderly_one_touch_calls": {k: ef[k] for k in ("offered", "answered", "abandoned")},
+            "elderly_one_touch_tickets": sorted(elderly),
+            "blacklisted_callers": {
+                "calls": sum(len(v) for v in black.values()),
+                "callers": [{"caller": mask_phone(num, viewer), "calls": len(rs),
+                             "last_at": _iso(max(r.left_at for r in rs)), "queues": sorted({r.queue for r in rs})}
+                            for num, rs in sorted(black.items(), key=lambda kv: (-len(kv[1]), kv[0]))][:LIST_MAX]},
             "provisional_calendar": inp.calendar_warning}
 
 
@@ -213,7 +266,7 @@ def handover(inp: HandoverInput, s: KpiSettings, viewer: User | None = None) -> 
     return {
         "report": "handover", "period": inp.period.as_dict(), "next_shift": inp.next_period.as_dict(),
         "as_of": inp.as_of.astimezone(SITE_TZ).isoformat(), "definitions": definitions(s),
-        "calls": calls, "tickets": _tickets(inp), "callbacks": _callbacks(inp), "events": _events(inp, s, calls),
+        "calls": calls, "tickets": _tickets(inp), "callbacks": _callbacks(inp), "events": _events(inp, s, calls, viewer),
         "notes": [{"at": _iso(n.at), "author": n.author, "text": n.text} for n in inp.notes],
         "open_items": _open_items(inp, s, viewer),
         "signoffs": [{"role": x.role, "user": x.user, "at": _iso(x.at)} for x in inp.signoffs],

@@ -101,6 +101,10 @@ def layout_call_loss(d: dict[str, Any]) -> Layout:
     return Layout("Call loss (呼损)", _span(d["period"]) + q, secs_, bars)
 
 
+def _clock(iso: str) -> str:
+    return iso[5:16].replace("T", " ")         # MM-DD HH:MM, site time
+
+
 def _span(p: dict[str, str]) -> str:
     s = f"{p['from'][:16].replace('T', ' ')} – {p['to'][:16].replace('T', ' ')}"
     return f"{p['shift_date']} {p['shift']}  {s}" if p.get("shift") else s
@@ -124,6 +128,10 @@ def layout_handover(d: dict[str, Any]) -> Layout:
     c, t, cb, ev, oi = d["calls"], d["tickets"], d["callbacks"], d["events"], d["open_items"]
     out = [Section("Calls", _FIG_COLS, [_fig_rows("all", c["total"])] + [_fig_rows(q, f) for q, f in c["queues"].items()],
                    [f"longest wait {c['total']['longest_wait_s']:g} s", d["definitions"]["service_level"]])]
+    if c.get("teams"):
+        out.append(Section("Teams", ["team", "agents", "answered", "AHT", "ASA"],
+                           [[k, str(f["agents"]), str(f["answered"]), secs(f["aht_s"]), secs(f["asa_s"])]
+                            for k, f in c["teams"].items()]))
     out.append(Section("Agents", ["agent", "answered", "AHT", "ASA"],
                        [[a, str(f["answered"]), secs(f["aht_s"]), secs(f["asa_s"])] for a, f in c["agents"].items()]))
     out.append(Section("Tickets", ["registered", "on the spot", "dispatched", "acknowledged", "ack late", "replied",
@@ -148,6 +156,21 @@ def layout_handover(d: dict[str, Any]) -> Layout:
     lines = [f"callers over the wait limit ({ev['wait_limit_s']:g} s): {ev['callers_over_wait_limit']}",
              "service-level breaches (half hours): " + (", ".join(_hhmm(x) for x in ev["service_level_breaches"]) or "none"),
              "elderly one-touch (老年人一键通) tickets: " + (", ".join(ev["elderly_one_touch_tickets"]) or "none")]
+    if "elderly_one_touch_calls" in ev:
+        e1 = ev["elderly_one_touch_calls"]
+        lines.append(f"elderly one-touch (老年人一键通) calls: {e1['offered']} offered, {e1['answered']} answered, "
+                     f"{e1['abandoned']} abandoned")
+    for o in ev.get("switch_links", []):
+        lost = _clock(o["lost_at"]) if o["lost_at"] else "before the period"
+        back = f"regained {_clock(o['regained_at'])}" if o["regained_at"] else "not regained"
+        lines.append(f"switch link {o['node']} lost {lost}, {back} ({o['down_s']:g} s down)"
+                     + (f": {o['reason']}" if o["reason"] else ""))
+    if "switch_links" in ev and not ev["switch_links"]:
+        lines.append("switch links: no loss")
+    if "blacklisted_callers" in ev:
+        bl = ev["blacklisted_callers"]
+        lines.append(f"blacklisted callers: {len(bl['callers'])} ({bl['calls']} calls)"
+                     + "".join(f"; {x['caller']} ×{x['calls']} last {_clock(x['last_at'])}" for x in bl["callers"][:20]))
     if ev["provisional_calendar"]:
         lines.append("WARNING " + ev["provisional_calendar"])
     out.append(Section("Notable events", lines=lines))

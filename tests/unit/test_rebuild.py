@@ -178,3 +178,22 @@ def test_a_console_that_connects_later_writes_the_same_interval_keys():
     assert len(b) > 100
     assert [i for i in b if (i.node, i.agent, i.started_at) not in keys] == []
     assert len(keys) == len(a)                           # one interval per agent and start
+
+
+def test_rebuild_reads_back_to_midnight_or_the_running_shift_only():
+    """At 06:55 with shifts 早班 08:00, 中班 16:00, 夜班 00:00 the windows start at midnight (today
+    and 夜班): yesterday's 08:00 (the last 早班) is not read. With a night shift from 22:00 the
+    running shift began yesterday evening, before midnight."""
+    from dataclasses import replace
+    from datetime import time as dtime
+
+    from hotline_tui.kpi import load_kpi_settings
+    from hotline_tui.live.rebuild import rebuild_since
+
+    settings = load_kpi_settings(DEMO_DIR)
+    now = datetime(2026, 11, 23, 6, 55, tzinfo=SITE_TZ)
+    assert rebuild_since(now.timestamp(), settings) == datetime(2026, 11, 23, 0, 0, tzinfo=SITE_TZ).timestamp()
+    late = replace(settings, shift_starts=(("白班", dtime(8, 0)), ("夜班", dtime(22, 0))))
+    assert rebuild_since(now.timestamp(), late) == datetime(2026, 11, 22, 22, 0, tzinfo=SITE_TZ).timestamp()
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=SITE_TZ)
+    assert rebuild_since(noon.timestamp(), late) == datetime(2026, 11, 23, 0, 0, tzinfo=SITE_TZ).timestamp()

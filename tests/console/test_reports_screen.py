@@ -1,0 +1,64 @@
+"""The reports screen (报表): reached by ':reports' / ':报表' and the palette, picks a report and a
+period, shows it with its chart — the same data as ``hotline report`` for that period — on both
+stores, through Textual's Pilot."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from hotline import cli
+from screens.app import HotlineApp
+from screens.commands import parse
+from screens.reports import ReportsScreen
+from tests.report_shift import AS_OF, fill
+from tests.waiting import wait_until_async
+
+from .test_handover_draft import _services, _shown
+
+
+def test_reports_is_reached_by_name_in_both_languages():
+    assert parse(":reports").name == "reports" and parse(":报表").name == "reports"
+
+
+async def _shown_report(pilot, screen, name, period):
+    await wait_until_async(lambda: screen.data is not None and (screen.report, screen.period) == (name, period)
+                           and screen.data["report"] == name and screen.query_one("#report-box").border_subtitle == "",
+                           timeout=15, interval=0.05, sleep=pilot.pause, what=f"{name} for {period}")
+    return screen.data
+
+
+async def test_pick_a_report_and_a_period(db_target):
+    services, store = _services(db_target)
+    fill(store)
+    app = HotlineApp(services, start_screen="wallboard")
+    async with app.run_test(size=(170, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon")
+        await pilot.pause()
+        for ch in "reports":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await wait_until_async(lambda: isinstance(app.screen, ReportsScreen), timeout=10, interval=0.05,
+                               sleep=pilot.pause, what="the reports screen")
+        screen = app.screen
+        d = await _shown_report(pilot, screen, "handover", "shift")
+        assert d["period"]["shift"] == "早班" and d["calls"]["total"]["offered"] == 8
+        await pilot.press("n")                                            # the next report: call loss
+        d = await _shown_report(pilot, screen, "call-loss", "shift")
+        r = CliRunner().invoke(cli, ["--db", db_target, "report", "call-loss", "--shift", "早班", "--at", AS_OF,
+                                     "--format", "json"], catch_exceptions=False)
+        assert d == json.loads(r.output)                                  # the CLI's numbers, exactly
+        text = _shown(screen.query_one("#report"))
+        assert "Call loss" in text and "█" in text                       # with its chart
+        await pilot.press("b")                                            # the next period: the shift before
+        d = await _shown_report(pilot, screen, "call-loss", "previous-shift")
+        assert d["period"]["shift"] == "夜班" and d["total"]["offered"] == 1      # m9, left 07:59
+        for _ in range(2):
+            await pilot.press("b")                                        # yesterday, then today
+        d = await _shown_report(pilot, screen, "call-loss", "yesterday")
+        assert d["total"]["offered"] == 0
+        await pilot.press("b")
+        d = await _shown_report(pilot, screen, "call-loss", "last-7-days")
+        assert d["by"] == "day" and d["total"]["offered"] == 10           # m1..m10, all of 11-23 (to midnight)
