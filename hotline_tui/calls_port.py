@@ -145,6 +145,21 @@ class CallStore(Protocol):
         clipped to the period. Raises StoreUnavailable or StoreBusy. Blocks."""
         ...
 
+    def visit_sums(self, since: float, until: float, threshold_s: float, short_abandon_s: float,
+                   slot_s: int, queue: str | None = None) -> list[tuple]:
+        """The ``KpiSums`` of the records with ``since <= left_at < until`` (of ``queue``), per
+        queue and slot (``int(left_at // slot_s)``), as tuples (queue, slot, offered, answered,
+        abandoned, short, within, ab_within, short_within, wait_sum, talk_sum, handled,
+        Σ max(wait, 0)), by queue and slot. Raises StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
+    def staffed_spans(self, since: float, until: float, busy_states: tuple[str, ...],
+                      off_statuses: tuple[str, ...]) -> list[tuple]:
+        """(agent, started_at, ended_at) of the intervals overlapping ``[since, until)`` whose
+        state is busy or whose status is not off, in ``intervals`` order. Raises
+        StoreUnavailable or StoreBusy. Blocks."""
+        ...
+
     def add_callback(self, task: CallbackTask) -> int:
         """Insert ``task`` as an open task (its id, state and note are ignored); return its id.
         Raises StoreUnavailable or StoreBusy, DataRejected for a refused value. Blocks."""

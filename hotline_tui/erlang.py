@@ -85,10 +85,11 @@ def _stationary(servers: int, lam: float, mu: float, theta: float) -> list[float
     # Unnormalised birth–death probabilities, in logs to stay finite for large N.
     logs = [0.0]
     n, top = 0, 0.0
+    log_lam = math.log(lam)          # once: the same value every step
     while True:
         n += 1
         death = min(n, servers) * mu + max(n - servers, 0) * theta
-        logs.append(logs[-1] + math.log(lam) - math.log(death))
+        logs.append(logs[-1] + log_lam - math.log(death))
         top = max(top, logs[-1])
         if n > servers and (logs[-1] - top < -30 or n > servers + 20000):
             break
@@ -160,18 +161,51 @@ def _served_within(rates: list[float], theta: float, t: float, jmax: int) -> lis
     stay = [1 - (r + theta) / big for r in rates]
     down = [r / big for r in rates]
     out = [0.0] * (jmax + 1)
-    log_w = -lt                      # Poisson weight of n = 0 (f_0 = 0 contributes nothing)
+    if jmax + 1 >= _VECTOR_FROM:
+        out, f = _uniformise_vector(stay, down, lt, n_terms)
+    else:
+        log_w = -lt                  # Poisson weight of n = 0 (f_0 = 0 contributes nothing)
+        for n in range(1, n_terms + 1):
+            prev = f
+            f = [down[0] * 1.0 + stay[0] * prev[0]] + [down[k] * prev[k - 1] + stay[k] * prev[k] for k in range(1, jmax + 1)]
+            log_w += math.log(lt) - math.log(n)
+            w = math.exp(log_w)
+            if w:
+                for k in range(jmax + 1):
+                    out[k] += w * f[k]
+    # Terms beyond n_terms have f ≈ its limit; add the Poisson tail mass times the last f.
+    log_lt = math.log(lt)
+    tail = max(0.0, 1.0 - sum(math.exp(-lt + i * log_lt - math.lgamma(i + 1)) for i in range(n_terms + 1)))
+    return [min(1.0, o + tail * f[k]) for k, o in enumerate(out)] + [0.0] * (full - jmax)
+
+
+#: From this many phases on, ``_served_within`` steps the phase chain with numpy arrays.
+_VECTOR_FROM = 8
+
+
+def _uniformise_vector(stay: list[float], down: list[float], lt: float, n_terms: int) -> tuple[list[float], list[float]]:
+    """The uniformisation loop of ``_served_within`` on numpy arrays: the same IEEE operations
+    on every element in the same order (a product, a sum of two products, a weighted add — each
+    a separate, correctly rounded ufunc, no fused multiply-add), so the same bits as the list
+    loop, without a Python step per phase (the queue-interval report's month spends most of its
+    time here). Returns (out, f) as lists."""
+    import numpy as np     # here: only Erlang A with a longer queue needs it
+
+    st, dn = np.array(stay), np.array(down)
+    dn_tail, d0 = dn[1:], down[0] * 1.0
+    f = np.zeros(len(stay))
+    out = np.zeros(len(stay))
+    log_w, log_lt = -lt, math.log(lt)
     for n in range(1, n_terms + 1):
-        prev = f
-        f = [down[0] * 1.0 + stay[0] * prev[0]] + [down[k] * prev[k - 1] + stay[k] * prev[k] for k in range(1, jmax + 1)]
-        log_w += math.log(lt) - math.log(n)
+        g = st * f                          # stay[k] · f[k]
+        g[1:] += dn_tail * f[:-1]           # + down[k] · f[k-1] (a + b = b + a, bit for bit)
+        g[0] += d0                          # + down[0] · 1
+        f = g
+        log_w += log_lt - math.log(n)
         w = math.exp(log_w)
         if w:
-            for k in range(jmax + 1):
-                out[k] += w * f[k]
-    # Terms beyond n_terms have f ≈ its limit; add the Poisson tail mass times the last f.
-    tail = max(0.0, 1.0 - sum(math.exp(-lt + i * math.log(lt) - math.lgamma(i + 1)) for i in range(n_terms + 1)))
-    return [min(1.0, o + tail * f[k]) for k, o in enumerate(out)] + [0.0] * (full - jmax)
+            out += w * f
+    return out.tolist(), f.tolist()
 
 
 def _poisson_sf_below(mean: float, k: int, limit: float) -> bool:

@@ -309,8 +309,15 @@ def queue_interval_cmd(shift, start, end, at, output, by, queue, patience, fmt):
     w, settings, store = _reader("read the queue-interval report")
     period = _period(shift, start, end, _now(at), settings)
     lo, hi = period.start.timestamp(), period.end.timestamp()
-    data = qi.queue_interval(store.calls.records(lo, hi, queue), store.calls.intervals(lo, hi), period, settings,
-                             by=by, queue=queue, tiers=_tiers(w.config_dir), patience_s=patience)
+    if qi.slots_fit(period, by):     # the store sums the visits per half hour (a month: ~20× faster)
+        from ..live.rebuild import BUSY_STATES, OFF_STATUSES
+        data = qi.queue_interval_from_sums(
+            store.calls.visit_sums(lo, hi, settings.threshold_s, settings.short_abandon_s, qi.SLOT_S, queue),
+            store.calls.staffed_spans(lo, hi, BUSY_STATES, OFF_STATUSES), period, settings,
+            by=by, queue=queue, tiers=_tiers(w.config_dir), patience_s=patience)
+    else:
+        data = qi.queue_interval(store.calls.records(lo, hi, queue), store.calls.intervals(lo, hi), period, settings,
+                                 by=by, queue=queue, tiers=_tiers(w.config_dir), patience_s=patience)
     _write(_render(data, fmt), output)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..calls_port import AgentInterval, CallRecord
 from ..errors import ValidationError
@@ -100,21 +100,75 @@ def queue_interval(records: Sequence[CallRecord], intervals: Sequence[AgentInter
             w = waited[r.queue]
             w[0] += max(r.wait_s, 0.0)
             w[1] += r.outcome == "abandoned"
-    # staffed agent-seconds (busy or ready: occupancy's "staffed") by agent and interval
+    spans = ((iv.agent, iv.started_at, iv.ended_at) for iv in intervals if kind_of(iv) != "off")
+    return _report(by_q, waited, _staffed(spans, period, starts, bounds), period, cuts, s, by, queue, tiers, patience_s)
+
+
+#: The slot of ``queue_interval_from_sums``: half an hour, the finest ``--by``.
+SLOT_S = 1800
+
+
+def slots_fit(period: Period, by: str) -> bool:
+    """Whether every boundary between the report's intervals falls on a slot boundary
+    (``SLOT_S`` in epoch seconds), so sums per slot add up to sums per interval exactly: true
+    in a site zone whose offset is whole half hours (Asia/Shanghai)."""
+    cuts = buckets(period, by)
+    return all(a.timestamp() % SLOT_S == 0 for a, _ in cuts[1:])
+
+
+def queue_interval_from_sums(sums: Sequence[tuple], spans: Sequence[tuple], period: Period, s: KpiSettings, *,
+                             by: str = "half-hour", queue: str | None = None,
+                             tiers: Mapping[str, Sequence[str]] | None = None,
+                             patience_s: float | None = None) -> dict[str, Any]:
+    """``queue_interval`` from the store's aggregate instead of every record: ``sums`` the
+    ``CallStore.visit_sums`` rows per queue and slot (``SLOT_S``), ``spans`` its
+    ``staffed_spans``. The same report when ``slots_fit(period, by)`` (the caller checks); each
+    slot's sums are merged into its interval with ``KpiSums.merge``."""
+    cuts = buckets(period, by)
+    starts = [a.timestamp() for a, _ in cuts]
+    bounds = [(a.timestamp(), b.timestamp()) for a, b in cuts]
+    n = len(cuts)
+    by_q: dict[str, list[KpiSums]] = defaultdict(lambda: [KpiSums() for _ in range(n)])
+    waited: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for (q, slot, offered, answered, abandoned, short, within, ab_within, short_within, wait_sum, talk_sum,
+         handled, waits) in sums:
+        i = max(bisect.bisect_right(starts, slot * SLOT_S) - 1, 0)
+        c = KpiSums()
+        c.offered, c.answered, c.abandoned, c.short = int(offered), int(answered), int(abandoned), int(short)
+        c.within, c.ab_within, c.short_within = int(within), int(ab_within), int(short_within)
+        c.wait_sum, c.talk_sum, c.handled = float(wait_sum), float(talk_sum), int(handled)
+        by_q[q][i].merge(c)
+        w = waited[q]
+        w[0] += float(waits)
+        w[1] += int(abandoned)
+    return _report(by_q, waited, _staffed(spans, period, starts, bounds), period, cuts, s, by, queue, tiers, patience_s)
+
+
+def _staffed(spans: Iterable[tuple], period: Period, starts: list[float],
+             bounds: list[tuple[float, float]]) -> dict[str, list[float]]:
+    """Staffed agent-seconds (busy or ready: occupancy's "staffed") by agent and interval, from
+    (agent, start, end) spans."""
+    n = len(bounds)
     staffed: dict[str, list[float]] = defaultdict(lambda: [0.0] * n)
     lo, hi = period.start.timestamp(), period.end.timestamp()
-    for iv in intervals:
-        if kind_of(iv) == "off":
-            continue
-        a, b = max(iv.started_at, lo), min(iv.ended_at, hi)
+    for agent, started_at, ended_at in spans:
+        a, b = max(started_at, lo), min(ended_at, hi)
         i = max(bisect.bisect_right(starts, a) - 1, 0)
-        row = staffed[iv.agent]
+        row = staffed[agent]
         while a < b and i < n:
             seg_end = min(b, bounds[i][1])
             if seg_end > a:
                 row[i] += seg_end - a
                 a = seg_end
             i += 1
+    return staffed
+
+
+def _report(by_q: Mapping[str, list[KpiSums]], waited: Mapping[str, list[float]], staffed: Mapping[str, list[float]],
+            period: Period, cuts: list[tuple[Any, Any]], s: KpiSettings, by: str, queue: str | None,
+            tiers: Mapping[str, Sequence[str]] | None, patience_s: float | None) -> dict[str, Any]:
+    n = len(cuts)
+    bounds = [(a.timestamp(), b.timestamp()) for a, b in cuts]
     queues = sorted(set(by_q) | ({q for qs in tiers.values() for q in qs} if tiers else set()))
     if queue:
         queues = [queue]
