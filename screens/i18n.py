@@ -514,6 +514,9 @@ CATALOG.update({
     "period_this-month": ("本月", "This month"),
     "report_handover": ("交接班", "Handover"),
     "report_call-loss": ("呼损", "Call loss"),
+    "report_agent-workload": ("坐席工作量", "Agent workload"), "report_agent-states": ("坐席状态明细", "Agent states"),
+    "report_departments": ("承办单位", "Departments"), "report_categories": ("诉求类别", "Categories"),
+    "report_channels": ("受理渠道", "Channels"), "report_callbacks": ("回访", "Callbacks"),
     "report_loading": ("生成中…", "Building…"),
 })
 KEY_LABELS.update({

@@ -82,6 +82,48 @@ def _call_loss(desk: "ReportDesk", viewer: User, period: Period, now: datetime) 
     return loss.call_loss(records, period, desk.settings, by=by)
 
 
+def _agent_workload(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from . import agents as ag
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    return ag.agent_workload(desk.stores.calls.records(lo - ag.LOOKBACK_S, hi), desk.stores.calls.intervals(lo, hi),
+                             period, desk.settings)
+
+
+def _agent_states(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from . import agents as ag
+    return ag.agent_states(desk.stores.calls.intervals(period.start.timestamp(), period.end.timestamp()), period)
+
+
+def _departments(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from .departments import departments
+    st = desk.tickets.store
+    return departments(st.facts(period.start, period.end), st.event_tallies(period.start, period.end), period, now,
+                       desk.tickets.departments())
+
+
+def _categories(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from .ticket_groups import categories
+    return categories(desk.tickets.store.facts(period.start, period.end), period, now, desk.tickets.categories())
+
+
+def _channels(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from .ticket_groups import channels
+    return channels(desk.tickets.store.facts(period.start, period.end), period, now)
+
+
+def _callbacks(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from .ticket_groups import callbacks
+    events = desk.tickets.store.events(period.start, period.end, of_registered=False, kind="callback")
+    return callbacks(events, period, desk.tickets.departments())
+
+
+#: The reports the console's reports screen offers (the same builders as ``hotline report``; the
+#: ones that read more configuration — queue-interval's tiers, assessment's weights — stay CLI-only).
+BUILDERS: dict[str, Builder] = {"handover": _handover, "call-loss": _call_loss, "agent-workload": _agent_workload,
+                                "agent-states": _agent_states, "departments": _departments,
+                                "categories": _categories, "channels": _channels, "callbacks": _callbacks}
+
+
 def sign(stores: Stores, access: Access, actor: User, period: Period, role: str, now: datetime) -> Signoff:
     """Record that ``actor`` hands ``period`` over (role ``handed_over``) or receives it
     (``received``) at ``now``, with an audit entry, in one transaction. Raises PermissionDenied
@@ -112,15 +154,15 @@ class ReportDesk:
     settings: KpiSettings
     teams: dict[str, str] = field(default_factory=dict)      # agent → team (site.yaml)
     #: name → builder; the reports screen offers these. Another report joins with ``register``.
-    builders: dict[str, Builder] = field(default_factory=lambda: {"handover": _handover, "call-loss": _call_loss})
+    builders: dict[str, Builder] = field(default_factory=lambda: dict(BUILDERS))
 
     def register(self, name: str, builder: Builder) -> None:
         """Offer report ``name`` on the reports screen, built by ``builder``. Never blocks."""
         self.builders[name] = builder
 
     def names(self) -> list[str]:
-        """The reports offered: handover first, then by name. Never blocks."""
-        return sorted(self.builders, key=lambda n: (n != "handover", n))
+        """The reports offered: handover first, call loss next, then by name. Never blocks."""
+        return sorted(self.builders, key=lambda n: (n != "handover", n != "call-loss", n))
 
     def run(self, viewer: User, name: str, choice: str) -> dict[str, Any]:
         """Report ``name`` for the period ``choice`` (PERIODS) as of now. Raises PermissionDenied

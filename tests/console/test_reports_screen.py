@@ -62,3 +62,13 @@ async def test_pick_a_report_and_a_period(db_target):
         await pilot.press("b")
         d = await _shown_report(pilot, screen, "call-loss", "last-7-days")
         assert d["by"] == "day" and d["total"]["offered"] == 10           # m1..m10, all of 11-23 (to midnight)
+        # the other reports of issue 16 are offered too, with the same builders as the CLI
+        assert screen._names() == ["handover", "call-loss", "agent-states", "agent-workload", "callbacks",
+                                   "categories", "channels", "departments"]
+        await pilot.press("n")                                            # agent-states (by name after call loss)
+        d = await _shown_report(pilot, screen, "agent-states", "last-7-days")
+        assert d["report"] == "agent-states"
+        for name in ("agent-workload", "callbacks", "categories", "channels", "departments"):
+            await pilot.press("n")
+            d = await _shown_report(pilot, screen, name, "last-7-days")
+        assert "departments" in d and _shown(screen.query_one("#report")).strip()
