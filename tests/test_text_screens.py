@@ -27,8 +27,8 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def wait_until(pilot, pred, what: str, timeout: float = 10):
-    await wait_until_async(pred, timeout=timeout, interval=0.02, sleep=pilot.pause, what=what)
+async def wait_until(pilot, pred, what: str, timeout: float = 10, show=None):
+    await wait_until_async(pred, timeout=timeout, interval=0.02, sleep=pilot.pause, what=what, show=show)
 
 
 def on_my_line(services, cc, agent: str, number: str, name: str) -> None:
@@ -69,8 +69,11 @@ async def test_desk_phone_box_caller_name_and_history_are_inert(kb_copy):  # noq
         assert_inert(text, where="desk with the caller's history")
         assert "⟨U+200B⟩" in text
 
-        app.notify(CORPUS["osc52_clipboard"] + CORPUS["markup_link"] + CORPUS["c1_controls"])
-        await wait_until(pilot, lambda: "[link=" in screen_text(app), "the notification")
+        # A long timeout: on a loaded CI machine the default 5 s can lapse before the toast is drawn.
+        app.notify(CORPUS["osc52_clipboard"] + CORPUS["markup_link"] + CORPUS["c1_controls"], timeout=120)
+        await wait_until(pilot, lambda: "[link=" in screen_text(app), "the notification", timeout=30,
+                         show=lambda: (f"running={app.is_running} exception={app._exception!r} "
+                                      f"toasts={len(app.screen.query('Toast'))}\n" + screen_text(app)))
         assert_inert(screen_text(app), where="notification")
     store.close()
 
