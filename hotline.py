@@ -307,19 +307,24 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     add_qa(services, store, config_dir)
-    add_reports(services, store, site)
+    add_reports(services, store, site, config_dir)
     return services
 
 
-def add_reports(services: ConsoleServices, store: Store, site: Site | None) -> None:
+def add_reports(services: ConsoleServices, store: Store, site: Site | None, config_dir: str | Path) -> None:
     """The console's reports (issue 16, docs/reports.md): the handover screen's live draft and
-    sign-off and the reports screen, over the same builders as ``hotline report``. Never blocks."""
+    sign-off and the reports screen, over the same builders as ``hotline report`` (with the
+    CLI's tiers from site.yaml and assessment weights from kpi.yaml). Raises ConfigError (the
+    weights). Blocks (reads kpi.yaml)."""
+    from hotline_tui.reports.assessment import load_weights
     from hotline_tui.reports.desk import ReportDesk
 
     if services.tickets is None or services.notes is None:
         return
     services.reports = ReportDesk(store, services.tickets, services.notes, services.access, services.clock,
-                                  services.settings, site.teams() if site else {})
+                                  services.settings, site.teams() if site else {},
+                                  tiers={a.name: sorted(a.skills) for a in site.agents} if site else None,
+                                  weights=load_weights(config_dir))
 
 
 def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
