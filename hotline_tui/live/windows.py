@@ -31,7 +31,7 @@ class QueueWindows:
         the last 31 minutes goes into the minute buckets only — ``sliding`` never reads a
         10-second bucket that old, and ``prune`` would drop it."""
         s, q, t = self.settings, o.queue, o.left_at
-        tables = ((self.fine, FINE_S), (self.coarse, COARSE_S))
+        tables: tuple[tuple[dict[str, dict[int, KpiSums]], int], ...] = ((self.fine, FINE_S), (self.coarse, COARSE_S))
         if now is not None and t < now - FINE_KEEP_S:
             tables = tables[1:]
         for table, size in tables:
