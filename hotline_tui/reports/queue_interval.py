@@ -156,16 +156,29 @@ def queue_interval_from_sums(sums: Sequence[tuple], spans: Sequence[tuple], peri
 def _staffed(spans: Iterable[tuple], period: Period, starts: list[float],
              bounds: list[tuple[float, float]]) -> dict[str, list[float]]:
     """Staffed agent-seconds (busy or ready: occupancy's "staffed") by agent and interval, from
-    (agent, start, end) spans."""
+    (agent, start, end) spans. Each span's pieces are added in the same order as a plain
+    interval-by-interval loop (so the same floats); a span inside one interval in one step."""
     n = len(bounds)
-    staffed: dict[str, list[float]] = defaultdict(lambda: [0.0] * n)
+    staffed: dict[str, list[float]] = {}
     lo, hi = period.start.timestamp(), period.end.timestamp()
+    ends = [e for _, e in bounds]
+    find = bisect.bisect_right
     for agent, started_at, ended_at in spans:
-        a, b = max(started_at, lo), min(ended_at, hi)
-        i = max(bisect.bisect_right(starts, a) - 1, 0)
-        row = staffed[agent]
+        row = staffed.get(agent)
+        if row is None:
+            row = staffed[agent] = [0.0] * n
+        a = started_at if started_at > lo else lo
+        b = ended_at if ended_at < hi else hi
+        if a >= b:
+            continue
+        i = find(starts, a) - 1
+        if i < 0:
+            i = 0
+        if i < n and b <= ends[i]:
+            row[i] += b - a
+            continue
         while a < b and i < n:
-            seg_end = min(b, bounds[i][1])
+            seg_end = ends[i] if ends[i] < b else b
             if seg_end > a:
                 row[i] += seg_end - a
                 a = seg_end
@@ -183,12 +196,14 @@ def _report(by_q: Mapping[str, list[KpiSums]], waited: Mapping[str, list[float]]
         queues = [queue]
 
     def staffed_in(q: str | None) -> list[float]:
-        tot = [0.0] * n
+        # agent by agent in the dict's order, each interval its own running sum: the same
+        # additions as a loop over the intervals, one numpy add per agent
+        import numpy as np
+        tot = np.zeros(n)
         for agent, secs in staffed.items():
             if q is None or tiers is None or q in tiers.get(agent, ()):
-                for i, x in enumerate(secs):
-                    tot[i] += x
-        return tot
+                tot += np.array(secs)
+        return tot.tolist()
 
     def merged(cells: Sequence[KpiSums]) -> KpiSums:
         acc = KpiSums()
