@@ -354,10 +354,12 @@ def _levels_a(ns: list[int], lams: list[float], mus: list[float], thetas: list[f
               within_s: float) -> list[float | None]:
     """Erlang A service levels for many (N, λ, μ, θ) at once on 2-D numpy arrays (rows ×
     states): the same model as ``erlang_a`` — the birth–death chain, the phases of a caller with
-    j ahead, uniformisation — with its own truncations (states below 1e-17 of the total, phases a
-    Chernoff bound puts below 1e-14 of reaching an agent within T, more Poisson terms), so it
-    agrees with ``erlang_a(...).service_level`` to ~1e-12, not bit for bit. None where the chain
-    is too long for it (the caller asks ``erlang_a``)."""
+    j ahead, uniformisation — with its own truncations (the chain where a state falls below e^-40
+    of the peak, phases once the mass from them on is below 1e-16 or a Chernoff bound puts a
+    caller there below 1e-14 of reaching an agent within T, the Poisson terms of the batch's
+    longest row), so it agrees with ``erlang_a(...).service_level`` to ~1e-13, not bit for bit.
+    Rows sorted by N, ``_CHUNK`` at a time. None where the chain is longer than it goes (N +
+    4,096 states): the caller asks ``erlang_a``."""
     import numpy as np
 
     out: list[float | None] = [None] * len(ns)
