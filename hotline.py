@@ -307,19 +307,24 @@ def build_services(store: Store, config_dir: str | Path, clock: Clock, *, user: 
     add_callbacks(services, store, config_dir)
     build_desk(services, store, config_dir)
     add_qa(services, store, config_dir)
-    add_reports(services, store, site)
+    add_reports(services, store, site, config_dir)
     return services
 
 
-def add_reports(services: ConsoleServices, store: Store, site: Site | None) -> None:
+def add_reports(services: ConsoleServices, store: Store, site: Site | None, config_dir: str | Path) -> None:
     """The console's reports (issue 16, docs/reports.md): the handover screen's live draft and
-    sign-off and the reports screen, over the same builders as ``hotline report``. Never blocks."""
+    sign-off and the reports screen, over the same builders as ``hotline report`` (with the
+    CLI's tiers from site.yaml and assessment weights from kpi.yaml). Raises ConfigError (the
+    weights). Blocks (reads kpi.yaml)."""
+    from hotline_tui.reports.assessment import load_weights
     from hotline_tui.reports.desk import ReportDesk
 
     if services.tickets is None or services.notes is None:
         return
     services.reports = ReportDesk(store, services.tickets, services.notes, services.access, services.clock,
-                                  services.settings, site.teams() if site else {})
+                                  services.settings, site.teams() if site else {},
+                                  tiers={a.name: sorted(a.skills) for a in site.agents} if site else None,
+                                  weights=load_weights(config_dir))
 
 
 def add_callbacks(services: ConsoleServices, store: Store, config_dir: str | Path) -> None:
@@ -580,6 +585,10 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
     services.background.append(play)
 
 
+#: Seconds from the console's start to its notification worker's first pass (build_notify_worker).
+NOTIFY_START_S = 1.0
+
+
 def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str | Path, *, run: bool = True) -> None:
     """Notifications in the console (docs/notify.md): the engineer view's outbox line, and,
     unless notify.yaml says ``worker.enabled: false`` (or ``run`` is False: read-only, replay),
@@ -597,16 +606,27 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
     import threading
     import time
 
-    from backends.notify_http import HttpNotifier
-    from hotline_tui.notify.worker import DeliveryWorker
-
-    worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
     stop = threading.Event()
     report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
 
+    def deliver() -> None:
+        # The HTTP side (httpx and its TLS context, ~0.1 s of CPU) is built in the worker's own
+        # thread, NOTIFY_START_S after the console starts: after its first paint, not on the way
+        # to it (a thread starting at once took the interpreter from the first paint as long).
+        if stop.wait(NOTIFY_START_S):
+            return
+        from backends.notify_http import HttpNotifier
+        from hotline_tui.notify.worker import DeliveryWorker
+
+        try:
+            worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
+        except Exception as exc:      # not a traceback over the screen: the engineer view's errors
+            report(exc)
+            return
+        worker.run(stop, on_error=report)
+
     async def start() -> None:
-        threading.Thread(target=worker.run, args=(stop,), kwargs={"on_error": report}, name="notify-worker",
-                         daemon=True).start()
+        threading.Thread(target=deliver, name="notify-worker", daemon=True).start()
 
     async def halt() -> None:
         stop.set()

@@ -340,3 +340,173 @@ def staffing(calls_per_hour: float, aht_s: float, target: float, within_s: float
         hi = _bisect(meets, lo, hi)
     r = level(hi)
     return Staffing(hi, a, r.service_level, r.asa, r.abandon_rate, r.p_wait, r.occupancy, model)
+
+
+# -- many staffing searches at once (the queue-interval report) ------------------------------------
+#: ``staffing_many`` trusts its vectorised service level when it is this far from the target;
+#: nearer, it asks ``erlang_a`` itself. The two agree to ~1e-12 (tests/unit/test_erlang_many.py).
+_MARGIN = 1e-9
+#: Rows per numpy batch in ``_levels_a``.
+_CHUNK = 512
+
+
+def _levels_a(ns: list[int], lams: list[float], mus: list[float], thetas: list[float],
+              within_s: float) -> list[float | None]:
+    """Erlang A service levels for many (N, λ, μ, θ) at once on 2-D numpy arrays (rows ×
+    states): the same model as ``erlang_a`` — the birth–death chain, the phases of a caller with
+    j ahead, uniformisation — with its own truncations (the chain where a state falls below e^-40
+    of the peak, phases once the mass from them on is below 1e-16 or a Chernoff bound puts a
+    caller there below 1e-14 of reaching an agent within T, the Poisson terms of the batch's
+    longest row), so it agrees with ``erlang_a(...).service_level`` to ~1e-13, not bit for bit.
+    Rows sorted by N, ``_CHUNK`` at a time. None where the chain is longer than it goes (N +
+    4,096 states): the caller asks ``erlang_a``."""
+    import numpy as np
+
+    out: list[float | None] = [None] * len(ns)
+    order = sorted(range(len(ns)), key=lambda i: ns[i])
+    for c0 in range(0, len(order), _CHUNK):
+        idx = order[c0:c0 + _CHUNK]
+        N = np.array([ns[i] for i in idx], dtype=np.int64)
+        lam = np.array([lams[i] for i in idx])
+        mu = np.array([mus[i] for i in idx])
+        th = np.array([thetas[i] for i in idx])
+        extra = 64
+        while True:
+            L = int(N.max()) + extra
+            n = np.arange(1, L)
+            death = np.minimum(n[None, :], N[:, None]) * mu[:, None] + np.maximum(n[None, :] - N[:, None], 0) * th[:, None]
+            logs = np.concatenate([np.zeros((len(idx), 1)), np.cumsum(np.log(lam)[:, None] - np.log(death), axis=1)], axis=1)
+            top = logs.max(axis=1)
+            # beyond the mode the terms fall; the chain is long enough when its last state is negligible
+            done = (logs[:, -1] - top < -40) & (logs[:, -1] < logs[:, -2])
+            if done.all() or extra >= 4096:
+                break
+            extra *= 4
+        p = np.exp(logs - top[:, None])
+        p /= p.sum(axis=1, keepdims=True)
+        rows = np.arange(len(idx))
+        cols = np.arange(L)
+        below = (cols[None, :] < N[:, None])
+        sl = (p * below).sum(axis=1)
+        if within_s > 0:
+            # phases j = 0 … J-1 of a caller finding j ahead: p[N + j], rate r_j = Nμ + jθ
+            jc = L - int(N.min())
+            j = np.arange(jc)
+            src = N[:, None] + j[None, :]
+            pj = np.where(src < L, p[rows[:, None], np.minimum(src, L - 1)], 0.0)
+            r = N[:, None] * mu[:, None] + j[None, :] * th[:, None]
+            m, k = r * within_s, j[None, :] + 1.0
+            # Chernoff: P(Poisson(m) >= k) <= e^-m (e·m/k)^k for k > m; phases below 1e-14 cannot matter
+            with np.errstate(divide="ignore"):
+                chern = np.where(k > m, -m + k * (1 + np.log(m) - np.log(k)), 0.0)
+            # a phase is dead when the mass from it on is below 1e-16, or a caller there cannot
+            # be reached within T but with chance < 1e-14; phases feed only later ones, so each
+            # row keeps its phases up to its first dead one
+            suffix = np.cumsum(pj[:, ::-1], axis=1)[:, ::-1]
+            dead = (suffix < 1e-16) | ((k > m) & (chern < math.log(1e-14)))
+            first_dead = np.where(dead.any(axis=1), dead.argmax(axis=1), jc)
+            jn = int(first_dead.max())
+            if jn > 0:
+                live = j[None, :jn] < first_dead[:, None]
+                r, pj = r[:, :jn], pj[:, :jn]
+                big = N * mu + np.maximum(first_dead, 1) * th        # >= every live r_j + θ
+                stay = np.where(live, 1 - (r + th[:, None]) / big[:, None], 0.0)
+                down = np.where(live, r / big[:, None], 0.0)
+                lt = big * within_s
+                terms = int((lt + 12 * np.sqrt(lt) + 30).max())
+                steps = np.arange(terms + 1)
+                lg = np.array([math.lgamma(s + 1) for s in steps])
+                w = np.exp(-lt[:, None] + steps[None, :] * np.log(lt)[:, None] - lg[None, :])
+                tail = np.maximum(0.0, 1.0 - w.sum(axis=1))
+                f = np.zeros_like(stay)
+                acc = np.zeros_like(stay)
+                d0 = down[:, 0]
+                dn_tail = down[:, 1:]
+                for s in range(1, terms + 1):
+                    g = stay * f
+                    g[:, 1:] += dn_tail * f[:, :-1]
+                    g[:, 0] += d0
+                    f = g
+                    acc += w[:, s, None] * f
+                within = np.minimum(1.0, acc + tail[:, None] * f) * live
+                sl = sl + (pj * within).sum(axis=1)
+        ok = (logs[:, -1] - top < -40)
+        for pos, i in enumerate(idx):
+            out[i] = float(sl[pos]) if ok[pos] else None
+    return out
+
+
+def staffing_many(rows: list[tuple[float, float, float | None, int | None]], target: float, within_s: float,
+                  max_agents: int = 2000) -> list[int | None]:
+    """``staffing(cph, aht, target, within_s, patience, max_agents, hint).agents`` for each
+    (cph, aht, patience, hint) row, None where ``staffing`` raises ValidationError — the same
+    answers (tests/unit/test_erlang_many.py), the Erlang A searches run side by side: each round
+    evaluates every open search's next agent counts in one ``_levels_a`` batch, and a level
+    within ``_MARGIN`` of the target is decided by ``erlang_a`` itself. Erlang C rows (patience
+    None/inf) are ``staffing`` one by one (cheap). Never blocks."""
+    res: list[int | None] = [None] * len(rows)
+
+    def one(cph: float, aht: float, pat: float | None, hint: int | None) -> int | None:
+        try:
+            return staffing(cph, aht, target, within_s, pat, max_agents, hint).agents
+        except ValidationError:
+            return None
+
+    if not 0 < target < 1 or max_agents < 1:
+        return res
+    # each Erlang A search: [fail, meet, step, bracketed] — fail: the most agents known to miss
+    # the target (lo - 1 before any: staffing never asks below lo); meet: the fewest known to
+    # reach it (None: none yet); bracketed: fail was evaluated (so bisect between them)
+    open_: dict[int, list] = {}
+    guess: dict[int, int] = {}
+    for i, (cph, aht, pat, hint) in enumerate(rows):
+        if pat is None or math.isinf(pat):
+            res[i] = one(cph, aht, pat, hint)
+            continue
+        try:
+            _check(cph, aht, within_s, pat)
+        except ValidationError:
+            continue
+        lo = max(1, int(target * (cph * aht / 3600)))
+        if lo > max_agents:
+            continue
+        guess[i] = hint if hint is not None and lo < hint <= max_agents else lo
+        open_[i] = [lo - 1, None, 1, False]
+    first = True
+    while open_:
+        asks: list[tuple[int, int]] = []
+        for i, (fail, meet, step, bracketed) in open_.items():
+            if first:                           # the guess and one below: most searches end here
+                cands = [x for x in (guess[i] - 1, guess[i]) if fail < x]
+            elif meet is None:                  # gallop up
+                cands = [min(fail + step, max_agents)]
+            elif not bracketed:                 # gallop down
+                cands = [max(meet - step, fail + 1)]
+            else:
+                cands = [(fail + meet) // 2]
+            asks += [(i, x) for x in cands]
+        first = False
+        levels = _levels_a([x for _, x in asks], [rows[i][0] / 3600 for i, _ in asks],
+                           [1 / rows[i][1] for i, _ in asks], [1 / rows[i][2] for i, _ in asks],  # type: ignore[operator]
+                           within_s)
+        for (i, x), lv in zip(asks, levels):
+            cph, aht, pat, _ = rows[i]
+            if lv is None or abs(lv - target) <= _MARGIN:
+                lv = erlang_a(x, cph, aht, pat, within_s).service_level
+            st = open_[i]
+            if lv >= target:
+                if st[1] is None or x < st[1]:
+                    st[1] = x
+            elif x > st[0]:
+                st[0], st[3] = x, True
+        for i in list(open_):
+            st = open_[i]
+            fail, meet = st[0], st[1]
+            if meet is not None and meet - fail <= 1:
+                res[i] = meet
+                del open_[i]
+            elif meet is None and fail >= max_agents:
+                del open_[i]                    # even max_agents do not reach the target
+            else:
+                st[2] *= 2
+    return res

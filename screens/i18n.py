@@ -517,6 +517,7 @@ CATALOG.update({
     "report_agent-workload": ("坐席工作量", "Agent workload"), "report_agent-states": ("坐席状态明细", "Agent states"),
     "report_departments": ("承办单位", "Departments"), "report_categories": ("诉求类别", "Categories"),
     "report_channels": ("受理渠道", "Channels"), "report_callbacks": ("回访", "Callbacks"),
+    "report_queue-interval": ("队列时段", "Queue interval"), "report_assessment": ("考核表", "Assessment"),
     "report_loading": ("生成中…", "Building…"),
 })
 KEY_LABELS.update({

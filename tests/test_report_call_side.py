@@ -175,3 +175,37 @@ def test_week_and_month_buckets_in_site_time():
     assert all(a.weekday() == 0 for a, _ in weeks[1:]) and weeks[-1][1] == p.end
     months = buckets(p, "month")
     assert [a.isoformat()[:10] for a, _ in months] == ["2026-11-25", "2026-12-01", "2027-01-01"]
+
+
+SITE_TEAMS = """\
+queues:
+  - name: q1
+  - name: q2
+agents:
+  - team: 甲班
+    ids: [a1]
+    skills: {q1: 1, q2: 1}
+  - team: 乙班
+    ids: [a2]
+    skills: {q2: 1}
+"""
+
+
+def test_agent_reports_per_team(store, db_target, config_dir):
+    """``--team``: the agent reports of one team's agents (site.yaml), the same rows as the whole
+    report has for them; an unknown team, or no site's teams, is one line and a non-zero exit."""
+    fill(store)
+    every = _json(db_target, config_dir, "agent-workload", "--shift", "早班")
+    states = _json(db_target, config_dir, "agent-states", "--shift", "早班")
+    assert every["team"] is None and states["team"] is None
+    bad = _run(db_target, config_dir, "agent-workload", "--shift", "早班", "--team", "甲班")
+    assert bad.exit_code != 0 and "site.yaml" in bad.output and len(bad.output.strip().splitlines()) == 1
+    (Path(config_dir) / "site.yaml").write_text(SITE_TEAMS, encoding="utf-8")
+    one = _json(db_target, config_dir, "agent-workload", "--shift", "早班", "--team", "甲班")
+    assert one["team"] == "甲班" and one["agents"] == [a for a in every["agents"] if a["agent"] == "a1"]
+    two = _json(db_target, config_dir, "agent-states", "--shift", "早班", "--team", "乙班")
+    assert two["team"] == "乙班" and two["rows"] == [r for r in states["rows"] if r["agent"] == "a2"] and two["rows"]
+    both = _json(db_target, config_dir, "agent-states", "--shift", "早班", "--team", "乙班", "--agent", "a1")
+    assert both["rows"] == []                                          # a1 is not in 乙班
+    bad = _run(db_target, config_dir, "agent-states", "--shift", "早班", "--team", "丙班")
+    assert bad.exit_code != 0 and "丙班" in bad.output and "甲班" in bad.output

@@ -284,6 +284,13 @@ def _reader(permission_what: str):
     return w, settings, store
 
 
+def _teams(config_dir) -> dict[str, str] | None:
+    """agent -> team (site.yaml in the config dir), None without a site file."""
+    from ..site import load_site
+    path = Path(config_dir) / "site.yaml"
+    return load_site(path).teams() if path.exists() else None
+
+
 def _tiers(config_dir) -> dict[str, list[str]] | None:
     """agent -> queues with a tier (site.yaml skills in the config dir), None without a site file."""
     from ..site import load_site
@@ -325,17 +332,18 @@ def queue_interval_cmd(shift, start, end, at, output, by, queue, patience, fmt):
 @click.option("--shift", help="Shift name from kpi.yaml (default: the shift running now).")
 @_options
 @click.option("--agent", help="One agent only.")
+@click.option("--team", help="The agents of one team only (site.yaml agents: - team:).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
 @as_option
 @one_line_errors
-def agent_workload_cmd(shift, start, end, at, output, agent, fmt):
+def agent_workload_cmd(shift, start, end, at, output, agent, team, fmt):
     """Per agent: calls, talk, after-call work, ready, not ready by reason, logged-in time, occupancy."""
     from ..reports import agents as ag
-    _, settings, store = _reader("read the agent-workload report")
+    w, settings, store = _reader("read the agent-workload report")
     period = _period(shift, start, end, _now(at), settings)
     lo, hi = period.start.timestamp(), period.end.timestamp()
     data = ag.agent_workload(store.calls.records(lo - ag.LOOKBACK_S, hi), store.calls.intervals(lo, hi, agent), period,
-                             settings, agent=agent)
+                             settings, agent=agent, team=team, teams=_teams(w.config_dir) if team else None)
     _write(_render(data, fmt), output)
 
 
@@ -343,14 +351,15 @@ def agent_workload_cmd(shift, start, end, at, output, agent, fmt):
 @click.option("--shift", help="Shift name from kpi.yaml (default: the shift running now).")
 @_options
 @click.option("--agent", help="One agent only.")
+@click.option("--team", help="The agents of one team only (site.yaml agents: - team:).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "json", "csv", "html"]), default="txt", show_default=True)
 @as_option
 @one_line_errors
-def agent_states_cmd(shift, start, end, at, output, agent, fmt):
+def agent_states_cmd(shift, start, end, at, output, agent, team, fmt):
     """The agents' state detail: transition time, state, reason, duration."""
     from ..reports import agents as ag
-    _, settings, store = _reader("read the agent-states report")
+    w, settings, store = _reader("read the agent-states report")
     period = _period(shift, start, end, _now(at), settings)
     data = ag.agent_states(store.calls.intervals(period.start.timestamp(), period.end.timestamp(), agent), period,
-                           agent=agent)
+                           agent=agent, team=team, teams=_teams(w.config_dir) if team else None)
     _write(_render(data, fmt), output)

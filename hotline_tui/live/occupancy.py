@@ -42,16 +42,31 @@ class Occupancy:
 
     @staticmethod
     def _span(target: dict[int, list[float]], a: float, b: float, busy: bool) -> None:
-        while a < b:
-            start = int(a - a % BUCKET_S)
-            end = min(b, start + BUCKET_S)
+        # Adds per minute bucket what the plain loop (min(b, bucket end) - a, bucket by bucket)
+        # adds, the same floats: a stretch within one minute (most of a day's record) in one
+        # step, whole minutes in between as 60.
+        if a >= b:
+            return
+        start = int(a - a % BUCKET_S)
+        end = start + BUCKET_S
+        if b <= end:
             cell = target.get(start)
             if cell is None:
                 cell = target[start] = [0.0, 0.0]
             if busy:
-                cell[0] += end - a
-            cell[1] += end - a
-            a = end
+                cell[0] += b - a
+            cell[1] += b - a
+            return
+        get = target.get
+        while a < b:
+            cell = get(start)
+            if cell is None:
+                cell = target[start] = [0.0, 0.0]
+            d = (end if end < b else b) - a
+            if busy:
+                cell[0] += d
+            cell[1] += d
+            a, start, end = end, end, end + BUCKET_S
 
     def _add(self, target, entry: tuple[str, float, float], end: float) -> None:
         kind, start, busy_until = entry

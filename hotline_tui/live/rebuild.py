@@ -90,7 +90,7 @@ def seed(state: LiveState, records: list[CallRecord], intervals: list[AgentInter
     last_left = 0.0
     for r in records:
         if since <= r.left_at < now:
-            state.windows.add(outcome_of(r))
+            state.windows.add(outcome_of(r), now)
             last_left = max(last_left, r.left_at)
     state.calls_recorded_until = max(state.calls_recorded_until, last_left)
     for iv in intervals:

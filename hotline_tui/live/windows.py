@@ -26,9 +26,15 @@ class QueueWindows:
         self.anchored: dict[str, tuple[int, dict[str, KpiSums]]] = {}   # window -> (start, queue -> sums)
         self._pruned_at = 0.0
 
-    def add(self, o: CallOutcome) -> None:
+    def add(self, o: CallOutcome, now: float | None = None) -> None:
+        """Count a finished call. ``now`` (a rebuild from the record): a call that left before
+        the last 31 minutes goes into the minute buckets only — ``sliding`` never reads a
+        10-second bucket that old, and ``prune`` would drop it."""
         s, q, t = self.settings, o.queue, o.left_at
-        for table, size in ((self.fine, FINE_S), (self.coarse, COARSE_S)):
+        tables: tuple[tuple[dict[str, dict[int, KpiSums]], int], ...] = ((self.fine, FINE_S), (self.coarse, COARSE_S))
+        if now is not None and t < now - FINE_KEEP_S:
+            tables = tables[1:]
+        for table, size in tables:
             buckets = table.get(q)
             if buckets is None:
                 buckets = table[q] = {}

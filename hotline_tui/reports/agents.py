@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..calls_port import AgentInterval, CallRecord
 from ..clock import SITE_TZ
+from ..errors import ValidationError
 from ..kpi import KpiSettings
 from ..live.rebuild import stretches
 from .figures import call_figures, rate, sums_of
@@ -67,11 +68,28 @@ def workload_row(recs: Sequence[CallRecord], parts: list[tuple[AgentInterval, st
     }
 
 
+def _members(team: str | None, teams: Mapping[str, str] | None) -> set[str] | None:
+    """The agents of ``team`` (``teams``: agent → team, site.yaml), None for every agent.
+    Raises ValidationError for a team the site has not (or without a site's teams)."""
+    if team is None:
+        return None
+    if not teams:
+        raise ValidationError("--team needs the site's teams (site.yaml agents: - team:), and there are none")
+    members = {a for a, t in teams.items() if t == team}
+    if not members:
+        raise ValidationError(f"no team {team!r} (teams: {', '.join(sorted(set(teams.values()) - {''}))})")
+    return members
+
+
 def agent_workload(records: Sequence[CallRecord], intervals: Sequence[AgentInterval], period: Period,
-                   s: KpiSettings, *, agent: str | None = None) -> dict[str, Any]:
+                   s: KpiSettings, *, agent: str | None = None, team: str | None = None,
+                   teams: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The report as JSON-able data (docs/reports.md). ``records``: those that left from
     ``LOOKBACK_S`` before the period to its end (the wrap-up after a call just before the
-    period starts in it); ``intervals``: those overlapping the period."""
+    period starts in it); ``intervals``: those overlapping the period. ``team``: only the
+    agents ``teams`` (agent → team, site.yaml) puts in it. Raises ValidationError for an
+    unknown team."""
+    members = _members(team, teams)
     lo, hi = period.start.timestamp(), period.end.timestamp()
     parts = stretches(list(records), list(intervals), lo, hi)
     by_agent: dict[tuple[str, str], list] = defaultdict(list)
@@ -81,12 +99,12 @@ def agent_workload(records: Sequence[CallRecord], intervals: Sequence[AgentInter
     for r in records:
         if r.outcome == "answered" and r.agent and lo <= r.left_at < hi:
             calls[(r.agent, r.node)].append(r)
-    keys = sorted((set(by_agent) | set(calls)) if agent is None else
-                  {k for k in set(by_agent) | set(calls) if k[0] == agent})
+    keys = sorted(k for k in set(by_agent) | set(calls)
+                  if (agent is None or k[0] == agent) and (members is None or k[0] in members))
     rows = [{"agent": a, "node": n, **workload_row(calls.get((a, n), []), by_agent.get((a, n), []), s, lo)}
             for a, n in keys]
     reasons = sorted({k for row in rows for k in row["not_ready_by_reason"]})
-    return {"report": "agent-workload", "period": period.as_dict(), "agent": agent,
+    return {"report": "agent-workload", "period": period.as_dict(), "agent": agent, "team": team,
             "definitions": {"time": "seconds inside the period, from the agent intervals (docs/record.md)",
                             "on_call": "state In a queue call or Receiving",
                             "after_call_work": "waiting right after an answered call, for the wrap-up credited to it",
@@ -97,17 +115,21 @@ def agent_workload(records: Sequence[CallRecord], intervals: Sequence[AgentInter
             "reasons": reasons, "agents": rows}
 
 
-def agent_states(intervals: Sequence[AgentInterval], period: Period, *, agent: str | None = None) -> dict[str, Any]:
-    """Every interval overlapping ``period`` (of ``agent`` when given), cut to it, by start."""
+def agent_states(intervals: Sequence[AgentInterval], period: Period, *, agent: str | None = None,
+                 team: str | None = None, teams: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every interval overlapping ``period`` (of ``agent`` when given, of the agents of
+    ``team`` in ``teams`` when given), cut to it, by start. Raises ValidationError for an
+    unknown team."""
+    members = _members(team, teams)
     lo, hi = period.start.timestamp(), period.end.timestamp()
     rows = []
     for iv in sorted(intervals, key=lambda i: (i.started_at, i.node, i.agent)):
         a, b = max(iv.started_at, lo), min(iv.ended_at, hi)
-        if b <= a or (agent is not None and iv.agent != agent):
+        if b <= a or (agent is not None and iv.agent != agent) or (members is not None and iv.agent not in members):
             continue
         rows.append({"at": _iso(a), "agent": iv.agent, "node": iv.node, "status": iv.status, "state": iv.state,
                      "reason": iv.reason, "duration_s": _r(b - a), "until": _iso(b)})
-    return {"report": "agent-states", "period": period.as_dict(), "agent": agent,
+    return {"report": "agent-states", "period": period.as_dict(), "agent": agent, "team": team,
             "definitions": {"at": "the transition into the state (the period's start for one already running)",
                             "duration_s": "seconds of the stretch inside the period"},
             "rows": rows}

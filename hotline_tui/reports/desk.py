@@ -1,6 +1,6 @@
 """The console's reports: the live draft of the shift handover with its sign-off, and the reports
 screen's catalogue (pick a report and a period, get its data). The same builders as
-``hotline report`` (``handover.gather``/``handover``, ``call_loss``), so the console and the CLI
+``hotline report`` (``handover.gather``/``handover``, ``call_loss``, ``queue_interval`` …), so the console and the CLI
 show the same numbers for the same period. Every method blocks (store reads) and raises
 StoreError on an outage, PermissionDenied without the permission it names."""
 
@@ -117,10 +117,38 @@ def _callbacks(desk: "ReportDesk", viewer: User, period: Period, now: datetime) 
     return callbacks(events, period, desk.tickets.departments())
 
 
-#: The reports the console's reports screen offers (the same builders as ``hotline report``; the
-#: ones that read more configuration — queue-interval's tiers, assessment's weights — stay CLI-only).
-BUILDERS: dict[str, Builder] = {"handover": _handover, "call-loss": _call_loss, "agent-workload": _agent_workload,
-                                "agent-states": _agent_states, "departments": _departments,
+def _by(period: Period) -> str:
+    # as the CLI's default for a shift or a day; a longer period by day
+    return "half-hour" if period.end - period.start <= timedelta(days=1) else "day"
+
+
+def _queue_interval(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from . import queue_interval as qi
+    from ..live.rebuild import BUSY_STATES, OFF_STATUSES
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    by, calls, s = _by(period), desk.stores.calls, desk.settings
+    if qi.slots_fit(period, by):          # as ``hotline report queue-interval``: the store's sums per half hour
+        return qi.queue_interval_from_sums(calls.visit_sums(lo, hi, s.threshold_s, s.short_abandon_s, qi.SLOT_S),
+                                           calls.staffed_spans(lo, hi, BUSY_STATES, OFF_STATUSES), period, s,
+                                           by=by, tiers=desk.tiers)
+    return qi.queue_interval(calls.records(lo, hi), calls.intervals(lo, hi), period, s, by=by, tiers=desk.tiers)
+
+
+def _assessment(desk: "ReportDesk", viewer: User, period: Period, now: datetime) -> dict[str, Any]:
+    from .assessment import DEFAULT_WEIGHTS, assessment
+    month = f"{period.start:%Y-%m}"
+    whole_month = (period.start.day == 1 and period.start.hour == period.start.minute == 0
+                   and period.end == (period.start + timedelta(days=32)).replace(day=1))
+    return assessment(_departments(desk, viewer, period, now), desk.weights or dict(DEFAULT_WEIGHTS),
+                      month if whole_month else "")
+
+
+#: The reports the console's reports screen offers: the same builders as ``hotline report``
+#: (queue-interval by half hour for a shift or a day, by day for longer, as the CLI's tiers from
+#: site.yaml; the assessment sheet with kpi.yaml's weights, its month when the period is one).
+BUILDERS: dict[str, Builder] = {"handover": _handover, "call-loss": _call_loss, "queue-interval": _queue_interval,
+                                "agent-workload": _agent_workload, "agent-states": _agent_states,
+                                "departments": _departments, "assessment": _assessment,
                                 "categories": _categories, "channels": _channels, "callbacks": _callbacks}
 
 
@@ -153,6 +181,10 @@ class ReportDesk:
     clock: Clock
     settings: KpiSettings
     teams: dict[str, str] = field(default_factory=dict)      # agent → team (site.yaml)
+    #: agent → the queues it has a tier in (site.yaml skills; None: every agent staffs every queue)
+    tiers: dict[str, list[str]] | None = None
+    #: the assessment sheet's weights (kpi.yaml ``assessment.weights``; None: the defaults)
+    weights: dict[str, float] | None = None
     #: name → builder; the reports screen offers these. Another report joins with ``register``.
     builders: dict[str, Builder] = field(default_factory=lambda: dict(BUILDERS))
 

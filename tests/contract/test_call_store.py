@@ -115,3 +115,22 @@ def test_a_taken_caller_replaces_an_abandoned_record_never_the_reverse(store):
     rows = {r.member_uuid: r for r in store.calls.records(T - 1)}
     assert len(rows) == 2 and rows["m1"].outcome == "picked_up" and rows["m1"].answered_at == T + 40
     assert rows["m2"].outcome == "transferred"
+
+
+def test_intervals_overlapping_a_stretch_whichever_index_the_store_searches(store):
+    """``intervals(since, until)``: every interval overlapping [since, until), in start order,
+    both for a stretch at the end of the record (a console's rebuild: SQLite searches by the end
+    index) and one at its start (by the start index), long intervals included."""
+    from hotline_tui.calls_port import AgentInterval
+
+    ivs = [AgentInterval("fs1", f"10{i % 7:02d}", T + i * 600.0, T + i * 600.0 + 900.0, "Available", "Waiting")
+           for i in range(200)]
+    ivs.append(AgentInterval("fs1", "1099", T - 86400.0, T + 200 * 600.0, "Logged Out", "Idle"))   # the whole span
+    assert store.calls.add_intervals(ivs) == len(ivs)
+
+    def expected(lo, hi):
+        return sorted((iv for iv in ivs if iv.ended_at > lo and iv.started_at < hi),
+                      key=lambda iv: (iv.started_at, iv.node, iv.agent))
+    for lo, hi in ((T + 190 * 600.0, T + 200 * 600.0 + 5), (T, T + 3000.0), (T + 50 * 600.0, T + 60 * 600.0)):
+        assert store.calls.intervals(lo, hi) == expected(lo, hi)
+        assert store.calls.intervals(lo, hi, "1003") == [iv for iv in expected(lo, hi) if iv.agent == "1003"]

@@ -239,3 +239,10 @@ def test_pattern_skips_names_that_only_start_like_a_wanted_one():
 def test_frame_size_bound_is_unchanged_with_a_picker():
     with pytest.raises(ProtocolError, match="over the 100-byte limit"):
         FrameParser(100, HeaderPicker(READS)).feed(b"Content-Length: 101\nContent-Type: text/event-plain\n\n")
+
+
+def test_the_white_space_scan_misses_no_code_point():
+    """_odd_classes scans only below _SPACE_BELOW: every character str.strip() removes is there."""
+    from backends.freeswitch import codec
+
+    assert max(c for c in range(0x110000) if chr(c).isspace()) < codec._SPACE_BELOW

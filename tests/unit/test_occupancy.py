@@ -63,3 +63,30 @@ def test_live_state_gives_totals_their_occupancy_from_events():
     # staffed: 1001 for 1800 s, 1002 for 900 s; busy: 1001's 600 s call
     assert snap.totals["30m"].occupancy == pytest.approx(600 / 2700)
     assert all(q.kpi["30m"].occupancy is None for q in snap.queues)
+
+
+def test_span_adds_what_the_minute_by_minute_loop_adds():
+    """Occupancy._span's one-step and whole-minute paths give the same floats as the plain loop."""
+    import random
+
+    from hotline_tui.live.occupancy import BUCKET_S, Occupancy
+
+    def plain(target, a, b, busy):
+        while a < b:
+            start = int(a - a % BUCKET_S)
+            end = min(b, start + BUCKET_S)
+            cell = target.setdefault(start, [0.0, 0.0])
+            if busy:
+                cell[0] += end - a
+            cell[1] += end - a
+            a = end
+    rng = random.Random(5)
+    mine: dict = {}
+    theirs: dict = {}
+    for _ in range(3000):
+        a = T + rng.choice([rng.uniform(0, 7200), float(rng.randrange(0, 7200)), rng.randrange(0, 120) * 60.0])
+        b = a + rng.choice([rng.uniform(0, 50), rng.uniform(0, 900), 60.0, 0.0, -1.0, float(rng.randrange(0, 400))])
+        busy = rng.random() < 0.5
+        Occupancy._span(mine, a, b, busy)
+        plain(theirs, a, b, busy)
+    assert mine == theirs

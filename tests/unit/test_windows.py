@@ -71,3 +71,26 @@ def test_an_anchored_window_is_rebuilt_when_its_start_moves_and_late_calls_count
     w.add(CallOutcome("q2", T0 + 100, T0 + 200, True, 5.0))   # a late record from before the window
     w.add(CallOutcome("q2", T0 + 7000, T0 + 7100, True, 5.0))  # and one inside it
     assert w.anchored_since("today", T0 + 3600)["q2"].offered == before + 1
+
+
+def test_a_rebuild_skips_the_10_second_buckets_no_window_reads():
+    """``add(o, now)``: a call older than the last 31 minutes goes into the minute buckets only;
+    every window reads the same sums as when it went into both."""
+    from hotline_tui.kpi import CallOutcome, KpiSettings
+    from hotline_tui.live.windows import QueueWindows
+
+    s = KpiSettings()
+    now = 1795402800.0 + 7200
+    calls = [CallOutcome("general@12345", now - k * 37.0 - 30, now - k * 37.0, k % 3 != 0, 12.0, 100.0, k % 3 == 0)
+             for k in range(190)]
+    both, rebuilt = QueueWindows(s), QueueWindows(s)
+    for o in calls:
+        both.add(o)
+        rebuilt.add(o, now)
+    assert all(k >= now - 31 * 60 - 10 for k in rebuilt.fine["general@12345"])
+    def fields(k):
+        return [getattr(k, f) for f in k.__slots__]
+    for since in (now - 1800, now - 600, now - 10):
+        assert fields(rebuilt.sliding(since)["general@12345"]) == fields(both.sliding(since)["general@12345"])
+    for start in (now - 7200, now - 3600):
+        assert fields(rebuilt.anchored_since("x", start)["general@12345"]) == fields(both.anchored_since("x", start)["general@12345"])
