@@ -597,20 +597,28 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
     import threading
     import time
 
-    from backends.notify_http import HttpNotifier
-    from hotline_tui.notify.worker import DeliveryWorker
-
-    worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
     stop = threading.Event()
     report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
 
+    def run() -> None:
+        # the HTTP client (httpx and a TLS context, ~0.1 s) is made here, in the worker's thread,
+        # which starts after the first paint
+        try:
+            from backends.notify_http import HttpNotifier
+            from hotline_tui.notify.worker import DeliveryWorker
+
+            worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
+        except Exception as exc:      # shown in the engineer view's error list, as the worker's own are
+            report(exc)
+            return
+        worker.run(stop, on_error=report)
+
     async def start() -> None:
-        threading.Thread(target=worker.run, args=(stop,), kwargs={"on_error": report}, name="notify-worker",
-                         daemon=True).start()
+        threading.Thread(target=run, name="notify-worker", daemon=True).start()
 
     async def halt() -> None:
         stop.set()
-    services.background.append(start)
+    services.after_first_paint.append(start)
     services.on_exit.append(halt)
     services.notify_worker = True
 

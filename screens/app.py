@@ -190,6 +190,11 @@ class HotlineApp(App):
                 self._first_poll = None
             if arrived:
                 self.refresh_now()
+            self.call_after_refresh(self._start_after_paint)
+
+    def _start_after_paint(self) -> None:
+        for start in self.services.after_first_paint:
+            self._tasks.append(asyncio.create_task(self._guard(start)))
 
     def _follow_feed(self) -> None:
         """Issue 21: ticket changes made elsewhere show here (``ticket_feed.ConsoleFeed``)."""
