@@ -600,7 +600,7 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
     stop = threading.Event()
     report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
 
-    def run() -> None:
+    def deliver() -> None:
         # the HTTP client (httpx and a TLS context, ~0.1 s) is made here, in the worker's thread,
         # which starts after the first paint
         try:
@@ -614,7 +614,7 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
         worker.run(stop, on_error=report)
 
     async def start() -> None:
-        threading.Thread(target=run, name="notify-worker", daemon=True).start()
+        threading.Thread(target=deliver, name="notify-worker", daemon=True).start()
 
     async def halt() -> None:
         stop.set()
