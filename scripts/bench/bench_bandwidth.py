@@ -21,8 +21,8 @@ every run. A seeded SQLite store (demo tickets and knowledge base) in a temp dir
 
 Per run: bytes written after the first paint / seconds (the average), the first paint's time
 (spawn to the first frame that shows the screen) and bytes; on the desk, every typed character
-is a key press timed from the write to the first output that shows it (the last characters of
-what has been typed, read from the ANSI-stripped output): p50/p95.
+is a key press timed from the write to the first read after which a VT emulator (pyte) fed
+every byte shows the last characters typed: p50/p95 (the note typed for a callback included).
 
     .venv/bin/python scripts/bench/bench_bandwidth.py --minutes 10          # the stretch
     .venv/bin/python scripts/bench/bench_bandwidth.py --minutes 0.5          # development
