@@ -335,6 +335,7 @@ class Agent:
     searches: int = 0
     breaks: int = 0
     callbacks: int = 0
+    callback_hangups: int = 0       # callback legs found and hung up (one per callback placed)
     stalls: int = 0
 
     def wait(self, pred, timeout: float = 20.0) -> bool:
@@ -382,7 +383,7 @@ class Agent:
             self.key(b"\x1b")
             return
         time.sleep(self.rng.uniform(3, 6))                # the citizen answers, they talk
-        hang_up_callback(self.port, self.number)
+        self.callback_hangups += hang_up_callback(self.port, self.number)
         time.sleep(self.rng.uniform(0.3, 0.8))
         _t, asked = self.con.send_and_watch(b"r", lambda s: "Result of the callback" in s, 10)
         if asked is None:
@@ -493,7 +494,8 @@ def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes
         ms = sorted(p for p in worker.presses if p is not None)
         q = statistics.quantiles(ms, n=20) if len(ms) >= 20 else []
         out.update({"agent": agent, "calls": worker.calls, "tickets": worker.tickets, "searches": worker.searches,
-                    "breaks": worker.breaks, "callbacks": worker.callbacks, "stalls": worker.stalls,
+                    "breaks": worker.breaks, "callbacks": worker.callbacks,
+                    "callback_hangups": worker.callback_hangups, "stalls": worker.stalls,
                     "presses": len(worker.presses), "presses_unseen": sum(p is None for p in worker.presses),
                     "key_p50_ms": round(statistics.median(ms), 1) if ms else None,
                     "key_p95_ms": round(q[18], 1) if q else None, "key_max_ms": round(ms[-1], 1) if ms else None})
