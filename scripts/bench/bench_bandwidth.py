@@ -74,6 +74,15 @@ def plain(data: bytes) -> str:
     return ANSI.sub(b"", data).decode("utf-8", "ignore")
 
 
+def screen_text(vt) -> str:
+    """What the emulated terminal shows. pyte 0.8.2's ``display`` raises IndexError on a cell
+    with no character (a wide character's second half, written over): then each cell's own."""
+    try:
+        return "\n".join(vt.display)
+    except IndexError:
+        return "\n".join("".join(vt.buffer[y][x].data or " " for x in range(vt.columns)) for y in range(vt.lines))
+
+
 def load1() -> float:
     return os.getloadavg()[0]
 
@@ -177,6 +186,7 @@ class Console:
             self.vt = pyte.Screen(cols, rows)
             self.vt_stream = pyte.ByteStream(self.vt)
         self.watches: list[list] = []      # [pred, event, time seen]
+        self.vt_errors = 0
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.raw = bytearray()
@@ -208,21 +218,25 @@ class Console:
                 self.raw += data
                 self.marks.append((t, len(self.raw)))
                 if self.vt is not None:
-                    self.vt_stream.feed(data)
-                    if self.watches:
-                        shown = "\n".join(self.vt.display)
-                        for w in list(self.watches):
-                            if w[0](shown):
-                                w[2] = t
-                                w[1].set()
-                                self.watches.remove(w)
+                    try:     # the emulator failing never stops the reading (the bytes are the figure)
+                        self.vt_stream.feed(data)
+                        if self.watches:
+                            shown = screen_text(self.vt)
+                            for w in list(self.watches):
+                                if w[0](shown):
+                                    w[2] = t
+                                    w[1].set()
+                                    self.watches.remove(w)
+                    except Exception as exc:
+                        self.vt_errors += 1
+                        print(f"VT emulator: {exc!r}", file=sys.stderr, flush=True)
                 self.cond.notify_all()
             if self.throttle:
                 time.sleep(len(data) / self.throttle)
 
     def shown(self) -> str:
         with self.cond:
-            return "\n".join(self.vt.display) if self.vt is not None else ""
+            return screen_text(self.vt) if self.vt is not None else ""
 
     def send_and_watch(self, keys: bytes, pred, timeout: float) -> tuple[float, float | None]:
         """Write ``keys``; returns (time written, time of the first read after it that made the
@@ -242,7 +256,7 @@ class Console:
         """Until the emulated screen satisfies ``pred`` (at once if it does now)."""
         w = [pred, threading.Event(), None]
         with self.cond:
-            if pred("\n".join(self.vt.display) if self.vt is not None else ""):
+            if pred(screen_text(self.vt) if self.vt is not None else ""):
                 return True
             self.watches.append(w)
         ok = w[1].wait(timeout)
@@ -489,7 +503,7 @@ def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes
     out = {"run": name, "screen": screen, "lite": lite, "size": f"{cols}x{rows}", "throttle_bps": throttle,
            "seconds": round(t1 - t0, 1), "bytes": sent, "avg_bytes_per_s": round(sent / (t1 - t0), 1),
            "first_paint_s": round(first_paint_s, 2), "first_paint_bytes": first_bytes, "sgr_beyond_16": wide_colour,
-           "load1_before": round(la0, 2), "load1_after": round(load1(), 2)}
+           "load1_before": round(la0, 2), "load1_after": round(load1(), 2), "vt_errors": con.vt_errors}
     if worker is not None:
         ms = sorted(p for p in worker.presses if p is not None)
         q = statistics.quantiles(ms, n=20) if len(ms) >= 20 else []
