@@ -585,10 +585,6 @@ def build_replay(services: ConsoleServices, path: str, speed: float) -> None:
     services.background.append(play)
 
 
-#: Seconds from the console's start to its notification worker's first pass (build_notify_worker).
-NOTIFY_START_S = 1.0
-
-
 def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str | Path, *, run: bool = True) -> None:
     """Notifications in the console (docs/notify.md): the engineer view's outbox line, and,
     unless notify.yaml says ``worker.enabled: false`` (or ``run`` is False: read-only, replay),
@@ -610,17 +606,14 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
     report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
 
     def deliver() -> None:
-        # The HTTP side (httpx and its TLS context, ~0.1 s of CPU) is built in the worker's own
-        # thread, NOTIFY_START_S after the console starts: after its first paint, not on the way
-        # to it (a thread starting at once took the interpreter from the first paint as long).
-        if stop.wait(NOTIFY_START_S):
-            return
-        from backends.notify_http import HttpNotifier
-        from hotline_tui.notify.worker import DeliveryWorker
-
+        # the HTTP client (httpx and a TLS context, ~0.1 s) is made here, in the worker's thread,
+        # which starts after the first paint
         try:
+            from backends.notify_http import HttpNotifier
+            from hotline_tui.notify.worker import DeliveryWorker
+
             worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
-        except Exception as exc:      # not a traceback over the screen: the engineer view's errors
+        except Exception as exc:      # shown in the engineer view's error list, as the worker's own are
             report(exc)
             return
         worker.run(stop, on_error=report)
@@ -630,7 +623,7 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
 
     async def halt() -> None:
         stop.set()
-    services.background.append(start)
+    services.after_first_paint.append(start)
     services.on_exit.append(halt)
     services.notify_worker = True
 

@@ -95,6 +95,9 @@ class ConsoleServices:
     store_info: Callable[[], StoreInfo] | None = None    # blocks (one round trip); raises StoreError
     now: Callable[[], float] = time.time              # the live picture's clock (replay: recording time)
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)   # started on mount
+    # started once the first live picture is on screen (or there is none to wait for): parts whose
+    # start-up work (imports, a TLS context) need not delay the first paint
+    after_first_paint: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     periodic: list[Callable[[], object]] = field(default_factory=list)  # blocking, run in a thread; result ignored
     on_exit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     errors: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=200))   # (epoch, text)

@@ -88,6 +88,12 @@ class HotlineApp(App):
         Binding("greater_than_sign", "seek(60)", "+1 min"),
     ]
     THEMES = ("textual-dark", "nord", "gruvbox", "textual-light", "monokai")
+    #: Until every switch link has sent its first picture (its first resync), look this often
+    #: (seconds) and show it the moment it is in, instead of at the first timed repaint — up to
+    #: a whole refresh period later (1 s in lean mode): the first paint with data. Given up after
+    #: FIRST_PICTURE_WAIT_S (a node down: its timed repaints show it when it comes).
+    FIRST_PICTURE_POLL_S = 0.05
+    FIRST_PICTURE_WAIT_S = 15.0
 
     def __init__(self, services: ConsoleServices, *, replay_speed: float = 1.0, start_screen: str = "wallboard",
                  lite: LiteMode | None = None):
@@ -162,6 +168,8 @@ class HotlineApp(App):
         for start in self.services.background:
             self._tasks.append(asyncio.create_task(self._guard(start)))
         self._timer = self.set_interval(1 / self.refresh_hz, self.refresh_now)
+        self._first_by = time.monotonic() + self.FIRST_PICTURE_WAIT_S
+        self._first_poll: Timer | None = self.set_interval(self.FIRST_PICTURE_POLL_S, self._first_picture)
         self.set_interval(2.0, self._periodic)
         if self.meter is None:
             self.meter = getattr(self._driver, "meter", None)
@@ -170,6 +178,23 @@ class HotlineApp(App):
         self.set_interval(1.0, self._each_second)
         self.push_screen(self.start_screen)
         self._follow_feed()
+
+    def _first_picture(self) -> None:
+        """Shows the live picture once every link has resynced (see FIRST_PICTURE_POLL_S); then
+        the poll stops. No links (a replay, the embedded simulator's own): nothing to wait for."""
+        nodes = self.services.nodes()
+        arrived = bool(nodes) and all(n.resyncs for n in nodes)
+        if arrived or not nodes or time.monotonic() > self._first_by:
+            if self._first_poll is not None:
+                self._first_poll.stop()
+                self._first_poll = None
+            if arrived:
+                self.refresh_now()
+            self.call_after_refresh(self._start_after_paint)
+
+    def _start_after_paint(self) -> None:
+        for start in self.services.after_first_paint:
+            self._tasks.append(asyncio.create_task(self._guard(start)))
 
     def _follow_feed(self) -> None:
         """Issue 21: ticket changes made elsewhere show here (``ticket_feed.ConsoleFeed``)."""

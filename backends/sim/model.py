@@ -259,6 +259,8 @@ class CallCenter:
         self.channels: dict[str, Channel] = {}
         self.abandoned: dict[tuple[str, str], str] = {}   # (queue, number) -> member uuid, for resume
         self.calls: dict[str, tuple[str, float]] = {}     # the core's calls table: caller -> (callee, created)
+        # callbacks placed by originate and not ended yet: agent leg -> (citizen leg, agent)
+        self.callbacks: dict[str, tuple[str, str]] = {}
         # Phones: every agent not Logged Out starts registered; each registered phone drops off
         # (sofia::unregister) every ``phone_drop_every_s`` on average (0: never) and comes back
         # after ``phone_down_s`` on average. Their own random stream, so the calls of a seed stay
@@ -832,6 +834,10 @@ class CallCenter:
         """uuid_kill: hang up a channel and whatever queue call it belongs to. False if unknown."""
         if uuid not in self.channels:
             return False
+        for a_uuid, (b_uuid, user) in list(self.callbacks.items()):
+            if uuid in (a_uuid, b_uuid):     # a callback: both legs end, the agent is free again
+                self._callback_ends(a_uuid, b_uuid, user, cause)
+                return True
         for m in list(self.members.values()):
             a = self.agents.get(m.serving_agent)
             if m.session_uuid == uuid or (a is not None and a.leg == uuid and m.state == "Answered"):
@@ -957,13 +963,19 @@ class CallCenter:
                             calling=("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689))
         if agent is not None:
             agent.external_calls_count += 1
+        self.callbacks[ch.uuid] = (out.uuid, user)
         talk = self.rng.uniform(60, 240)
         self.at(self.now + talk, self._callback_ends, ch.uuid, out.uuid, user)
         return True, ch.uuid
 
-    def _callback_ends(self, a_uuid: str, b_uuid: str, user: str) -> None:
-        self.hangup_channel(b_uuid)
-        self.hangup_channel(a_uuid)
+    def _callback_ends(self, a_uuid: str, b_uuid: str, user: str, cause: str = "NORMAL_CLEARING") -> None:
+        """The callback's talk is over, or one of its legs was killed (uuid_kill): both legs
+        hang up and the agent takes queue calls again; once only (the timed end of a callback
+        killed earlier does nothing)."""
+        if self.callbacks.pop(a_uuid, None) is None:
+            return
+        self.hangup_channel(b_uuid, cause)
+        self.hangup_channel(a_uuid, cause)
         a = self.agents.get(user)
         if a is not None and a.external_calls_count:
             a.external_calls_count -= 1

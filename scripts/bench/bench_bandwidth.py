@@ -5,23 +5,36 @@ One ``hotline sim`` (the demo site, peak traffic, queues kept full: calls 3x the
 times long enough that a call ends only when this script hangs it up; no random breaks) feeds
 every run. A seeded SQLite store (demo tickets and knowledge base) in a temp dir. Runs, in order:
 
-- the desk (``--as agent1001 --screen desk``), lite and default, 80x24: a scripted busy stretch —
-  a call reaches the agent, they search the knowledge base (``/`` + a query), type the ticket
-  (``ctrl+t`` + text) and register it (Enter), the caller hangs up (``uuid_kill`` through the
-  switch's event socket), wrap-up runs out and the next call comes; every third call the agent
-  goes not ready (``F3`` + a reason) for a few seconds and ready again (``F2``);
+- the desk, lite and default, 80x24, each run as its own agent (agent1001-1004, desk users the
+  script adds to a copy of the demo config, so concurrent desks never take each other's calls):
+  a scripted busy stretch — a call reaches the agent, they search the knowledge base (``/`` + a
+  query), type the ticket (``ctrl+t`` + text) and register it (Enter), the caller hangs up
+  (``uuid_kill`` through the switch's event socket), wrap-up runs; after the 1st, 4th, 7th ...
+  call the agent calls an abandoned caller back (呼损回拨: ``F8``, ``c`` — the switch rings the
+  agent's phone, then the citizen — a short talk, the citizen hangs up, ``r`` + reached + a
+  note, Escape), after every third call goes not ready (``F3`` + a reason) for a few seconds
+  and ready again (``F2``); 20 abandoned callers per agent are seeded in the store, older than
+  any the consoles record meanwhile, so first on the agent's list;
 - the wallboard, lite and default, at 80x24 and at 160x48 (a wall screen: no keys);
 - the desk, lite and then default, with its output read through a throttle of 64 kbit/s (8,000
   bytes/s: the pty fills and the console's writes wait, as on a thin link), the same stretch.
 
 Per run: bytes written after the first paint / seconds (the average), the first paint's time
 (spawn to the first frame that shows the screen) and bytes; on the desk, every typed character
-is a key press timed from the write to the first output that shows it (the last characters of
-what has been typed, read from the ANSI-stripped output): p50/p95.
+is a key press timed from the write to the first read after which a VT emulator (pyte) fed
+every byte shows the last characters typed: p50/p95 (the note typed for a callback included).
 
     .venv/bin/python scripts/bench/bench_bandwidth.py --minutes 10          # the issue's stretch
     .venv/bin/python scripts/bench/bench_bandwidth.py --minutes 0.5          # development
     .venv/bin/python scripts/bench/bench_bandwidth.py --only desk-lite,desk-lite-64k
+    .venv/bin/python scripts/bench/bench_bandwidth.py --minutes 10 --together     # all 8 at once, one sim
+    .venv/bin/python scripts/bench/bench_bandwidth.py --minutes 0.05 --repeat 5 --only desk-lite,desk-default
+                                                                              # first paint, median of 5
+
+``--together`` starts every run at once (``--stagger`` seconds apart) against the one simulator:
+each console has its own pty, reader thread and counts, each desk its own agent; the 1-minute
+load average is sampled every 15 s over the whole batch. First paints then compete with each
+other: measure first paint in a short run without it (``--repeat``).
 """
 
 from __future__ import annotations
@@ -59,6 +72,15 @@ WIDE_SGR = re.compile(rb"\x1b\[[0-9;]*[34]8;[25];")
 
 def plain(data: bytes) -> str:
     return ANSI.sub(b"", data).decode("utf-8", "ignore")
+
+
+def screen_text(vt) -> str:
+    """What the emulated terminal shows. pyte 0.8.2's ``display`` raises IndexError on a cell
+    with no character (a wide character's second half, written over): then each cell's own."""
+    try:
+        return "\n".join(vt.display)
+    except IndexError:
+        return "\n".join("".join(vt.buffer[y][x].data or " " for x in range(vt.columns)) for y in range(vt.lines))
 
 
 def load1() -> float:
@@ -107,23 +129,44 @@ class Sim:
         self.log.close()
 
 
-def hang_up(port: int, agent: str = "1001") -> int:
-    """The citizen talking to ``agent`` hangs up; returns how many calls ended."""
+def _esl(port: int, work):
+    """Run ``work(conn)`` (a coroutine function) on a fresh event-socket connection."""
     from backends.freeswitch.client import EslConnection, NodeConfig
 
-    async def run() -> int:
+    async def run():
         conn = await EslConnection.open(NodeConfig("sim", "127.0.0.1", port), lambda ev: None)
         try:
-            rows = (await conn.api("callcenter_config queue list members")).strip().splitlines()
-            head = rows[0].split("|")
-            mine = [dict(zip(head, r.split("|"))) for r in rows[1:] if "|" in r]
-            mine = [m for m in mine if m.get("serving_agent") == agent and m.get("state") == "Answered"]
-            for m in mine:
-                await conn.api(f"uuid_kill {m['session_uuid']}")
-            return len(mine)
+            return await work(conn)
         finally:
             await conn.close()
     return asyncio.run(run())
+
+
+def hang_up(port: int, agent: str = "1001") -> int:
+    """The citizen talking to ``agent`` hangs up; returns how many calls ended."""
+    async def work(conn) -> int:
+        rows = (await conn.api("callcenter_config queue list members")).strip().splitlines()
+        head = rows[0].split("|")
+        mine = [dict(zip(head, r.split("|"))) for r in rows[1:] if "|" in r]
+        mine = [m for m in mine if m.get("serving_agent") == agent and m.get("state") == "Answered"]
+        for m in mine:
+            await conn.api(f"uuid_kill {m['session_uuid']}")
+        return len(mine)
+    return _esl(port, work)
+
+
+def hang_up_callback(port: int, agent: str) -> int:
+    """The citizen called back by ``agent`` hangs up: the agent's leg of a callback is the one on
+    their phone with the hotline's caller id (12345, ``originate_callback`` in backends/freeswitch/port.py)."""
+    async def work(conn) -> int:
+        body = await conn.api("show channels as json")
+        rows = json.loads(body).get("rows", []) if body.strip().startswith("{") else []
+        legs = [r["uuid"] for r in rows if r.get("name", "").startswith(f"sofia/internal/{agent}@")
+                and r.get("cid_num") == "12345"]
+        for u in legs:
+            await conn.api(f"uuid_kill {u}")
+        return len(legs)
+    return _esl(port, work)
 
 
 # -- the console in a pty ----------------------------------------------------------------------
@@ -143,6 +186,7 @@ class Console:
             self.vt = pyte.Screen(cols, rows)
             self.vt_stream = pyte.ByteStream(self.vt)
         self.watches: list[list] = []      # [pred, event, time seen]
+        self.vt_errors = 0
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.raw = bytearray()
@@ -174,21 +218,25 @@ class Console:
                 self.raw += data
                 self.marks.append((t, len(self.raw)))
                 if self.vt is not None:
-                    self.vt_stream.feed(data)
-                    if self.watches:
-                        shown = "\n".join(self.vt.display)
-                        for w in list(self.watches):
-                            if w[0](shown):
-                                w[2] = t
-                                w[1].set()
-                                self.watches.remove(w)
+                    try:     # the emulator failing never stops the reading (the bytes are the figure)
+                        self.vt_stream.feed(data)
+                        if self.watches:
+                            shown = screen_text(self.vt)
+                            for w in list(self.watches):
+                                if w[0](shown):
+                                    w[2] = t
+                                    w[1].set()
+                                    self.watches.remove(w)
+                    except Exception as exc:
+                        self.vt_errors += 1
+                        print(f"VT emulator: {exc!r}", file=sys.stderr, flush=True)
                 self.cond.notify_all()
             if self.throttle:
                 time.sleep(len(data) / self.throttle)
 
     def shown(self) -> str:
         with self.cond:
-            return "\n".join(self.vt.display) if self.vt is not None else ""
+            return screen_text(self.vt) if self.vt is not None else ""
 
     def send_and_watch(self, keys: bytes, pred, timeout: float) -> tuple[float, float | None]:
         """Write ``keys``; returns (time written, time of the first read after it that made the
@@ -208,7 +256,7 @@ class Console:
         """Until the emulated screen satisfies ``pred`` (at once if it does now)."""
         w = [pred, threading.Event(), None]
         with self.cond:
-            if pred("\n".join(self.vt.display) if self.vt is not None else ""):
+            if pred(screen_text(self.vt) if self.vt is not None else ""):
                 return True
             self.watches.append(w)
         ok = w[1].wait(timeout)
@@ -272,14 +320,27 @@ class Console:
 
 
 # -- the agent ---------------------------------------------------------------------------------
+# What the desk shows (screens/i18n.py, English). The "Me:" line is two rows high: "On a call with
+# <number>" comes last on it and wraps onto the second row once the line before it grows (a
+# state time of a minute or more, a two-digit call count, talk time in hours), so it is matched
+# across the wrap, never as one run of text.
+ON_CALL = re.compile(r"On\s+a\s+call\s+with")
+F2, F3, F8 = b"\x1bOQ", b"\x1bOR", b"\x1b[19~"
+
+
+def on_call(s: str) -> bool:
+    return ON_CALL.search(s) is not None
+
+
 @dataclass
 class Agent:
-    """Works calls at the desk until ``until``; times every typed character."""
+    """Works calls at the desk as agent ``number`` until ``until``; times every typed character."""
 
     con: Console
     port: int
     rng: random.Random
     until: float
+    number: str = "1001"
     timeout: float = 5.0
     presses: list[float | None] = field(default_factory=list)
     by_box: dict[str, list[float | None]] = field(default_factory=dict)
@@ -287,6 +348,8 @@ class Agent:
     tickets: int = 0
     searches: int = 0
     breaks: int = 0
+    callbacks: int = 0
+    callback_hangups: int = 0       # callback legs found and hung up (one per callback placed)
     stalls: int = 0
 
     def wait(self, pred, timeout: float = 20.0) -> bool:
@@ -295,7 +358,7 @@ class Agent:
     def stalled(self, what: str) -> None:
         """A wait ran out: counted, and the screen as the terminal shows it goes to stderr."""
         self.stalls += 1
-        print(f"stall: {what}\n" + self.con.shown(), file=sys.stderr, flush=True)
+        print(f"stall ({self.number}): {what}\n" + self.con.shown(), file=sys.stderr, flush=True)
 
     def key(self, k: bytes, pause: tuple[float, float] = (0.3, 0.8)) -> None:
         self.con.send(k)
@@ -318,12 +381,51 @@ class Agent:
     def word(self, n: int) -> str:
         return "".join(self.rng.choice(string.ascii_lowercase) for _ in range(n))
 
+    def callback(self) -> None:
+        """呼损回拨 from the desk: F8 (my callbacks; the oldest abandoned caller first), ``c``
+        (the switch rings my phone, then the citizen), a short talk, the citizen hangs up,
+        ``r`` + 1 (reached) + a note, back to the desk."""
+        self.key(F8)
+        if not self.wait(lambda s: "callbacks due" in s and "Abandoned" in s, 20):
+            self.stalled("no abandoned caller on my callback list (F8) in 20 s")
+            self.key(b"\x1b")
+            return
+        time.sleep(self.rng.uniform(0.5, 1.5))            # reads the list
+        _t, placed = self.con.send_and_watch(b"c", lambda s: re.search(r"Calling \S{5,}", s) is not None, 20)
+        if placed is None:
+            self.stalled("no 'Calling … back' in 20 s")
+            self.key(b"\x1b")
+            return
+        time.sleep(self.rng.uniform(3, 6))                # the citizen answers, they talk
+        self.callback_hangups += hang_up_callback(self.port, self.number)
+        time.sleep(self.rng.uniform(0.3, 0.8))
+        _t, asked = self.con.send_and_watch(b"r", lambda s: "Result of the callback" in s, 10)
+        if asked is None:
+            self.stalled("no result picker in 10 s")
+            self.key(b"\x1b")
+            return
+        time.sleep(self.rng.uniform(0.4, 0.9))
+        _t, note = self.con.send_and_watch(b"1", lambda s: "Note (may" in s, 10)
+        if note is None:
+            self.stalled("no note prompt in 10 s")
+            self.key(b"\x1b")
+            return
+        self.type_timed(self.word(5) + " " + self.word(4), "note")
+        _t, done = self.con.send_and_watch(b"\r", lambda s: "Recorded:" in s, 20)
+        if done is None:
+            self.stalled("no 'Recorded:' in 20 s")
+        else:
+            self.callbacks += 1
+        time.sleep(self.rng.uniform(0.5, 1))
+        self.key(b"\x1b")                                  # back to the desk
+        self.wait(lambda s: f"Me: {self.number}" in s, 10)
+
     def run(self) -> None:
         while time.monotonic() < self.until:
-            if not self.wait(lambda s: "On a call with" in s, timeout=60):
+            if not self.wait(on_call, timeout=60):
                 self.stalled("no call in 60 s")
                 self.key(b"\x1b")
-                self.con.send(b"\x1bOQ")            # F2: ready, in case the agent is not
+                self.con.send(F2)                       # ready, in case the agent is not
                 continue
             self.calls += 1
             time.sleep(self.rng.uniform(1, 2))      # the caller says what they want
@@ -340,31 +442,42 @@ class Agent:
                 self.tickets += 1
             else:
                 self.stalled("no 'Registered ticket' in 20 s")
+                self.key(b"\x0e")                    # ctrl+n: a fresh form, so the next call is not asked about
             self.key(b"\x1b")
             if time.monotonic() >= self.until:
                 break
-            hang_up(self.port)
-            self.wait(lambda s: "On a call with" not in s, timeout=20)   # wrap-up on the desk
-            if self.calls % 3 == 0:                 # a short break now and then
-                self.key(b"\x1bOR", (0.8, 1.2))         # F3: not ready, a reason
+            hang_up(self.port, self.number)
+            self.wait(lambda s: not on_call(s), timeout=20)   # wrap-up on the desk
+            if self.calls % 3 == 1:                 # wrap-up time: call an abandoned caller back
+                self.callback()
+            elif self.calls % 3 == 0:               # a short break now and then
+                self.key(F3, (0.8, 1.2))                # not ready, a reason
                 self.key(b"1", (3, 5))
-                self.key(b"\x1bOQ", (0.5, 1))          # F2: ready
+                self.key(F2, (0.5, 1))                  # ready
                 self.breaks += 1
 
 
 # -- one run -----------------------------------------------------------------------------------
-def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes: float, cfg: Path, db: Path,
-            port: int, throttle: float | None, seed: int) -> dict:
-    env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", COLORTERM="truecolor", HOTLINE_DB=str(db),
+def console_env(db: Path, lite: bool) -> dict[str, str]:
+    """The console's environment: the caller's, without anything of theirs that changes what the
+    console does (user, language, config, link speed), pinned to the run's store and mode."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    env.update(TERM="xterm-256color", LANG="C.UTF-8", COLORTERM="truecolor", HOTLINE_DB=str(db),
                HOTLINE_LITE="1" if lite else "0", PYTHONPYCACHEPREFIX=str(PYCACHE))
     env.pop("NO_COLOR", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)   # as installed: bytecode compiled once (see main)
+    return env
+
+
+def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes: float, cfg: Path, db: Path,
+            port: int, throttle: float | None, seed: int, agent: str = "1001") -> dict:
+    env = console_env(db, lite)
     args = ["--config", str(cfg), "--screen", screen]
     if screen == "desk":
-        args += ["--as", "agent1001"]
+        args += ["--as", f"agent{agent}"]
     la0 = load1()
     con = Console(args, env, cols, rows, throttle, emulate=screen == "desk")
-    marker = "Me: 1001" if screen == "desk" else "Total"
+    marker = f"Me: {agent}" if screen == "desk" else "Total"
     painted = con.wait_for(lambda s: marker in s, 0, 60)
     if painted is None:
         con.stop()
@@ -373,11 +486,11 @@ def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes
     first_bytes = con.bytes_between(0, painted)
     t0 = time.monotonic()
     until = t0 + minutes * 60
-    agent = None
+    worker = None
     try:
         if screen == "desk":
-            agent = Agent(con, port, random.Random(seed), until, timeout=10.0 if throttle else 5.0)
-            agent.run()
+            worker = Agent(con, port, random.Random(seed), until, number=agent, timeout=10.0 if throttle else 5.0)
+            worker.run()
         left = until - time.monotonic()
         if left > 0:
             time.sleep(left)
@@ -390,16 +503,17 @@ def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes
     out = {"run": name, "screen": screen, "lite": lite, "size": f"{cols}x{rows}", "throttle_bps": throttle,
            "seconds": round(t1 - t0, 1), "bytes": sent, "avg_bytes_per_s": round(sent / (t1 - t0), 1),
            "first_paint_s": round(first_paint_s, 2), "first_paint_bytes": first_bytes, "sgr_beyond_16": wide_colour,
-           "load1_before": round(la0, 2), "load1_after": round(load1(), 2)}
-    if agent is not None:
-        ms = sorted(p for p in agent.presses if p is not None)
+           "load1_before": round(la0, 2), "load1_after": round(load1(), 2), "vt_errors": con.vt_errors}
+    if worker is not None:
+        ms = sorted(p for p in worker.presses if p is not None)
         q = statistics.quantiles(ms, n=20) if len(ms) >= 20 else []
-        out.update({"calls": agent.calls, "tickets": agent.tickets, "searches": agent.searches, "breaks": agent.breaks,
-                    "stalls": agent.stalls, "presses": len(agent.presses),
-                    "presses_unseen": sum(p is None for p in agent.presses),
+        out.update({"agent": agent, "calls": worker.calls, "tickets": worker.tickets, "searches": worker.searches,
+                    "breaks": worker.breaks, "callbacks": worker.callbacks,
+                    "callback_hangups": worker.callback_hangups, "stalls": worker.stalls,
+                    "presses": len(worker.presses), "presses_unseen": sum(p is None for p in worker.presses),
                     "key_p50_ms": round(statistics.median(ms), 1) if ms else None,
                     "key_p95_ms": round(q[18], 1) if q else None, "key_max_ms": round(ms[-1], 1) if ms else None})
-        for box, got in agent.by_box.items():   # the search box searches as you type; the ticket box only echoes
+        for box, got in worker.by_box.items():   # the search box searches as you type; the ticket box only echoes
             seen = sorted(p for p in got if p is not None)
             out[f"key_{box}_p50_p95_ms"] = ([round(statistics.median(seen), 1),
                                              round(statistics.quantiles(seen, n=20)[18], 1) if len(seen) >= 20 else None]
@@ -407,37 +521,102 @@ def run_one(name: str, *, screen: str, lite: bool, cols: int, rows: int, minutes
     return out
 
 
-RUNS = [  # name, screen, lite, cols, rows, throttled
-    ("desk-lite", "desk", True, 80, 24, False),
-    ("desk-default", "desk", False, 80, 24, False),
-    ("wallboard-lite-80x24", "wallboard", True, 80, 24, False),
-    ("wallboard-default-80x24", "wallboard", False, 80, 24, False),
-    ("wallboard-lite-160x48", "wallboard", True, 160, 48, False),
-    ("wallboard-default-160x48", "wallboard", False, 160, 48, False),
-    ("desk-lite-64k", "desk", True, 80, 24, True),
-    ("desk-default-64k", "desk", False, 80, 24, True),
+RUNS = [  # name, screen, lite, cols, rows, throttled, agent (desk runs: each its own, so none takes another's calls)
+    ("desk-lite", "desk", True, 80, 24, False, "1001"),
+    ("desk-default", "desk", False, 80, 24, False, "1002"),
+    ("wallboard-lite-80x24", "wallboard", True, 80, 24, False, ""),
+    ("wallboard-default-80x24", "wallboard", False, 80, 24, False, ""),
+    ("wallboard-lite-160x48", "wallboard", True, 160, 48, False, ""),
+    ("wallboard-default-160x48", "wallboard", False, 160, 48, False, ""),
+    ("desk-lite-64k", "desk", True, 80, 24, True, "1003"),
+    ("desk-default-64k", "desk", False, 80, 24, True, "1004"),
 ]
+CALLBACKS_PER_AGENT = 20     # abandoned callers waiting for each desk agent (a callback every third call)
+
+
+def site_config(tmp: Path, agents: list[str]) -> Path:
+    """The demo config with a desk user per agent (the demo has agent1001 only)."""
+    import shutil
+
+    from hotline_tui.config import DEMO_DIR
+
+    d = tmp / "config"
+    shutil.copytree(DEMO_DIR, d)
+    roles = d / "roles.yaml"
+    have = roles.read_text(encoding="utf-8")
+    extra = "".join(f'  - {{name: agent{a}, display: 坐席{a}, role: agent, team: 话务一班, agent: "{a}"}}\n'
+                    for a in agents if f"agent{a}," not in have)
+    roles.write_text(have.rstrip("\n") + "\n" + extra, encoding="utf-8")
+    return d
+
+
+def seed_callbacks(store, agents: list[str], n: int) -> None:
+    """``n`` abandoned callers for each agent, from 1-2 hours ago: older than any abandon the
+    consoles record meanwhile, so first on the agent's list (F8)."""
+    from hotline_tui.calls_port import CallbackTask
+
+    rng = random.Random(7)
+    now = time.time()
+    for a in agents:
+        for i in range(n):
+            at = now - 7200 + i * 60
+            number = f"139{rng.randrange(10**8):08d}"
+            tid = store.calls.add_callback(CallbackTask(0, f"bw-{a}-{i}", "general@12345", number, "", at, "",
+                                                        "open", "", at))
+            store.calls.assign_callback(tid, [a], at)
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every ``every`` seconds while the runs go on."""
+
+    def __init__(self, every: float = 15.0):
+        super().__init__(daemon=True)
+        self.every, self.samples, self.stop = every, [load1()], threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(self.every):
+            self.samples.append(load1())
+
+    def summary(self) -> dict:
+        x = self.samples + [load1()]
+        return {"load1_first": round(x[0], 2), "load1_last": round(x[-1], 2), "load1_min": round(min(x), 2),
+                "load1_mean": round(statistics.fmean(x), 2), "load1_max": round(max(x), 2), "load1_samples": len(x)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=10, help="the busy stretch of each run (issue: 10)")
     ap.add_argument("--only", default="", help="comma-separated run names (default: all)")
+    ap.add_argument("--together", action="store_true",
+                    help="all the runs at once against the one simulator (each console its own pty, reader and, "
+                         "on the desk, agent); first paints then compete: measure those in a short run without it")
+    ap.add_argument("--stagger", type=float, default=2.0, help="--together: seconds between the consoles' starts")
+    ap.add_argument("--repeat", type=int, default=1, help="each run this many times in a row (first paint medians)")
     ap.add_argument("--out", help="write the results as JSON here too")
     ap.add_argument("--seed", type=int, default=17)
     a = ap.parse_args()
     only = {s for s in a.only.split(",") if s}
+    unknown = only - {r[0] for r in RUNS}
+    if unknown:
+        ap.error(f"unknown run(s): {', '.join(sorted(unknown))}")
+    runs = [r for r in RUNS if not only or r[0] in only]
     from backends.store import open_store
     from hotline_tui.cli.demo import seed_all
     from hotline_tui.config import DEMO_DIR
 
-    results = []
+    results: list[dict] = []
+    errors: list[str] = []
+    load: dict = {}
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     with tempfile.TemporaryDirectory(prefix="hotline-bw-") as d:
         tmp = Path(d)
         db = tmp / "hotline.db"
+        agents = sorted({r[6] for r in RUNS if r[6]})
         store = open_store(str(db), migrate=True)
         seed_all(store, str(DEMO_DIR), seed=1, tickets=500, days=20)
+        seed_callbacks(store, agents, CALLBACKS_PER_AGENT * a.repeat)
         store.close()
+        config_dir = site_config(tmp, agents)
         # An installed package has its bytecode; the helpers' environment sets
         # PYTHONDONTWRITEBYTECODE, which would recompile every module at every start (first paint)
         subprocess.run([PY, "-m", "compileall", "-q", "hotline.py", "hotline_tui", "backends", "screens"], cwd=ROOT,
@@ -446,23 +625,56 @@ def main() -> None:
         sim = Sim(busy_site(tmp), tmp / "sim.log")
         try:
             cfg = tmp / "console.yaml"
-            cfg.write_text(f"config_dir: {DEMO_DIR}\nlang: en\nswitch:\n  - {{name: sim, host: 127.0.0.1, "
+            cfg.write_text(f"config_dir: {config_dir}\nlang: en\nswitch:\n  - {{name: sim, host: 127.0.0.1, "
                            f"port: {sim.port}}}\n", encoding="utf-8")
             # one start first, unmeasured: the libraries' bytecode lands in PYCACHE too
             run_one("warm-up", screen="desk", lite=True, cols=80, rows=24, minutes=0, cfg=cfg, db=db, port=sim.port,
                     throttle=None, seed=a.seed)
-            for name, screen, lite, cols, rows, throttled in RUNS:
-                if only and name not in only:
-                    continue
-                r = run_one(name, screen=screen, lite=lite, cols=cols, rows=rows, minutes=a.minutes, cfg=cfg, db=db,
-                            port=sim.port, throttle=LINK_BPS if throttled else None, seed=a.seed)
+            loads = LoadSampler()
+            loads.start()
+
+            def one(run: tuple, i: int) -> None:
+                name, screen, lite, cols, rows, throttled, agent = run
+                try:
+                    r = run_one(name, screen=screen, lite=lite, cols=cols, rows=rows, minutes=a.minutes, cfg=cfg,
+                                db=db, port=sim.port, throttle=LINK_BPS if throttled else None, seed=a.seed + i,
+                                agent=agent or "1001")
+                except Exception as exc:      # one run failing does not lose the others' figures
+                    errors.append(f"{name}: {exc!r}")
+                    print(f"{name}: failed: {exc!r}", file=sys.stderr, flush=True)
+                    return
+                if a.together:
+                    r["together"] = len(runs)
                 print(json.dumps(r, ensure_ascii=False), flush=True)
                 results.append(r)
+
+            for i in range(a.repeat):
+                if a.together:
+                    threads = [threading.Thread(target=one, args=(run, i), name=run[0]) for run in runs]
+                    for t in threads:
+                        t.start()
+                        time.sleep(a.stagger)
+                    for t in threads:
+                        t.join()
+                else:
+                    for run in runs:
+                        one(run, i)
+            loads.stop.set()
+            load = loads.summary()
+            print(json.dumps({"load": load, "started": started}), flush=True)
         finally:
             sim.stop()
+    if a.repeat > 1:       # first paint over the repeats
+        for name in dict.fromkeys(r["run"] for r in results):
+            fp = [r["first_paint_s"] for r in results if r["run"] == name]
+            print(json.dumps({"run": name, "first_paint_median_s": round(statistics.median(fp), 2),
+                              "first_paints_s": fp}), flush=True)
     if a.out:
-        Path(a.out).write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                                           "cpus": os.cpu_count(), "minutes": a.minutes, "runs": results}, indent=1))
+        Path(a.out).write_text(json.dumps({"when": started, "cpus": os.cpu_count(), "minutes": a.minutes,
+                                           "together": a.together, "load": load, "errors": errors,
+                                           "runs": results}, indent=1, ensure_ascii=False))
+    if errors:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -65,3 +65,23 @@ def test_agents_call_transferred_to_a_phone_frees_the_agent(tmp_path):
     cc.run_until(T0 + 2)
     assert run_api(cc, f"uuid_transfer {m2.session_uuid} q2") == "+OK\n"   # on to another queue
     assert [r["cid_number"] for r in members(cc, "q2")] == ["13800000002"]
+
+
+def test_a_callback_killed_ends_both_legs_and_the_agent_takes_queue_calls_again(tmp_path):
+    # a desk callback (issue 17): the agent's phone dials the citizen; while it lasts the agent is
+    # offered no queue call; uuid_kill of either leg ends both and frees the agent at once
+    cc = CallCenter(site(tmp_path, agents=1), seed=1, start=T0, traffic=False)
+    reply = run_api(cc, "originate {origination_caller_id_number=12345,hotline_callback=true}user/1 "
+                        "13800000009 XML default")
+    assert reply.startswith("+OK ")
+    a_leg = reply.removeprefix("+OK ").strip()
+    b_leg = cc.calls[a_leg][0]
+    m = cc.arrive("q1", "13800000001")
+    cc.run_until(T0 + 5)
+    assert cc.members[m.uuid].state == "Waiting"          # the agent is on the callback
+    assert run_api(cc, f"uuid_kill {b_leg}") == "+OK\n"     # the citizen hangs up
+    assert a_leg not in cc.channels and b_leg not in cc.channels
+    cc.run_until(T0 + 6)
+    assert cc.members[m.uuid].state == "Answered" and cc.members[m.uuid].serving_agent == "1"
+    cc.run_until(T0 + 600)                                  # the callback's timed end does nothing now
+    assert cc.agents["1"].external_calls_count == 0
