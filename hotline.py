@@ -598,15 +598,23 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
     import time
 
     from backends.notify_http import HttpNotifier
-    from hotline_tui.notify.worker import DeliveryWorker
+    from hotline_tui.lease import DEFAULT_TTL_S
+    from hotline_tui.notify.worker import DeadLetterSweep, DeliveryWorker
 
     worker = DeliveryWorker(outbox, HttpNotifier(cfg), cfg.worker, cfg.breaker)
     stop = threading.Event()
     report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
+    # The dead-letter sweep, once per site (issue 21): a console is a standby unless no other
+    # sweep holds the lease; standbys try once per ttl, so dozens of consoles cost the store
+    # a few tiny UPDATEs a second between them.
+    quiet = ("standby", " held by ", "message(s) expired")      # not errors: the engineer list shows those
+    sweeper = DeadLetterSweep(outbox, store.leases, cfg.worker, retry_s=DEFAULT_TTL_S,
+                              log=lambda line: None if any(q in line for q in quiet) else report(line))
 
     async def start() -> None:
         threading.Thread(target=worker.run, args=(stop,), kwargs={"on_error": report}, name="notify-worker",
                          daemon=True).start()
+        threading.Thread(target=sweeper.run, args=(stop,), name="notify-sweep", daemon=True).start()
 
     async def halt() -> None:
         stop.set()
