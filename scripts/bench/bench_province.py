@@ -163,7 +163,13 @@ def run(args, tmp: Path) -> dict:
             s.wait_listening(deadline)
         cfg = prepare(tmp, sims)
         taps = Taps(sims)
-        con = bc.Console(cfg, [], tmp / "console.out")
+        prefix, env = [], {}
+        if args.tracemalloc:        # what grows: snapshots of the console's allocations (slows it)
+            prefix = [str(HERE / "_tracemalloc_run.py")]
+            env = {"HOTLINE_TRACEMALLOC_DIR": str(args.tracemalloc.resolve()),
+                   "HOTLINE_TRACEMALLOC_EVERY": f"{args.tracemalloc_every:g}"}
+        con = bc.Console(cfg, [*(["--refresh", f"{args.refresh:g}"] if args.refresh else [])], tmp / "console.out",
+                         prefix=prefix, env=env)
         res: dict = {"nodes": len(sims)}
         t = con.wait_for(lambda s: "Est. wait" in s and "Hangzhou" in s, 0, 90)
         res["first_paint_s"] = None if t is None else round(t - con.t_spawn, 2)
@@ -232,6 +238,11 @@ def main() -> None:
     ap.add_argument("--warm-up", type=float, default=600, help="simulated seconds each node runs before it listens")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, help="write every figure and sample as JSON here")
+    ap.add_argument("--refresh", type=float, help="the console's refresh rate (Hz; default its config's, 2)")
+    ap.add_argument("--tracemalloc", type=Path, metavar="DIR",
+                    help="run the console under tracemalloc, a snapshot every --tracemalloc-every s into DIR "
+                         "(compare: scripts/bench/_tracemalloc_run.py --compare A B)")
+    ap.add_argument("--tracemalloc-every", type=float, default=60)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-province-"))
     load0 = os.getloadavg()
