@@ -41,10 +41,14 @@ from .lite import LITE_THEME, LiteMode
 from .palette import KeysProvider, ScreensProvider
 from .tickets import TicketsScreen
 from .waiting import WaitingScreen
+from .work import run_call
 from .wallboard import WallboardScreen
 from .work import failure_text
 
 log = safe_logger("hotline.console")     # each message one terminal-safe line
+#: How often the console compares the nodes with the shared mod_callcenter tables (issue 21),
+#: whatever screen is shown.
+DRIFT_EVERY_S = 2.0
 
 SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
                                  EngineerScreen, DeskScreen, WaitingScreen)))
@@ -109,6 +113,7 @@ class HotlineApp(App):
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
         self._told_end = False           # a replay said once that its recording ended
+        self._drift_told: set[tuple[str, str]] = set()   # drift findings already notified
 
     # -- the screens' context (ScreenContext) ------------------------------------------------
     def tr(self, key: str, **params: object) -> str:
@@ -168,6 +173,8 @@ class HotlineApp(App):
         if self.lite.on:
             self.go_lite()
         self.set_interval(1.0, self._each_second)
+        if self.services.cc_tables is not None:
+            self.set_interval(DRIFT_EVERY_S, self.check_drift)
         self.push_screen(self.start_screen)
         self._follow_feed()
 
@@ -254,6 +261,38 @@ class HotlineApp(App):
                 await stop()
             except Exception:
                 pass
+
+    # -- issue 21: nodes sharing mod_callcenter's tables -------------------------------------
+    def check_drift(self) -> None:
+        """Compare each node's live picture with the shared tables (a worker thread: the read
+        blocks), whatever screen is shown; ``drift_found`` takes the answer. Never blocks."""
+        s = self.services
+        if s.cc_tables is None or s.live is None or s.replay is not None:
+            return
+        snap = self.last_snapshot
+        if snap is None or self.paused or time.monotonic() - self._snap_mono > DRIFT_EVERY_S:
+            snap = s.snapshot()       # the picture is applied on this loop: taken here, compared there
+        run_call(self, lambda: s.check_drift(snap), then=lambda found: self.drift_found(found), catch=Exception,
+                 group="drift", exclusive=True, on_error=lambda exc: self.drift_found(None, str(exc)))
+
+    def drift_found(self, found, error: str = "") -> None:
+        """Keep the check's answer for every screen (the trust line shows a count, the engineer
+        view each finding) and notify once per new finding. Never blocks."""
+        s = self.services
+        s.drift_error, s.drift_checked = error, time.time()
+        if found is None:
+            return
+        keys = {(d.kind, d.subject) for d in found}
+        new = [d for d in found if (d.kind, d.subject) not in self._drift_told]
+        self._drift_told = keys
+        if new:
+            kinds = sorted({d.kind for d in new})
+            what = ", ".join(f"{sum(1 for d in new if d.kind == k)}× {self.tr('drift_' + k.replace('-', '_'))}"
+                             for k in kinds)
+            self.notify(self.tr("drift_notify", what=what), severity="warning", timeout=10)
+        screen = self.screen if self.screen_stack else None
+        if isinstance(screen, LiveScreen) and screen.ready and self.last_snapshot is not None:
+            self._show_trust(screen, self.last_snapshot)
 
     def _periodic(self) -> None:
         self.run_worker(self._periodic_work, thread=True, exclusive=True, group="periodic", exit_on_error=False)
