@@ -10,10 +10,12 @@ hands it to the visible screen; tables update in place by key.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import time
+from typing import Callable
 
-from textual import constants
+from textual import constants, events
 from textual.app import App
 from textual.binding import Binding
 from textual.timer import Timer
@@ -49,6 +51,11 @@ log = safe_logger("hotline.console")     # each message one terminal-safe line
 #: How often the console compares the nodes with the shared mod_callcenter tables (issue 21),
 #: whatever screen is shown.
 DRIFT_EVERY_S = 2.0
+#: A full garbage collection at most this often, only when no key came for COLLECT_QUIET_S
+#: (``HotlineApp.maybe_collect``); looked for every COLLECT_CHECK_S.
+COLLECT_EVERY_S = 30.0
+COLLECT_QUIET_S = 1.0
+COLLECT_CHECK_S = 2.0
 
 SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
                                  EngineerScreen, DeskScreen, WaitingScreen)))
@@ -94,9 +101,13 @@ class HotlineApp(App):
     THEMES = ("textual-dark", "nord", "gruvbox", "textual-light", "monokai")
 
     def __init__(self, services: ConsoleServices, *, replay_speed: float = 1.0, start_screen: str = "wallboard",
-                 lite: LiteMode | None = None):
+                 lite: LiteMode | None = None, collect: Callable[[], object] = gc.collect):
         super().__init__()
         self.services = services
+        # issue 21: the full garbage collection at a quiet moment (``maybe_collect``)
+        self.collect = collect
+        self._last_key = 0.0             # time.monotonic() of the last key press
+        self._collected_at = time.monotonic()
         self._tr = strings(services.lang)
         self.lite = lite if lite is not None else LiteMode(auto=False)   # screens/lite.py: when and why
         self.meter: CountingOutput | None = None     # the terminal output's byte count (the driver's)
@@ -173,6 +184,7 @@ class HotlineApp(App):
         if self.lite.on:
             self.go_lite()
         self.set_interval(1.0, self._each_second)
+        self.set_interval(COLLECT_CHECK_S, lambda: self.maybe_collect(time.monotonic()))
         if self.services.cc_tables is not None:
             self.set_interval(DRIFT_EVERY_S, self.check_drift)
         self.push_screen(self.start_screen)
@@ -261,6 +273,28 @@ class HotlineApp(App):
                 await stop()
             except Exception:
                 pass
+
+    # -- issue 21: memory steady over a shift ------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def maybe_collect(self, now: float) -> bool:
+        """Run a full garbage collection when ``COLLECT_EVERY_S`` have passed since the last and
+        no key was pressed for ``COLLECT_QUIET_S`` (``now``: time.monotonic()); returns whether
+        it ran. Why: Textual's strips cache themselves (a crop or extend that changes nothing
+        returns and caches the strip itself) and its style look-ups make throw-away DOM nodes,
+        so a table that repaints its rows leaves cyclic garbage (at 1,400 agents ~12,000
+        objects a minute). ``quiet_collector`` (hotline.py) makes full collections rare, and
+        their trigger rises with the heap, so that garbage piled up and RSS crept up all shift
+        (docs/benchmarks.md, "Province"). A full collection costs ~10-30 ms there; at a quiet
+        moment every 30 s it bounds the garbage to half a minute's worth. Blocks for that."""
+        if now - self._collected_at < COLLECT_EVERY_S or now - self._last_key < COLLECT_QUIET_S:
+            return False
+        self._collected_at = now
+        self.collect()
+        return True
 
     # -- issue 21: nodes sharing mod_callcenter's tables -------------------------------------
     def check_drift(self) -> None:
