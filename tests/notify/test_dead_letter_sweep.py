@@ -113,3 +113,30 @@ def test_a_standby_worker_takes_the_sweep_over_after_kill_9(db_target, tmp_path)
                 p.kill()
                 p.wait(timeout=10)
         store.close()
+
+
+def test_notify_sweep_waits_for_the_lease_and_sweeps_once_it_is_free(db_target, tmp_path):
+    from click.testing import CliRunner
+
+    from hotline import cli
+
+    site = site_for(tmp_path, "http://127.0.0.1:9", expire_s=3600)
+    store = open_store(db_target, migrate=True)
+    try:
+        old = datetime.now(SITE_TZ) - timedelta(hours=2)
+        store.outbox.enqueue([OutboxRow("stale", "T1", "registered", "sms", "13812341234", "sms", {}, old,
+                                        next_at=datetime.now(SITE_TZ).timestamp() + 86400)])
+        assert store.leases.try_acquire("notify.dead-letter", "other-host:1", 60) == 1
+
+        def go():
+            return CliRunner().invoke(cli, ["--db", db_target, "--config-dir", str(site), "--as", "duty", "notify",
+                                            "sweep", "--wait", "0.3"], catch_exceptions=False)
+        held = go()
+        assert held.exit_code == 1 and "another sweep still holds the lease" in held.output, held.output
+        assert store.outbox.get("stale").status == "pending"
+        store.leases.release("notify.dead-letter", "other-host:1")
+        ok = go()
+        assert ok.exit_code == 0 and "expired: 1 message(s)" in ok.output, ok.output
+        assert store.outbox.get("stale").status == "dead"
+    finally:
+        store.close()
