@@ -246,6 +246,10 @@ class AgentsScreen(LiveScreen):
         row_memo, lang = self._row_memo, s.lang
         if len(row_memo) > 2 * len(snap.agents) + 100:     # agents come and go: stay bounded
             row_memo.clear()
+        if len(self._reason_asked) > 2 * len(snap.agents) + 100:
+            # breaks asked about once each: over a shift they pile up; keep the breaks still shown
+            self._reason_asked = {(k, since) for k, since in self._reason_asked
+                                  if self.reasons.get(k, (None, None))[0] == since}
         for k, a in zip(keys, agents):
             if self.group_by != "none":
                 g = self.group_of(a)
