@@ -66,6 +66,7 @@ class AgentsScreen(LiveScreen):
     def __init__(self, ctx: ScreenContext):
         super().__init__(ctx)
         self.filter_text = ""
+        self._filter_due = False                   # a filter refresh is queued (on_input_changed)
         self.sort_by = "name"
         self.group_by = "none"
         self.tagged: set[str] = set()
@@ -314,7 +315,15 @@ class AgentsScreen(LiveScreen):
         # Esc clears the box itself and has shown the table already: this is its echo
         if event.input.id == "agent-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
-            self.ctx.request_refresh(reuse=True)
+            # Characters that came together (typed fast, pasted) filter 1,400 agents once: the
+            # refresh runs after the messages already queued, not once per character.
+            if not self._filter_due:
+                self._filter_due = True
+                self.call_later(self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_due = False
+        self.ctx.request_refresh(reuse=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "agent-filter":

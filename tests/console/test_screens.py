@@ -325,3 +325,24 @@ async def test_agents_filter_and_rows_follow_changes_while_the_table_remembers_t
         await pilot.press("space")                     # tag: the same agent, now tagged
         await pilot.pause()
         assert t.row_texts(fresh)[app.screen.columns.index("name")].startswith("▶ ")
+
+
+async def test_characters_that_come_together_filter_the_agents_once(db_copy):
+    """A pasted or fast-typed filter refreshes the 1,400-agent table once, after the characters
+    already queued, and shows what they make together (issue 21)."""
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        shows: list[str] = []
+        real = screen.show
+        screen.show = lambda snap, al: (shows.append(screen.filter_text), real(snap, al))  # type: ignore[method-assign]
+        box = screen.query_one("#agent-filter", Input)
+        for text in ("1", "10", "100", "1002"):       # four changes queued before any is handled
+            box.post_message(Input.Changed(box, text))
+        await pilot.pause()
+        assert "1002" in shows and not [f for f in shows if f != "1002"]     # never one per character
+        assert table_keys(app, "#agents") == ["1002"]
