@@ -140,8 +140,8 @@ class KeyFooter(Footer):
         full collection (docs/benchmarks.md, "Province"). Returns False when the children are
         not all FooterKeys (then recompose). Keys no longer shown are hidden, kept for later.
         Blocks only to mount."""
-        have = list(self.children)
-        if not all(type(w) is FooterKey for w in have):
+        have = [w for w in self.children if isinstance(w, FooterKey)]
+        if len(have) != len(self.children):
             return False
         rows = self.layout_keys()
         for w, (key, shown, desc, action, enabled, tooltip, classes) in zip(have, rows):
