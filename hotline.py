@@ -604,6 +604,10 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
 
     stop = threading.Event()
     report = lambda exc: services.errors.append((time.time(), f"notify: {exc}"))  # noqa: E731
+    # The dead-letter sweep, once per site (issue 21): a console is a standby unless no other
+    # sweep holds the lease; standbys try once per ttl, so dozens of consoles cost the store
+    # a few tiny UPDATEs a second between them.
+    quiet = ("standby", " held by ", "message(s) expired")      # not errors: the engineer list shows those
 
     def deliver() -> None:
         # the HTTP client (httpx and a TLS context, ~0.1 s) is made here, in the worker's thread,
@@ -618,8 +622,17 @@ def build_notify_worker(services: ConsoleServices, store: Store, config_dir: str
             return
         worker.run(stop, on_error=report)
 
+    def sweep() -> None:
+        from hotline_tui.lease import DEFAULT_TTL_S
+        from hotline_tui.notify.worker import DeadLetterSweep
+
+        sweeper = DeadLetterSweep(outbox, store.leases, cfg.worker, retry_s=DEFAULT_TTL_S,
+                                  log=lambda line: None if any(q in line for q in quiet) else report(line))
+        sweeper.run(stop)
+
     async def start() -> None:
         threading.Thread(target=deliver, name="notify-worker", daemon=True).start()
+        threading.Thread(target=sweep, name="notify-sweep", daemon=True).start()
 
     async def halt() -> None:
         stop.set()

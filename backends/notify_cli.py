@@ -60,11 +60,15 @@ def notify():
 @notify.command("run")
 @click.option("--workers", type=click.IntRange(1, 32), default=1, show_default=True, help="Worker threads.")
 @click.option("--once", is_flag=True, help="Drain what is due now, then stop.")
+@click.option("--sweep/--no-sweep", default=True, show_default=True,
+              help="Run the dead-letter sweep too (once per site: the notify.dead-letter lease; else a standby).")
+@click.option("--lease-ttl", "lease_ttl", type=ranges.POSITIVE_SECONDS, default=15.0, show_default=True,
+              help="Seconds the sweep's lease lasts unless renewed (a standby takes over this long after a crash).")
 @as_option
 @one_line_errors
-def run(workers: int, once: bool) -> None:
+def run(workers: int, once: bool, sweep: bool, lease_ttl: float) -> None:
     """Deliver the outbox (until SIGTERM or Ctrl-C)."""
-    from hotline_tui.notify.worker import DeliveryWorker
+    from hotline_tui.notify.worker import DeadLetterSweep, DeliveryWorker
 
     from .notify_http import HttpNotifier
 
@@ -83,6 +87,12 @@ def run(workers: int, once: bool) -> None:
         signal.signal(sig, lambda *_: stop.set())
     threads = [threading.Thread(target=dw.run, args=(stop,), kwargs={"on_error": lambda e: echo(f"error: {e}", err=True)},
                                 name=f"notify-{i}", daemon=True) for i, dw in enumerate(pool)]
+    if sweep:
+        own = w.open_store()        # its own connection: the lease renews beside the workers' claims
+        stores.append(own)
+        sweeper = DeadLetterSweep(own.outbox, own.leases, cfg.worker, ttl_s=lease_ttl,
+                                  log=lambda line: echo(f"notify: {line}", err=True))
+        threads.append(threading.Thread(target=sweeper.run, args=(stop,), name="notify-sweep", daemon=True))
     for t in threads:
         t.start()
     echo(f"notify: {workers} worker(s) on {stores[0].describe}", err=True)
@@ -90,6 +100,36 @@ def run(workers: int, once: bool) -> None:
         stop.wait(0.5)
     for t in threads:
         t.join(cfg.worker.timeout_s + 5)
+    for s in stores:
+        s.close()
+
+
+@notify.command("sweep")
+@click.option("--wait", "wait_s", type=ranges.POSITIVE_SECONDS, default=60.0, show_default=True,
+              help="Seconds to wait as a standby while another sweep holds the lease.")
+@as_option
+@one_line_errors
+def sweep_cmd(wait_s: float) -> None:
+    """One dead-letter sweep now (unsent messages older than worker.expire_s become dead), under
+    the site's notify.dead-letter lease."""
+    from hotline_tui.errors import HotlineError
+    from hotline_tui.notify.worker import DeadLetterSweep
+
+    w = _engineer()
+    cfg = _cfg(w.config_dir)
+    store = w.open_store()
+    try:
+        sweeper = DeadLetterSweep(store.outbox, store.leases, cfg.worker,
+                                  log=lambda line: echo(line, err=True) if "standby" in line else None)
+        if not sweeper.lease.acquire(timeout=wait_s):
+            raise HotlineError(f"notify sweep: another sweep still holds the lease after {wait_s:g} s")
+        try:
+            n = sweeper.sweep_once()
+        finally:
+            sweeper.lease.release()
+        echo(f"expired: {n} message(s)")
+    finally:
+        store.close()
 
 
 @notify.command("list")

@@ -112,6 +112,18 @@ class SqlOutboxStore:
                            last_error = :d WHERE id = :id""", {"id": id, "s": status, "now": now, "d": detail[:500]})
         return True
 
+    def expire(self, now: float, created_before: datetime, error: str, limit: int = 500) -> int:
+        lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
+        unsent = "(status = 'pending' OR (status = 'sending' AND lease_until < :now))"
+        sql = f"""UPDATE notify_outbox SET status = 'dead', last_error = :err, done_at = :now, claimed_by = '',
+                     lease_until = 0
+                  WHERE {unsent} AND id IN (
+                     SELECT id FROM notify_outbox WHERE {unsent} AND created_at < :before
+                     ORDER BY created_at LIMIT :n{lock})"""
+        with self.db.tx():
+            return max(self.db.execute(sql, {"now": now, "err": error, "before": self.db.ts(created_before),
+                                             "n": limit}), 0)
+
     def get(self, id: str) -> OutboxRow | None:
         r = self.db.query_one("SELECT * FROM notify_outbox WHERE id = :id", {"id": id})
         return None if r is None else self._row(r)

@@ -138,6 +138,8 @@ class ConsoleServices:
     feed: TicketFeed | None = None    # the ticket change feed the console follows (issue 21)
     cc_tables: CallcenterTables | None = None   # mod_callcenter's shared tables, when nodes share them
     drift: list[Drift] = field(default_factory=list)   # the last check_drift's findings
+    drift_error: str = ""        # the last check could not read the shared tables: why
+    drift_checked: float = 0.0   # when the last check ended (epoch seconds; 0: never)
     #: The console's reports (issue 16): the handover screen's live draft and sign-off, the
     #: reports screen (``hotline_tui.reports.desk.ReportDesk``); None in a replay.
     reports: ReportsPort | None = None

@@ -66,6 +66,7 @@ class AgentsScreen(LiveScreen):
     def __init__(self, ctx: ScreenContext):
         super().__init__(ctx)
         self.filter_text = ""
+        self._filter_due = False                   # a filter refresh is queued (on_input_changed)
         self.sort_by = "name"
         self.group_by = "none"
         self.tagged: set[str] = set()
@@ -79,6 +80,10 @@ class AgentsScreen(LiveScreen):
         self.reasons: dict[str, tuple[float, tuple[str, str] | None]] = {}
         self._reason_asked: set[tuple[str, float]] = set()
         self._reason_wanted: list[tuple[str, str, float]] = []    # (row key, agent id, break start)
+        self._hay: dict[tuple[str, str], tuple[tuple, str]] = {}     # (id, node) -> (what it was made of, text)
+        # row key -> (what the row was made of, the row): a row is built again only when its
+        # agent's shown values change (docs/benchmarks.md, "Province")
+        self._row_memo: dict[str, tuple[tuple, tuple]] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -118,12 +123,28 @@ class AgentsScreen(LiveScreen):
             return a.team
         return a.queues[0] if a.queues else ""
 
-    def visible(self, snap: LiveSnapshot) -> list[AgentView]:
+    def haystack(self, a: AgentView) -> str:
+        """What the filter matches for agent ``a``, lowercase: id, node (several switches),
+        name, team, status and state (also in the UI's words), queues. Kept per agent and made
+        again only when one of those changes: at 1,400 agents every typed character filters
+        them all. Does not block."""
+        sig = (a.status, a.state, a.team, a.queues, self.services.lang)
+        k = (a.name, a.node)
+        got = self._hay.get(k)
+        if got is not None and got[0] == sig:
+            return got[1]
         names = self.services.agent_names
+        text = " ".join((a.name, a.node if self.multi_node else "", display_name(names, a), a.team, a.status,
+                         a.state, self.tr(a.status), self.tr(a.state), " ".join(a.queues))).lower()
+        self._hay[k] = (sig, text)
+        return text
+
+    def visible(self, snap: LiveSnapshot) -> list[AgentView]:
         f = self.filter_text.lower()
-        agents = [a for a in snap.agents if not f or f in " ".join(
-            (a.name, a.node if self.multi_node else "", display_name(names, a), a.team, a.status, a.state,
-             self.tr(a.status), self.tr(a.state), " ".join(a.queues))).lower()]
+        if len(self._hay) > 2 * len(snap.agents) + 100:     # agents come and go: stay bounded
+            self._hay.clear()
+        hay = self.haystack
+        agents = [a for a in snap.agents if not f or f in hay(a)]
         agents.sort(key=self.SORT_KEYS[self.sort_by], reverse=self.reverse)
         if self.group_by == "team":
             # Teams in the site's order (by their first agent), not by the characters' code points.
@@ -223,6 +244,13 @@ class AgentsScreen(LiveScreen):
             for a in agents:
                 groups.setdefault(self.group_of(a), []).append(a)
         current = None
+        row_memo, lang = self._row_memo, s.lang
+        if len(row_memo) > 2 * len(snap.agents) + 100:     # agents come and go: stay bounded
+            row_memo.clear()
+        if len(self._reason_asked) > 2 * len(snap.agents) + 100:
+            # breaks asked about once each: over a shift they pile up; keep the breaks still shown
+            self._reason_asked = {(k, since) for k, since in self._reason_asked
+                                  if self.reasons.get(k, (None, None))[0] == since}
         for k, a in zip(keys, agents):
             if self.group_by != "none":
                 g = self.group_of(a)
@@ -238,6 +266,18 @@ class AgentsScreen(LiveScreen):
                 in_state = (fmt_duration(a.time_in_state_s), "bold red" if over else "", "right")
             else:
                 in_state = old[in_state_col]
+            reason = self._reason_text(a, k)
+            sig = (a.status, a.state, a.wrap_up, a.calls_today, a.talk_time_today_s, a.caller_number, a.queues,
+                   a.flags, a.team, tagged, reason, cols, lang)
+            memo = row_memo.get(k)
+            if memo is not None and memo[0] == sig:
+                row = memo[1]
+                if row[in_state_col] != in_state:
+                    row = row[:in_state_col] + (in_state,) + row[in_state_col + 1:]
+                    row_memo[k] = (sig, row)
+                rows[k] = row
+                order.append(k)
+                continue
             qs = self._queues_text.get(a.queues)
             if qs is None:
                 qs = self._queues_text[a.queues] = ",".join(qn.get(q, q) for q in a.queues)
@@ -246,13 +286,14 @@ class AgentsScreen(LiveScreen):
                 "name": (("▶ " if tagged else "") + display_name(names, a), "", "left"), "team": (a.team, "", "left"),
                 "status": (tr(a.status), STATUS_STYLE.get(a.status, "bold red"), "left"),
                 "state": (tr(a.state) + (wrap if a.wrap_up else ""), STATE_STYLE.get(a.state, ""), "left"),
-                "in_state": in_state, "pause_reason": (self._reason_text(a, k), "yellow", "left"),
+                "in_state": in_state, "pause_reason": (reason, "yellow", "left"),
                 "calls_today": (str(a.calls_today), "", "right"),
                 "talk_today": (fmt_duration(a.talk_time_today_s), "", "right"),
                 "caller": (a.caller_number, "", "left"),     # masked for the role in the snapshot (masking.py)
                 "queues": (qs, "", "left"), "flags": (" ".join(a.flags), "bold red", "left"),
             }
-            rows[k] = tuple(cells[c] for c in cols)
+            rows[k] = row = tuple(cells[c] for c in cols)
+            row_memo[k] = (sig, row)
             order.append(k)
         table.sync(rows, order)
         self._ask_reasons()
@@ -274,7 +315,15 @@ class AgentsScreen(LiveScreen):
         # Esc clears the box itself and has shown the table already: this is its echo
         if event.input.id == "agent-filter" and event.value.strip() != self.filter_text:
             self.filter_text = event.value.strip()
-            self.ctx.request_refresh(reuse=True)
+            # Characters that came together (typed fast, pasted) filter 1,400 agents once: the
+            # refresh runs after the messages already queued, not once per character.
+            if not self._filter_due:
+                self._filter_due = True
+                self.call_later(self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_due = False
+        self.ctx.request_refresh(reuse=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "agent-filter":

@@ -10,10 +10,12 @@ hands it to the visible screen; tables update in place by key.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import time
+from typing import Callable
 
-from textual import constants
+from textual import constants, events
 from textual.app import App
 from textual.binding import Binding
 from textual.timer import Timer
@@ -41,10 +43,19 @@ from .lite import LITE_THEME, LiteMode
 from .palette import KeysProvider, ScreensProvider
 from .tickets import TicketsScreen
 from .waiting import WaitingScreen
+from .work import run_call
 from .wallboard import WallboardScreen
 from .work import failure_text
 
 log = safe_logger("hotline.console")     # each message one terminal-safe line
+#: How often the console compares the nodes with the shared mod_callcenter tables (issue 21),
+#: whatever screen is shown.
+DRIFT_EVERY_S = 2.0
+#: A full garbage collection at most this often, only when no key came for COLLECT_QUIET_S
+#: (``HotlineApp.maybe_collect``); looked for every COLLECT_CHECK_S.
+COLLECT_EVERY_S = 30.0
+COLLECT_QUIET_S = 1.0
+COLLECT_CHECK_S = 2.0
 
 SCREENS = dict(zip(SCREEN_KEYS, (WallboardScreen, AgentsScreen, TicketsScreen, KnowledgeScreen, HandoverScreen,
                                  EngineerScreen, DeskScreen, WaitingScreen)))
@@ -96,9 +107,13 @@ class HotlineApp(App):
     FIRST_PICTURE_WAIT_S = 15.0
 
     def __init__(self, services: ConsoleServices, *, replay_speed: float = 1.0, start_screen: str = "wallboard",
-                 lite: LiteMode | None = None):
+                 lite: LiteMode | None = None, collect: Callable[[], object] = gc.collect):
         super().__init__()
         self.services = services
+        # issue 21: the full garbage collection at a quiet moment (``maybe_collect``)
+        self.collect = collect
+        self._last_key = 0.0             # time.monotonic() of the last key press
+        self._collected_at = time.monotonic()
         self._tr = strings(services.lang)
         self.lite = lite if lite is not None else LiteMode(auto=False)   # screens/lite.py: when and why
         self.meter: CountingOutput | None = None     # the terminal output's byte count (the driver's)
@@ -115,6 +130,7 @@ class HotlineApp(App):
         self._snap_mono = 0.0
         self.last_refresh_ms = 0.0
         self._told_end = False           # a replay said once that its recording ended
+        self._drift_told: set[tuple[str, str]] = set()   # drift findings already notified
 
     # -- the screens' context (ScreenContext) ------------------------------------------------
     def tr(self, key: str, **params: object) -> str:
@@ -176,6 +192,9 @@ class HotlineApp(App):
         if self.lite.on:
             self.go_lite()
         self.set_interval(1.0, self._each_second)
+        self.set_interval(COLLECT_CHECK_S, lambda: self.maybe_collect(time.monotonic()))
+        if self.services.cc_tables is not None:
+            self.set_interval(DRIFT_EVERY_S, self.check_drift)
         self.push_screen(self.start_screen)
         self._follow_feed()
 
@@ -279,6 +298,60 @@ class HotlineApp(App):
                 await stop()
             except Exception:
                 pass
+
+    # -- issue 21: memory steady over a shift ------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def maybe_collect(self, now: float) -> bool:
+        """Run a full garbage collection when ``COLLECT_EVERY_S`` have passed since the last and
+        no key was pressed for ``COLLECT_QUIET_S`` (``now``: time.monotonic()); returns whether
+        it ran. Why: Textual's strips cache themselves (a crop or extend that changes nothing
+        returns and caches the strip itself) and its style look-ups make throw-away DOM nodes,
+        so a table that repaints its rows leaves cyclic garbage (at 1,400 agents ~12,000
+        objects a minute). ``quiet_collector`` (hotline.py) makes full collections rare, and
+        their trigger rises with the heap, so that garbage piled up and RSS crept up all shift
+        (docs/benchmarks.md, "Province"). A full collection costs ~10-30 ms there; at a quiet
+        moment every 30 s it bounds the garbage to half a minute's worth. Blocks for that."""
+        if now - self._collected_at < COLLECT_EVERY_S or now - self._last_key < COLLECT_QUIET_S:
+            return False
+        self._collected_at = now
+        self.collect()
+        return True
+
+    # -- issue 21: nodes sharing mod_callcenter's tables -------------------------------------
+    def check_drift(self) -> None:
+        """Compare each node's live picture with the shared tables (a worker thread: the read
+        blocks), whatever screen is shown; ``drift_found`` takes the answer. Never blocks."""
+        s = self.services
+        if s.cc_tables is None or s.live is None or s.replay is not None:
+            return
+        snap = self.last_snapshot
+        if snap is None or self.paused or time.monotonic() - self._snap_mono > DRIFT_EVERY_S:
+            snap = s.snapshot()       # the picture is applied on this loop: taken here, compared there
+        run_call(self, lambda: s.check_drift(snap), then=lambda found: self.drift_found(found), catch=Exception,
+                 group="drift", exclusive=True, on_error=lambda exc: self.drift_found(None, str(exc)))
+
+    def drift_found(self, found, error: str = "") -> None:
+        """Keep the check's answer for every screen (the trust line shows a count, the engineer
+        view each finding) and notify once per new finding. Never blocks."""
+        s = self.services
+        s.drift_error, s.drift_checked = error, time.time()
+        if found is None:
+            return
+        keys = {(d.kind, d.subject) for d in found}
+        new = [d for d in found if (d.kind, d.subject) not in self._drift_told]
+        self._drift_told = keys
+        if new:
+            kinds = sorted({d.kind for d in new})
+            what = ", ".join(f"{sum(1 for d in new if d.kind == k)}× {self.tr('drift_' + k.replace('-', '_'))}"
+                             for k in kinds)
+            self.notify(self.tr("drift_notify", what=what), severity="warning", timeout=10)
+        screen = self.screen if self.screen_stack else None
+        if isinstance(screen, LiveScreen) and screen.ready and self.last_snapshot is not None:
+            self._show_trust(screen, self.last_snapshot)
 
     def _periodic(self) -> None:
         self.run_worker(self._periodic_work, thread=True, exclusive=True, group="periodic", exit_on_error=False)

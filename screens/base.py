@@ -128,6 +128,10 @@ def trust_text(services: ConsoleServices, tr: Any, snap: LiveSnapshot, *, paused
         t.append("  " + tr("lite_on"), style="dim")
     if out_bps is not None:     # what the console costs the link (screens/byte_meter.py)
         t.append("  " + tr("out_rate", rate=fmt_rate(out_bps)), style="dim")
+    if s.drift:        # issue 21: a node drifts from the shared mod_callcenter tables (app.py checks)
+        t.append("  " + tr("drift_trust", n=len(s.drift)), style="reverse bold yellow")
+    elif s.drift_error:
+        t.append("  " + tr("drift_trust_error"), style="bold yellow")
     if s.recording:
         t.append("  ● " + tr("recording"), style="red")
     if s.readonly:

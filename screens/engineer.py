@@ -16,8 +16,6 @@ from .fmt import fmt_clock, fmt_duration
 from .widgets import cell, num, sync_table
 from .work import run_call
 
-#: How often the engineer view compares the nodes with the shared mod_callcenter tables.
-DRIFT_EVERY_S = 2.0
 LINK_STYLE = {"connected": "green", "reconnecting": "bold yellow", "down": "bold red"}
 
 
@@ -38,7 +36,7 @@ class EngineerScreen(LiveScreen):
         self.store_checked = 0.0
         self.store_down_since: float | None = None    # first failed check of the current outage
         self.outbox_checked = 0.0
-        self.drift_checked = 0.0
+        self._drift_shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.trust_line()
@@ -78,10 +76,9 @@ class EngineerScreen(LiveScreen):
             self.outbox_checked = now
             run_call(self, self.services.outbox, then=self._show_outbox, catch=Exception, group="outbox",
                      exclusive=True, on_error=lambda exc: self._show_outbox({"error": str(exc)}))
-        if now - self.drift_checked > DRIFT_EVERY_S and self.services.cc_tables is not None:
-            self.drift_checked = now
-            run_call(self, lambda: self.services.check_drift(snap), then=self._show_drift, catch=Exception, group="drift",
-                     exclusive=True, on_error=lambda exc: self._show_drift(None, str(exc)))
+        s = self.services
+        if s.cc_tables is not None and s.drift_checked:      # the app checks on its own timer (app.py)
+            self._show_drift(s.drift, s.drift_error)
         errs = Text()
         for at, text in list(self.services.errors)[-50:][::-1]:
             errs.append(fmt_clock(at) + " ", style="dim")
@@ -146,6 +143,10 @@ class EngineerScreen(LiveScreen):
     # -- issue 21: nodes sharing mod_callcenter's database ------------------------------------
     def _show_drift(self, found, error: str = "") -> None:
         """Where a node's live picture and the shared tables disagree (``live.drift``)."""
+        what = (tuple(found or ()), error)
+        if what == self._drift_shown:
+            return
+        self._drift_shown = what
         box = self.query_one("#drift", Static)
         box.add_class("shown")
         t = Text()

@@ -128,7 +128,44 @@ class KeyFooter(Footer):
         if shown is not None and shown == self._shown and self.children:
             return
         self._shown = shown
+        if shown is not None and self.children and await self._update_in_place():
+            return
         await super().recompose()
+
+    async def _update_in_place(self) -> bool:
+        """Show the keys by changing the FooterKeys there are (and adding or removing the
+        the ones missing) instead of building every one anew. A focus change into or out of a text
+        box changes the keys shown; rebuilding a dozen widgets each time cost ~15 ms of the key
+        (the filter's ``/`` and Esc) and left them as cyclic garbage, which grew the heap until a
+        full collection (docs/benchmarks.md, "Province"). Returns False when the children are
+        not all FooterKeys (then recompose). Keys no longer shown are hidden, kept for later.
+        Blocks only to mount."""
+        have = [w for w in self.children if isinstance(w, FooterKey)]
+        if len(have) != len(self.children):
+            return False
+        rows = self.layout_keys()
+        for w, (key, shown, desc, action, enabled, tooltip, classes) in zip(have, rows):
+            palette = "-command-palette" in classes.split()
+            if not w.display:
+                w.display = True
+            elif (w.key, w.key_display, w.description, w.action, w._disabled, w.has_class("-command-palette")) == \
+                    (key, shown, desc, action, not enabled, palette):
+                continue
+            w.key, w.key_display, w.description, w.action = key, shown, desc, action
+            w._disabled = not enabled
+            w.set_class(not enabled, "-disabled")
+            w.set_class(palette, "-command-palette")
+            w.tooltip = tooltip or desc
+            w.refresh(layout=True)
+        for w in have[len(rows):]:       # kept hidden (and blank) for the next time more keys show
+            if w.display:
+                w.display = False
+                w.key = w.key_display = w.description = w.action = ""
+        if len(rows) > len(have):
+            await self.mount_all([FooterKey(key, shown, desc, action, disabled=not enabled, tooltip=tooltip or desc,
+                                            classes=classes).data_bind(compact=Footer.compact)
+                                  for key, shown, desc, action, enabled, tooltip, classes in rows[len(have):]])
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.recompose)

@@ -486,6 +486,11 @@ CATALOG.update({
     "drift_none": ("各节点与共享表一致", "every node agrees with the shared tables"),
     "drift_agent_reset": ("通话中的坐席被重置", "agent reset under a live call"),
     "drift_member_two_nodes": ("来电被两个节点认领", "caller claimed by two nodes"),
+    # h21e: the check runs on the console's own timer; every screen's trust line says so
+    "drift_trust": ("⚠ 共享表不一致 {n}", "⚠ shared tables drift: {n}"),
+    "drift_trust_error": ("共享表无法读取", "shared tables unreadable"),
+    "drift_notify": ("节点与共享呼叫中心表不一致：{what}（详见工程视图）",
+                     "Nodes drift from the shared mod_callcenter tables: {what} (engineer view)"),
 })
 
 # -- h16c: the handover screen's live draft and sign-off, the reports screen (issue 16) ----------

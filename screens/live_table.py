@@ -82,6 +82,7 @@ class LiveTable(ScrollView, can_focus=True):
         self._safe: dict[str, tuple[tuple, tuple[str, ...]]] = {}
         self._lines: dict[str, tuple[tuple, Strip]] = {}  # key -> (what it was drawn from, line)
         self._styles: dict[str, Style] = {}
+        self._safe_memo: dict[str, str] = {}          # cell text -> its terminal-safe text
         self._header: Strip | None = None
         self._look = 0                                    # bumped when widths, theme or focus change
 
@@ -114,14 +115,24 @@ class LiveTable(ScrollView, can_focus=True):
         order). The cursor stays on its key when that key is still shown. Returns how many rows
         changed. Does not block; repaints happen on the next frame."""
         order = list(rows) if order is None else list(order)
-        changed = [k for k, specs in rows.items() if self.rows.get(k) != specs]
+        shown = self.rows
+        changed = [k for k, specs in rows.items() if shown.get(k) != specs]
+        safe = self._safe_text
         for k in changed:
             specs = rows[k]
             known = self._safe.get(k)
-            if known is None or known[0] != specs:
-                texts = tuple(terminal_safe(sp[0]) for sp in specs)
+            if known is None or len(known[0]) != len(specs):
+                texts = tuple(safe(sp[0]) for sp in specs)
                 self._safe[k] = (specs, texts)
                 self._widen(texts)
+            elif known[0] != specs:
+                # Only the cells whose text changed are made safe and measured again: at 1,400
+                # agents a refresh changes one or two cells of a row (its time in state).
+                old_specs, old_texts = known
+                texts = tuple(ot if osp[0] == sp[0] else safe(sp[0])
+                              for sp, osp, ot in zip(specs, old_specs, old_texts))
+                self._safe[k] = (specs, texts)
+                self._widen_cells(texts, old_texts)
             self._lines.pop(k, None)        # drawn again when on screen; keeps the cache to live rows
         for k in [k for k in self.rows if k not in rows]:
             self._lines.pop(k, None)
@@ -151,6 +162,32 @@ class LiveTable(ScrollView, can_focus=True):
                 grew = True
         if grew:
             self._restyle()
+
+    def _widen_cells(self, texts: tuple[str, ...], old: tuple[str, ...]) -> None:
+        grew = False
+        for ci, (t, o) in enumerate(zip(texts[:len(self.widths)], old)):
+            if t is not o:
+                w = min(cell_len(t), self.columns[ci][2])
+                if w > self.widths[ci]:
+                    self.widths[ci] = w
+                    grew = True
+        if grew:
+            self._restyle()
+
+    def _safe_text(self, value: object) -> str:
+        """``terminal_safe(value)``, remembered for text that is not plain ASCII (names, the
+        UI's words); plain printable ASCII is safe as it is. Does not block."""
+        if not isinstance(value, str):
+            return terminal_safe(value)
+        if value.isascii() and value.isprintable():
+            return value
+        memo = self._safe_memo
+        got = memo.get(value)
+        if got is None:
+            if len(memo) > 20000:       # bounded: a busy site's names and words are far fewer
+                memo.clear()
+            got = memo[value] = terminal_safe(value)
+        return got
 
     def _total_width(self) -> int:
         return sum(w + 2 for w in self.widths)

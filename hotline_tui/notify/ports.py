@@ -5,6 +5,7 @@ change and its outbox rows commit together)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from .model import Endpoint, IntakeRecord, OutboxRow
@@ -46,6 +47,13 @@ class OutboxStore(Protocol):
         """An SMS delivery receipt (``delivered`` or ``failed``): applied to any row not
         dropped or suppressed; a duplicate receipt changes nothing. Returns whether the row
         exists. Raises StoreError. Blocks."""
+        ...
+
+    def expire(self, now: float, created_before: datetime, error: str, limit: int = 500) -> int:
+        """The dead-letter sweep's step: up to ``limit`` rows still unsent that were made before
+        ``created_before`` (pending, or sending with their lease run out) become ``dead`` with
+        ``error``, oldest first; a row a worker holds now is left to it. Returns how many.
+        Raises StoreError. Blocks."""
         ...
 
     def get(self, id: str) -> OutboxRow | None:

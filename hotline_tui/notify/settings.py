@@ -32,6 +32,10 @@ class WorkerSpec(Schema):
     lease_s: PosFloat = 60.0
     timeout_s: PosFloat = 10.0
     idle_s: PosFloat = 1.0
+    # The dead-letter sweep (once per site, under the notify.dead-letter lease): a message not
+    # sent within expire_s of its change is stale news and goes to the dead letters.
+    expire_s: PosFloat = 86400.0
+    sweep_s: PosFloat = 60.0         # how often the sweep runs
 
 
 class BreakerSpec(Schema):

@@ -16,11 +16,14 @@ import os
 import socket
 import threading
 import time
+from datetime import datetime
 from typing import Callable
 
 import tenacity
 
+from ..clock import SITE_TZ
 from ..errors import StoreError, ValidationError
+from ..lease import DEFAULT_TTL_S, Lease, LeaseLost, LeaseStore
 from ..notify_port import DeliveryFailed, DeliveryResult, Message, Notifier
 from .model import OutboxRow
 from .ports import OutboxStore
@@ -145,3 +148,61 @@ class DeliveryWorker:
 
 
 
+
+
+class DeadLetterSweep:
+    """The site's dead-letter sweep (issue 21: one writer where it matters). Every ``sweep_s``
+    it moves messages that were not sent within ``expire_s`` of their change (pending, or
+    claimed by a worker that died) to the dead letters, where the engineer sees them
+    (``hotline notify list --dead``) instead of a citizen getting yesterday's SMS.
+
+    It runs once per site: ``run`` holds the ``notify.dead-letter`` lease while it sweeps. Any
+    number of worker processes (and consoles with their worker) start one; the others wait
+    as standbys and one takes over within the lease's ttl (plus its retry) when the holder
+    dies. A holder that loses the lease stops sweeping and becomes a standby again."""
+
+    LEASE = "notify.dead-letter"
+
+    def __init__(self, store: OutboxStore, leases: LeaseStore, spec: WorkerSpec, *,
+                 clock: Callable[[], float] = time.time, ttl_s: float = DEFAULT_TTL_S, retry_s: float | None = None,
+                 holder: str | None = None, log: Callable[[str], None] = lambda _line: None):
+        self.store, self.spec, self.clock, self.log = store, spec, clock, log
+        self.lease = Lease(leases, self.LEASE, ttl_s=ttl_s, retry_s=retry_s, holder=holder, log=log)
+        self.swept = 0
+
+    def sweep_once(self) -> int:
+        """One pass: expire what is stale (in batches, until none is left); return how many
+        rows became dead. Raises StoreError. Blocks."""
+        now = self.clock()
+        cutoff = datetime.fromtimestamp(now - self.spec.expire_s, SITE_TZ)
+        error = f"expired: not sent within {self.spec.expire_s / 3600:g} h"
+        total = 0
+        while True:
+            n = self.store.expire(now, cutoff, error)
+            total += n
+            if n < 500:
+                break
+        self.swept += total
+        return total
+
+    def run(self, stop: threading.Event) -> None:
+        """Wait for the lease (standby), sweep every ``sweep_s`` while holding it, give it back
+        when ``stop`` is set. A store failure is logged and retried next period. Blocks: run
+        it in its own thread."""
+        while not stop.is_set():
+            if not self.lease.acquire(stop=stop):
+                return
+            try:
+                while not stop.is_set():
+                    self.lease.check()
+                    try:
+                        n = self.sweep_once()
+                        if n:
+                            self.log(f"dead-letter sweep: {n} message(s) expired")
+                    except StoreError as exc:
+                        self.log(f"dead-letter sweep: {exc}")
+                    stop.wait(self.spec.sweep_s)
+            except LeaseLost as exc:
+                self.log(f"dead-letter sweep: {exc}")
+            finally:
+                self.lease.release()

@@ -228,17 +228,20 @@ class Console:
     """``hotline.py console --config …`` on a pty of COLS x ROWS; every output byte is kept with
     the time it was read."""
 
-    def __init__(self, cfg: Path, extra: list[str], log: Path):
+    def __init__(self, cfg: Path, extra: list[str], log: Path, *, prefix: list[str] | None = None,
+                 env: dict[str, str] | None = None):
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", COLORTERM="truecolor", HOTLINE_LANG="en")
+        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", COLORTERM="truecolor", HOTLINE_LANG="en",
+                   **(env or {}))
         env.pop("TEXTUAL", None)
         self.raw = bytearray()
         self.marks: list[tuple[float, int]] = []     # (time read, raw length after the read)
         self.cond = threading.Condition()
         self.log = open(log, "wb")
         self.t_spawn = time.monotonic()
-        self.proc = subprocess.Popen([PY, str(ROOT / "hotline.py"), "console", "--config", str(cfg), *extra],
+        self.proc = subprocess.Popen([PY, *(prefix or []), str(ROOT / "hotline.py"), "console", "--config", str(cfg),
+                                      *extra],
                                      cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=env,
                                      start_new_session=True, close_fds=True)
         os.close(slave)

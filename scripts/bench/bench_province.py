@@ -13,7 +13,7 @@ What a console costs the switch: a tap per node subscribes exactly as the adapte
 (``backends.freeswitch.client.SUBSCRIBE``) over raw TCP and counts the event frames and bytes
 the node sends it: one console's subscription, per node.
 
-    .venv/bin/python scripts/bench/bench_province.py --minutes 30 --out run.json   # recorded run
+    .venv/bin/python scripts/bench/bench_province.py --minutes 30 --presses 300 --peer-refresh 10 --out run.json   # recorded
     .venv/bin/python scripts/bench/bench_province.py --minutes 3                   # quick
 """
 
@@ -153,71 +153,104 @@ def prepare(tmp: Path, sims: list[NodeSim]) -> Path:
     return cfg
 
 
+def _figures(driver, samples: list[dict], wall: float) -> dict:
+    """One console's figures: key -> repaint, CPU, RSS."""
+    ms = [p.ms for p in driver.presses if p.ms is not None]
+    last = samples[-1]
+    return {
+        "cpu_pct": round(100 * last["cpu_s"] / wall, 1),
+        "cpu_pct_max_10s": round(max((100 * (b["cpu_s"] - a["cpu_s"]) / (b["t"] - a["t"])
+                                      for a, b in zip(samples, samples[1:]) if b["t"] > a["t"]), default=0), 1),
+        "presses": len(driver.presses), "missed": sum(1 for p in driver.presses if p.ms is None),
+        "p50_ms": bc.pct(ms, 0.5), "p95_ms": bc.pct(ms, 0.95), "max_ms": max(ms) if ms else None,
+        "by_kind": {k: {"n": len(v), "p50_ms": bc.pct(v, 0.5), "p95_ms": bc.pct(v, 0.95)}
+                    for k in sorted({p.kind for p in driver.presses})
+                    for v in [[p.ms for p in driver.presses if p.kind == k and p.ms is not None]]},
+        "rss_start_mb": samples[0]["rss_mb"], "rss_end_mb": last["rss_mb"],
+        "rss_max_mb": max(s["rss_mb"] for s in samples),
+        "rss_slope_mb_per_min": bc.slope_mb_per_min(samples),
+        "rss_slope_mb_per_min_after_10": bc.slope_mb_per_min(samples, after_s=600),
+        "rss_at_min": {m: next((s["rss_mb"] for s in samples if s["t"] >= m * 60), None)
+                       for m in (1, 5, 10, 15, 20, 25, 30)},
+        "samples": samples, "press_log": [p.__dict__ for p in driver.presses]}
+
+
 def run(args, tmp: Path) -> dict:
     sites = sorted((PROVINCE / "nodes").glob("*.yaml"))[: args.nodes]
     sims = [NodeSim(p, args.seed + i, args.warm_up, tmp / f"sim-{p.stem}.log") for i, p in enumerate(sites)]
-    con = taps = None
+    cons: list = []
+    taps = None
     try:
         deadline = time.time() + 120
         for s in sims:
             s.wait_listening(deadline)
         cfg = prepare(tmp, sims)
         taps = Taps(sims)
-        con = bc.Console(cfg, [], tmp / "console.out")
+        prefix, env = [], {}
+        if args.tracemalloc:        # what grows: snapshots of the console's allocations (slows it)
+            prefix = [str(HERE / "_tracemalloc_run.py")]
+            env = {"HOTLINE_TRACEMALLOC_DIR": str(args.tracemalloc.resolve()),
+                   "HOTLINE_TRACEMALLOC_EVERY": f"{args.tracemalloc_every:g}"}
+        # The console measured, and (--peer-refresh) in the same run a peer: the same console at
+        # another refresh rate, on the same nodes at the same time, its keys alternating with
+        # the first's (so both meet the same machine).
+        rates = [args.refresh] + ([args.peer_refresh] if args.peer_refresh else [])
         res: dict = {"nodes": len(sims)}
-        t = con.wait_for(lambda s: "Est. wait" in s and "Hangzhou" in s, 0, 90)
-        res["first_paint_s"] = None if t is None else round(t - con.t_spawn, 2)
-        t = con.wait_for(lambda s: f"{sims[0].name} connected" in s and "Hangzhou" in s, 0, 90)
-        res["first_live_s"] = None if t is None else round(t - con.t_spawn, 2)
+        for i, hz in enumerate(rates):
+            con = bc.Console(cfg, [*(["--refresh", f"{hz:g}"] if hz else [])], tmp / f"console{i}.out",
+                             prefix=prefix if i == 0 else [], env=env if i == 0 else {})
+            cons.append(con)
+            t = con.wait_for(lambda s: "Est. wait" in s and "Hangzhou" in s, 0, 90)
+            if i == 0:
+                res["first_paint_s"] = None if t is None else round(t - con.t_spawn, 2)
+            # all links live: the trust line counts more than three nodes ("10/10 nodes connected")
+            n = len(sims)
+            live = f"{n}/{n} nodes connected" if n > 3 else f"{sims[0].name} connected"
+            t = con.wait_for(lambda s: live in s and "Hangzhou" in s, 0, 90)
+            if i == 0:
+                res["first_live_s"] = None if t is None else round(t - con.t_spawn, 2)
         time.sleep(5)                         # the ten resyncs' burst is not the steady state
-        driver = bc.Driver(con, bc.agents_haystack(PROVINCE / "site.yaml"), random.Random(args.seed))
+        hay = bc.agents_haystack(PROVINCE / "site.yaml")
+        drivers = [bc.Driver(c, hay, random.Random(args.seed + 1000 * i)) for i, c in enumerate(cons)]
         t0 = time.monotonic()
         end = t0 + args.minutes * 60
-        cpu0, tap0 = con.cpu_s(), taps.snapshot()
-        samples = [{"t": 0.0, "cpu_s": 0.0, "rss_mb": con.rss_mb()}]
-        gap = args.minutes * 60 / args.presses
-        next_sample, next_press = t0 + 10, t0 + 1
-        while time.monotonic() < end and con.proc.poll() is None:
+        cpu0, tap0 = [c.cpu_s() for c in cons], taps.snapshot()
+        samples: list[list[dict]] = [[{"t": 0.0, "cpu_s": 0.0, "rss_mb": c.rss_mb()}] for c in cons]
+        gap = args.minutes * 60 / args.presses / len(cons)
+        next_sample, next_press, turn = t0 + 10, t0 + 1, 0
+        while time.monotonic() < end and all(c.proc.poll() is None for c in cons):
             now = time.monotonic()
             if now >= next_sample:
-                samples.append({"t": round(now - t0, 1), "cpu_s": round(con.cpu_s() - cpu0, 2),
-                                "rss_mb": round(con.rss_mb(), 1)})
+                for c, c0, sm in zip(cons, cpu0, samples):
+                    sm.append({"t": round(now - t0, 1), "cpu_s": round(c.cpu_s() - c0, 2), "rss_mb": round(c.rss_mb(), 1)})
                 next_sample += 10
-            elif now >= next_press and len(driver.presses) < args.presses:
-                driver.step()
-                next_press = time.monotonic() + driver.rng.uniform(0.3, 1.7) * gap
+            elif now >= next_press and len(drivers[turn].presses) < args.presses:
+                drivers[turn].step()
+                next_press = time.monotonic() + drivers[turn].rng.uniform(0.3, 1.7) * gap
+                turn = (turn + 1) % len(drivers)
             else:
                 time.sleep(min(0.05, max(0.0, min(next_sample, next_press) - now)))
         wall = time.monotonic() - t0
-        if con.proc.poll() is not None:
-            res["error"] = f"console exited with {con.proc.returncode}"
-        else:
-            samples.append({"t": round(wall, 1), "cpu_s": round(con.cpu_s() - cpu0, 2), "rss_mb": round(con.rss_mb(), 1)})
+        for i, c in enumerate(cons):
+            if c.proc.poll() is not None:
+                res["error"] = f"console {i} exited with {c.proc.returncode}"
+            else:
+                samples[i].append({"t": round(wall, 1), "cpu_s": round(c.cpu_s() - cpu0[i], 2),
+                                   "rss_mb": round(c.rss_mb(), 1)})
         tap1 = taps.snapshot()
         per_node = {n: {"events_per_s": round((tap1[n][0] - tap0[n][0]) / wall, 2),
                         "bytes_per_s": round((tap1[n][1] - tap0[n][1]) / wall)} for n in tap1}
-        ms = [p.ms for p in driver.presses if p.ms is not None]
-        last = samples[-1]
         res.update({
-            "minutes": round(wall / 60, 2),
+            "minutes": round(wall / 60, 2), "refresh_hz": args.refresh or 2,
             "events_per_s": round(sum(v["events_per_s"] for v in per_node.values()), 1),
             "bytes_per_s": sum(v["bytes_per_s"] for v in per_node.values()), "per_node": per_node,
-            "cpu_pct": round(100 * last["cpu_s"] / wall, 1),
-            "cpu_pct_max_10s": round(max((100 * (b["cpu_s"] - a["cpu_s"]) / (b["t"] - a["t"])
-                                          for a, b in zip(samples, samples[1:]) if b["t"] > a["t"]), default=0), 1),
-            "presses": len(driver.presses), "missed": sum(1 for p in driver.presses if p.ms is None),
-            "p50_ms": bc.pct(ms, 0.5), "p95_ms": bc.pct(ms, 0.95), "max_ms": max(ms) if ms else None,
-            "by_kind": {k: {"n": len(v), "p50_ms": bc.pct(v, 0.5), "p95_ms": bc.pct(v, 0.95)}
-                        for k in sorted({p.kind for p in driver.presses})
-                        for v in [[p.ms for p in driver.presses if p.kind == k and p.ms is not None]]},
-            "rss_start_mb": samples[0]["rss_mb"], "rss_end_mb": last["rss_mb"],
-            "rss_max_mb": max(s["rss_mb"] for s in samples),
-            "rss_slope_mb_per_min": bc.slope_mb_per_min(samples), "samples": samples,
-            "press_log": [p.__dict__ for p in driver.presses]})
+            **_figures(drivers[0], samples[0], wall)})
+        if len(cons) > 1:
+            res["peer"] = {"refresh_hz": args.peer_refresh, **_figures(drivers[1], samples[1], wall)}
         return res
     finally:
-        if con is not None:
-            con.stop()
+        for c in cons:
+            c.stop()
         if taps is not None:
             taps.stop()
         for s in sims:
@@ -232,6 +265,13 @@ def main() -> None:
     ap.add_argument("--warm-up", type=float, default=600, help="simulated seconds each node runs before it listens")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, help="write every figure and sample as JSON here")
+    ap.add_argument("--refresh", type=float, help="the console's refresh rate (Hz; default its config's, 2)")
+    ap.add_argument("--peer-refresh", type=float, metavar="HZ",
+                    help="in the same run, a second console at this refresh rate (e.g. 10), keys alternating")
+    ap.add_argument("--tracemalloc", type=Path, metavar="DIR",
+                    help="run the console under tracemalloc, a snapshot every --tracemalloc-every s into DIR "
+                         "(compare: scripts/bench/_tracemalloc_run.py --compare A B)")
+    ap.add_argument("--tracemalloc-every", type=float, default=60)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-province-"))
     load0 = os.getloadavg()
@@ -245,6 +285,8 @@ def main() -> None:
     if args.out:
         args.out.write_text(json.dumps(doc, indent=1, ensure_ascii=False))
     slim = {k: v for k, v in r.items() if k not in ("samples", "press_log")}
+    if "peer" in slim:
+        slim["peer"] = {k: v for k, v in slim["peer"].items() if k not in ("samples", "press_log")}
     print(json.dumps({**{k: v for k, v in doc.items() if k != "run"}, "run": slim}, indent=1, ensure_ascii=False))
 
 

@@ -68,3 +68,21 @@ async def test_pause_reason_from_the_desks_audit_and_flags_at_80x24(db_copy):
         app.refresh_now()
         await pilot.pause()
         assert t.row_texts("1002")[col] == "(duty)"              # a supervisor's break: who set it
+
+
+async def test_breaks_asked_about_stay_bounded_over_a_shift(db_copy):
+    """Each break's reason is asked of the audit log once; the breaks remembered for that are
+    pruned to those still shown once they outnumber the agents twice (issue 21: memory)."""
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen._reason_asked |= {(f"gone{i}", float(i)) for i in range(1000)}   # breaks long over
+        screen.reasons["kept"] = (5.0, None)
+        screen._reason_asked.add(("kept", 5.0))
+        app.refresh_now()
+        await pilot.pause()
+        n = len(services.live.snapshot(services.now()).agents)
+        assert len(screen._reason_asked) <= 2 * n + 100
+        assert ("kept", 5.0) in screen._reason_asked and ("gone1", 1.0) not in screen._reason_asked

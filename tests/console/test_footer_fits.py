@@ -16,7 +16,7 @@ from tests.waiting import wait_until_async
 
 
 def _drawn(app) -> list[FooterKey]:
-    return list(app.screen.query(FooterKey))
+    return [k for k in app.screen.query(FooterKey) if k.display]     # a hidden key is kept blank for later
 
 
 async def _settled(pilot, app):

@@ -112,3 +112,21 @@ async def test_the_real_palette_offers_and_runs_a_screen_key(db_copy):
         assert str(cl.get_option_at_index(0).prompt).startswith("Urge (u)")
         await pilot.press("enter")
         await _until(pilot, lambda: isinstance(app.screen, PromptScreen), "the urge prompt, as the key opens it")
+
+
+def test_the_full_collection_waits_for_its_period_and_for_a_quiet_moment(db_copy):
+    """Issue 21: memory steady over a shift — a full garbage collection every 30 s, never right
+    after a key press (times injected; the collector is a fake)."""
+    from screens.app import COLLECT_EVERY_S, COLLECT_QUIET_S
+
+    services, _, _ = build(db_copy, minutes=1)
+    ran: list[int] = []
+    app = HotlineApp(services, collect=lambda: ran.append(1))
+    t0 = app._collected_at
+    assert not app.maybe_collect(t0 + COLLECT_EVERY_S - 0.1) and not ran         # too soon
+    app._last_key = t0 + COLLECT_EVERY_S - 0.2
+    assert not app.maybe_collect(t0 + COLLECT_EVERY_S + 0.1) and not ran         # a key just came
+    later = t0 + COLLECT_EVERY_S - 0.2 + COLLECT_QUIET_S
+    assert app.maybe_collect(later) and ran == [1]
+    assert not app.maybe_collect(later + 1) and ran == [1]                        # the next in 30 s
+    assert app.maybe_collect(later + COLLECT_EVERY_S) and ran == [1, 1]

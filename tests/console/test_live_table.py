@@ -165,3 +165,18 @@ async def test_a_click_moves_the_cursor_and_a_click_on_the_cursor_row_selects_it
         await pilot.click(LiveTable, offset=(2, 0))        # the header selects nothing
         await pilot.pause()
         assert picked == ["1002"] and t.cursor_key == "1002"
+
+
+async def test_a_changed_cell_is_made_safe_again_and_the_others_stay():
+    app = Host()
+    async with app.run_test(size=(60, 10)) as pilot:
+        t = app.query_one(LiveTable)
+        t.sync({"x": (("x", "", "left"), ("李\u200b", "", "left"), ("1", "", "right"))})
+        first = t.row_texts("x")
+        t.sync({"x": (("x", "", "left"), ("李\u200b", "", "left"), ("\x1b[2J7", "", "right"))})   # one cell changes
+        texts = t.row_texts("x")
+        assert texts[:2] == first[:2] and "\u200b" not in texts[1]
+        assert texts[2] == "\\x1b[2J7"                        # the new text made safe too
+        t.sync({"x": (("x", "", "left"), ("李\u200b", "", "left"), ("a much longer count", "", "right"))})
+        await pilot.pause()
+        assert "a much" in screen_lines(app)[1]               # the column widened for the changed cell

@@ -297,3 +297,52 @@ async def test_a_refresh_while_the_app_shuts_down_does_nothing(db_copy):
         await pilot.pause()
     assert not app.is_running
     app.refresh_now()                     # no screen, no widgets: nothing to do, nothing raised
+
+
+async def test_agents_filter_and_rows_follow_changes_while_the_table_remembers_them(db_copy):
+    """The agents screen keeps each agent's filter text and row and makes them again only when
+    the agent's shown values change (issue 21, 1,400 agents): a status change is filtered on
+    and shown; a tag shows at once on a row that did not change otherwise."""
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"on break")
+        await pilot.pause()
+        t = app.screen.query_one("#agents", LiveTable)
+        before = set(table_keys(app, "#agents"))
+        fresh = next(a.name for a in services.live.snapshot(services.now()).agents
+                     if a.status == "Available" and a.name not in before)
+        cc.set_agent_status(fresh, "On Break")
+        app.last_snapshot = None                       # the next refresh takes a new snapshot
+        app.refresh_now()
+        await pilot.pause()
+        assert fresh in table_keys(app, "#agents")
+        assert t.row_texts(fresh)[app.screen.columns.index("status")] == "On break"
+        await pilot.press("escape")
+        await pilot.pause()
+        t.move_cursor(t.order.index(fresh))
+        await pilot.press("space")                     # tag: the same agent, now tagged
+        await pilot.pause()
+        assert t.row_texts(fresh)[app.screen.columns.index("name")].startswith("▶ ")
+
+
+async def test_characters_that_come_together_filter_the_agents_once(db_copy):
+    """A pasted or fast-typed filter refreshes the 1,400-agent table once, after the characters
+    already queued, and shows what they make together (issue 21)."""
+    services, cc, _ = build(db_copy)
+    app = HotlineApp(services, start_screen="agents")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        shows: list[str] = []
+        real = screen.show
+        screen.show = lambda snap, al: (shows.append(screen.filter_text), real(snap, al))  # type: ignore[method-assign]
+        box = screen.query_one("#agent-filter", Input)
+        for text in ("1", "10", "100", "1002"):       # four changes queued before any is handled
+            box.post_message(Input.Changed(box, text))
+        await pilot.pause()
+        assert "1002" in shows and not [f for f in shows if f != "1002"]     # never one per character
+        assert table_keys(app, "#agents") == ["1002"]
