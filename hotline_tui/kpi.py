@@ -139,6 +139,10 @@ class KpiSums:
                  "talk_sum", "handled")
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to no calls (a reused bucket)."""
         # handled: answered visits with a handle time (all but those a supervisor picked up,
         # whose talk on the supervisor's phone the queue never sees): AHT's denominator
         self.offered = self.answered = self.abandoned = self.short = self.within = self.ab_within = self.short_within = 0

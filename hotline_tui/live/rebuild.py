@@ -12,12 +12,11 @@ occupancy. ``outcome_of`` is the one mapping from a stored ``CallRecord`` back t
 from __future__ import annotations
 
 import bisect
-from datetime import datetime, timedelta
 
 from ..calls_port import TAKEN_BY_OUTCOME, AgentInterval, CallRecord, CallStore
-from ..clock import SITE_TZ
 from ..kpi import CallOutcome, KpiSettings
 from .state import LiveState
+from .windows import anchors
 
 BUSY_STATES = ("In a queue call", "Receiving")
 OFF_STATUSES = ("Logged Out", "On Break")
@@ -46,13 +45,7 @@ def rebuild_since(now: float, settings: KpiSettings) -> float:
     Only the running shift's start counts — the latest configured start at or before ``now``, as
     ``LiveState`` anchors its "shift" window; the earliest of every shift's last start reached
     back up to a day further than any window shows, and a console start read it all."""
-    local = datetime.fromtimestamp(now, SITE_TZ)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    starts = []
-    for _, t in settings.shift_starts:
-        s = local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
-        starts.append(s if s <= local else s - timedelta(days=1))
-    return min([midnight, *([max(starts)] if starts else [])]).timestamp()
+    return min(anchors(now, settings))
 
 
 def stretches(records: list[CallRecord], intervals: list[AgentInterval], since: float,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Callable
 
 from .. import switch as sw
@@ -24,7 +24,7 @@ from ..calls_port import AgentInterval
 from ..clock import SITE_TZ
 from ..kpi import CallOutcome, KpiSettings, KpiSums
 from .occupancy import Occupancy
-from .windows import QueueWindows
+from .windows import QueueWindows, window_starts
 from .views import AgentView, CallView, LiveSnapshot, QueueView, WaitingCaller
 
 HISTORY_S = 1800
@@ -405,15 +405,6 @@ class LiveState:
         self.channels.update({c.uuid: (e.node, c.created_at) for c in e.channels})
 
     # -- reading ---------------------------------------------------------------------------
-    def _window_starts(self, now: float) -> dict[str, float]:
-        local = datetime.fromtimestamp(now, SITE_TZ)
-        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        starts = []
-        for _, t in self.settings.shift_starts:
-            s = local.replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
-            starts.append(s if s <= local else s - timedelta(days=1))
-        return {"30m": now - 1800, "shift": max(starts).timestamp(), "today": midnight.timestamp()}
-
     def _agent_view(self, a: _Agent, now: float, today: date | None = None) -> AgentView:
         wrap = a.status in AVAILABLE and a.state == "Waiting" and a.bridge_end and now < a.bridge_end + a.wrap_up
         flags = []
@@ -437,7 +428,7 @@ class LiveState:
     def snapshot(self, now: float) -> LiveSnapshot:
         """The whole picture at ``now`` (epoch seconds). Cost is linear in agents + callers +
         finished calls of the last day; call it at the screen's refresh rate, not per event."""
-        starts = self._window_starts(now)
+        starts = window_starts(now, self.settings)
         today = datetime.fromtimestamp(now, SITE_TZ).date()
         agents = tuple(sorted((self._agent_view(a, now, today) for a in self.agents.values()),
                               key=lambda v: (v.name, v.node)))
