@@ -427,7 +427,7 @@ class LiveState:
 
     def snapshot(self, now: float) -> LiveSnapshot:
         """The whole picture at ``now`` (epoch seconds). Cost is linear in agents + callers +
-        finished calls of the last day; call it at the screen's refresh rate, not per event."""
+        queues (not in the day's calls: windows.py); call it at the screen's refresh rate, not per event."""
         starts = window_starts(now, self.settings)
         today = datetime.fromtimestamp(now, SITE_TZ).date()
         agents = tuple(sorted((self._agent_view(a, now, today) for a in self.agents.values()),

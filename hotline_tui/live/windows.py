@@ -165,4 +165,4 @@ class QueueWindows:
 
     def bucket_count(self) -> int:
         """How many sums this holds (ring slots + segments): what its memory grows with."""
-        return sum(FINE_SLOTS for _ in self.fine) + sum(len(s) for s in self.segments.values())
+        return FINE_SLOTS * len(self.fine) + sum(len(s) for s in self.segments.values())
