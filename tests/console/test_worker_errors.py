@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 from hotline_tui.errors import DataRejected, IntegrityViolation, StoreBusy, StoreUnavailable
 from screens.app import HotlineApp
 from screens.live_table import LiveTable
+from tests.waiting import wait_until_async
 
 from .conftest import build, with_kb
 
@@ -29,12 +30,11 @@ class Failing:
         return getattr(self._real, name)
 
 
-async def wait_until(pilot, pred, what: str, tries: int = 250):
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if pred():
-            return
-    raise AssertionError(f"never saw {what}")
+async def wait_until(pilot, pred, what: str):
+    # On a deadline (tests/waiting.py), not a count of pauses: a pause on a loaded CI machine
+    # can take far longer than its 0.02 s, and 250 of them were once not enough for the desk.
+    await wait_until_async(pred, timeout=30, interval=0.02, what=what, sleep=pilot.pause,
+                           show=lambda: pilot.app.screen.__class__.__name__)
 
 
 def error_toasts(app) -> list[str]:
